@@ -1,0 +1,20 @@
+# Production image: the portal under gunicorn; the same image runs the Celery worker and beat.
+FROM python:3.11-slim-bookworm
+
+ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 VAR_DIR=/var/lib/uvisa
+# WeasyPrint needs Pango; fonts cover accented Latin names (Nguyễn, Muñoz).
+RUN apt-get update \
+ && apt-get install -y --no-install-recommends libpango-1.0-0 libpangoft2-1.0-0 \
+      fonts-dejavu-core fonts-noto-core curl \
+ && rm -rf /var/lib/apt/lists/*
+
+WORKDIR /app
+COPY requirements.lock ./
+RUN pip install --no-cache-dir --require-hashes -r requirements.lock
+COPY . .
+RUN SECRET_KEY=collectstatic-only DEBUG=0 python manage.py collectstatic --noinput \
+ && useradd --system --home /app portal && mkdir -p /var/lib/uvisa \
+ && chown -R portal /var/lib/uvisa
+USER portal
+EXPOSE 8000
+CMD ["gunicorn", "uvisa_portal.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3"]

@@ -1,0 +1,62 @@
+# Two commands: `make run` (the portal with a worker and beat) and `make test` (the whole suite).
+# Without DATABASE_URL / CELERY_BROKER_URL everything runs on embedded SQLite files under var/.
+
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+HOST ?= 127.0.0.1
+PORT ?= 8000
+export HOST PORT
+
+.PHONY: run test install lint format lock bench seed-bench clean
+
+$(PY):
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+
+# Reinstall only when the lock file changes.
+$(STAMP): requirements.lock | $(PY)
+	$(PY) -m pip install --quiet --require-hashes -r requirements.lock
+	touch $(STAMP)
+
+install: $(STAMP)
+
+run: install
+	DEBUG=$${DEBUG:-1} $(PY) manage.py migrate --noinput
+	DEBUG=$${DEBUG:-1} $(PY) manage.py load_minnesota_directory
+	DEBUG=$${DEBUG:-1} $(PY) manage.py load_demo_accounts
+	@echo
+	@echo "  Portal:  http://$(HOST):$(PORT)/   (Ctrl-C stops the web server, worker and beat)"
+	@echo "  Database: $${DATABASE_URL:-SQLite file var/db.sqlite3}"
+	@echo "  Broker:   $$( [ -n "$$CELERY_BROKER_URL" ] && echo "$$CELERY_BROKER_URL" | sed -E 's#//[^@]*@#//***@#' || echo 'SQLite file var/celery-broker.sqlite3')"
+	@echo
+	DEBUG=$${DEBUG:-1} $(VENV)/bin/honcho -f Procfile.dev start
+
+test: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	DEBUG=1 $(PY) manage.py makemigrations --check --dry-run
+	@# Production-like variables: the deploy checklist must pass with nothing silenced.
+	DEBUG=0 SECRET_KEY=$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(50))') \
+	  ALLOWED_HOSTS=portal.example.org SECURE_SSL_REDIRECT=1 SECURE_HSTS_PRELOAD=1 \
+	  $(PY) manage.py check --deploy --fail-level WARNING
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+lint:
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format:
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+# Regenerate the lock file after editing pyproject.toml.
+lock: | $(PY)
+	$(PY) -m pip install --quiet pip-tools
+	$(VENV)/bin/pip-compile --quiet --generate-hashes --allow-unsafe --no-emit-index-url --no-emit-find-links --extra dev \
+	  --output-file requirements.lock pyproject.toml
+
+clean:
+	rm -rf var/test .pytest_cache test-artifacts

@@ -1,0 +1,109 @@
+"""Demo organizations and one account per role, for `make run`. Idempotent.
+
+The accounts are fictional and share one demo password; never run this in production (it
+refuses unless DEBUG is on or --force is given).
+"""
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+
+from accounts.models import Organization, OrganizationKind, Role, User
+from agencies.models import Agency, ContactRole, PointOfContact
+
+DEMO_PASSWORD = "demo-portal-2026"  # noqa: S105 - printed by `make run`, demo only
+
+DEMO_ORGS = [
+    (
+        "Demo Advocacy Center (fictional)",
+        OrganizationKind.DV_SA_PROGRAM,
+        "100 Example Street, Saint Paul, MN 55101",
+    ),
+    (
+        "Demo Legal Aid (fictional)",
+        OrganizationKind.LEGAL_AID,
+        "200 Sample Avenue, Minneapolis, MN 55401",
+    ),
+]
+
+# email, full name, role, organization index or agency name, contact title
+DEMO_USERS = [
+    ("advocate@demo.example", "Ana Advocate (demo)", Role.ADVOCATE, 0, ""),
+    ("advocate2@demo.example", "Bo Legal-Aid (demo)", Role.ADVOCATE, 1, ""),
+    (
+        "contact@stpaul.demo.example",
+        "Casey Contact (demo)",
+        Role.AGENCY_CONTACT,
+        "Saint Paul Police Department",
+        "Sergeant, Family Violence Unit",
+    ),
+    (
+        "contact@minneapolis.demo.example",
+        "Morgan Reviewer (demo)",
+        Role.AGENCY_CONTACT,
+        "Minneapolis Police Department",
+        "Lieutenant, Special Crimes",
+    ),
+    (
+        "coordinator@dps.demo.example",
+        "Dana Coordinator (demo)",
+        Role.COORDINATOR,
+        "__coordinator__",
+        "Statewide U/T certification coordinator",
+    ),
+    ("admin@demo.example", "Alex Administrator (demo)", Role.ADMINISTRATOR, None, ""),
+]
+
+
+class Command(BaseCommand):
+    help = "Create demo organizations and one demo account per role (DEBUG only)."
+
+    def add_arguments(self, parser) -> None:
+        parser.add_argument("--force", action="store_true", help="Run even with DEBUG off.")
+
+    @transaction.atomic
+    def handle(self, *args, **options) -> None:
+        if not settings.DEBUG and not options["force"]:
+            raise CommandError("Demo accounts are for development only (DEBUG is off).")
+        orgs = []
+        for name, kind, address in DEMO_ORGS:
+            org, _ = Organization.objects.update_or_create(
+                name=name, defaults={"kind": kind, "address": address}
+            )
+            orgs.append(org)
+        for email, full_name, role, link, title in DEMO_USERS:
+            user = User.objects.filter(email=email).first()
+            if user is None:
+                user = User(email=email)
+                user.set_password(DEMO_PASSWORD)
+            user.full_name = full_name
+            user.role = role
+            user.organization = orgs[link] if isinstance(link, int) else None
+            user.is_staff = user.is_superuser = role == Role.ADMINISTRATOR
+            user.save()
+            if isinstance(link, str):
+                agency = (
+                    Agency.objects.get(is_statewide_coordinator=True)
+                    if link == "__coordinator__"
+                    else Agency.objects.get(name=link)
+                )
+                has_primary = (
+                    agency.contacts.filter(is_primary=True, is_active=True)
+                    .exclude(user=user)
+                    .exists()
+                )
+                PointOfContact.objects.update_or_create(
+                    user=user,
+                    defaults={
+                        "agency": agency,
+                        "name": full_name,
+                        "title": title,
+                        "email": email,
+                        "role": ContactRole.CERTIFYING_OFFICIAL,
+                        "is_primary": not has_primary,
+                        "is_demo": True,
+                    },
+                )
+        self.stdout.write(f"Demo accounts (password for all: {DEMO_PASSWORD}):")
+        for email, _name, role, _link, _title in DEMO_USERS:
+            self.stdout.write(f"  {Role(role).label:<26} {email}")

@@ -1,0 +1,178 @@
+"""Identity: users and their role, advocates' organizations, and the append-only audit log."""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import AbstractUser, BaseUserManager
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+
+
+class Role(models.TextChoices):
+    ADVOCATE = "advocate", "Advocate"
+    AGENCY_CONTACT = "agency_contact", "Agency point of contact"
+    COORDINATOR = "coordinator", "Statewide coordinator"
+    ADMINISTRATOR = "administrator", "Administrator"
+
+
+# Roles that handle criminal-justice information must sign in with a second factor
+# (FBI CJIS Security Policy 5.6.2.2; OWASP ASVS 2.x).
+MFA_REQUIRED_ROLES = frozenset({Role.AGENCY_CONTACT, Role.COORDINATOR, Role.ADMINISTRATOR})
+
+
+class OrganizationKind(models.TextChoices):
+    DV_SA_PROGRAM = "dv_sa", "Domestic-violence / sexual-assault program"
+    LEGAL_AID = "legal_aid", "Legal aid"
+    IMMIGRANT_RIGHTS = "immigrant_rights", "Immigrant-rights organization"
+    OTHER = "other", "Other"
+
+
+class Organization(models.Model):
+    """A nonprofit whose advocates file requests; they see only their organization's requests."""
+
+    name = models.CharField(max_length=200, unique=True)
+    kind = models.CharField(max_length=20, choices=OrganizationKind.choices)
+    address = models.TextField(blank=True, help_text="Return address printed on cover letters.")
+    phone = models.CharField(max_length=40, blank=True)
+    email = models.EmailField(blank=True)
+    is_active = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class UserManager(BaseUserManager):
+    use_in_migrations = True
+
+    def _create_user(self, email: str, password: str | None, **extra):
+        if not email:
+            raise ValueError("An e-mail address is required.")
+        user = self.model(email=self.normalize_email(email).lower(), **extra)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_user(self, email: str, password: str | None = None, **extra):
+        extra.setdefault("is_staff", False)
+        extra.setdefault("is_superuser", False)
+        return self._create_user(email, password, **extra)
+
+    def create_superuser(self, email: str, password: str | None = None, **extra):
+        extra.setdefault("is_staff", True)
+        extra.setdefault("is_superuser", True)
+        extra.setdefault("role", Role.ADMINISTRATOR)
+        return self._create_user(email, password, **extra)
+
+
+class User(AbstractUser):
+    """A person who signs in. The e-mail address is the login; the role decides what they see.
+
+    Advocates belong to one organization. Agency contacts and the statewide coordinator are
+    linked from `agencies.PointOfContact.user`.
+    """
+
+    username = None
+    email = models.EmailField("e-mail address", unique=True)
+    full_name = models.CharField(max_length=200)
+    role = models.CharField(max_length=20, choices=Role.choices, default=Role.ADVOCATE)
+    organization = models.ForeignKey(
+        Organization,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="advocates",
+    )
+
+    USERNAME_FIELD = "email"
+    REQUIRED_FIELDS = ["full_name"]
+    objects = UserManager()
+
+    class Meta:
+        ordering = ["full_name"]
+        constraints = [
+            # An advocate without an organization could see nothing and file nothing.
+            models.CheckConstraint(
+                condition=~Q(role=Role.ADVOCATE) | Q(organization__isnull=False),
+                name="advocate_has_organization",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.full_name or self.email
+
+    def clean(self) -> None:
+        super().clean()
+        if self.role == Role.ADVOCATE and self.organization_id is None:
+            raise ValidationError({"organization": "An advocate must belong to an organization."})
+
+    @property
+    def is_advocate(self) -> bool:
+        return self.is_active and self.role == Role.ADVOCATE
+
+    @property
+    def is_agency_contact(self) -> bool:
+        return self.is_active and self.role == Role.AGENCY_CONTACT
+
+    @property
+    def is_coordinator(self) -> bool:
+        return self.is_active and self.role == Role.COORDINATOR
+
+    @property
+    def is_administrator(self) -> bool:
+        return self.is_active and (self.role == Role.ADMINISTRATOR or self.is_superuser)
+
+    @property
+    def requires_mfa(self) -> bool:
+        return self.role in MFA_REQUIRED_ROLES or self.is_superuser
+
+
+class AuditAction(models.TextChoices):
+    LOGIN = "login", "Signed in"
+    LOGIN_FAILED = "login_failed", "Failed sign-in"
+    LOGOUT = "logout", "Signed out"
+    REQUEST_VIEW = "request_view", "Viewed a request"
+    ATTACHMENT_DOWNLOAD = "attachment_download", "Downloaded an attachment"
+    DOCUMENT_DOWNLOAD = "document_download", "Downloaded a draft document"
+    EXPORT = "export", "Exported data"
+    STATUS_CHANGE = "status_change", "Changed a request's status"
+    REQUEST_EDIT = "request_edit", "Edited a request"
+    DIRECTORY_CHANGE = "directory_change", "Changed the directory"
+    USER_CHANGE = "user_change", "Changed a user account"
+    PURGE = "purge", "Purged victim data"
+
+
+class AuditEntry(models.Model):
+    """One line of the append-only audit trail (CJIS 5.4: who, what, when, from where).
+
+    `target` holds a model label and id or a reference number; never victim data.
+    """
+
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    user = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    user_label = models.CharField(max_length=254, blank=True)
+    action = models.CharField(max_length=32, choices=AuditAction.choices, db_index=True)
+    target = models.CharField(max_length=120, blank=True, db_index=True)
+    detail = models.CharField(max_length=500, blank=True)
+    ip_address = models.GenericIPAddressField(null=True, blank=True)
+    user_agent = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name_plural = "audit entries"
+
+    def __str__(self) -> str:
+        return f"{self.created_at:%Y-%m-%d %H:%M} {self.user_label} {self.action} {self.target}"
+
+    def save(self, *args, **kwargs) -> None:
+        # Append-only: an existing row is never rewritten through the ORM.
+        if self.pk is not None:
+            raise ValidationError("Audit entries cannot be changed.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ValidationError("Audit entries cannot be deleted.")

@@ -1,0 +1,220 @@
+"""The directory: counties, cities, certifying agencies, their points of contact and training."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+
+class County(models.Model):
+    name = models.CharField(max_length=60, unique=True)
+    fips = models.CharField("FIPS code", max_length=5, unique=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name_plural = "counties"
+
+    def __str__(self) -> str:
+        return f"{self.name} County"
+
+
+class City(models.Model):
+    name = models.CharField(max_length=80)
+    county = models.ForeignKey(County, on_delete=models.PROTECT, related_name="cities")
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name_plural = "cities"
+        constraints = [
+            models.UniqueConstraint(fields=["name", "county"], name="unique_city_per_county")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class AgencyKind(models.TextChoices):
+    POLICE = "police", "Police department"
+    SHERIFF = "sheriff", "Sheriff's office"
+    STATE_PATROL = "state_patrol", "State patrol"
+    PROSECUTOR = "prosecutor", "Prosecutor (county or city attorney)"
+    COURT = "court", "Court"
+    LABOR = "labor", "Labor / worksite safety"
+    CIVIL_RIGHTS = "civil_rights", "Civil rights"
+    PROTECTION = "protection", "Child or adult protection"
+    HOUSING = "housing", "Housing code enforcement"
+    FEDERAL_LE = "federal_le", "Federal law enforcement"
+    STATE_COORDINATION = "state_coordination", "Statewide coordination"
+    OTHER = "other", "Other"
+
+
+class AgencyLevel(models.TextChoices):
+    FEDERAL = "federal", "Federal"
+    STATE = "state", "State"
+    COUNTY = "county", "County"
+    MUNICIPAL = "municipal", "Municipal"
+    TRIBAL = "tribal", "Tribal"
+
+
+class AgencyQuerySet(models.QuerySet):
+    def active(self) -> AgencyQuerySet:
+        return self.filter(is_active=True)
+
+
+class Agency(models.Model):
+    """A certifying agency (8 CFR 214.14(a)(2)) with its own response policy, if stricter."""
+
+    name = models.CharField(max_length=200, db_index=True)
+    kind = models.CharField(max_length=30, choices=AgencyKind.choices)
+    level = models.CharField(max_length=20, choices=AgencyLevel.choices)
+    counties = models.ManyToManyField(County, related_name="agencies", blank=True)
+    cities = models.ManyToManyField(City, related_name="agencies", blank=True)
+    street_address = models.CharField(max_length=200, blank=True)
+    city_name = models.CharField("city", max_length=80, blank=True)
+    state = models.CharField(max_length=2, default="MN")
+    postal_code = models.CharField(max_length=10, blank=True)
+    phone = models.CharField(max_length=40, blank=True)
+    fax = models.CharField(max_length=40, blank=True)
+    public_email = models.EmailField(blank=True)
+    accepts_u = models.BooleanField("accepts U-visa (I-918 Supp. B) requests", default=True)
+    accepts_t = models.BooleanField("accepts T-visa (I-914 Supp. B) requests", default=True)
+    # Local policy stricter than Minn. Stat. 611A.95 (e.g. Saint Paul: 30 days, 7 if removal).
+    policy_response_days = models.PositiveSmallIntegerField(null=True, blank=True)
+    policy_expedited_days = models.PositiveSmallIntegerField(null=True, blank=True)
+    # Empty means every qualifying crime; otherwise the crime codes this agency certifies
+    # (Minneapolis splits certification between departments by crime type).
+    certified_crimes = models.JSONField(default=list, blank=True)
+    procedure = models.TextField("published procedure", blank=True)
+    is_active = models.BooleanField(default=True)
+    is_statewide_coordinator = models.BooleanField(default=False)
+    merge_note = models.TextField(blank=True)
+    is_demo = models.BooleanField(default=False, help_text="Fictional demo data.")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = AgencyQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name_plural = "agencies"
+        constraints = [
+            # DOMAIN: exactly one statewide point of contact, at the Department of Public Safety.
+            models.UniqueConstraint(
+                fields=["is_statewide_coordinator"],
+                condition=Q(is_statewide_coordinator=True),
+                name="single_statewide_coordinator",
+            ),
+            models.CheckConstraint(
+                condition=Q(policy_response_days__isnull=True) | Q(policy_response_days__gt=0),
+                name="policy_days_positive",
+            ),
+            models.CheckConstraint(
+                condition=Q(policy_expedited_days__isnull=True) | Q(policy_expedited_days__gt=0),
+                name="policy_expedited_days_positive",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def accepts_form(self, form_type: str) -> bool:
+        return self.accepts_u if form_type == "U" else self.accepts_t
+
+    def certifies_crimes(self, crimes: list[str]) -> bool:
+        return not self.certified_crimes or set(crimes) <= set(self.certified_crimes)
+
+    @property
+    def address_lines(self) -> list[str]:
+        city_line = " ".join(
+            p
+            for p in [f"{self.city_name}," if self.city_name else "", self.state, self.postal_code]
+            if p
+        )
+        return [line for line in [self.street_address, city_line] if line]
+
+
+class ContactRole(models.TextChoices):
+    CERTIFYING_OFFICIAL = "certifying_official", "Certifying official"
+    REVIEWER = "reviewer", "Reviewer"
+
+
+class PointOfContactQuerySet(models.QuerySet):
+    def active(self) -> PointOfContactQuerySet:
+        return self.filter(is_active=True)
+
+    def training_lapsed(self, today: datetime.date | None = None) -> PointOfContactQuerySet:
+        cutoff = training_cutoff(today)
+        return self.filter(Q(last_training_date__isnull=True) | Q(last_training_date__lt=cutoff))
+
+
+def training_cutoff(today: datetime.date | None = None) -> datetime.date:
+    """Training older than this date has lapsed (TRAINING_VALID_MONTHS, default 12)."""
+    from dateutil.relativedelta import relativedelta
+
+    today = today or timezone.localdate()
+    return today - relativedelta(months=settings.TRAINING_VALID_MONTHS)
+
+
+class PointOfContact(models.Model):
+    """A named person who receives and decides requests for an agency."""
+
+    agency = models.ForeignKey(Agency, on_delete=models.CASCADE, related_name="contacts")
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="point_of_contact",
+    )
+    name = models.CharField(max_length=200)
+    title = models.CharField(max_length=200, blank=True)
+    division = models.CharField("division or office", max_length=200, blank=True)
+    email = models.EmailField()
+    phone = models.CharField(max_length=40, blank=True)
+    role = models.CharField(
+        max_length=30, choices=ContactRole.choices, default=ContactRole.CERTIFYING_OFFICIAL
+    )
+    is_primary = models.BooleanField(default=False)
+    is_active = models.BooleanField(default=True)
+    last_training_date = models.DateField(null=True, blank=True)
+    is_demo = models.BooleanField(default=False, help_text="Fictional demo data.")
+
+    objects = PointOfContactQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["agency__name", "-is_primary", "name"]
+        verbose_name = "point of contact"
+        verbose_name_plural = "points of contact"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["agency"],
+                condition=Q(is_primary=True, is_active=True),
+                name="one_active_primary_contact_per_agency",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.agency})"
+
+    @property
+    def training_lapsed(self) -> bool:
+        return self.last_training_date is None or self.last_training_date < training_cutoff()
+
+
+class TrainingRecord(models.Model):
+    contact = models.ForeignKey(
+        PointOfContact, on_delete=models.CASCADE, related_name="training_records"
+    )
+    date = models.DateField()
+    topic = models.CharField(max_length=200)
+    provider = models.CharField(max_length=200)
+
+    class Meta:
+        ordering = ["-date"]
+
+    def __str__(self) -> str:
+        return f"{self.date}: {self.topic}"

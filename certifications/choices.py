@@ -1,0 +1,141 @@
+"""Closed vocabularies of the request: form types, crimes, statuses and the transition table."""
+
+from __future__ import annotations
+
+from django.db import models
+
+
+class FormType(models.TextChoices):
+    U = "U", "U visa: Form I-918 Supplement B"
+    T = "T", "T visa: Form I-914 Supplement B"
+
+
+class Crime(models.TextChoices):
+    """Qualifying criminal activity, 8 U.S.C. 1101(a)(15)(U)(iii); Form I-918 Supp. B Part 3.1."""
+
+    ABDUCTION = "abduction", "Abduction"
+    ABUSIVE_SEXUAL_CONTACT = "abusive_sexual_contact", "Abusive sexual contact"
+    BLACKMAIL = "blackmail", "Blackmail"
+    DOMESTIC_VIOLENCE = "domestic_violence", "Domestic violence"
+    EXTORTION = "extortion", "Extortion"
+    FALSE_IMPRISONMENT = "false_imprisonment", "False imprisonment"
+    FGM = "female_genital_mutilation", "Female genital mutilation"
+    FELONIOUS_ASSAULT = "felonious_assault", "Felonious assault"
+    FOREIGN_LABOR_FRAUD = "fraud_foreign_labor", "Fraud in foreign labor contracting"
+    HOSTAGE = "hostage", "Being held hostage"
+    INCEST = "incest", "Incest"
+    INVOLUNTARY_SERVITUDE = "involuntary_servitude", "Involuntary servitude"
+    KIDNAPPING = "kidnapping", "Kidnapping"
+    MANSLAUGHTER = "manslaughter", "Manslaughter"
+    MURDER = "murder", "Murder"
+    OBSTRUCTION = "obstruction_of_justice", "Obstruction of justice"
+    PEONAGE = "peonage", "Peonage"
+    PERJURY = "perjury", "Perjury"
+    PROSTITUTION = "prostitution", "Prostitution"
+    RAPE = "rape", "Rape"
+    SEXUAL_ASSAULT = "sexual_assault", "Sexual assault"
+    SEXUAL_EXPLOITATION = "sexual_exploitation", "Sexual exploitation"
+    SLAVE_TRADE = "slave_trade", "Slave trade"
+    STALKING = "stalking", "Stalking"
+    TORTURE = "torture", "Torture"
+    TRAFFICKING = "trafficking", "Trafficking"
+    UNLAWFUL_RESTRAINT = "unlawful_criminal_restraint", "Unlawful criminal restraint"
+    WITNESS_TAMPERING = "witness_tampering", "Witness tampering"
+    ATTEMPT = "attempt", "Attempt to commit any of the named crimes"
+    CONSPIRACY = "conspiracy", "Conspiracy to commit any of the named crimes"
+    SOLICITATION = "solicitation", "Solicitation to commit any of the named crimes"
+    SIMILAR_ACTIVITY = "similar_activity", "Other: any similar activity (describe)"
+
+
+# The modifiers only make sense beside a named crime (attempt *of* something).
+CRIME_MODIFIERS = frozenset({Crime.ATTEMPT, Crime.CONSPIRACY, Crime.SOLICITATION})
+
+
+class TraffickingType(models.TextChoices):
+    """Form I-914 Supplement B: severe form of trafficking in persons (22 U.S.C. 7102)."""
+
+    SEX_FORCE_FRAUD_COERCION = "sex_force", "Sex trafficking by force, fraud or coercion"
+    SEX_MINOR = "sex_minor", "Sex trafficking of a person under 18"
+    LABOR_INVOLUNTARY_SERVITUDE = "labor_servitude", "Labor trafficking: involuntary servitude"
+    LABOR_PEONAGE = "labor_peonage", "Labor trafficking: peonage"
+    LABOR_DEBT_BONDAGE = "labor_debt_bondage", "Labor trafficking: debt bondage"
+    LABOR_SLAVERY = "labor_slavery", "Labor trafficking: slavery"
+
+
+class YesNoUnknown(models.TextChoices):
+    YES = "yes", "Yes"
+    NO = "no", "No"
+    UNKNOWN = "unknown", "Unknown"
+
+
+class Gender(models.TextChoices):
+    FEMALE = "female", "Female"
+    MALE = "male", "Male"
+    ANOTHER = "another", "Another gender"
+    UNKNOWN = "unknown", "Not stated"
+
+
+class Status(models.TextChoices):
+    DRAFT = "draft", "Draft"
+    SUBMITTED = "submitted", "Submitted"
+    IN_REVIEW = "in_review", "In review"
+    INFO_REQUESTED = "info_requested", "Information requested"
+    CERTIFIED = "certified", "Certified"
+    DENIED = "denied", "Denied"
+    WITHDRAWN = "withdrawn", "Withdrawn"
+
+
+FINAL_STATUSES = frozenset({Status.CERTIFIED, Status.DENIED, Status.WITHDRAWN})
+# Open = the agency's clock is running.
+OPEN_STATUSES = frozenset({Status.SUBMITTED, Status.IN_REVIEW, Status.INFO_REQUESTED})
+
+
+class Action(models.TextChoices):
+    """What a person does to a request. Each action has one row in TRANSITIONS."""
+
+    SUBMIT = "submit", "Submitted"
+    START_REVIEW = "start_review", "Review started"
+    REQUEST_INFO = "request_info", "Information requested"
+    PROVIDE_INFO = "provide_info", "Information provided"
+    CERTIFY = "certify", "Certified"
+    DENY = "deny", "Denied"
+    TRANSFER = "transfer", "Transferred"
+    REROUTE = "reroute", "Re-routed by the statewide coordinator"
+    WITHDRAW = "withdraw", "Withdrawn"
+
+
+# The explicit table of allowed transitions: action -> (statuses it may start from, result).
+# A transfer restarts nothing the statute does not restart: the request goes back to
+# "submitted" at the new agency with its original submission date (Minn. Stat. 611A.95 subd. 2
+# counts from the request).
+TRANSITIONS: dict[str, tuple[frozenset[str], str]] = {
+    Action.SUBMIT: (frozenset({Status.DRAFT}), Status.SUBMITTED),
+    Action.START_REVIEW: (frozenset({Status.SUBMITTED}), Status.IN_REVIEW),
+    Action.REQUEST_INFO: (frozenset({Status.SUBMITTED, Status.IN_REVIEW}), Status.INFO_REQUESTED),
+    Action.PROVIDE_INFO: (frozenset({Status.INFO_REQUESTED}), Status.IN_REVIEW),
+    Action.CERTIFY: (frozenset({Status.SUBMITTED, Status.IN_REVIEW}), Status.CERTIFIED),
+    Action.DENY: (frozenset({Status.SUBMITTED, Status.IN_REVIEW}), Status.DENIED),
+    Action.TRANSFER: (frozenset(OPEN_STATUSES), Status.SUBMITTED),
+    Action.REROUTE: (frozenset(OPEN_STATUSES), Status.SUBMITTED),
+    Action.WITHDRAW: (
+        frozenset({Status.DRAFT, Status.SUBMITTED, Status.IN_REVIEW, Status.INFO_REQUESTED}),
+        Status.WITHDRAWN,
+    ),
+}
+
+
+class DenialReason(models.TextChoices):
+    NOT_VICTIM = "not_victim", "Not a victim of a qualifying crime"
+    NOT_HELPFUL = "not_helpful", "Victim has not been helpful"
+    NOT_JURISDICTION = "not_jurisdiction", "Not our jurisdiction"
+    INSUFFICIENT_INFO = "insufficient_info", "Insufficient information"
+    OTHER = "other", "Other"
+
+
+class AttachmentKind(models.TextChoices):
+    POLICE_REPORT = "police_report", "Police report"
+    NOTICE_TO_APPEAR = "notice_to_appear", "Notice to Appear / proof of removal proceedings"
+    DECLARATION = "declaration", "Victim declaration"
+    RELEASE = "release", "Release of information"
+    SIGNED_FORM = "signed_form", "Signed certification form"
+    OTHER = "other", "Other"

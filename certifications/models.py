@@ -1,0 +1,336 @@
+"""Certification requests, their events, messages and attachments."""
+
+from __future__ import annotations
+
+import datetime
+import uuid
+
+from dateutil.relativedelta import relativedelta
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+from accounts.models import Organization
+from agencies.models import Agency, County, PointOfContact
+
+from .choices import (
+    FINAL_STATUSES,
+    OPEN_STATUSES,
+    Action,
+    AttachmentKind,
+    DenialReason,
+    FormType,
+    Gender,
+    Status,
+    YesNoUnknown,
+)
+
+
+class CertificationRequestQuerySet(models.QuerySet):
+    def open(self) -> CertificationRequestQuerySet:
+        return self.filter(status__in=OPEN_STATUSES)
+
+    def overdue(self, today: datetime.date | None = None) -> CertificationRequestQuerySet:
+        today = today or timezone.localdate()
+        return self.open().filter(due_date__lt=today)
+
+
+class CertificationRequest(models.Model):
+    """One request for one victim and one form (I-918 Supp. B or I-914 Supp. B).
+
+    Victim fields are prefixed `victim_`; they are what the retention purge blanks.
+    """
+
+    # --- identity and ownership ---
+    reference = models.CharField(max_length=20, unique=True, editable=False)
+    form_type = models.CharField(max_length=1, choices=FormType.choices, default=FormType.U)
+    organization = models.ForeignKey(
+        Organization, on_delete=models.PROTECT, related_name="requests"
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    status = models.CharField(
+        max_length=20, choices=Status.choices, default=Status.DRAFT, db_index=True
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    # --- Part 1: victim ---
+    victim_family_name = models.CharField("family name (last name)", max_length=100, blank=True)
+    victim_given_name = models.CharField("given name (first name)", max_length=100, blank=True)
+    victim_middle_name = models.CharField("middle name", max_length=100, blank=True)
+    victim_other_names = models.CharField(
+        "other names used",
+        max_length=300,
+        blank=True,
+        help_text="Aliases, maiden name, nicknames. Separate with semicolons.",
+    )
+    victim_date_of_birth = models.DateField("date of birth", null=True, blank=True)
+    victim_gender = models.CharField("gender", max_length=10, choices=Gender.choices, blank=True)
+    victim_a_number = models.CharField(
+        "A-Number", max_length=10, blank=True, help_text="If any: A followed by 8 or 9 digits."
+    )
+    victim_preferred_language = models.CharField("preferred language", max_length=60, blank=True)
+    victim_interpreter_needed = models.BooleanField("interpreter needed", default=False)
+
+    # --- expedite and family flags (cover letter) ---
+    # Minn. Stat. 611A.95 subd. 2(b): 14 days if the victim is in removal proceedings.
+    in_removal_proceedings = models.BooleanField(default=False)
+    detained = models.BooleanField(default=False)
+    child_turns_21_on = models.DateField(
+        "a child family member turns 21 on",
+        null=True,
+        blank=True,
+        help_text="Only if a derivative child is close to aging out.",
+    )
+
+    # --- Part 3: criminal acts ---
+    crimes = models.JSONField(default=list, blank=True)
+    similar_activity_description = models.CharField(max_length=300, blank=True)
+    trafficking_types = models.JSONField(default=list, blank=True)
+    crime_date_from = models.DateField("date of the criminal activity", null=True, blank=True)
+    crime_date_to = models.DateField("end date (if a range)", null=True, blank=True)
+    crime_city = models.CharField("city", max_length=80, blank=True)
+    crime_county = models.ForeignKey(
+        County,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="county",
+    )
+    occurred_in_us = models.CharField(
+        "occurred in the United States",
+        max_length=10,
+        choices=YesNoUnknown.choices,
+        default=YesNoUnknown.YES,
+    )
+    statutes_cited = models.CharField("statutes (if known)", max_length=500, blank=True)
+    case_number = models.CharField("report or case number", max_length=100, blank=True)
+    requested_agency = models.ForeignKey(
+        Agency,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="agency asked to certify",
+    )
+
+    # --- narrative (Parts 3.5, 3.6, 4, 5) ---
+    narrative = models.TextField("what happened", blank=True)
+    known_injuries = models.TextField("known or documented injuries", blank=True)
+    helpfulness = models.TextField(
+        "how the victim has been, is being or is likely to be helpful", blank=True
+    )
+    family_implicated = models.CharField(
+        "family members implicated in the crime",
+        max_length=10,
+        choices=YesNoUnknown.choices,
+        default=YesNoUnknown.NO,
+    )
+
+    # --- consent to share (required to submit) ---
+    consent_given = models.BooleanField(default=False)
+    consent_by = models.CharField("consent given by", max_length=200, blank=True)
+    consent_date = models.DateField("date of consent", null=True, blank=True)
+    consent_scope = models.CharField(
+        "scope of consent",
+        max_length=300,
+        blank=True,
+        default="Share this request and its attachments with the certifying agency.",
+    )
+
+    # --- routing and the clock ---
+    agency = models.ForeignKey(
+        Agency, on_delete=models.PROTECT, null=True, blank=True, related_name="requests"
+    )
+    assigned_contact = models.ForeignKey(
+        PointOfContact,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="assigned_requests",
+    )
+    routing_reason = models.TextField(blank=True)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    due_date = models.DateField(null=True, blank=True)
+    deadline_basis = models.CharField(max_length=300, blank=True)
+    escalated_at = models.DateTimeField(null=True, blank=True)
+
+    # --- decision ---
+    decided_at = models.DateTimeField(null=True, blank=True)
+    certifying_official_name = models.CharField(max_length=200, blank=True)
+    certifying_official_title = models.CharField(max_length=200, blank=True)
+    signature_date = models.DateField(null=True, blank=True)
+    petition_filed_on = models.DateField(null=True, blank=True)
+    denial_reason = models.CharField(max_length=30, choices=DenialReason.choices, blank=True)
+    denial_explanation = models.TextField(blank=True)
+    withdrawal_reason = models.TextField(blank=True)
+
+    # --- retention ---
+    closed_at = models.DateTimeField(null=True, blank=True)
+    purged_at = models.DateTimeField(null=True, blank=True)
+
+    objects = CertificationRequestQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [
+            models.Index(fields=["organization", "status", "due_date"], name="req_org_status_due"),
+            models.Index(fields=["agency", "status", "due_date"], name="req_agency_status_due"),
+            models.Index(fields=["status", "due_date"], name="req_status_due"),
+            models.Index(fields=["signature_date"], name="req_signature_date"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status=Status.DRAFT) | Q(submitted_at__isnull=False),
+                name="submitted_request_has_submission_time",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status=Status.CERTIFIED) | Q(signature_date__isnull=False),
+                name="certified_request_has_signature_date",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status=Status.DENIED) | ~Q(denial_reason=""),
+                name="denied_request_has_reason",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        # Never the victim's name: this string ends up in logs and admin messages.
+        return self.reference
+
+    @property
+    def is_final(self) -> bool:
+        return self.status in FINAL_STATUSES
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN_STATUSES
+
+    @property
+    def victim_full_name(self) -> str:
+        return " ".join(
+            p
+            for p in [self.victim_given_name, self.victim_middle_name, self.victim_family_name]
+            if p
+        )
+
+    def days_left(self, today: datetime.date | None = None) -> int | None:
+        if self.due_date is None or not self.is_open:
+            return None
+        return (self.due_date - (today or timezone.localdate())).days
+
+    @property
+    def is_overdue(self) -> bool:
+        left = self.days_left()
+        return left is not None and left < 0
+
+    @property
+    def filing_deadline(self) -> datetime.date | None:
+        """8 CFR 214.14(c)(2)(i): file the petition within 6 months of the signature."""
+        if self.signature_date is None:
+            return None
+        return self.signature_date + relativedelta(months=settings.CERTIFICATION_VALID_MONTHS)
+
+
+class FamilyMember(models.Model):
+    """Form I-918 Supp. B Part 5: family members implicated in the criminal activity."""
+
+    request = models.ForeignKey(
+        CertificationRequest, on_delete=models.CASCADE, related_name="family_members"
+    )
+    full_name = models.CharField(max_length=200)
+    relationship = models.CharField(max_length=100)
+
+    class Meta:
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return f"family member #{self.pk}"
+
+
+class RequestEvent(models.Model):
+    """One line of a request's timeline: every transition and notable action."""
+
+    request = models.ForeignKey(
+        CertificationRequest, on_delete=models.CASCADE, related_name="events"
+    )
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    action = models.CharField(max_length=30)
+    from_status = models.CharField(max_length=20, choices=Status.choices, blank=True)
+    to_status = models.CharField(max_length=20, choices=Status.choices, blank=True)
+    note = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        indexes = [models.Index(fields=["request", "created_at"], name="event_req_time")]
+
+    def __str__(self) -> str:
+        return f"{self.action} {self.from_status}->{self.to_status}"
+
+    @property
+    def action_label(self) -> str:
+        try:
+            return Action(self.action).label
+        except ValueError:
+            return self.action.replace("_", " ").capitalize()
+
+
+class Message(models.Model):
+    """A message between the advocate's organization and the agency about one request."""
+
+    request = models.ForeignKey(
+        CertificationRequest, on_delete=models.CASCADE, related_name="messages"
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    body = models.TextField()
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"message #{self.pk}"
+
+
+def attachment_path(instance: Attachment, filename: str) -> str:
+    # Random storage name: the original name (which may contain the victim's name) is kept
+    # only in the database, never on disk or in a URL.
+    return f"attachments/{uuid.uuid4().hex}"
+
+
+class Attachment(models.Model):
+    request = models.ForeignKey(
+        CertificationRequest, on_delete=models.CASCADE, related_name="attachments"
+    )
+    message = models.ForeignKey(
+        Message, on_delete=models.SET_NULL, null=True, blank=True, related_name="attachments"
+    )
+    kind = models.CharField(max_length=30, choices=AttachmentKind.choices)
+    file = models.FileField(upload_to=attachment_path, max_length=200)
+    original_name = models.CharField(max_length=200)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveIntegerField()
+    sha256 = models.CharField(max_length=64)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["uploaded_at", "id"]
+
+    def __str__(self) -> str:
+        return f"attachment #{self.pk}"

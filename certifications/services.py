@@ -1,0 +1,123 @@
+"""Writes to requests. Nothing else changes a request's status."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from accounts.models import AuditAction, User
+from accounts.services import audit_log
+
+from .choices import FINAL_STATUSES, TRANSITIONS, Action
+from .models import CertificationRequest, RequestEvent
+
+
+class TransitionError(Exception):
+    """The action is not allowed from the request's current status, or someone got there first.
+
+    The message is shown to the user as it is: plain words, no victim data.
+    """
+
+
+def request_event_record(
+    *,
+    request: CertificationRequest,
+    actor: User | None,
+    action: str,
+    note: str = "",
+    from_status: str = "",
+    to_status: str = "",
+) -> RequestEvent:
+    return RequestEvent.objects.create(
+        request=request,
+        actor=actor,
+        action=action,
+        from_status=from_status,
+        to_status=to_status,
+        note=note,
+    )
+
+
+def certification_request_transition(
+    *,
+    request: CertificationRequest,
+    action: Action | str,
+    actor: User | None,
+    note: str = "",
+    updates: dict[str, Any] | None = None,
+) -> CertificationRequest:
+    """Move a request through the state machine.
+
+    1. Look up the action in TRANSITIONS; refuse it if the status we read is not a start state.
+    2. Conditional UPDATE on the status we read: zero rows means another click got there first,
+       and nothing is written.
+    3. Write the event row (who, when, from, to, why) and the audit entry, in the same
+       transaction.
+    Returns the request reloaded from the database.
+    """
+    allowed_from, to_status = TRANSITIONS[Action(action)]
+    from_status = request.status
+    if from_status not in allowed_from:
+        raise TransitionError(
+            f"This request is {request.get_status_display().lower()}; "
+            f"it cannot be {Action(action).label.lower()} now."
+        )
+    now = timezone.now()
+    fields: dict[str, Any] = dict(updates or {})
+    fields["status"] = to_status
+    fields["updated_at"] = now
+    if to_status in FINAL_STATUSES:
+        fields.setdefault("closed_at", now)
+    with transaction.atomic():
+        changed = CertificationRequest.objects.filter(pk=request.pk, status=from_status).update(
+            **fields
+        )
+        if changed == 0:
+            raise TransitionError(
+                "Someone else changed this request a moment ago. Reload the page to see its "
+                "current state; nothing was changed."
+            )
+        request.refresh_from_db()
+        request_event_record(
+            request=request,
+            actor=actor,
+            action=Action(action),
+            note=note,
+            from_status=from_status,
+            to_status=to_status,
+        )
+        audit_log(
+            action=AuditAction.STATUS_CHANGE,
+            user=actor,
+            target=request.reference,
+            detail=f"{from_status} -> {to_status} ({Action(action).value})",
+        )
+    return request
+
+
+def reference_for(*, form_type: str, year: int, pk: int) -> str:
+    """`UV-2026-00042` / `TV-...`: readable, reveals nothing about the victim."""
+    return f"{form_type}V-{year}-{pk:05d}"
+
+
+def certification_request_create(
+    *, organization, created_by: User, form_type: str, **fields: Any
+) -> CertificationRequest:
+    """Create a draft and give it its permanent reference number (built from its id)."""
+    import uuid
+
+    with transaction.atomic():
+        request = CertificationRequest.objects.create(
+            organization=organization,
+            created_by=created_by,
+            form_type=form_type,
+            reference=f"tmp-{uuid.uuid4().hex[:16]}",
+            **fields,
+        )
+        request.reference = reference_for(
+            form_type=form_type, year=request.created_at.astimezone().year, pk=request.pk
+        )
+        CertificationRequest.objects.filter(pk=request.pk).update(reference=request.reference)
+    return request

@@ -1,0 +1,118 @@
+"""factory_boy factories. Names and numbers are fictional."""
+
+from __future__ import annotations
+
+import datetime
+
+import factory
+from django.utils import timezone
+
+from accounts.models import Organization, OrganizationKind, Role, User
+from agencies.models import Agency, AgencyKind, AgencyLevel, ContactRole, County, PointOfContact
+from certifications.choices import Crime, FormType
+from certifications.models import CertificationRequest
+from certifications.services import certification_request_create
+
+TEST_PASSWORD = "correct-horse-battery-staple-42"
+
+
+class OrganizationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Organization
+        django_get_or_create = ("name",)
+
+    name = factory.Sequence(lambda n: f"Advocacy Program {n}")
+    kind = OrganizationKind.DV_SA_PROGRAM
+    address = "1 Example Plaza, Saint Paul, MN 55101"
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        skip_postgeneration_save = True
+
+    email = factory.Sequence(lambda n: f"user{n}@example.org")
+    full_name = factory.Sequence(lambda n: f"Test Person {n}")
+    role = Role.ADVOCATE
+    organization = factory.Maybe(
+        factory.LazyAttribute(lambda o: o.role == Role.ADVOCATE),
+        yes_declaration=factory.SubFactory(OrganizationFactory),
+        no_declaration=None,
+    )
+
+    @factory.post_generation
+    def password(self, create, extracted, **kwargs):
+        self.set_password(extracted or TEST_PASSWORD)
+        if create:
+            self.save(update_fields=["password"])
+
+
+class CountyFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = County
+        django_get_or_create = ("fips",)
+
+    name = factory.Sequence(lambda n: f"County{n}")
+    fips = factory.Sequence(lambda n: f"27{n:03d}")
+
+
+class AgencyFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Agency
+
+    name = factory.Sequence(lambda n: f"Example Police Department {n}")
+    kind = AgencyKind.POLICE
+    level = AgencyLevel.MUNICIPAL
+    city_name = "Saint Paul"
+    street_address = "15 Kellogg Blvd W"
+    postal_code = "55102"
+    phone = "651-555-0100"
+
+
+class PointOfContactFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = PointOfContact
+
+    agency = factory.SubFactory(AgencyFactory)
+    name = factory.Sequence(lambda n: f"Officer Contact {n}")
+    title = "Sergeant"
+    email = factory.Sequence(lambda n: f"contact{n}@agency.example.org")
+    role = ContactRole.CERTIFYING_OFFICIAL
+    is_primary = False
+    is_active = True
+    last_training_date = factory.LazyFunction(
+        lambda: timezone.localdate() - datetime.timedelta(days=30)
+    )
+
+
+def make_request(*, organization, created_by, form_type=FormType.U, **fields):
+    """A draft with the fields most tests need; override any field by keyword."""
+    defaults = {
+        "victim_family_name": "Example",
+        "victim_given_name": "Victim",
+        "victim_date_of_birth": datetime.date(1990, 5, 17),
+        "crimes": [Crime.DOMESTIC_VIOLENCE.value] if form_type == FormType.U else [],
+        "crime_date_from": datetime.date(2025, 3, 1),
+        "crime_city": "Saint Paul",
+        "narrative": "Assaulted at home; reported to police the same night.",
+        "helpfulness": "Gave a statement and testified.",
+        "consent_given": True,
+        "consent_by": "The victim",
+        "consent_date": datetime.date(2026, 1, 5),
+    }
+    defaults.update(fields)
+    return certification_request_create(
+        organization=organization, created_by=created_by, form_type=form_type, **defaults
+    )
+
+
+__all__ = [
+    "AgencyFactory",
+    "CertificationRequest",
+    "CountyFactory",
+    "OrganizationFactory",
+    "PointOfContactFactory",
+    "TEST_PASSWORD",
+    "UserFactory",
+    "make_request",
+]

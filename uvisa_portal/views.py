@@ -1,0 +1,101 @@
+"""Project-wide views: the role home page, the health check and the error pages."""
+
+from __future__ import annotations
+
+import logging
+
+from django.conf import settings
+from django.contrib.auth.decorators import login_required
+from django.db import connection
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+from accounts.models import Role
+
+logger = logging.getLogger(__name__)
+
+HOME_TEMPLATES = {
+    Role.ADVOCATE: "home/advocate.html",
+    Role.AGENCY_CONTACT: "home/agency_contact.html",
+    Role.COORDINATOR: "home/coordinator.html",
+    Role.ADMINISTRATOR: "home/administrator.html",
+}
+
+
+@login_required
+@require_GET
+def home(request: HttpRequest) -> HttpResponse:
+    """Each role lands on its own page; a role with nothing to show gets a plain empty state."""
+    template = HOME_TEMPLATES.get(request.user.role, "home/advocate.html")
+    return render(request, template, {})
+
+
+def _check_database() -> str | None:
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except Exception as exc:  # noqa: BLE001 - any failure means "not healthy"
+        logger.warning("healthz: database check failed: %s", type(exc).__name__)
+        return "unreachable"
+    return None
+
+
+def _broker_url() -> str:
+    from uvisa_portal.celery import app
+
+    return app.conf.broker_write_url or app.conf.broker_url
+
+
+def _check_broker() -> str | None:
+    from kombu import Connection
+
+    # A fresh connection (not the pool's), so the answer reflects the broker right now.
+    url = _broker_url()
+    try:
+        with Connection(url, connect_timeout=2, transport_options={"max_retries": 0}) as conn:
+            conn.ensure_connection(max_retries=1, timeout=2)
+    except Exception as exc:  # noqa: BLE001
+        logger.warning("healthz: broker check failed: %s", type(exc).__name__)
+        return "unreachable"
+    return None
+
+
+@never_cache
+@require_GET
+def healthz(request: HttpRequest) -> JsonResponse:
+    """200 when the database and the broker answer, else 503 naming which one failed.
+
+    The answer names components, never hosts, URLs or credentials.
+    """
+    checks = {"database": _check_database(), "broker": _check_broker()}
+    body = {name: (error or "ok") for name, error in checks.items()}
+    healthy = all(error is None for error in checks.values())
+    body["status"] = "ok" if healthy else "unavailable"
+    return JsonResponse(body, status=200 if healthy else 503)
+
+
+def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return render(request, "400.html", status=400)
+
+
+def permission_denied(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return render(request, "403.html", status=403)
+
+
+def page_not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return render(request, "404.html", status=404)
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    # Rendered without the request context: whatever failed may be what the context needs.
+    from django.template import loader
+
+    return HttpResponse(
+        loader.get_template("500.html").render(
+            {"PORTAL_NAME": "Certification Portal", "DEBUG": settings.DEBUG}
+        ),
+        status=500,
+    )
