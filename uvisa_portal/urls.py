@@ -10,6 +10,8 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
     path("accounts/", include("allauth.urls")),
+    path("requests/", include("certifications.urls")),
+    path("directory/", include("agencies.urls")),
     path("admin/", admin.site.urls),
 ]
 

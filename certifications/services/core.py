@@ -10,8 +10,8 @@ from django.utils import timezone
 from accounts.models import AuditAction, User
 from accounts.services import audit_log
 
-from .choices import FINAL_STATUSES, TRANSITIONS, Action
-from .models import CertificationRequest, RequestEvent
+from ..choices import FINAL_STATUSES, TRANSITIONS, Action
+from ..models import CertificationRequest, RequestEvent
 
 
 class TransitionError(Exception):

@@ -1,0 +1,2 @@
+"""Views, one module per audience: advocate (intake and dashboard), agency (queue, decisions,
+coordinator), documents (draft forms), notifications (the bell)."""
