@@ -304,8 +304,6 @@ def _parse_agency(row: dict[str, str], counties: dict[str, County], errors: list
             errors.append(f'counties: unknown county "{name}" (use a Minnesota county name).')
         else:
             county_ids.append(county.pk)
-    if not names and values["level"] not in (AgencyLevel.STATE, AgencyLevel.FEDERAL):
-        errors.append("counties: a local agency must list the counties it serves.")
     values["counties"] = sorted(set(county_ids))
     for column in ("street_address", "city", "postal_code", "phone", "fax", "procedure"):
         values[_AGENCY_FIELDS[column]] = row.get(column, "").strip()

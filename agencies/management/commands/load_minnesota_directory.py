@@ -235,6 +235,20 @@ SEED_CONTACTS = {
 }  # fmt: skip
 
 
+def _upsert(model, lookup: dict, defaults: dict, create_defaults: dict | None = None):
+    """update_or_create that writes only when a value differs, so `updated_at` stays put and
+    a second run really changes nothing."""
+    obj = model.objects.filter(**lookup).first()
+    if obj is None:
+        return model.objects.create(**lookup, **defaults, **(create_defaults or {}))
+    changed = [k for k, v in defaults.items() if getattr(obj, k) != v]
+    if changed:
+        for key in changed:
+            setattr(obj, key, defaults[key])
+        obj.save()
+    return obj
+
+
 def _email_for(name: str) -> str:
     local = name.lower().replace(" ", ".").replace("-", "")
     return f"{local}@directory.demo.example"
@@ -253,9 +267,10 @@ class Command(BaseCommand):
             cities[name], _ = City.objects.get_or_create(name=name, county=counties[county])
 
         agencies = {}
-        agencies[COORDINATOR_NAME], _ = Agency.objects.update_or_create(
-            is_statewide_coordinator=True,
-            defaults={
+        agencies[COORDINATOR_NAME] = _upsert(
+            Agency,
+            {"is_statewide_coordinator": True},
+            {
                 "name": COORDINATOR_NAME,
                 "kind": AgencyKind.STATE_COORDINATION,
                 "level": AgencyLevel.STATE,
@@ -286,7 +301,7 @@ class Command(BaseCommand):
                 "policy_expedited_days": None,
                 **{k: (list(map(str, v)) if isinstance(v, list) else v) for k, v in spec.items()},
             }
-            agency, _ = Agency.objects.update_or_create(name=name, defaults=defaults)
+            agency = _upsert(Agency, {"name": name}, defaults)
             if county:
                 agency.counties.add(counties[county])
             if spec["city_name"] in cities and spec["level"] == AgencyLevel.MUNICIPAL:
@@ -299,20 +314,11 @@ class Command(BaseCommand):
             for name, title, role, primary, days_since_training in people:
                 # Training dates are set once, when the demo contact is created, so a second run
                 # on a later day changes nothing.
-                PointOfContact.objects.update_or_create(
-                    agency=agency,
-                    email=_email_for(name),
-                    defaults={
-                        "name": f"{name} (demo)",
-                        "title": title,
-                        "role": role,
-                        "is_demo": True,
-                    },
+                _upsert(
+                    PointOfContact,
+                    {"agency": agency, "email": _email_for(name)},
+                    {"name": f"{name} (demo)", "title": title, "role": role, "is_demo": True},
                     create_defaults={
-                        "name": f"{name} (demo)",
-                        "title": title,
-                        "role": role,
-                        "is_demo": True,
                         "is_primary": primary
                         and not agency.contacts.filter(is_primary=True, is_active=True).exists(),
                         "phone": "651-555-0199",
