@@ -183,7 +183,9 @@ class AgencyAdmin(AuditedAdmin):
         "is_demo",
     ]
     search_fields = ["name", "city_name", "counties__name", "contacts__name", "contacts__email"]
-    filter_horizontal = ["counties", "cities"]
+    # A plain multiple select: Django's filter_horizontal widget puts an aria-label on an
+    # element that may not carry one (axe: aria-prohibited-attr), and the admin must stay
+    # usable with a screen reader (WCAG 2.1 AA).
     inlines = [PointOfContactInline]
     actions = [export_agencies_csv, merge_two_agencies]
     readonly_fields = ["merge_note", "created_at", "updated_at"]
