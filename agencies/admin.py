@@ -1,18 +1,116 @@
-from django.contrib import admin
+"""Django admin for the directory. Every save and deletion is audit-logged (DIRECTORY_CHANGE)."""
 
-from .models import Agency, City, County, PointOfContact, TrainingRecord
+from __future__ import annotations
+
+from django.contrib import admin, messages
+from django.db.models import Exists, OuterRef, Q
+from django.http import HttpResponse
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils import timezone
+
+from accounts.models import AuditAction
+from accounts.services import audit_log
+
+from .importing import directory_export_csv
+from .models import Agency, City, County, PointOfContact, TrainingRecord, training_cutoff
+from .services import contact_training_sync, directory_audit
+
+
+class AuditedAdmin(admin.ModelAdmin):
+    """Writes one DIRECTORY_CHANGE audit entry per object saved or deleted in the admin."""
+
+    def save_model(self, request, obj, form, change) -> None:
+        super().save_model(request, obj, form, change)
+        fields = ", ".join(form.changed_data) if change else ""
+        detail = f"admin: changed {fields}" if change else "admin: added"
+        directory_audit(actor=request.user, obj=obj, request=request, detail=detail[:500])
+
+    def delete_model(self, request, obj) -> None:
+        directory_audit(actor=request.user, obj=obj, request=request, detail="admin: deleted")
+        super().delete_model(request, obj)
+
+    def delete_queryset(self, request, queryset) -> None:
+        for obj in queryset:
+            directory_audit(actor=request.user, obj=obj, request=request, detail="admin: deleted")
+        super().delete_queryset(request, queryset)
+
+    def save_formset(self, request, form, formset, change) -> None:
+        instances = formset.save()
+        for obj in instances:
+            directory_audit(actor=request.user, obj=obj, request=request, detail="admin: saved")
+        for obj in formset.deleted_objects:
+            directory_audit(actor=request.user, obj=obj, request=request, detail="admin: deleted")
+
+
+class TrainingLapsedFilter(admin.SimpleListFilter):
+    """Lapsed: no training within TRAINING_VALID_MONTHS (default 12)."""
+
+    title = "training"
+    parameter_name = "training"
+
+    def lookups(self, request, model_admin):
+        return [("lapsed", "Lapsed or never trained"), ("current", "Current")]
+
+    def _lapsed_q(self, prefix: str = "") -> Q:
+        cutoff = training_cutoff()
+        return Q(**{f"{prefix}last_training_date__isnull": True}) | Q(
+            **{f"{prefix}last_training_date__lt": cutoff}
+        )
+
+    def queryset(self, request, queryset):
+        if self.value() == "lapsed":
+            return queryset.filter(self._lapsed_q())
+        if self.value() == "current":
+            return queryset.exclude(self._lapsed_q())
+        return queryset
+
+
+class AgencyTrainingLapsedFilter(TrainingLapsedFilter):
+    title = "contacts' training"
+
+    def lookups(self, request, model_admin):
+        return [("lapsed", "An active contact's training lapsed")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "lapsed":
+            lapsed = PointOfContact.objects.active().training_lapsed().filter(agency=OuterRef("pk"))
+            return queryset.filter(Exists(lapsed))
+        return queryset
+
+
+class ContactPresenceFilter(admin.SimpleListFilter):
+    title = "point of contact"
+    parameter_name = "contact"
+
+    def lookups(self, request, model_admin):
+        return [
+            ("none", "No active contact"),
+            ("no_primary", "No active primary contact"),
+            ("yes", "Has an active contact"),
+        ]
+
+    def queryset(self, request, queryset):
+        active = PointOfContact.objects.filter(agency=OuterRef("pk"), is_active=True)
+        if self.value() == "none":
+            return queryset.filter(~Exists(active))
+        if self.value() == "no_primary":
+            return queryset.filter(~Exists(active.filter(is_primary=True)))
+        if self.value() == "yes":
+            return queryset.filter(Exists(active))
+        return queryset
 
 
 @admin.register(County)
-class CountyAdmin(admin.ModelAdmin):
+class CountyAdmin(AuditedAdmin):
     list_display = ["name", "fips"]
     search_fields = ["name", "fips"]
 
 
 @admin.register(City)
-class CityAdmin(admin.ModelAdmin):
+class CityAdmin(AuditedAdmin):
     list_display = ["name", "county"]
-    search_fields = ["name"]
+    search_fields = ["name", "county__name"]
     list_filter = ["county"]
 
 
@@ -33,13 +131,101 @@ class PointOfContactInline(admin.TabularInline):
     raw_id_fields = ["user"]
 
 
+@admin.action(description="Export selected agencies as CSV")
+def export_agencies_csv(modeladmin, request, queryset) -> HttpResponse:
+    audit_log(
+        action=AuditAction.EXPORT,
+        request=request,
+        target="directory",
+        detail=f"admin: exported {queryset.count()} agencies as CSV",
+    )
+    stamp = timezone.localdate().isoformat()
+    response = HttpResponse(
+        directory_export_csv(agencies=queryset), content_type="text/csv; charset=utf-8"
+    )
+    response["Content-Disposition"] = f'attachment; filename="directory-{stamp}.csv"'
+    return response
+
+
+@admin.action(description="Merge the two selected agencies (the older one is kept)")
+def merge_two_agencies(modeladmin, request, queryset):
+    agencies = list(queryset.order_by("pk")[:3])
+    if len(agencies) != 2:
+        modeladmin.message_user(
+            request, "Select exactly two agencies to merge.", level=messages.ERROR
+        )
+        return None
+    survivor, duplicate = agencies
+    if duplicate.is_statewide_coordinator:
+        survivor, duplicate = duplicate, survivor
+    url = reverse("agencies:merge") + f"?survivor={survivor.pk}&duplicate={duplicate.pk}"
+    return redirect(url)
+
+
 @admin.register(Agency)
-class AgencyAdmin(admin.ModelAdmin):
-    list_display = ["name", "kind", "level", "is_active", "is_statewide_coordinator"]
-    list_filter = ["kind", "level", "is_active", "counties"]
-    search_fields = ["name", "city_name"]
-    filter_horizontal = ["counties", "cities"]
+class AgencyAdmin(AuditedAdmin):
+    list_display = [
+        "name",
+        "kind",
+        "level",
+        "city_name",
+        "is_active",
+        "is_statewide_coordinator",
+        "policy_response_days",
+    ]
+    list_filter = [
+        "kind",
+        "level",
+        "is_active",
+        ContactPresenceFilter,
+        AgencyTrainingLapsedFilter,
+        "counties",
+        "is_demo",
+    ]
+    search_fields = ["name", "city_name", "counties__name", "contacts__name", "contacts__email"]
+    # A plain multiple select: Django's filter_horizontal widget puts an aria-label on an
+    # element that may not carry one (axe: aria-prohibited-attr), and the admin must stay
+    # usable with a screen reader (WCAG 2.1 AA).
     inlines = [PointOfContactInline]
+    actions = [export_agencies_csv, merge_two_agencies]
+    readonly_fields = ["merge_note", "created_at", "updated_at"]
+    fieldsets = [
+        (None, {"fields": ["name", "kind", "level", "is_active", "is_statewide_coordinator"]}),
+        ("Where it serves", {"fields": ["counties", "cities"]}),
+        (
+            "Address",
+            {
+                "fields": [
+                    "street_address",
+                    "city_name",
+                    "state",
+                    "postal_code",
+                    "phone",
+                    "fax",
+                    "public_email",
+                ]
+            },
+        ),
+        (
+            "Requests it certifies",
+            {
+                "fields": [
+                    "accepts_u",
+                    "accepts_t",
+                    "policy_response_days",
+                    "policy_expedited_days",
+                    "certified_crimes",
+                    "procedure",
+                ],
+                "description": (
+                    "Response policy only where stricter than Minn. Stat. 611A.95 (90 days; 14 in "
+                    "removal proceedings). Certified crimes: empty means every qualifying crime; "
+                    'otherwise a list of crime codes, e.g. ["domestic_violence", "stalking"].'
+                ),
+            },
+        ),
+        ("Record", {"fields": ["is_demo", "merge_note", "created_at", "updated_at"]}),
+    ]
 
 
 class TrainingRecordInline(admin.TabularInline):
@@ -48,9 +234,48 @@ class TrainingRecordInline(admin.TabularInline):
 
 
 @admin.register(PointOfContact)
-class PointOfContactAdmin(admin.ModelAdmin):
-    list_display = ["name", "agency", "role", "is_primary", "is_active", "last_training_date"]
-    list_filter = ["role", "is_primary", "is_active"]
-    search_fields = ["name", "email", "agency__name"]
+class PointOfContactAdmin(AuditedAdmin):
+    list_display = [
+        "name",
+        "agency",
+        "role",
+        "is_primary",
+        "is_active",
+        "last_training_date",
+        "training_is_lapsed",
+    ]
+    list_filter = [
+        "role",
+        "is_primary",
+        "is_active",
+        TrainingLapsedFilter,
+        "agency__kind",
+        "agency__counties",
+    ]
+    search_fields = ["name", "email", "title", "agency__name"]
+    list_select_related = ["agency"]
     raw_id_fields = ["user"]
+    autocomplete_fields = ["agency"]
     inlines = [TrainingRecordInline]
+
+    @admin.display(boolean=True, description="training lapsed")
+    def training_is_lapsed(self, obj: PointOfContact) -> bool:
+        return obj.training_lapsed
+
+    def save_related(self, request, form, formsets, change) -> None:
+        super().save_related(request, form, formsets, change)
+        contact_training_sync(contact=form.instance)
+
+
+@admin.register(TrainingRecord)
+class TrainingRecordAdmin(AuditedAdmin):
+    list_display = ["contact", "date", "topic", "provider"]
+    list_filter = ["provider", "contact__agency__kind"]
+    search_fields = ["contact__name", "contact__agency__name", "topic", "provider"]
+    list_select_related = ["contact__agency"]
+    autocomplete_fields = ["contact"]
+    date_hierarchy = "date"
+
+    def save_model(self, request, obj, form, change) -> None:
+        super().save_model(request, obj, form, change)
+        contact_training_sync(contact=obj.contact)

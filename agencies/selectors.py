@@ -1,10 +1,18 @@
-"""Reads of the directory."""
+"""Reads of the directory: the list and page of an agency, suggestions, and directory health."""
 
 from __future__ import annotations
 
+import re
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.db.models import Prefetch, Q, QuerySet
+
 from accounts.models import User
 
-from .models import Agency, PointOfContact
+from .models import Agency, AgencyKind, AgencyLevel, County, PointOfContact
 
 
 def contact_for_user(*, user: User) -> PointOfContact | None:
@@ -22,3 +30,206 @@ def contact_for_user(*, user: User) -> PointOfContact | None:
 
 def statewide_coordinator_agency() -> Agency | None:
     return Agency.objects.filter(is_statewide_coordinator=True).first()
+
+
+def _active_contacts_prefetch() -> Prefetch:
+    return Prefetch(
+        "contacts",
+        queryset=PointOfContact.objects.filter(is_active=True).order_by("-is_primary", "name"),
+        to_attr="active_contacts",
+    )
+
+
+def agencies_for_directory() -> QuerySet[Agency]:
+    """Agencies with everything the directory list and page show, in a fixed number of queries.
+
+    Each agency gets `active_contacts` (primary first); counties and cities are prefetched, so
+    the templates trigger no query whatever the number of agencies.
+    """
+    return Agency.objects.prefetch_related(
+        "counties", "cities", _active_contacts_prefetch()
+    ).order_by("-is_active", "name")
+
+
+def agency_get_for_directory(*, pk: int) -> Agency:
+    from django.shortcuts import get_object_or_404
+
+    return get_object_or_404(agencies_for_directory(), pk=pk)
+
+
+# --- Deadlines that apply to an agency ---------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DeadlineRule:
+    situation: str
+    statute_days: int
+    policy_days: int | None
+
+    @property
+    def applies_days(self) -> int:
+        if self.policy_days is not None and self.policy_days < self.statute_days:
+            return self.policy_days
+        return self.statute_days
+
+    @property
+    def policy_is_stricter(self) -> bool:
+        return self.policy_days is not None and self.policy_days < self.statute_days
+
+
+def agency_deadline_rules(*, agency: Agency) -> list[DeadlineRule]:
+    """Minn. Stat. 611A.95 subd. 2 (90 days; 14 in removal proceedings) beside the agency's own
+    policy; the earlier deadline applies (same rule as certifications.deadlines)."""
+    return [
+        DeadlineRule(
+            situation="Standard request",
+            statute_days=settings.STATUTE_RESPONSE_DAYS,
+            policy_days=agency.policy_response_days,
+        ),
+        DeadlineRule(
+            situation="Victim in removal proceedings (expedited)",
+            statute_days=settings.STATUTE_EXPEDITED_DAYS,
+            policy_days=agency.policy_expedited_days,
+        ),
+    ]
+
+
+# --- Suggestions for the advocate's intake form ------------------------------------------------
+
+# Local agencies that detected or investigated the crime come first: they hold the case file.
+_KIND_RANK = {
+    AgencyKind.POLICE: 0,
+    AgencyKind.SHERIFF: 0,
+    AgencyKind.PROSECUTOR: 1,
+    AgencyKind.STATE_PATROL: 2,
+    AgencyKind.LABOR: 3,
+    AgencyKind.CIVIL_RIGHTS: 3,
+    AgencyKind.PROTECTION: 3,
+    AgencyKind.HOUSING: 3,
+    AgencyKind.COURT: 4,
+    AgencyKind.FEDERAL_LE: 5,
+    AgencyKind.OTHER: 6,
+}
+_LEVEL_RANK = {
+    AgencyLevel.MUNICIPAL: 0,
+    AgencyLevel.TRIBAL: 0,
+    AgencyLevel.COUNTY: 1,
+    AgencyLevel.STATE: 2,
+    AgencyLevel.FEDERAL: 3,
+}
+
+
+def _county_id(county: County | int | str | None) -> int | None:
+    if county is None or county == "":
+        return None
+    if isinstance(county, County):
+        return county.pk
+    return int(county)
+
+
+def agency_suggestions(
+    *,
+    county: County | int | None,
+    crimes: Iterable[str] | None = None,
+    form_type: str | None = None,
+) -> list[Agency]:
+    """The agencies an advocate should consider for a crime in `county`, best first.
+
+    1. Candidates: active agencies serving the county (directly or through one of its cities),
+       plus statewide and federal agencies that list no county (they serve everywhere).
+    2. Drop those that do not accept the form type, and those that certify only some crimes
+       but not the ones named (they would send the request back, as Minneapolis does).
+    3. Order: agencies with an active point of contact first; then a department that
+       specifically certifies the crimes named; then local before county before state before
+       federal, police and sheriffs before prosecutors before the others; then by name.
+    4. The statewide coordinator comes last, always: it decides when nobody else can.
+    One query for the agencies and one for their contacts, whatever the county.
+    """
+    crimes = [c for c in (crimes or []) if c]
+    county_id = _county_id(county)
+    qs = (
+        Agency.objects.active()
+        .exclude(is_statewide_coordinator=True)
+        .prefetch_related(_active_contacts_prefetch())
+    )
+    if county_id is not None:
+        statewide = Q(counties__isnull=True, level__in=[AgencyLevel.STATE, AgencyLevel.FEDERAL])
+        qs = qs.filter(
+            Q(counties__id=county_id) | Q(cities__county_id=county_id) | statewide
+        ).distinct()
+    candidates = []
+    for agency in qs:
+        if form_type and not agency.accepts_form(form_type):
+            continue
+        if crimes and not agency.certifies_crimes(crimes):
+            continue
+        candidates.append(agency)
+
+    def rank(agency: Agency) -> tuple:
+        return (
+            0 if agency.active_contacts else 1,
+            0 if (crimes and agency.certified_crimes) else 1,
+            _LEVEL_RANK.get(agency.level, 9),
+            _KIND_RANK.get(agency.kind, 9),
+            agency.name.lower(),
+        )
+
+    candidates.sort(key=rank)
+    coordinator = Agency.objects.active().filter(is_statewide_coordinator=True).first()
+    if coordinator is not None:
+        candidates.append(coordinator)
+    return candidates
+
+
+# --- Directory health (administrators) --------------------------------------------------------
+
+
+def _normalized_name(name: str) -> str:
+    """`St. Paul Police Dept.` and `Saint Paul Police Department` compare equal."""
+    text = name.lower()
+    text = re.sub(r"\bst\.?\s", "saint ", text)
+    text = re.sub(r"\bdept\b\.?", "department", text)
+    text = re.sub(r"\bco\b\.?", "county", text)
+    text = text.replace("&", " and ")
+    return re.sub(r"[^a-z0-9]+", "", text)
+
+
+@dataclass
+class DirectoryHealth:
+    no_active_contact: list[Agency] = field(default_factory=list)
+    no_primary_contact: list[Agency] = field(default_factory=list)
+    lapsed_training: list[tuple[Agency, list[PointOfContact]]] = field(default_factory=list)
+    duplicates: list[list[Agency]] = field(default_factory=list)
+
+    @property
+    def problem_count(self) -> int:
+        return (
+            len(self.no_active_contact)
+            + len(self.no_primary_contact)
+            + len(self.lapsed_training)
+            + len(self.duplicates)
+        )
+
+
+def directory_health() -> DirectoryHealth:
+    """What an administrator should fix, from one pass over the active agencies.
+
+    Every agency must have an active point of contact, a primary one, and trained contacts
+    (the fact-finding report: POCs named and trained on a regular basis); duplicates by name
+    split requests between two records and should be merged.
+    """
+    health = DirectoryHealth()
+    by_name: dict[str, list[Agency]] = defaultdict(list)
+    for agency in agencies_for_directory().filter(is_active=True):
+        by_name[_normalized_name(agency.name)].append(agency)
+        contacts = agency.active_contacts
+        if not contacts:
+            health.no_active_contact.append(agency)
+            continue
+        if not any(c.is_primary for c in contacts):
+            health.no_primary_contact.append(agency)
+        lapsed = [c for c in contacts if c.training_lapsed]
+        if lapsed:
+            health.lapsed_training.append((agency, lapsed))
+    health.duplicates = [group for group in by_name.values() if len(group) > 1]
+    return health

@@ -1,10 +1,17 @@
-"""Writes and decisions about the directory: routing a request to an agency and a person."""
+"""Writes and decisions about the directory: routing a request to an agency and a person,
+merging duplicate agencies, keeping training dates current. Every write is audit-logged."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import Q
+from django.db import IntegrityError, models, transaction
+from django.db.models import Max, Q
+from django.http import HttpRequest
+from django.utils import timezone
+
+from accounts.models import AuditAction, User
+from accounts.services import audit_log
 
 from .models import Agency, ContactRole, PointOfContact
 
@@ -20,9 +27,13 @@ class RoutingError(Exception):
     """No agency can take the request, not even the statewide coordinator (misconfiguration)."""
 
 
+def _active_contacts(agency: Agency) -> list[PointOfContact]:
+    return list(agency.contacts.filter(is_active=True).order_by("-is_primary", "name", "pk"))
+
+
 def _pick_contact(agency: Agency) -> PointOfContact | None:
     """Rule 4: the agency's active primary contact, else any active certifying official."""
-    contacts = list(agency.contacts.filter(is_active=True))
+    contacts = _active_contacts(agency)
     for contact in contacts:
         if contact.is_primary:
             return contact
@@ -38,13 +49,18 @@ def _why_agency_cannot_take(agency: Agency, form_type: str) -> str | None:
     if not agency.accepts_form(form_type):
         form = "I-918 Supplement B (U visa)" if form_type == "U" else "I-914 Supplement B (T visa)"
         return f"{agency.name} does not accept {form} requests"
-    if _pick_contact(agency) is None:
+    if not _active_contacts(agency):
         return f"{agency.name} has no active point of contact"
     return None
 
 
 def _sibling_certifying(agency: Agency, crimes: list[str], form_type: str) -> Agency | None:
-    """Another active agency serving the same city that certifies every crime named."""
+    """Another active department of the same city that certifies every crime named.
+
+    Only agencies with their own crime list count: a county attorney whose office happens to be
+    in the city is not one of the city's departments, and sending a mixed request there would
+    be a guess.
+    """
     same_city = Q(city_name__iexact=agency.city_name) if agency.city_name else Q(pk__in=[])
     city_ids = list(agency.cities.values_list("pk", flat=True))
     if city_ids:
@@ -90,6 +106,11 @@ def route_request(
                 f"{agency.name} does not certify the crimes named; in the same city "
                 f"{sibling.name} certifies them, so the request was routed there."
             )
+        else:
+            reason += (
+                f" {agency.name} lists only some crimes and no other agency in its city "
+                "certifies the ones named, so it decides."
+            )
     problem = _why_agency_cannot_take(target, form_type)
     if problem is not None:
         coordinator = Agency.objects.filter(is_statewide_coordinator=True).first()
@@ -101,8 +122,156 @@ def route_request(
             reason=(f"Routed to the statewide coordinator ({coordinator.name}) because {problem}."),
         )
     contact = _pick_contact(target)
-    if contact is not None:
+    if contact is None:
+        # Only reviewers are active: the request waits in the agency's queue for one of them.
+        reason += " It has no primary contact or certifying official, so nobody is assigned yet."
+    else:
         reason += f" Assigned to {contact.name}" + (
-            ", the primary point of contact." if contact.is_primary else ", certifying official."
+            ", the primary point of contact."
+            if contact.is_primary
+            else ", a certifying official (the agency has no active primary contact)."
         )
     return RoutingDecision(agency=target, contact=contact, reason=reason)
+
+
+# --- Audit -----------------------------------------------------------------------------------
+
+
+def directory_audit(
+    *,
+    actor: User | None,
+    obj: models.Model,
+    detail: str,
+    request: HttpRequest | None = None,
+) -> None:
+    """One DIRECTORY_CHANGE audit line; the directory holds no victim data."""
+    audit_log(
+        action=AuditAction.DIRECTORY_CHANGE,
+        user=actor,
+        request=request,
+        target=f"{obj._meta.label}:{obj.pk}",
+        detail=detail,
+    )
+
+
+# --- Training --------------------------------------------------------------------------------
+
+
+def contact_training_sync(*, contact: PointOfContact) -> PointOfContact:
+    """Set the contact's last training date from its training records (the latest wins).
+
+    A date typed on the contact that is later than every record is kept: some trainings are
+    recorded only as a date.
+    """
+    latest = contact.training_records.aggregate(latest=Max("date"))["latest"]
+    if latest is not None and (
+        contact.last_training_date is None or latest > contact.last_training_date
+    ):
+        PointOfContact.objects.filter(pk=contact.pk).update(last_training_date=latest)
+        contact.last_training_date = latest
+    return contact
+
+
+# --- Merging duplicates ----------------------------------------------------------------------
+
+
+class MergeError(Exception):
+    """The merge cannot be done; the message says why in plain words."""
+
+
+@dataclass(frozen=True)
+class MergeResult:
+    survivor: Agency
+    moved: dict[str, int]
+    note: str
+
+
+def _reverse_relations() -> list[models.ForeignObjectRel]:
+    """Every relation pointing at Agency, hidden ones included (`related_name="+"`, e.g. a
+    request's `requested_agency`), except the automatic tables of Agency's own many-to-many
+    fields (counties, cities), which are merged separately."""
+    return [
+        f
+        for f in Agency._meta.get_fields(include_hidden=True)
+        if isinstance(f, models.ForeignObjectRel) and not f.related_model._meta.auto_created
+    ]
+
+
+def agency_merge(
+    *,
+    survivor: Agency,
+    duplicate: Agency,
+    actor: User | None,
+    note: str = "",
+    request: HttpRequest | None = None,
+) -> MergeResult:
+    """Fold `duplicate` into `survivor` and delete it.
+
+    1. Refuse to merge an agency into itself or to merge the statewide coordinator away.
+    2. Move the duplicate's contacts; a second active primary is demoted to an ordinary
+       contact (the database allows one active primary per agency).
+    3. Move every other row that points at the duplicate (requests by `agency` and
+       `requested_agency`, and any later foreign key), found through the model's relations so
+       a new one cannot be forgotten.
+    4. Add the duplicate's counties and cities to the survivor, note the merge on the survivor,
+       delete the duplicate, and audit-log it. All in one transaction.
+    """
+    if survivor.pk == duplicate.pk:
+        raise MergeError("Choose two different agencies.")
+    if duplicate.is_statewide_coordinator:
+        raise MergeError(
+            "The statewide coordinator cannot be merged into another agency; merge the other "
+            "agency into it instead."
+        )
+    moved: dict[str, int] = {}
+    with transaction.atomic():
+        survivor = Agency.objects.select_for_update().get(pk=survivor.pk)
+        duplicate = Agency.objects.select_for_update().get(pk=duplicate.pk)
+        has_primary = survivor.contacts.filter(is_primary=True, is_active=True).exists()
+        if has_primary:
+            duplicate.contacts.filter(is_primary=True).update(is_primary=False)
+        moved["contacts"] = duplicate.contacts.update(agency=survivor)
+        for relation in _reverse_relations():
+            if relation.related_model is PointOfContact or relation.many_to_many:
+                continue
+            name = relation.field.name
+            count = relation.related_model._default_manager.filter(**{name: duplicate}).update(
+                **{name: survivor}
+            )
+            if count:
+                label = f"{relation.related_model._meta.verbose_name_plural} ({name})"
+                moved[label] = moved.get(label, 0) + count
+        for relation in _reverse_relations():
+            if relation.many_to_many and relation.related_name != "+":
+                accessor = relation.get_accessor_name()
+                rows = list(getattr(duplicate, accessor).all())
+                getattr(survivor, accessor).add(*rows)
+        survivor.counties.add(*duplicate.counties.all())
+        survivor.cities.add(*duplicate.cities.all())
+        summary = ", ".join(f"{n} {label}" for label, n in moved.items() if n) or "nothing"
+        stamp = timezone.localdate().isoformat()
+        who = actor.email if actor is not None else "system"
+        line = f"{stamp}: merged '{duplicate.name}' (#{duplicate.pk}) into this agency by {who}"
+        line += f"; moved {summary}."
+        if note.strip():
+            line += f" Note: {note.strip()}"
+        survivor.merge_note = f"{survivor.merge_note}\n{line}".strip()
+        if duplicate.is_active and not survivor.is_active:
+            survivor.is_active = True
+        survivor.save(update_fields=["merge_note", "is_active", "updated_at"])
+        duplicate_pk = duplicate.pk
+        try:
+            with transaction.atomic():
+                duplicate.delete()
+        except (IntegrityError, models.ProtectedError) as exc:
+            raise MergeError(
+                "The duplicate is still referenced by records that cannot be moved; nothing "
+                "was changed."
+            ) from exc
+        directory_audit(
+            actor=actor,
+            obj=survivor,
+            request=request,
+            detail=f"merged agency #{duplicate_pk} into #{survivor.pk}; moved {summary}",
+        )
+    return MergeResult(survivor=survivor, moved=moved, note=line)

@@ -1,0 +1,135 @@
+"""Forms of the directory: search, CSV import, merge. They validate only; views call services."""
+
+from __future__ import annotations
+
+import django_filters
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Column, Layout, Row, Submit
+from django import forms
+from django.db.models import Q, QuerySet
+
+from .importing import MAX_IMPORT_BYTES
+from .models import Agency, AgencyKind, County
+
+
+class DirectorySearchForm(forms.Form):
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_method = "get"
+        self.helper.form_tag = True
+        self.helper.attrs = {"role": "search", "aria-label": "Search the directory"}
+        self.helper.layout = Layout(
+            Row(
+                Column("name", css_class="col-md-4"),
+                Column("county", css_class="col-md-3"),
+                Column("city", css_class="col-md-2"),
+                Column("kind", css_class="col-md-3"),
+            ),
+            Submit("", "Search", css_class="btn-primary"),
+        )
+
+
+class AgencyFilter(django_filters.FilterSet):
+    """Search by name, county, city or kind (issue: pages for everyone signed in)."""
+
+    name = django_filters.CharFilter(
+        label="Name", method="filter_name", help_text="Part of the agency's name."
+    )
+    county = django_filters.ModelChoiceFilter(
+        label="County",
+        queryset=County.objects.all(),
+        method="filter_county",
+        empty_label="Any county",
+    )
+    city = django_filters.CharFilter(label="City", method="filter_city")
+    kind = django_filters.ChoiceFilter(
+        label="Kind", choices=AgencyKind.choices, empty_label="Any kind"
+    )
+
+    class Meta:
+        model = Agency
+        fields = ["name", "county", "city", "kind"]
+        form = DirectorySearchForm
+
+    def filter_name(self, queryset: QuerySet[Agency], name: str, value: str) -> QuerySet[Agency]:
+        return queryset.filter(name__icontains=value.strip())
+
+    def filter_county(self, queryset: QuerySet[Agency], name: str, value: County):
+        # Agencies that list the county, or serve one of its cities.
+        ids = Agency.objects.filter(Q(counties=value) | Q(cities__county=value)).values("pk")
+        return queryset.filter(pk__in=ids)
+
+    def filter_city(self, queryset: QuerySet[Agency], name: str, value: str):
+        value = value.strip()
+        ids = Agency.objects.filter(Q(city_name__iexact=value) | Q(cities__name__iexact=value))
+        return queryset.filter(pk__in=ids.values("pk"))
+
+
+class DirectoryImportForm(forms.Form):
+    file = forms.FileField(
+        label="CSV file",
+        help_text=(
+            "UTF-8 CSV, one row per agency and contact, in the shape of the export. "
+            "Nothing is written until you confirm the dry run."
+        ),
+        widget=forms.ClearableFileInput(attrs={"accept": ".csv,text/csv"}),
+    )
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_method = "post"
+        self.helper.attrs = {"enctype": "multipart/form-data"}
+        self.helper.add_input(Submit("preview", "Check the file (dry run)"))
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > MAX_IMPORT_BYTES:
+            raise forms.ValidationError(
+                f"The file is larger than {MAX_IMPORT_BYTES // (1024 * 1024)} MB; split it."
+            )
+        return upload
+
+
+class DirectoryImportConfirmForm(forms.Form):
+    """Carries the checked file back, so the apply step checks exactly what was previewed."""
+
+    content = forms.CharField(widget=forms.HiddenInput, max_length=MAX_IMPORT_BYTES * 2)
+
+
+class AgencyMergeForm(forms.Form):
+    survivor = forms.ModelChoiceField(
+        queryset=Agency.objects.all(),
+        label="Keep this agency",
+        help_text="The surviving record: it receives the other agency's requests and contacts.",
+    )
+    duplicate = forms.ModelChoiceField(
+        queryset=Agency.objects.all(),
+        label="Merge and remove this duplicate",
+        help_text="Its requests and contacts move to the agency kept; then it is deleted.",
+    )
+    note = forms.CharField(
+        label="Note on the surviving agency",
+        required=False,
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_method = "post"
+        self.helper.add_input(Submit("merge", "Merge the two agencies", css_class="btn-danger"))
+
+    def clean(self):
+        cleaned = super().clean()
+        survivor, duplicate = cleaned.get("survivor"), cleaned.get("duplicate")
+        if survivor and duplicate and survivor.pk == duplicate.pk:
+            self.add_error("duplicate", "Choose a different agency from the one kept.")
+        if duplicate and duplicate.is_statewide_coordinator:
+            self.add_error(
+                "duplicate",
+                "The statewide coordinator cannot be merged away; keep it and merge the other.",
+            )
+        return cleaned

@@ -1,0 +1,253 @@
+"""Directory pages over HTTP: search, agency page, admin-only maintenance pages, admin site."""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from accounts.models import AuditAction, AuditEntry
+from agencies.models import Agency, AgencyKind, PointOfContact
+from tests.factories import AgencyFactory, CountyFactory, PointOfContactFactory
+
+pytestmark = pytest.mark.django_db
+
+DIRECTORY = reverse("agencies:directory")
+
+
+def test_the_directory_requires_signing_in(client):
+    response = client.get(DIRECTORY)
+    assert response.status_code == 302
+    assert "/accounts/login/" in response["Location"]
+
+
+@pytest.mark.parametrize("persona", ["advocate_a", "contact_x", "coordinator", "admin"])
+def test_everyone_signed_in_sees_the_directory(client, personas, persona):
+    client.force_login(getattr(personas, persona))
+    response = client.get(DIRECTORY)
+    assert response.status_code == 200
+    assert b"Agency X Police Department" in response.content
+    assert b'href="/directory/"' in response.content  # the nav link
+
+
+def test_search_by_name_county_city_and_kind(client, personas):
+    hennepin = CountyFactory(name="Hennepin")
+    mpls = AgencyFactory(name="Minneapolis Police Department", city_name="Minneapolis")
+    mpls.counties.add(hennepin)
+    AgencyFactory(name="Hennepin Sheriff", kind=AgencyKind.SHERIFF, city_name="Minneapolis")
+    client.force_login(personas.advocate_a)
+
+    def names(**params) -> list[str]:
+        response = client.get(DIRECTORY, params)
+        assert response.status_code == 200
+        return [a.name for a in response.context["page"].object_list]
+
+    assert names(name="minneapolis") == ["Minneapolis Police Department"]
+    assert names(county=hennepin.pk) == ["Minneapolis Police Department"]
+    assert names(city="minneapolis") == ["Hennepin Sheriff", "Minneapolis Police Department"]
+    assert names(kind="sheriff") == ["Agency Y Sheriff's Office", "Hennepin Sheriff"]
+    assert names(kind="sheriff", name="henn") == ["Hennepin Sheriff"]
+    assert names(county="999999") == []  # an invalid choice shows nothing, not an error
+
+
+def test_the_list_costs_the_same_number_of_queries_for_one_agency_and_for_many(
+    client, personas, django_assert_num_queries
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(personas.advocate_a)
+    client.get(DIRECTORY)  # warm the session
+    Agency.objects.exclude(pk=personas.agency_x.pk).update(is_active=False)
+    with CaptureQueriesContext(connection) as one:
+        client.get(DIRECTORY, {"name": "Agency X"})
+    assert len(one.captured_queries) <= 8
+    county = CountyFactory()
+    for n in range(20):
+        agency = AgencyFactory(name=f"Many PD {n:02d}")
+        agency.counties.add(county)
+        PointOfContactFactory(agency=agency, is_primary=True)
+        PointOfContactFactory(agency=agency, last_training_date=datetime.date(2020, 1, 1))
+    with django_assert_num_queries(len(one.captured_queries)):
+        response = client.get(DIRECTORY, {"name": "a"})
+    assert response.content.count(b"Training lapsed") == 0  # primaries listed first, trained
+    assert len(response.context["page"].object_list) == 23
+
+
+def test_the_agency_page_shows_contacts_deadlines_procedure_and_lapsed_training(client, personas):
+    agency = AgencyFactory(
+        name="Saint Paul Police Department",
+        policy_response_days=30,
+        policy_expedited_days=7,
+        procedure="Send the request with a signed release.",
+    )
+    PointOfContactFactory(agency=agency, name="Current Sergeant", is_primary=True)
+    PointOfContactFactory(
+        agency=agency, name="Lapsed Lieutenant", last_training_date=datetime.date(2020, 1, 1)
+    )
+    PointOfContactFactory(agency=agency, name="Retired Person", is_active=False)
+    client.force_login(personas.advocate_a)
+    response = client.get(reverse("agencies:detail", args=[agency.pk]))
+    text = response.content.decode()
+    assert "Current Sergeant" in text
+    assert "Lapsed Lieutenant" in text
+    assert "Retired Person" not in text
+    assert "Training lapsed" in text and "Training current" in text
+    assert "Send the request with a signed release." in text
+    rules = response.context["deadline_rules"]
+    assert [(r.statute_days, r.policy_days, r.applies_days) for r in rules] == [
+        (90, 30, 30),
+        (14, 7, 7),
+    ]
+
+
+def test_an_agency_without_contacts_says_requests_go_to_the_coordinator(client, personas):
+    agency = AgencyFactory()
+    client.force_login(personas.contact_x)
+    response = client.get(reverse("agencies:detail", args=[agency.pk]))
+    assert b"no active point of contact" in response.content
+    assert client.get(reverse("agencies:detail", args=[999999])).status_code == 404
+
+
+@pytest.mark.parametrize(
+    "name", ["agencies:health", "agencies:export", "agencies:import", "agencies:merge"]
+)
+@pytest.mark.parametrize("persona", ["advocate_a", "contact_x", "coordinator"])
+def test_maintenance_pages_are_for_administrators_only(client, personas, name, persona):
+    client.force_login(getattr(personas, persona))
+    assert client.get(reverse(name)).status_code == 403
+
+
+def test_the_health_page_lists_problems(client, personas):
+    AgencyFactory(name="Lonely PD")
+    client.force_login(personas.admin)
+    response = client.get(reverse("agencies:health"))
+    assert response.status_code == 200
+    assert b"Lonely PD" in response.content
+
+
+def test_export_downloads_a_csv_and_is_audited(client, personas):
+    client.force_login(personas.admin)
+    response = client.get(reverse("agencies:export"))
+    assert response["Content-Type"].startswith("text/csv")
+    assert response.content.startswith(b"agency_name,kind,level,counties")
+    assert b"Agency X Police Department" in response.content
+    assert AuditEntry.objects.filter(action=AuditAction.EXPORT, target="directory").exists()
+
+
+CSV = (
+    "agency_name,kind,level,counties,contact_name,contact_email,contact_primary\r\n"
+    "New Town Police,police,municipal,Hennepin,Pat Officer,pat@newtown.example.org,yes\r\n"
+)
+
+
+def test_import_dry_run_then_apply_over_http(client, personas):
+    CountyFactory(name="Hennepin")
+    client.force_login(personas.admin)
+    upload = SimpleUploadedFile("dir.csv", CSV.encode(), content_type="text/csv")
+    response = client.post(reverse("agencies:import"), {"file": upload})
+    assert response.status_code == 200
+    assert b"Apply this import" in response.content
+    assert not Agency.objects.filter(name="New Town Police").exists()
+    content = response.context["confirm_form"].initial["content"]
+
+    response = client.post(reverse("agencies:import_apply"), {"content": content})
+
+    assert response.status_code == 302
+    agency = Agency.objects.get(name="New Town Police")
+    assert PointOfContact.objects.get(agency=agency).is_primary
+    assert AuditEntry.objects.filter(
+        action=AuditAction.DIRECTORY_CHANGE, target=f"agencies.Agency:{agency.pk}"
+    ).exists()
+
+
+def test_import_of_a_bad_file_shows_each_rejected_row_and_writes_nothing(client, personas):
+    client.force_login(personas.admin)
+    upload = SimpleUploadedFile("dir.csv", CSV.encode(), content_type="text/csv")  # no county
+    response = client.post(reverse("agencies:import"), {"file": upload})
+    assert response.status_code == 400
+    assert b"unknown county &quot;Hennepin&quot;" in response.content
+    assert b"Apply this import" not in response.content
+    assert not Agency.objects.filter(name="New Town Police").exists()
+
+
+def test_import_without_a_file_explains_beside_the_field(client, personas):
+    client.force_login(personas.admin)
+    response = client.post(reverse("agencies:import"), {})
+    assert response.status_code == 200
+    assert response.context["form"].errors["file"]
+
+
+def test_merge_over_http(client, personas):
+    duplicate = AgencyFactory(name="Agency X Police Dept.")
+    client.force_login(personas.admin)
+    url = reverse("agencies:merge")
+    page = client.get(url, {"survivor": personas.agency_x.pk, "duplicate": duplicate.pk})
+    assert page.status_code == 200
+    response = client.post(
+        url, {"survivor": personas.agency_x.pk, "duplicate": duplicate.pk, "note": "dup"}
+    )
+    assert response.status_code == 302
+    assert not Agency.objects.filter(pk=duplicate.pk).exists()
+    refused = client.post(
+        url, {"survivor": personas.agency_x.pk, "duplicate": personas.coordinator_agency.pk}
+    )
+    assert refused.status_code == 400
+    assert b"cannot be merged away" in refused.content
+
+
+@pytest.mark.parametrize(
+    "query",
+    ["", "?contact=none", "?contact=no_primary", "?training=lapsed", "?kind=police", "?q=agency"],
+)
+def test_admin_agency_list_with_each_filter(client, personas, query):
+    client.force_login(personas.admin)
+    assert client.get(reverse("admin:agencies_agency_changelist") + query).status_code == 200
+
+
+@pytest.mark.parametrize("model", ["county", "city", "agency", "pointofcontact", "trainingrecord"])
+def test_admin_pages_exist_for_every_model(client, personas, model):
+    client.force_login(personas.admin)
+    assert client.get(reverse(f"admin:agencies_{model}_changelist")).status_code == 200
+    assert client.get(reverse(f"admin:agencies_{model}_add")).status_code == 200
+
+
+def test_admin_contact_filter_training_lapsed(client, personas):
+    PointOfContactFactory(name="Old Training", last_training_date=datetime.date(2019, 1, 1))
+    client.force_login(personas.admin)
+    url = reverse("admin:agencies_pointofcontact_changelist")
+    assert b"Old Training" in client.get(url + "?training=lapsed").content
+    assert b"Old Training" not in client.get(url + "?training=current").content
+
+
+def test_adding_a_training_record_in_the_admin_updates_the_contact_and_is_audited(client, personas):
+    contact = PointOfContactFactory(last_training_date=datetime.date(2020, 1, 1))
+    client.force_login(personas.admin)
+    response = client.post(
+        reverse("admin:agencies_trainingrecord_add"),
+        {
+            "contact": contact.pk,
+            "date": "2026-02-01",
+            "topic": "U/T certification",
+            "provider": "DPS",
+        },
+    )
+    assert response.status_code == 302
+    contact.refresh_from_db()
+    assert contact.last_training_date == datetime.date(2026, 2, 1)
+    assert AuditEntry.objects.filter(
+        action=AuditAction.DIRECTORY_CHANGE, target__startswith="agencies.TrainingRecord:"
+    ).exists()
+
+
+def test_admin_export_action_downloads_the_selected_agencies(client, personas):
+    client.force_login(personas.admin)
+    response = client.post(
+        reverse("admin:agencies_agency_changelist"),
+        {"action": "export_agencies_csv", "_selected_action": [personas.agency_y.pk]},
+    )
+    assert response["Content-Type"].startswith("text/csv")
+    assert b"Agency Y Sheriff" in response.content
+    assert b"Agency X Police" not in response.content
