@@ -8,7 +8,7 @@ from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
@@ -28,6 +28,8 @@ HOME_TEMPLATES = {
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
     """Each role lands on its own page; a role with nothing to show gets a plain empty state."""
+    if request.user.role == Role.ADVOCATE:
+        return redirect("certifications:dashboard")
     template = HOME_TEMPLATES.get(request.user.role, "home/advocate.html")
     return render(request, template, {})
 
