@@ -64,6 +64,14 @@ class IntakeStepForm(forms.ModelForm):
 class VictimForm(IntakeStepForm):
     """Form I-918/I-914 Supp. B Part 1 and the language-access needs (Minn. Stat. 611A.95)."""
 
+    # Longer than the stored value: people type spaces and dashes, which are normalised away.
+    victim_a_number = forms.CharField(
+        label="A-Number",
+        max_length=20,
+        required=False,
+        help_text="If any: A followed by 8 or 9 digits. Spaces and dashes are fine.",
+    )
+
     class Meta:
         model = CertificationRequest
         fields = [
@@ -78,14 +86,9 @@ class VictimForm(IntakeStepForm):
             "victim_interpreter_needed",
         ]
         widgets = {"victim_date_of_birth": DateInput()}
-        help_texts = {
-            "victim_a_number": "If any: A followed by 8 or 9 digits. Spaces and dashes are fine.",
-        }
 
     def __init__(self, *args, new: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["victim_a_number"].max_length = 20
-        self.fields["victim_a_number"].widget.attrs["maxlength"] = 20
         self.fields["victim_gender"].choices = [
             ("", "Choose…"),
             *self.fields["victim_gender"].choices[1:],

@@ -418,7 +418,13 @@ def certification_request_submit(
 def certification_request_withdraw(
     *, request: CertificationRequest, actor: User, reason: str
 ) -> CertificationRequest:
-    """Withdraw a draft or an open request; the reason is kept and shown on the timeline."""
+    """Withdraw an open request; the reason is kept and shown on the timeline.
+
+    Drafts are refused: they were never sent, and the model requires a submission time on every
+    request that is not a draft (`submitted_request_has_submission_time`).
+    """
+    if request.status == Status.DRAFT:
+        raise TransitionError("This request is still a draft: it was never sent to an agency.")
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError({"reason": ["Say why the request is withdrawn."]})

@@ -58,8 +58,9 @@ from ..services.intake import (
 )
 
 STEP_SLUGS = [slug for slug, _ in STEPS]
-# Statuses from which the advocate may still withdraw (Action.WITHDRAW's start states).
-WITHDRAWABLE = frozenset({Status.DRAFT, *OPEN_STATUSES})
+# Statuses from which the advocate may withdraw. Drafts are not among them: a draft was never
+# sent, and the model requires a submission time on every non-draft request.
+WITHDRAWABLE = OPEN_STATUSES
 
 
 def _require_advocate(request: HttpRequest) -> None:

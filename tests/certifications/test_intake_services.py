@@ -257,6 +257,10 @@ def test_withdraw_needs_a_reason_and_keeps_it(personas):
     )
     with pytest.raises(ValidationError):
         certification_request_withdraw(request=obj, actor=personas.advocate_a, reason="  ")
+    with pytest.raises(TransitionError):
+        certification_request_withdraw(
+            request=complete_request(personas), actor=personas.advocate_a, reason="Never mind"
+        )
     obj = certification_request_withdraw(
         request=obj, actor=personas.advocate_a, reason="The victim moved out of state."
     )
