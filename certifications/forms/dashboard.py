@@ -44,3 +44,9 @@ class AdvocateDashboardFilter(django_filters.FilterSet):
         if value == "overdue":
             return queryset.filter(due_date__lt=today)
         return queryset.filter(due_date__gte=today, due_date__lte=today + datetime.timedelta(7))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.form.fields.values():
+            is_select = isinstance(field.widget, forms.Select)
+            field.widget.attrs["class"] = "form-select" if is_select else "form-control"
