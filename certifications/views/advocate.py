@@ -75,13 +75,25 @@ def _next_step(step: str) -> str:
 
 
 def _progress(step: str, obj: CertificationRequest | None) -> list[dict]:
+    """The steps with where the advocate is; a tick only on steps that are complete."""
     current = STEP_SLUGS.index(step)
+    incomplete = (
+        {FIELD_STEPS.get(f, "review") for f in certification_request_problems(request=obj)}
+        if obj is not None
+        else set(STEP_SLUGS)
+    )
+
+    def state(i: int, slug: str) -> str:
+        if i == current:
+            return "current"
+        return "todo" if slug in incomplete or slug == "review" else "done"
+
     return [
         {
             "slug": slug,
             "title": title,
             "number": i + 1,
-            "state": "current" if i == current else ("done" if i < current else "todo"),
+            "state": state(i, slug),
             "url": reverse("certifications:edit", args=[obj.pk, slug]) if obj else "",
         }
         for i, (slug, title) in enumerate(STEPS)
