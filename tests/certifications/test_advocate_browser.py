@@ -138,3 +138,24 @@ def test_an_advocate_files_a_request_from_draft_to_dashboard(
     assert "Routed to Saint Paul Police Department" in row.inner_text()
     assert "7 days left" in row.inner_text()
     portal.screenshot("advocate-dashboard")
+
+
+def test_bad_input_is_shown_beside_its_field_and_nothing_typed_is_lost(portal, personas):
+    page = portal.page
+    portal.login(personas.advocate_a.email)
+    portal.goto("/requests/new/")
+    page.get_by_label("T visa: Form I-914 Supplement B").check()
+    page.get_by_label("Family name (last name)").fill("Cabdi")
+    page.get_by_label("Given name (first name)").fill("Xaliimo")
+    page.get_by_label("Date of birth").fill("2099-01-01")
+    page.get_by_label("A-Number").fill("A12-34")
+    page.get_by_label("Preferred language").fill("Somali")
+    portal.submit("Save draft")
+    assert page.get_by_text("The date of birth cannot be in the future.").is_visible()
+    assert page.get_by_text("An A-Number is the letter A followed by 8 or 9 digits").is_visible()
+    assert page.get_by_label("Family name (last name)").input_value() == "Cabdi"
+    assert page.get_by_label("Preferred language").input_value() == "Somali"
+    assert page.get_by_label("A-Number").input_value() == "A12-34"
+    assert page.get_by_label("T visa: Form I-914 Supplement B").is_checked()
+    portal.screenshot("intake-validation-errors")
+    assert not CertificationRequest.objects.exists()
