@@ -13,6 +13,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from accounts.models import Role
+from certifications.views.advocate import dashboard as advocate_dashboard
 
 logger = logging.getLogger(__name__)
 
@@ -28,6 +29,9 @@ HOME_TEMPLATES = {
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
     """Each role lands on its own page; a role with nothing to show gets a plain empty state."""
+    if request.user.role == Role.ADVOCATE:
+        # The advocate's home is the organization's dashboard (also at certifications:dashboard).
+        return advocate_dashboard(request)
     if request.user.role == Role.ADVOCATE:
         return redirect("certifications:dashboard")
     template = HOME_TEMPLATES.get(request.user.role, "home/advocate.html")

@@ -53,11 +53,13 @@ def test_the_dashboard_costs_the_same_queries_for_1_and_30_requests(client, pers
     assert one <= 8
 
 
-def test_the_home_page_sends_advocates_to_the_dashboard(client, personas):
+def test_the_home_page_of_an_advocate_is_the_dashboard(client, personas):
+    obj = complete_request(personas)
     client.force_login(personas.advocate_a)
     response = client.get("/")
-    assert response.status_code == 302
-    assert response["Location"] == reverse("certifications:dashboard")
+    assert response.status_code == 200
+    assert obj.reference in response.content.decode()
+    assert reverse("certifications:new") in response.content.decode()
 
 
 @time_machine.travel(datetime.datetime(2026, 3, 2, 18, 0, tzinfo=datetime.UTC), tick=False)
