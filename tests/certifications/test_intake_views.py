@@ -307,3 +307,33 @@ def test_answering_an_information_request_returns_it_to_the_agency(advocate, per
     detail = advocate.get(reverse("certifications:detail", args=[obj.pk])).content.decode()
     assert "Christmas Eve." in detail
     assert "Which night?" in detail
+
+
+@pytest.mark.parametrize(
+    ("fields", "step", "message", "kept"),
+    [
+        ({"crimes": []}, "crime", "Select at least one qualifying", 'value="Saint Paul"'),
+        ({"victim_gender": ""}, "victim", "Choose the victim&#x27;s gender", 'value="Example"'),
+        (
+            {"crimes": [Crime.SIMILAR_ACTIVITY.value]},
+            "crime",
+            "Describe the similar activity",
+            'value="similar_activity"  id="id_crimes_31" checked',
+        ),
+    ],
+)
+def test_the_review_link_shows_what_is_missing_beside_the_field(
+    advocate, personas, fields, step, message, kept
+):
+    obj = complete_request(personas, **fields)
+    body = advocate.get(edit_url(obj, step) + "?check=1").content.decode()
+    assert message in body
+    assert "is-invalid" in body
+    assert kept in body
+
+
+def test_the_progress_list_ticks_only_complete_steps(advocate, personas):
+    obj = complete_request(personas, consent_given=False)
+    body = advocate.get(edit_url(obj, "review")).content.decode()
+    assert '1. Victim<span class="visually-hidden"> (complete)' in body
+    assert '5. Consent<span class="visually-hidden"> (complete)' not in body
