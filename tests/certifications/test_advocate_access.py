@@ -158,3 +158,39 @@ def test_the_request_page_includes_the_agency_actions_only_for_the_agency(
     response = client.get(reverse("certifications:detail", args=[obj.pk]))
     assert response.context["can_act_as_agency"] is False
     assert response.context["can_act_as_advocate"] is True
+
+
+def test_the_request_page_costs_the_same_queries_however_long_its_history(client, personas):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from certifications.choices import Action
+    from certifications.services.core import certification_request_transition
+    from certifications.services.intake import certification_request_provide_info
+
+    from .intake_support import pdf_upload
+
+    obj = certification_request_submit(
+        request=complete_request(personas), actor=personas.advocate_a
+    )
+    client.force_login(personas.advocate_a)
+    url = reverse("certifications:detail", args=[obj.pk])
+
+    def count() -> int:
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(url).status_code == 200
+        return len(queries)
+
+    def exchange(i: int):
+        answered = certification_request_transition(
+            request=obj, action=Action.REQUEST_INFO, actor=personas.contact_x, note=f"Q{i}"
+        )
+        return certification_request_provide_info(
+            request=answered, actor=personas.advocate_a, message=f"A{i}", files=[pdf_upload()]
+        )
+
+    obj = exchange(0)
+    before = count()
+    for i in range(1, 4):
+        obj = exchange(i)
+    assert count() == before
