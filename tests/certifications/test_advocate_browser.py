@@ -159,3 +159,38 @@ def test_bad_input_is_shown_beside_its_field_and_nothing_typed_is_lost(portal, p
     assert page.get_by_label("T visa: Form I-914 Supplement B").is_checked()
     portal.screenshot("intake-validation-errors")
     assert not CertificationRequest.objects.exists()
+
+
+def test_an_advocate_answers_the_agency_then_withdraws(portal, personas, tmp_path):
+    from certifications.choices import Action
+    from certifications.services.core import certification_request_transition
+    from certifications.services.intake import certification_request_submit
+
+    from .intake_support import complete_request
+
+    obj = certification_request_submit(
+        request=complete_request(personas), actor=personas.advocate_a
+    )
+    certification_request_transition(
+        request=obj, action=Action.REQUEST_INFO, actor=personas.contact_x, note="Which night?"
+    )
+    page = portal.page
+    portal.login(personas.advocate_a.email)
+    portal.goto(f"/requests/{obj.pk}/")
+    assert "Which night?" in page.content()
+    portal.click_and_wait("text=Answer the agency")
+    pdf = tmp_path / "statement.pdf"
+    pdf.write_bytes(pdf_bytes("Statement"))
+    page.get_by_label("Your answer to the agency").fill("It was Christmas Eve.")
+    page.get_by_label("Attachments (optional)").set_input_files(str(pdf))
+    portal.submit("Send the answer")
+    assert "back with the agency" in page.content()
+    assert "It was Christmas Eve." in page.content()
+    assert "statement.pdf" in page.content()
+    portal.click_and_wait("text=Withdraw")
+    page.get_by_label("Why is the request withdrawn?").fill("The victim moved away.")
+    portal.submit("Withdraw the request")
+    obj.refresh_from_db()
+    assert obj.status == "withdrawn"
+    assert "The victim moved away." in page.content()
+    portal.screenshot("request-withdrawn")
