@@ -108,3 +108,89 @@ def attachment_get_for_user(*, user: User, pk: int) -> Attachment:
         return Attachment.objects.select_related("request").get(pk=pk, request__in=visible)
     except Attachment.DoesNotExist:
         raise Http404("No such file.") from None
+
+
+def certification_requests_for_advocate_dashboard(*, user: User) -> QuerySet[CertificationRequest]:
+    """The organization's requests, open ones first by due date, with what the list shows.
+
+    Advocates only: other roles have their own queues.
+    """
+    from django.db.models import Case, IntegerField, Value, When
+
+    if not (user.is_authenticated and user.is_active and user.role == Role.ADVOCATE):
+        return CertificationRequest.objects.none()
+    return (
+        certification_requests_visible_to(user=user)
+        .select_related("agency", "requested_agency", "assigned_contact")
+        .annotate(
+            status_rank=Case(
+                When(status__in=OPEN_STATUSES, then=Value(0)),
+                When(status=Status.DRAFT, then=Value(1)),
+                default=Value(2),
+                output_field=IntegerField(),
+            )
+        )
+        .order_by("status_rank", "due_date", "-created_at")
+    )
+
+
+def certification_request_for_page(*, user: User, pk: int) -> CertificationRequest:
+    """A request for its page, with everything the page shows fetched up front (no queries
+    from templates). Same access rule as `certification_request_get_for_user`."""
+    from django.db.models import Prefetch
+
+    from .models import Message, RequestEvent
+
+    queryset = (
+        certification_requests_visible_to(user=user)
+        .select_related(
+            "organization",
+            "created_by",
+            "agency",
+            "requested_agency",
+            "assigned_contact",
+            "crime_county",
+        )
+        .prefetch_related(
+            "family_members",
+            Prefetch(
+                "attachments",
+                queryset=Attachment.objects.select_related("uploaded_by").order_by(
+                    "uploaded_at", "id"
+                ),
+            ),
+            Prefetch("events", queryset=RequestEvent.objects.select_related("actor")),
+            Prefetch(
+                "messages",
+                queryset=Message.objects.select_related("author").prefetch_related("attachments"),
+            ),
+        )
+    )
+    try:
+        return queryset.get(pk=pk)
+    except CertificationRequest.DoesNotExist:
+        raise Http404("No such request.") from None
+
+
+def agency_suggestions(*, county, crimes=None, form_type=None) -> list:
+    """Agencies an advocate should consider for a crime in `county`, best first.
+
+    Stand-in with the signature of `agencies.selectors.agency_suggestions` (the directory's
+    own selector replaces it): active agencies serving the county that accept the form type
+    and certify the crimes named, local police and sheriff first, then prosecutors, then the
+    rest.
+    """
+    from agencies.models import Agency, AgencyKind
+
+    if county is None:
+        return []
+    rank = {AgencyKind.POLICE: 0, AgencyKind.SHERIFF: 1, AgencyKind.PROSECUTOR: 2}
+    agencies = (
+        Agency.objects.active().filter(counties=county).exclude(is_statewide_coordinator=True)
+    )
+    if form_type == "U":
+        agencies = agencies.filter(accepts_u=True)
+    elif form_type == "T":
+        agencies = agencies.filter(accepts_t=True)
+    found = [a for a in agencies.distinct() if not crimes or a.certifies_crimes(list(crimes))]
+    return sorted(found, key=lambda a: (rank.get(a.kind, 3), a.name))

@@ -8,11 +8,12 @@ from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from accounts.models import Role
+from certifications.views.advocate import dashboard as advocate_dashboard
 
 logger = logging.getLogger(__name__)
 
@@ -28,6 +29,11 @@ HOME_TEMPLATES = {
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
     """Each role lands on its own page; a role with nothing to show gets a plain empty state."""
+    if request.user.role == Role.ADVOCATE:
+        # The advocate's home is the organization's dashboard (also at certifications:dashboard).
+        return advocate_dashboard(request)
+    if request.user.role == Role.ADVOCATE:
+        return redirect("certifications:dashboard")
     template = HOME_TEMPLATES.get(request.user.role, "home/advocate.html")
     return render(request, template, {})
 

@@ -1,0 +1,52 @@
+"""Filters of the advocate's dashboard (django-filter). Search is by reference only, so no
+victim name ever travels in a URL (8 U.S.C. 1367)."""
+
+from __future__ import annotations
+
+import datetime
+
+import django_filters
+from django import forms
+from django.db.models import QuerySet
+
+from agencies.models import Agency
+
+from ..choices import OPEN_STATUSES, FormType, Status
+from ..services.intake import minnesota_today
+
+
+class AdvocateDashboardFilter(django_filters.FilterSet):
+    reference = django_filters.CharFilter(
+        label="Reference",
+        method="filter_reference",
+        widget=forms.TextInput(attrs={"placeholder": "e.g. UV-2026-00042"}),
+    )
+    status = django_filters.ChoiceFilter(choices=Status.choices, empty_label="Any status")
+    form_type = django_filters.ChoiceFilter(
+        label="Form", choices=FormType.choices, empty_label="U and T"
+    )
+    agency = django_filters.ModelChoiceFilter(
+        queryset=Agency.objects.order_by("name").only("pk", "name"), empty_label="Any agency"
+    )
+    due = django_filters.ChoiceFilter(
+        label="Due",
+        choices=[("overdue", "Overdue"), ("week", "Due within 7 days")],
+        empty_label="Any time",
+        method="filter_due",
+    )
+
+    def filter_reference(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        return queryset.filter(reference__icontains=value.strip())
+
+    def filter_due(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        today = minnesota_today()
+        queryset = queryset.filter(status__in=OPEN_STATUSES)
+        if value == "overdue":
+            return queryset.filter(due_date__lt=today)
+        return queryset.filter(due_date__gte=today, due_date__lte=today + datetime.timedelta(7))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.form.fields.values():
+            is_select = isinstance(field.widget, forms.Select)
+            field.widget.attrs["class"] = "form-select" if is_select else "form-control"

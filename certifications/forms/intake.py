@@ -1,0 +1,426 @@
+"""The advocate's intake form, one form per step. Each validates and normalises what was typed;
+completeness (what a submission needs) is checked by the submit service, not here, so a draft
+can be saved half-filled at any point."""
+
+from __future__ import annotations
+
+import datetime
+
+from crispy_forms.helper import FormHelper
+from django import forms
+from django.core.exceptions import ValidationError
+from django.urls import reverse
+
+from agencies.models import Agency, County
+
+from ..choices import AttachmentKind, Crime, FormType, TraffickingType
+from ..models import CertificationRequest
+from ..selectors import agency_suggestions
+from ..services.intake import a_number_normalize, minnesota_today
+
+# (slug, title) in order; the progress bar and the "next" button follow this list.
+STEPS: list[tuple[str, str]] = [
+    ("victim", "Victim"),
+    ("expedite", "Expedite"),
+    ("crime", "The crime"),
+    ("narrative", "What happened"),
+    ("consent", "Consent"),
+    ("attachments", "Attachments"),
+    ("review", "Review and submit"),
+]
+STEP_TITLES = dict(STEPS)
+EARLIEST_DATE = datetime.date(1900, 1, 1)
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+def _not_after_today(value: datetime.date | None, message: str) -> datetime.date | None:
+    if value is not None and value > minnesota_today():
+        raise ValidationError(message)
+    if value is not None and value < EARLIEST_DATE:
+        raise ValidationError("Check the year: that date is too far in the past.")
+    return value
+
+
+class IntakeStepForm(forms.ModelForm):
+    """Common setup: crispy helper without its own <form> tag (the page adds the buttons)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.disable_csrf = True
+
+    def draft_fields(self) -> dict:
+        """The cleaned values to hand to `certification_request_save_draft`."""
+        return {name: self.cleaned_data[name] for name in self.Meta.fields}
+
+
+class VictimForm(IntakeStepForm):
+    """Form I-918/I-914 Supp. B Part 1 and the language-access needs (Minn. Stat. 611A.95)."""
+
+    # Longer than the stored value: people type spaces and dashes, which are normalised away.
+    victim_a_number = forms.CharField(
+        label="A-Number",
+        max_length=20,
+        required=False,
+        help_text="If any: A followed by 8 or 9 digits. Spaces and dashes are fine.",
+    )
+
+    class Meta:
+        model = CertificationRequest
+        fields = [
+            "victim_family_name",
+            "victim_given_name",
+            "victim_middle_name",
+            "victim_other_names",
+            "victim_date_of_birth",
+            "victim_gender",
+            "victim_a_number",
+            "victim_preferred_language",
+            "victim_interpreter_needed",
+        ]
+        widgets = {"victim_date_of_birth": DateInput()}
+
+    def __init__(self, *args, new: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["victim_gender"].choices = [
+            ("", "Choose…"),
+            *self.fields["victim_gender"].choices[1:],
+        ]
+        if new:
+            # The form type fixes the reference prefix (UV-/TV-), so it is chosen once, here.
+            self.fields = {
+                "form_type": forms.ChoiceField(
+                    label="Which certification is requested?",
+                    choices=FormType.choices,
+                    initial=FormType.U,
+                    widget=forms.RadioSelect,
+                ),
+                **self.fields,
+            }
+
+    def clean_victim_a_number(self) -> str:
+        return a_number_normalize(self.cleaned_data.get("victim_a_number", ""))
+
+    def clean_victim_date_of_birth(self):
+        return _not_after_today(
+            self.cleaned_data.get("victim_date_of_birth"),
+            "The date of birth cannot be in the future.",
+        )
+
+
+class ExpediteForm(IntakeStepForm):
+    """The cover letter's flags. Minn. Stat. 611A.95 subd. 2: removal proceedings shorten the
+    deadline to 14 days, and must be raised with the request (with proof)."""
+
+    class Meta:
+        model = CertificationRequest
+        fields = ["in_removal_proceedings", "detained", "child_turns_21_on"]
+        widgets = {"child_turns_21_on": DateInput()}
+        labels = {
+            "in_removal_proceedings": "The victim is in removal proceedings",
+            "detained": "The victim is detained",
+        }
+        help_texts = {
+            "in_removal_proceedings": "Shortens the agency's deadline to 14 days (or its own "
+            "stricter policy). Attach the Notice to Appear or other proof before submitting. "
+            "The agency sees this flag and nothing else about immigration status.",
+            "detained": "Shown to your organization only, never to the agency.",
+        }
+
+
+class AgencyChoiceField(forms.ChoiceField):
+    """The agency asked to certify: suggestions for the county first, then the whole directory."""
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self._agencies: dict[str, Agency] = {}
+
+    def set_agencies(self, suggested: list[Agency], others: list[Agency], county_name: str):
+        self._agencies = {str(a.pk): a for a in [*suggested, *others]}
+        groups: list = [("", "Choose an agency…")]
+        if suggested:
+            groups.append(
+                (f"Suggested for {county_name}", [(str(a.pk), a.name) for a in suggested])
+            )
+        groups.append(
+            ("All agencies" if suggested else "Agencies", [(str(a.pk), a.name) for a in others])
+        )
+        self.choices = groups
+
+    def prepare_value(self, value):
+        return str(value.pk) if isinstance(value, Agency) else value
+
+    def clean(self, value):
+        value = super().clean(value)
+        return self._agencies.get(str(value)) if value else None
+
+
+class CrimeForm(IntakeStepForm):
+    """Form I-918 Supp. B Part 3 (or I-914 Supp. B's statement of claim for T requests)."""
+
+    crimes = forms.MultipleChoiceField(
+        label="Qualifying criminal activity",
+        choices=Crime.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="8 U.S.C. 1101(a)(15)(U)(iii). Select every one that applies.",
+    )
+    trafficking_types = forms.MultipleChoiceField(
+        label="Type of trafficking",
+        choices=TraffickingType.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Form I-914 Supplement B: select every one that applies.",
+    )
+    requested_agency = AgencyChoiceField(
+        label="Agency asked to certify",
+        required=False,
+        help_text="The agency that detected, investigated or prosecuted the crime. Suggestions "
+        "for the county come first.",
+    )
+
+    class Meta:
+        model = CertificationRequest
+        fields = [
+            "crimes",
+            "similar_activity_description",
+            "trafficking_types",
+            "crime_date_from",
+            "crime_date_to",
+            "crime_city",
+            "crime_county",
+            "occurred_in_us",
+            "statutes_cited",
+            "case_number",
+            "requested_agency",
+        ]
+        widgets = {"crime_date_from": DateInput(), "crime_date_to": DateInput()}
+        labels = {
+            "similar_activity_description": "Similar activity (describe)",
+            "occurred_in_us": "Did it occur in the United States?",
+        }
+        help_texts = {
+            "similar_activity_description": "Only if you selected 'Other: any similar activity'.",
+            "occurred_in_us": "Including Indian country and military installations.",
+        }
+
+    def __init__(self, *args, form_type: str = FormType.U, **kwargs):
+        super().__init__(*args, **kwargs)
+        if form_type == FormType.T:
+            del self.fields["crimes"]
+            del self.fields["similar_activity_description"]
+        else:
+            del self.fields["trafficking_types"]
+        self.fields["crime_county"].queryset = County.objects.order_by("name")
+        self.fields["crime_county"].empty_label = "Choose a county…"
+        county = self._county()
+        suggested = agency_suggestions(
+            county=county,
+            crimes=self._value("crimes") or None,
+            form_type=form_type,
+        )
+        suggested_ids = {a.pk for a in suggested}
+        others = [
+            a
+            for a in Agency.objects.active().order_by("name").only("pk", "name")
+            if a.pk not in suggested_ids
+        ]
+        self.fields["requested_agency"].set_agencies(suggested, others, str(county or ""))
+        self.fields["requested_agency"].widget.attrs["data-suggestions-url"] = (
+            reverse("certifications:agency_suggestions") + f"?form_type={form_type}"
+        )
+        self.fields["crime_county"].widget.attrs["data-county-select"] = "1"
+
+    def _value(self, name: str):
+        if self.is_bound:
+            getter = getattr(self.data, "getlist", None)
+            if name == "crimes" and getter is not None:
+                return getter(self.add_prefix(name))
+            return self.data.get(self.add_prefix(name))
+        return self.initial.get(name)
+
+    def _county(self) -> County | None:
+        value = self._value("crime_county")
+        if isinstance(value, County):
+            return value
+        if value in (None, ""):
+            return None
+        try:
+            return County.objects.filter(pk=int(value)).first()
+        except (TypeError, ValueError):
+            return None
+
+    def clean_crime_date_from(self):
+        return _not_after_today(
+            self.cleaned_data.get("crime_date_from"),
+            "The crime cannot have happened after today.",
+        )
+
+    def clean_crime_date_to(self):
+        return _not_after_today(
+            self.cleaned_data.get("crime_date_to"),
+            "The crime cannot have happened after today.",
+        )
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("crime_date_from"), cleaned.get("crime_date_to")
+        if start and end and end < start:
+            self.add_error("crime_date_to", "The end date is before the start date.")
+        return cleaned
+
+    def draft_fields(self) -> dict:
+        return {name: self.cleaned_data[name] for name in self.Meta.fields if name in self.fields}
+
+
+class NarrativeForm(IntakeStepForm):
+    """Form I-918 Supp. B Parts 3.5-3.6 (what happened, injuries), 4 (helpfulness), 5 (family)."""
+
+    class Meta:
+        model = CertificationRequest
+        fields = ["narrative", "known_injuries", "helpfulness", "family_implicated"]
+        widgets = {
+            "narrative": forms.Textarea(attrs={"rows": 6}),
+            "known_injuries": forms.Textarea(attrs={"rows": 3}),
+            "helpfulness": forms.Textarea(attrs={"rows": 5}),
+        }
+        labels = {
+            "helpfulness": "How the victim has been, is being or is likely to be helpful",
+            "family_implicated": "Were family members implicated in the crime?",
+        }
+        help_texts = {
+            "narrative": "The criminal activity and the victim's involvement, in plain words.",
+            "helpfulness": "Statements, interviews, testimony, identifying the offender…",
+        }
+
+
+class FamilyMemberForm(forms.Form):
+    full_name = forms.CharField(label="Full name", max_length=200, required=False)
+    relationship = forms.CharField(label="Relationship", max_length=100, required=False)
+
+    def clean(self):
+        cleaned = super().clean()
+        name, relationship = cleaned.get("full_name", ""), cleaned.get("relationship", "")
+        if name and not relationship:
+            self.add_error("relationship", "Enter the relationship to the victim.")
+        if relationship and not name:
+            self.add_error("full_name", "Enter the family member's name.")
+        return cleaned
+
+
+FamilyMemberFormSet = forms.formset_factory(FamilyMemberForm, extra=2, max_num=20)
+
+
+def family_members_from(formset) -> list[dict[str, str]]:
+    return [
+        {"full_name": f.cleaned_data["full_name"], "relationship": f.cleaned_data["relationship"]}
+        for f in formset.forms
+        if f.cleaned_data.get("full_name")
+    ]
+
+
+class ConsentForm(IntakeStepForm):
+    """The victim's consent to share (who, when, scope): required to submit (8 U.S.C. 1367)."""
+
+    class Meta:
+        model = CertificationRequest
+        fields = ["consent_given", "consent_by", "consent_date", "consent_scope"]
+        widgets = {"consent_date": DateInput()}
+        labels = {
+            "consent_given": "The victim consents to sharing this request and its attachments "
+            "with the certifying agency",
+        }
+        help_texts = {
+            "consent_by": "The victim, or who gave consent on the victim's behalf "
+            "(e.g. a parent of a minor).",
+        }
+
+    def clean_consent_date(self):
+        return _not_after_today(
+            self.cleaned_data.get("consent_date"), "Consent cannot be dated in the future."
+        )
+
+
+class AttachmentForm(forms.Form):
+    kind = forms.ChoiceField(
+        label="What is it?",
+        choices=[
+            (value, label)
+            for value, label in AttachmentKind.choices
+            if value != AttachmentKind.SIGNED_FORM
+        ],
+    )
+    file = forms.FileField(
+        label="File", help_text="PDF, JPEG or PNG. Scans and phone photos are fine."
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.disable_csrf = True
+
+
+class WithdrawForm(forms.Form):
+    reason = forms.CharField(
+        label="Why is the request withdrawn?",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
+        help_text="The agency sees this reason.",
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.disable_csrf = True
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput())
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        if isinstance(data, list | tuple):
+            return [super(MultipleFileField, self).clean(d, initial) for d in data]
+        return [super().clean(data, initial)] if data else []
+
+
+class ProvideInfoForm(forms.Form):
+    message = forms.CharField(
+        label="Your answer to the agency",
+        widget=forms.Textarea(attrs={"rows": 6}),
+        max_length=10000,
+    )
+    files = MultipleFileField(
+        label="Attachments (optional)",
+        required=False,
+        help_text="PDF, JPEG or PNG; you can choose several.",
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.disable_csrf = True
+
+
+STEP_FORMS: dict[str, type[IntakeStepForm]] = {
+    "victim": VictimForm,
+    "expedite": ExpediteForm,
+    "crime": CrimeForm,
+    "narrative": NarrativeForm,
+    "consent": ConsentForm,
+}

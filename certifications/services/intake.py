@@ -1,0 +1,503 @@
+"""The advocate's writes: drafts, attachments, submission, withdrawal and answers to the agency.
+
+Status changes go through `core.certification_request_transition` only. Notifications are not
+sent from here: they hook into the events these services record.
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+from collections.abc import Iterable, Sequence
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.utils import timezone
+
+from accounts.models import AuditAction, User
+from accounts.services import audit_log
+from agencies.services import route_request
+
+from ..choices import (
+    CRIME_MODIFIERS,
+    Action,
+    AttachmentKind,
+    Crime,
+    FormType,
+    Gender,
+    Status,
+    TraffickingType,
+    YesNoUnknown,
+)
+from ..deadlines import compute_due_date
+from ..models import Attachment, CertificationRequest, FamilyMember, Message
+from ..uploads import validate_upload
+from .core import (
+    TransitionError,
+    certification_request_create,
+    certification_request_transition,
+    request_event_record,
+)
+
+# Minn. Stat. 611A.95 counts days; the portal serves Minnesota, so "today" is Minnesota's today
+# whatever TIME_ZONE a deployment sets.
+MINNESOTA = ZoneInfo("America/Chicago")
+
+# The fields an advocate may write on a draft; anything else in `fields` is refused.
+DRAFT_FIELDS = frozenset(
+    {
+        "victim_family_name",
+        "victim_given_name",
+        "victim_middle_name",
+        "victim_other_names",
+        "victim_date_of_birth",
+        "victim_gender",
+        "victim_a_number",
+        "victim_preferred_language",
+        "victim_interpreter_needed",
+        "in_removal_proceedings",
+        "detained",
+        "child_turns_21_on",
+        "crimes",
+        "similar_activity_description",
+        "trafficking_types",
+        "crime_date_from",
+        "crime_date_to",
+        "crime_city",
+        "crime_county",
+        "occurred_in_us",
+        "statutes_cited",
+        "case_number",
+        "requested_agency",
+        "narrative",
+        "known_injuries",
+        "helpfulness",
+        "family_implicated",
+        "consent_given",
+        "consent_by",
+        "consent_date",
+        "consent_scope",
+    }
+)
+
+# Which step of the intake form holds each field, so a missing item links to where it is fixed.
+FIELD_STEPS: dict[str, str] = {
+    **{
+        f: "victim"
+        for f in (
+            "victim_family_name",
+            "victim_given_name",
+            "victim_date_of_birth",
+            "victim_gender",
+            "victim_a_number",
+        )
+    },
+    "in_removal_proceedings": "expedite",
+    "child_turns_21_on": "expedite",
+    **{
+        f: "crime"
+        for f in (
+            "crimes",
+            "similar_activity_description",
+            "trafficking_types",
+            "crime_date_from",
+            "crime_date_to",
+            "crime_city",
+            "crime_county",
+            "requested_agency",
+        )
+    },
+    **{f: "narrative" for f in ("narrative", "helpfulness", "family_members")},
+    **{f: "consent" for f in ("consent_given", "consent_by", "consent_date")},
+    "attachments": "attachments",
+}
+
+_A_NUMBER_SEPARATORS = re.compile(r"[\s\-.]")
+_A_NUMBER = re.compile(r"^A?(\d{8,9})$")
+
+
+def minnesota_today() -> datetime.date:
+    return timezone.localdate(timezone=MINNESOTA)
+
+
+def a_number_normalize(value: str) -> str:
+    """`A` followed by 8 or 9 digits (USCIS Alien Registration Number), or "" when blank.
+
+    Accepts what people type ("a 123-456-789", "A123.456.78", "123456789") and raises a
+    ValidationError with a plain message for anything else.
+    """
+    compact = _A_NUMBER_SEPARATORS.sub("", value or "").upper()
+    if not compact:
+        return ""
+    match = _A_NUMBER.match(compact)
+    if match is None:
+        raise ValidationError(
+            "An A-Number is the letter A followed by 8 or 9 digits, e.g. A123456789. "
+            "Leave it blank if the victim has none.",
+            code="a_number",
+        )
+    return f"A{match.group(1)}"
+
+
+class IncompleteRequestError(ValidationError):
+    """Submission refused: `message_dict` maps each field to what is missing or wrong."""
+
+
+def _date_errors(request: CertificationRequest, today: datetime.date) -> dict[str, list[str]]:
+    errors: dict[str, list[str]] = {}
+    dob = request.victim_date_of_birth
+    if dob is not None and dob > today:
+        errors["victim_date_of_birth"] = ["The date of birth cannot be in the future."]
+    start, end = request.crime_date_from, request.crime_date_to
+    if start is not None and start > today:
+        errors["crime_date_from"] = ["The crime cannot have happened after today."]
+    if end is not None and end > today:
+        errors["crime_date_to"] = ["The crime cannot have happened after today."]
+    elif start is not None and end is not None and end < start:
+        errors["crime_date_to"] = ["The end date is before the start date."]
+    if request.consent_date is not None and request.consent_date > today:
+        errors["consent_date"] = ["Consent cannot be dated in the future."]
+    return errors
+
+
+def certification_request_problems(
+    *, request: CertificationRequest, today: datetime.date | None = None
+) -> dict[str, list[str]]:
+    """What keeps this request from being submitted, field by field (empty when complete).
+
+    The agency must have enough to decide, and nothing Form I-918/I-914 Supplement B requires
+    may be missing (USCIS rejects forms with blank required items).
+    """
+    today = today or minnesota_today()
+    errors = _date_errors(request, today)
+
+    def need(field: str, message: str) -> None:
+        errors.setdefault(field, []).append(message)
+
+    # Form I-918 Supp. B Part 1: the victim.
+    if not request.victim_family_name.strip():
+        need("victim_family_name", "Enter the victim's family name.")
+    if not request.victim_given_name.strip():
+        need("victim_given_name", "Enter the victim's given name.")
+    if request.victim_date_of_birth is None:
+        need("victim_date_of_birth", "Enter the victim's date of birth.")
+    if request.victim_gender not in Gender.values:
+        need("victim_gender", "Choose the victim's gender, or 'Not stated'.")
+    if request.victim_a_number:
+        try:
+            a_number_normalize(request.victim_a_number)
+        except ValidationError as exc:
+            need("victim_a_number", exc.messages[0])
+
+    # Part 3: the criminal activity (for T requests, the trafficking type instead).
+    if request.form_type == FormType.U:
+        crimes = set(request.crimes or [])
+        unknown = crimes - set(Crime.values)
+        if not crimes:
+            need("crimes", "Select at least one qualifying criminal activity.")
+        elif unknown:
+            need("crimes", "Select crimes from the list only.")
+        elif crimes <= CRIME_MODIFIERS:
+            need(
+                "crimes",
+                "Attempt, conspiracy and solicitation need the crime they refer to: select it too.",
+            )
+        if Crime.SIMILAR_ACTIVITY in crimes and not request.similar_activity_description.strip():
+            need("similar_activity_description", "Describe the similar activity.")
+    else:
+        types = set(request.trafficking_types or [])
+        if not types:
+            need("trafficking_types", "Select the type of trafficking.")
+        elif types - set(TraffickingType.values):
+            need("trafficking_types", "Select trafficking types from the list only.")
+    if request.crime_date_from is None:
+        need("crime_date_from", "Enter the date (or first date) of the criminal activity.")
+    if not request.crime_city.strip():
+        need("crime_city", "Enter the city where it happened.")
+    if request.occurred_in_us == YesNoUnknown.YES and request.crime_county_id is None:
+        need("crime_county", "Choose the county where it happened.")
+    if request.requested_agency_id is None:
+        need("requested_agency", "Choose the agency asked to certify.")
+    elif not request.requested_agency.is_active:
+        need("requested_agency", "That agency is no longer in the directory; choose another.")
+
+    # Parts 3.5 and 4: what happened and how the victim helped.
+    if not request.narrative.strip():
+        need("narrative", "Describe what happened.")
+    if not request.helpfulness.strip():
+        need(
+            "helpfulness", "Describe how the victim has been, is being or is likely to be helpful."
+        )
+    # Part 5: family members implicated.
+    if request.family_implicated == YesNoUnknown.YES and not request.family_members.exists():
+        need("family_members", "Name the family members implicated, or answer 'No'.")
+
+    # Minn. Stat. 611A.95 / 8 U.S.C. 1367: nothing is shared without the victim's consent.
+    if not request.consent_given:
+        need("consent_given", "The victim's consent to share this request is required to submit.")
+    if not request.consent_by.strip():
+        need("consent_by", "Say who gave the consent.")
+    if request.consent_date is None:
+        need("consent_date", "Enter the date consent was given.")
+
+    # Minn. Stat. 611A.95 subd. 2: the 14-day expedite must be raised, with proof, at request.
+    if (
+        request.in_removal_proceedings
+        and not request.attachments.filter(kind=AttachmentKind.NOTICE_TO_APPEAR).exists()
+    ):
+        need(
+            "attachments",
+            "Removal proceedings are flagged: attach the Notice to Appear or other proof.",
+        )
+    return errors
+
+
+def _check_draft(request: CertificationRequest) -> None:
+    if request.status != Status.DRAFT:
+        raise TransitionError(
+            f"This request is {request.get_status_display().lower()}; only drafts can be edited."
+        )
+
+
+def certification_request_save_draft(
+    *,
+    actor: User,
+    fields: dict[str, Any],
+    request: CertificationRequest | None = None,
+    form_type: str | None = None,
+    family_members: Iterable[dict[str, str]] | None = None,
+) -> CertificationRequest:
+    """Create a draft (when `request` is None) or update one; nothing is required yet.
+
+    1. Refuse fields outside DRAFT_FIELDS and requests that are no longer drafts.
+    2. Normalise the A-Number (the one value stored in a canonical form).
+    3. Write the fields; replace the family members when a list is given.
+    4. Audit the edit by reference (no victim data).
+    """
+    unknown = set(fields) - DRAFT_FIELDS
+    if unknown:
+        raise ValueError(f"Not draft fields: {sorted(unknown)}")
+    fields = dict(fields)
+    if "victim_a_number" in fields:
+        try:
+            fields["victim_a_number"] = a_number_normalize(fields["victim_a_number"])
+        except ValidationError as exc:
+            raise ValidationError({"victim_a_number": exc.messages}) from exc
+    with transaction.atomic():
+        if request is None:
+            if form_type not in FormType.values:
+                raise ValueError("A new request needs a form type (U or T).")
+            request = certification_request_create(
+                organization=actor.organization,
+                created_by=actor,
+                form_type=form_type,
+                **fields,
+            )
+        else:
+            request = CertificationRequest.objects.select_for_update().get(pk=request.pk)
+            _check_draft(request)
+            for name, value in fields.items():
+                setattr(request, name, value)
+            request.save(update_fields=[*fields, "updated_at"])
+        if family_members is not None:
+            request.family_members.all().delete()
+            FamilyMember.objects.bulk_create(
+                FamilyMember(
+                    request=request,
+                    full_name=member["full_name"],
+                    relationship=member["relationship"],
+                )
+                for member in family_members
+            )
+        audit_log(action=AuditAction.REQUEST_EDIT, user=actor, target=request.reference)
+    return request
+
+
+def attachment_add(
+    *,
+    request: CertificationRequest,
+    actor: User | None,
+    upload,
+    kind: str,
+    message: Message | None = None,
+) -> Attachment:
+    """Check an uploaded file (type by content, size, active content) and store it.
+
+    The storage name is random (`attachment_path`); the original name stays in the database
+    only. Raises ValidationError with a plain message when the file is refused. Callers decide
+    who may attach in which status (drafts for advocates, answers, signed forms).
+    """
+    if kind not in AttachmentKind.values:
+        raise ValidationError({"kind": ["Choose what kind of document this is."]})
+    clean = validate_upload(upload)
+    attachment = Attachment(
+        request=request,
+        message=message,
+        kind=kind,
+        original_name=clean.original_name,
+        content_type=clean.content_type,
+        size=clean.size,
+        sha256=clean.sha256,
+        uploaded_by=actor,
+    )
+    # The name passed here is discarded by `attachment_path`, which picks a random one.
+    attachment.file.save(f"upload.{clean.extension}", ContentFile(clean.content), save=False)
+    try:
+        attachment.save()
+    except Exception:
+        attachment.file.delete(save=False)
+        raise
+    return attachment
+
+
+def attachment_remove(*, attachment: Attachment, actor: User) -> None:
+    """Remove an attachment from a draft (the advocate uploaded the wrong file)."""
+    _check_draft(attachment.request)
+    storage, name = attachment.file.storage, attachment.file.name
+    with transaction.atomic():
+        attachment.delete()
+        audit_log(
+            action=AuditAction.REQUEST_EDIT,
+            user=actor,
+            target=attachment.request.reference,
+            detail="attachment removed",
+        )
+        transaction.on_commit(lambda: storage.delete(name))
+
+
+def certification_request_submit(
+    *, request: CertificationRequest, actor: User
+) -> CertificationRequest:
+    """Submit a draft to the agency.
+
+    1. Re-read the request and check completeness; raise IncompleteRequestError (per field).
+    2. Route it through the directory (`agencies.services.route_request`): agency, contact,
+       and the reason in words.
+    3. Compute the due date from today in Minnesota: Minn. Stat. 611A.95 subd. 2 (90 days, 14
+       in removal proceedings) or the agency's stricter policy, whichever is earlier, with the
+       basis in words.
+    4. Transition DRAFT -> SUBMITTED, storing all of that in the same conditional update.
+    """
+    request = CertificationRequest.objects.select_related("requested_agency").get(pk=request.pk)
+    _check_draft(request)
+    today = minnesota_today()
+    problems = certification_request_problems(request=request, today=today)
+    if problems:
+        raise IncompleteRequestError(problems)
+    decision = route_request(
+        agency=request.requested_agency,
+        crimes=list(request.crimes or []),
+        form_type=request.form_type,
+        county=request.crime_county,
+    )
+    deadline = compute_due_date(
+        requested_on=today,
+        in_removal_proceedings=request.in_removal_proceedings,
+        agency=decision.agency,
+    )
+    return certification_request_transition(
+        request=request,
+        action=Action.SUBMIT,
+        actor=actor,
+        note=f"Due {deadline.due_date:%B} {deadline.due_date.day}, {deadline.due_date.year} "
+        f"({deadline.basis}).",
+        updates={
+            "agency": decision.agency,
+            "assigned_contact": decision.contact,
+            "routing_reason": decision.reason,
+            "submitted_at": timezone.now(),
+            "due_date": deadline.due_date,
+            "deadline_basis": deadline.basis,
+        },
+    )
+
+
+def certification_request_withdraw(
+    *, request: CertificationRequest, actor: User, reason: str
+) -> CertificationRequest:
+    """Withdraw an open request; the reason is kept and shown on the timeline.
+
+    Drafts are refused: they were never sent, and the model requires a submission time on every
+    request that is not a draft (`submitted_request_has_submission_time`).
+    """
+    if request.status == Status.DRAFT:
+        raise TransitionError("This request is still a draft: it was never sent to an agency.")
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": ["Say why the request is withdrawn."]})
+    return certification_request_transition(
+        request=request,
+        action=Action.WITHDRAW,
+        actor=actor,
+        note=reason,
+        updates={"withdrawal_reason": reason},
+    )
+
+
+def certification_request_provide_info(
+    *,
+    request: CertificationRequest,
+    actor: User,
+    message: str,
+    files: Sequence = (),
+    kind: str = AttachmentKind.OTHER,
+) -> CertificationRequest:
+    """Answer the agency's information request: a message, its attachments, and the request
+    goes back to the agency's queue (INFO_REQUESTED -> IN_REVIEW).
+
+    1. Refuse early (nothing written) if the request is not waiting on the advocate, the
+       message is empty, or a file is refused.
+    2. In one transaction: the message, its attachments, a "message" event, the transition.
+       If the transition loses a race, everything is rolled back.
+    """
+    body = (message or "").strip()
+    if request.status != Status.INFO_REQUESTED:
+        raise TransitionError("The agency has not asked for information on this request.")
+    if not body:
+        raise ValidationError({"message": ["Write an answer to the agency."]})
+    cleaned = []
+    for upload in files:
+        try:
+            cleaned.append(validate_upload(upload))
+        except ValidationError as exc:
+            name = getattr(upload, "name", "file")
+            raise ValidationError({"files": [f"{name}: {m}" for m in exc.messages]}) from exc
+    stored: list[Attachment] = []
+    try:
+        with transaction.atomic():
+            msg = Message.objects.create(request=request, author=actor, body=body)
+            for clean in cleaned:
+                attachment = Attachment(
+                    request=request,
+                    message=msg,
+                    kind=kind,
+                    original_name=clean.original_name,
+                    content_type=clean.content_type,
+                    size=clean.size,
+                    sha256=clean.sha256,
+                    uploaded_by=actor,
+                )
+                attachment.file.save(
+                    f"upload.{clean.extension}", ContentFile(clean.content), save=False
+                )
+                stored.append(attachment)
+                attachment.save()
+            request_event_record(
+                request=request,
+                actor=actor,
+                action="message",
+                note="The advocate answered the information request.",
+            )
+            return certification_request_transition(
+                request=request,
+                action=Action.PROVIDE_INFO,
+                actor=actor,
+                note="Information provided; back in the agency's queue.",
+            )
+    except Exception:
+        for attachment in stored:
+            attachment.file.delete(save=False)
+        raise

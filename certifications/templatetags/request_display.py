@@ -1,0 +1,45 @@
+"""Display helpers for a request's closed vocabularies (codes stored as JSON lists)."""
+
+from __future__ import annotations
+
+from django import template
+
+from ..choices import Crime, TraffickingType
+
+register = template.Library()
+
+_CRIMES = dict(Crime.choices)
+_TRAFFICKING = dict(TraffickingType.choices)
+
+
+@register.filter
+def crime_labels(codes) -> list[str]:
+    return [_CRIMES.get(code, code) for code in codes or []]
+
+
+@register.filter
+def trafficking_labels(codes) -> list[str]:
+    return [_TRAFFICKING.get(code, code) for code in codes or []]
+
+
+@register.filter
+def days_left_class(days: int | None) -> str:
+    """CSS class for a number of days left: overdue (red) and due within 7 days (amber)."""
+    if days is None:
+        return ""
+    if days < 0:
+        return "days-overdue"
+    if days <= 7:
+        return "days-soon"
+    return ""
+
+
+@register.filter
+def days_left_text(days: int | None) -> str:
+    if days is None:
+        return ""
+    if days < 0:
+        return f"{-days} day{'s' if days != -1 else ''} overdue"
+    if days == 0:
+        return "Due today"
+    return f"{days} day{'s' if days != 1 else ''} left"

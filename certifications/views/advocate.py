@@ -1,0 +1,508 @@
+"""The advocate's pages: the dashboard, the intake steps, submission, withdrawal, answers to the
+agency, attachments, and the request page shared with the agency.
+
+Every view reaches a request or attachment only through `certifications.selectors`; outsiders
+get 404. Victim data never goes into a URL: ids, step names and references only.
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from accounts.models import AuditAction, Role
+from accounts.services import audit_log
+from agencies.models import County
+
+from ..choices import FINAL_STATUSES, OPEN_STATUSES, AttachmentKind, Status
+from ..forms.dashboard import AdvocateDashboardFilter
+from ..forms.intake import (
+    STEP_FORMS,
+    STEP_TITLES,
+    STEPS,
+    AttachmentForm,
+    FamilyMemberFormSet,
+    ProvideInfoForm,
+    VictimForm,
+    WithdrawForm,
+    family_members_from,
+)
+from ..models import CertificationRequest
+from ..selectors import (
+    agency_suggestions,
+    attachment_get_for_user,
+    certification_request_for_page,
+    certification_request_get_for_advocate_action,
+    certification_requests_for_advocate_dashboard,
+    user_can_act_as_advocate,
+    user_can_act_as_agency,
+)
+from ..services.core import TransitionError
+from ..services.intake import (
+    FIELD_STEPS,
+    IncompleteRequestError,
+    attachment_add,
+    attachment_remove,
+    certification_request_problems,
+    certification_request_provide_info,
+    certification_request_save_draft,
+    certification_request_submit,
+    certification_request_withdraw,
+)
+
+STEP_SLUGS = [slug for slug, _ in STEPS]
+# Statuses from which the advocate may withdraw. Drafts are not among them: a draft was never
+# sent, and the model requires a submission time on every non-draft request.
+WITHDRAWABLE = OPEN_STATUSES
+
+
+def _require_advocate(request: HttpRequest) -> None:
+    # Other roles have no intake pages; 404 like any other page they may not see.
+    if not request.user.is_advocate:
+        raise Http404("No such page.")
+
+
+def _next_step(step: str) -> str:
+    index = STEP_SLUGS.index(step)
+    return STEP_SLUGS[min(index + 1, len(STEP_SLUGS) - 1)]
+
+
+def _progress(step: str, obj: CertificationRequest | None) -> list[dict]:
+    """The steps with where the advocate is; a tick only on steps that are complete."""
+    current = STEP_SLUGS.index(step)
+    incomplete = (
+        {FIELD_STEPS.get(f, "review") for f in certification_request_problems(request=obj)}
+        if obj is not None
+        else set(STEP_SLUGS)
+    )
+
+    def state(i: int, slug: str) -> str:
+        if i == current:
+            return "current"
+        return "todo" if slug in incomplete or slug == "review" else "done"
+
+    return [
+        {
+            "slug": slug,
+            "title": title,
+            "number": i + 1,
+            "state": state(i, slug),
+            "url": reverse("certifications:edit", args=[obj.pk, slug]) if obj else "",
+        }
+        for i, (slug, title) in enumerate(STEPS)
+    ]
+
+
+def _problems_by_step(problems: dict[str, list[str]]) -> list[dict]:
+    grouped: dict[str, list[str]] = {}
+    for field, msgs in problems.items():
+        grouped.setdefault(FIELD_STEPS.get(field, "review"), []).extend(msgs)
+    return [
+        {"slug": slug, "title": STEP_TITLES[slug], "messages": grouped[slug]}
+        for slug in STEP_SLUGS
+        if slug in grouped
+    ]
+
+
+def _after_save(request: HttpRequest, obj: CertificationRequest, step: str) -> HttpResponse:
+    if request.POST.get("go") == "next":
+        return redirect("certifications:edit", pk=obj.pk, step=_next_step(step))
+    messages.success(request, f"Draft {obj.reference} saved. You can come back to it any time.")
+    return redirect("certifications:edit", pk=obj.pk, step=step)
+
+
+# --- dashboard -------------------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def dashboard(request: HttpRequest) -> HttpResponse:
+    """The organization's requests: status, agency, due date and days left, filters, search."""
+    _require_advocate(request)
+    queryset = certification_requests_for_advocate_dashboard(user=request.user)
+    filterset = AdvocateDashboardFilter(request.GET or None, queryset=queryset)
+    page = Paginator(filterset.qs, 25).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "certifications/advocate/dashboard.html",
+        {"filter": filterset, "page": page, "querystring": query.urlencode()},
+    )
+
+
+# --- intake ----------------------------------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def request_new(request: HttpRequest) -> HttpResponse:
+    """Step 1 of a new request; the draft (and its reference) exists from the first save."""
+    _require_advocate(request)
+    form = VictimForm(request.POST or None, new=True)
+    if request.method == "POST" and form.is_valid():
+        obj = certification_request_save_draft(
+            actor=request.user,
+            form_type=form.cleaned_data["form_type"],
+            fields=form.draft_fields(),
+        )
+        return _after_save(request, obj, "victim")
+    return render(
+        request,
+        "certifications/advocate/step.html",
+        {
+            "obj": None,
+            "step": "victim",
+            "step_title": STEP_TITLES["victim"],
+            "progress": _progress("victim", None),
+            "form": form,
+        },
+    )
+
+
+def _step_form(step: str, obj: CertificationRequest, data=None):
+    form_class = STEP_FORMS[step]
+    kwargs = {"form_type": obj.form_type} if step == "crime" else {}
+    return form_class(data, instance=obj, **kwargs)
+
+
+def _checked_form(step: str, obj: CertificationRequest, problems: dict[str, list[str]]):
+    """The step's form bound to the saved values, with what blocks submission beside each field
+    (the review page links here with ?check=1)."""
+    form = _step_form(step, obj)
+    data = {}
+    for name, field in form.fields.items():
+        value = form.initial.get(name, field.initial)
+        data[name] = field.prepare_value(value) if value is not None else ""
+    form = _step_form(step, obj, data=data)
+    form.is_valid()
+    for field, msgs in problems.items():
+        if field in form.fields:
+            for msg in msgs:
+                form.add_error(field, msg)
+    return form
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def request_edit(request: HttpRequest, pk: int, step: str) -> HttpResponse:
+    """One step of a draft. "Save draft" keeps the advocate on the step; "Save and continue"
+    moves on. Invalid input is shown beside its field with everything typed kept."""
+    _require_advocate(request)
+    obj = certification_request_get_for_advocate_action(user=request.user, pk=pk)
+    if step not in STEP_SLUGS:
+        raise Http404("No such step.")
+    if obj.status != Status.DRAFT:
+        messages.info(request, f"{obj.reference} was submitted; it can no longer be edited.")
+        return redirect("certifications:detail", pk=obj.pk)
+    if step == "attachments":
+        return _attachments_step(request, obj)
+    if step == "review":
+        return _review_step(request, obj)
+
+    formset = None
+    if request.method == "POST":
+        form = _step_form(step, obj, data=request.POST)
+        if step == "narrative":
+            formset = FamilyMemberFormSet(request.POST, prefix="family")
+        if form.is_valid() and (formset is None or formset.is_valid()):
+            try:
+                certification_request_save_draft(
+                    actor=request.user,
+                    request=obj,
+                    fields=form.draft_fields(),
+                    family_members=family_members_from(formset) if formset else None,
+                )
+            except ValidationError as exc:
+                for field, msgs in exc.message_dict.items():
+                    form.add_error(field if field in form.fields else None, msgs)
+            except TransitionError as exc:
+                messages.error(request, str(exc))
+                return redirect("certifications:detail", pk=obj.pk)
+            else:
+                return _after_save(request, obj, step)
+    elif request.GET.get("check"):
+        problems = certification_request_problems(request=obj)
+        form = _checked_form(step, obj, problems)
+    else:
+        form = _step_form(step, obj)
+    if step == "narrative" and formset is None:
+        formset = FamilyMemberFormSet(
+            prefix="family",
+            initial=[
+                {"full_name": m.full_name, "relationship": m.relationship}
+                for m in obj.family_members.all()
+            ],
+        )
+    return render(
+        request,
+        "certifications/advocate/step.html",
+        {
+            "obj": obj,
+            "step": step,
+            "step_title": STEP_TITLES[step],
+            "progress": _progress(step, obj),
+            "form": form,
+            "formset": formset,
+            "family_problems": (
+                certification_request_problems(request=obj).get("family_members", [])
+                if step == "narrative" and request.GET.get("check")
+                else []
+            ),
+        },
+    )
+
+
+def _attachments_step(request: HttpRequest, obj: CertificationRequest) -> HttpResponse:
+    form = AttachmentForm()
+    if request.method == "POST":
+        form = AttachmentForm(request.POST, request.FILES)
+        if form.is_valid():
+            try:
+                attachment_add(
+                    request=obj,
+                    actor=request.user,
+                    upload=form.cleaned_data["file"],
+                    kind=form.cleaned_data["kind"],
+                )
+            except ValidationError as exc:
+                form.add_error("file", exc.messages)
+            else:
+                messages.success(request, "The file was attached.")
+                return redirect("certifications:edit", pk=obj.pk, step="attachments")
+    attachments = list(obj.attachments.select_related("uploaded_by"))
+    return render(
+        request,
+        "certifications/advocate/attachments.html",
+        {
+            "obj": obj,
+            "step": "attachments",
+            "step_title": STEP_TITLES["attachments"],
+            "progress": _progress("attachments", obj),
+            "form": form,
+            "attachments": attachments,
+            "needs_notice_to_appear": obj.in_removal_proceedings
+            and not any(a.kind == AttachmentKind.NOTICE_TO_APPEAR for a in attachments),
+        },
+    )
+
+
+def _review_step(request: HttpRequest, obj: CertificationRequest, problems=None) -> HttpResponse:
+    if problems is None:
+        problems = certification_request_problems(request=obj)
+    page_obj = certification_request_for_page(user=request.user, pk=obj.pk)
+    return render(
+        request,
+        "certifications/advocate/review.html",
+        {
+            "obj": page_obj,
+            "req": page_obj,
+            "step": "review",
+            "step_title": STEP_TITLES["review"],
+            "progress": _progress("review", obj),
+            "problems": _problems_by_step(problems),
+            "show_immigration_details": True,
+            "attachments": list(page_obj.attachments.all()),
+        },
+    )
+
+
+@login_required
+@require_POST
+def request_submit(request: HttpRequest, pk: int) -> HttpResponse:
+    _require_advocate(request)
+    obj = certification_request_get_for_advocate_action(user=request.user, pk=pk)
+    try:
+        obj = certification_request_submit(request=obj, actor=request.user)
+    except IncompleteRequestError as exc:
+        messages.error(request, "The request is not complete yet: see what is missing below.")
+        return _review_step(request, obj, problems=exc.message_dict)
+    except TransitionError as exc:
+        messages.error(request, str(exc))
+        return redirect("certifications:detail", pk=obj.pk)
+    messages.success(
+        request,
+        f"{obj.reference} was submitted to {obj.agency}. Due {obj.due_date:%B} "
+        f"{obj.due_date.day}, {obj.due_date.year}.",
+    )
+    return redirect("certifications:detail", pk=obj.pk)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def request_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
+    _require_advocate(request)
+    obj = certification_request_get_for_advocate_action(user=request.user, pk=pk)
+    if obj.status not in WITHDRAWABLE:
+        messages.info(request, f"{obj.reference} is {obj.get_status_display().lower()}.")
+        return redirect("certifications:detail", pk=obj.pk)
+    form = WithdrawForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            certification_request_withdraw(
+                request=obj, actor=request.user, reason=form.cleaned_data["reason"]
+            )
+        except TransitionError as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(request, f"{obj.reference} was withdrawn.")
+        return redirect("certifications:detail", pk=obj.pk)
+    return render(request, "certifications/advocate/withdraw.html", {"obj": obj, "form": form})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def request_provide_info(request: HttpRequest, pk: int) -> HttpResponse:
+    """Answer the agency's information request; the request returns to the agency's queue."""
+    _require_advocate(request)
+    obj = certification_request_get_for_advocate_action(user=request.user, pk=pk)
+    if obj.status != Status.INFO_REQUESTED:
+        messages.info(request, "The agency is not waiting for information on this request.")
+        return redirect("certifications:detail", pk=obj.pk)
+    form = ProvideInfoForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            certification_request_provide_info(
+                request=obj,
+                actor=request.user,
+                message=form.cleaned_data["message"],
+                files=form.cleaned_data["files"],
+            )
+        except ValidationError as exc:
+            for field, msgs in exc.message_dict.items():
+                form.add_error(field if field in form.fields else None, msgs)
+        except TransitionError as exc:
+            messages.error(request, str(exc))
+            return redirect("certifications:detail", pk=obj.pk)
+        else:
+            messages.success(request, "Your answer was sent; the request is back with the agency.")
+            return redirect("certifications:detail", pk=obj.pk)
+    return render(request, "certifications/advocate/respond.html", {"obj": obj, "form": form})
+
+
+@login_required
+@require_POST
+def attachment_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    _require_advocate(request)
+    attachment = attachment_get_for_user(user=request.user, pk=pk)
+    obj = attachment.request
+    if not user_can_act_as_advocate(user=request.user, request=obj):
+        raise Http404("No such file.")
+    try:
+        attachment_remove(attachment=attachment, actor=request.user)
+    except TransitionError as exc:
+        messages.error(request, str(exc))
+        return redirect("certifications:detail", pk=obj.pk)
+    messages.success(request, "The file was removed.")
+    return redirect("certifications:edit", pk=obj.pk, step="attachments")
+
+
+@login_required
+@require_GET
+def agency_suggestions_json(request: HttpRequest) -> JsonResponse:
+    """Suggested agencies for a county (ids and names only: directory data, no victim data)."""
+    _require_advocate(request)
+    try:
+        county = County.objects.filter(pk=int(request.GET.get("county", ""))).first()
+    except ValueError:
+        county = None
+    form_type = request.GET.get("form_type") or None
+    agencies = agency_suggestions(county=county, form_type=form_type)
+    return JsonResponse(
+        {
+            "county": str(county) if county else "",
+            "agencies": [{"id": a.pk, "name": a.name} for a in agencies],
+        }
+    )
+
+
+# --- shared by both audiences ----------------------------------------------------------------
+
+
+def _timeline(obj: CertificationRequest) -> list[dict]:
+    """Events and messages in one list, oldest first. A message's own "message" event is not
+    repeated: the message is shown instead."""
+    items = [
+        {"kind": "event", "at": e.created_at, "event": e}
+        for e in obj.events.all()
+        if e.action != "message"
+    ]
+    items += [{"kind": "message", "at": m.created_at, "message": m} for m in obj.messages.all()]
+    return sorted(items, key=lambda item: item["at"])
+
+
+@never_cache
+@login_required
+@require_GET
+def request_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """The request page: all its data, routing reason, deadline basis, attachments, timeline.
+
+    Advocates of the organization get their actions; the agency's actions come from
+    `certifications/_agency_actions.html`, shown only when `can_act_as_agency`.
+    """
+    obj = certification_request_for_page(user=request.user, pk=pk)
+    audit_log(action=AuditAction.REQUEST_VIEW, request=request, target=obj.reference)
+    is_advocate = user_can_act_as_advocate(user=request.user, request=obj)
+    attachments = list(obj.attachments.all())
+    if not is_advocate:
+        # 8 U.S.C. 1367 / DOMAIN: the agency sees that removal proceedings were flagged (it sets
+        # the deadline) and nothing more about immigration status, so not the proof itself.
+        attachments = [a for a in attachments if a.kind != AttachmentKind.NOTICE_TO_APPEAR]
+    response = render(
+        request,
+        "certifications/detail.html",
+        {
+            "req": obj,
+            "can_act_as_advocate": is_advocate,
+            "can_act_as_agency": user_can_act_as_agency(user=request.user, request=obj),
+            "can_withdraw": is_advocate and obj.status in WITHDRAWABLE,
+            "show_immigration_details": is_advocate,
+            "is_final": obj.status in FINAL_STATUSES,
+            "attachments": attachments,
+            "timeline": _timeline(obj),
+            "viewer_is_advocate": request.user.role == Role.ADVOCATE,
+        },
+    )
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@never_cache
+@login_required
+@require_GET
+def attachment_download(request: HttpRequest, pk: int) -> FileResponse:
+    """Stream an attachment to someone who may see its request; audited; never inline."""
+    attachment = attachment_get_for_user(user=request.user, pk=pk)
+    if attachment.kind == AttachmentKind.NOTICE_TO_APPEAR and not user_can_act_as_advocate(
+        user=request.user, request=attachment.request
+    ):
+        # The proof of removal proceedings stays with the advocate (see request_detail).
+        raise Http404("No such file.")
+    audit_log(
+        action=AuditAction.ATTACHMENT_DOWNLOAD,
+        request=request,
+        target=attachment.request.reference,
+        detail=f"attachment #{attachment.pk}",
+    )
+    extension = {"application/pdf": "pdf", "image/jpeg": "jpg", "image/png": "png"}.get(
+        attachment.content_type, "bin"
+    )
+    # The download name carries the reference and kind, not the original name (which may hold
+    # the victim's name) into the browser's download history.
+    filename = f"{attachment.request.reference}-{attachment.kind}-{attachment.pk}.{extension}"
+    response = FileResponse(
+        attachment.file.open("rb"),
+        as_attachment=True,
+        filename=filename,
+        content_type=attachment.content_type,
+    )
+    response["Cache-Control"] = "no-store"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
