@@ -28,6 +28,18 @@ HOME_TEMPLATES = {
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
     """Each role lands on its own page; a role with nothing to show gets a plain empty state."""
+    # Agency contacts land on their review queue, the coordinator on the statewide overview;
+    # an account not (or no longer) linked to an active contact gets the plain empty page.
+    from agencies.selectors import contact_for_user
+    from certifications.views import agency
+
+    contact = contact_for_user(user=request.user)
+    if contact is not None and request.user.role == Role.AGENCY_CONTACT:
+        return agency.queue(request)
+    if contact is not None and request.user.role == Role.COORDINATOR:
+        if contact.agency.is_statewide_coordinator:
+            return agency.coordinator(request)
+        return agency.queue(request)
     template = HOME_TEMPLATES.get(request.user.role, "home/advocate.html")
     return render(request, template, {})
 
