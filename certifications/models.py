@@ -191,7 +191,9 @@ class CertificationRequest(models.Model):
         ]
         constraints = [
             models.CheckConstraint(
-                condition=Q(status=Status.DRAFT) | Q(submitted_at__isnull=False),
+                # A draft may be withdrawn without ever being submitted (TRANSITIONS).
+                condition=Q(status__in=[Status.DRAFT, Status.WITHDRAWN])
+                | Q(submitted_at__isnull=False),
                 name="submitted_request_has_submission_time",
             ),
             models.CheckConstraint(
