@@ -42,6 +42,7 @@ from ..selectors import (
     agency_queue_counts,
     certification_request_get_for_agency_action,
     certification_requests_agency_queue,
+    certification_requests_visible_to,
     coordinator_overdue_agencies,
     coordinator_statewide_requests,
 )
@@ -264,7 +265,7 @@ def _act(
     action: str,
     make_form: Callable[[CertificationRequest], forms.Form] | None,
     perform: Callable[[CertificationRequest, dict], Any],
-    done: str,
+    done: str | Callable[[Any], str],
 ) -> HttpResponse:
     """Access check, form, service, redirect. A refused action keeps what was typed."""
     cert_request = certification_request_get_for_agency_action(
@@ -273,7 +274,7 @@ def _act(
     form = make_form(cert_request) if make_form else None
     if form is None or form.is_valid():
         try:
-            perform(cert_request, form.cleaned_data if form is not None else {})
+            result = perform(cert_request, form.cleaned_data if form is not None else {})
         except TransitionError as exc:
             messages.error(request, str(exc))
             return _back(cert_request)
@@ -283,7 +284,11 @@ def _act(
                 return _back(cert_request)
             form.add_error(None, str(exc))
         else:
-            messages.success(request, done)
+            messages.success(request, done(result) if callable(done) else done)
+            if not certification_requests_visible_to(user=request.user).filter(pk=pk).exists():
+                # A transfer or re-route can take the request out of the user's sight: go home
+                # rather than to a page that now answers 404.
+                return redirect("home")
             return _back(cert_request)
     return _render_review(request, cert_request, bound={action: form}, status=400)
 
@@ -361,14 +366,14 @@ def _move(request: HttpRequest, pk: int, *, action: str) -> HttpResponse:
     local_only = action == "reroute"
     service = certification_request_reroute if local_only else certification_request_transfer
 
-    def perform(cert_request: CertificationRequest, data: dict) -> None:
+    def perform(cert_request: CertificationRequest, data: dict) -> CertificationRequest:
         agencies = Agency.objects.active()
         if local_only:
             agencies = agencies.exclude(is_statewide_coordinator=True)
         to_agency = agencies.filter(pk=data["agency"]).first()
         if to_agency is None:
             raise ReviewError("Choose an agency from the list.")
-        service(
+        return service(
             request=cert_request, actor=request.user, to_agency=to_agency, reason=data["reason"]
         )
 
@@ -383,7 +388,10 @@ def _move(request: HttpRequest, pk: int, *, action: str) -> HttpResponse:
             button="Re-route" if local_only else "Transfer",
         ),
         perform=perform,
-        done="The request was sent to the new agency; its original deadline clock continues.",
+        done=lambda moved: (
+            f"{moved.reference} was sent to {moved.agency.name}; its original deadline clock "
+            "continues."
+        ),
     )
 
 

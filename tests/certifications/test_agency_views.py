@@ -290,6 +290,7 @@ def test_transfer_over_http_moves_the_request_and_it_leaves_the_queue(client, pe
         {"agency": personas.agency_y.pk, "reason": "The sheriff investigated."},
     )
     assert response.status_code == 302
+    assert response["Location"] == reverse("home")
     request.refresh_from_db()
     assert request.agency == personas.agency_y
     # It now belongs to agency Y: contact X lost access.
@@ -444,3 +445,36 @@ def test_queue_and_overview_are_404_for_other_roles(client, personas):
     assert client.get(reverse("certifications:coordinator")).status_code == 404
     client.force_login(personas.contact_x)
     assert client.get(reverse("certifications:coordinator")).status_code == 404
+
+
+def test_attachments_follow_the_request_contact_y_gets_404(personas):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.http import Http404
+
+    from certifications.selectors import attachment_get_for_user
+    from certifications.services.review import message_post
+    from certifications.uploads import validate_upload
+
+    request = _submitted(personas)
+    png = _png()
+    message_post(
+        request=request,
+        author=personas.contact_x,
+        body="See the attached note.",
+        attachment=validate_upload(SimpleUploadedFile("note.png", png, "image/png")),
+    )
+    attachment = request.attachments.get()
+    assert attachment_get_for_user(user=personas.contact_x, pk=attachment.pk) == attachment
+    for outsider in (personas.contact_y, personas.advocate_b, personas.admin):
+        with pytest.raises(Http404):
+            attachment_get_for_user(user=outsider, pk=attachment.pk)
+
+
+def _png() -> bytes:
+    import io
+
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("RGB", (4, 4), "white").save(out, format="PNG")
+    return out.getvalue()

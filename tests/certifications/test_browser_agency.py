@@ -108,3 +108,42 @@ def test_contact_requests_information_certifies_and_denies_another(portal, perso
     second.refresh_from_db()
     assert second.status == Status.DENIED
     assert CertificationRequest.objects.filter(status=Status.CERTIFIED).count() == 1
+
+
+def test_coordinator_sees_overdue_agencies_and_reroutes_a_request(portal, personas):
+    routed = make_submitted_request(
+        organization=personas.org_a,
+        created_by=personas.advocate_a,
+        agency=personas.coordinator_agency,
+        assigned_contact=personas.coordinator.point_of_contact,
+    )
+    late = make_submitted_request(
+        organization=personas.org_b,
+        created_by=personas.advocate_b,
+        agency=personas.agency_x,
+        submitted_at=timezone.now() - datetime.timedelta(days=100),
+    )
+    on_time = make_submitted_request(
+        organization=personas.org_a, created_by=personas.advocate_a, agency=personas.agency_y
+    )
+    page = portal.page
+    portal.login(personas.coordinator.email)
+    body = page.inner_text("body")
+    assert routed.reference in body
+    assert late.reference in body
+    assert on_time.reference not in body
+    assert "Agency X Police Department" in page.inner_text("table.overdue-agencies")
+    portal.screenshot("coordinator-01-overview")
+
+    portal.click_and_wait(f"text={routed.reference}")
+    page.get_by_text("Re-route to a local agency").click()
+    page.get_by_label("Send to agency").select_option(label="Agency Y Sheriff's Office")
+    page.locator("#id_move_reason").fill("The sheriff's office investigated this assault.")
+    portal.submit("Re-route")
+    body = page.inner_text("body")
+    assert f"{routed.reference} was sent to Agency Y Sheriff's Office" in body
+    assert page.get_by_role("heading", level=1).inner_text().startswith("Statewide coordinator")
+    portal.screenshot("coordinator-02-rerouted")
+    routed.refresh_from_db()
+    assert routed.agency == personas.agency_y
+    assert routed.status == Status.SUBMITTED
