@@ -182,10 +182,18 @@ class CertificationRequest(models.Model):
             models.Index(fields=["agency", "status", "due_date"], name="req_agency_status_due"),
             models.Index(fields=["status", "due_date"], name="req_status_due"),
             models.Index(fields=["signature_date"], name="req_signature_date"),
+            # The coordinator's view: escalated requests are few; a partial index finds them.
+            models.Index(
+                fields=["escalated_at"],
+                condition=Q(escalated_at__isnull=False),
+                name="req_escalated",
+            ),
         ]
         constraints = [
             models.CheckConstraint(
-                condition=Q(status=Status.DRAFT) | Q(submitted_at__isnull=False),
+                # A draft may be withdrawn without ever being submitted (TRANSITIONS).
+                condition=Q(status__in=[Status.DRAFT, Status.WITHDRAWN])
+                | Q(submitted_at__isnull=False),
                 name="submitted_request_has_submission_time",
             ),
             models.CheckConstraint(

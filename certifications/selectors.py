@@ -6,7 +6,9 @@ Each condition stands on its own line so coverage shows every branch was tested.
 
 from __future__ import annotations
 
-from django.db.models import Q, QuerySet
+import datetime
+
+from django.db.models import Case, Count, F, IntegerField, Min, Q, QuerySet, Value, When
 from django.http import Http404
 from django.utils import timezone
 
@@ -38,8 +40,13 @@ def _visibility_filter(user: User) -> Q | None:
         contact = contact_for_user(user=user)
         if contact is None:
             return None
+        if not contact.agency.is_statewide_coordinator:
+            # A coordinator account linked to an ordinary agency is a directory mistake: it
+            # gets that agency's requests only, never the statewide view.
+            return Q(agency_id=contact.agency_id) & ~Q(status=Status.DRAFT)
         # The statewide coordinator sees what was routed to DPS, what was escalated, and what
-        # is overdue; not the requests of agencies that are on time (issue: least privilege).
+        # is overdue while still open; not the requests of agencies that are on time and not
+        # escalated, nor what another agency has closed (issue 5: least privilege).
         today = timezone.localdate()
         return ~Q(status=Status.DRAFT) & (
             Q(agency_id=contact.agency_id)
@@ -73,18 +80,45 @@ def user_can_act_as_advocate(*, user: User, request: CertificationRequest) -> bo
     )
 
 
-def user_can_act_as_agency(*, user: User, request: CertificationRequest) -> bool:
-    """Agency actions: contacts of the request's agency; the coordinator on what it can see."""
+# What a contact of the request's own agency may do (issue 5). Status decides which of these
+# are possible right now (TRANSITIONS); this decides who may try.
+AGENCY_OWN_ACTIONS = frozenset(
+    {"start_review", "request_info", "certify", "deny", "transfer", "message", "assign"}
+)
+# The statewide coordinator decides what was routed to DPS and re-routes it (rather than
+# transferring) to a local agency.
+COORDINATOR_OWN_ACTIONS = (AGENCY_OWN_ACTIONS - {"transfer"}) | {"reroute"}
+# On another agency's escalated or overdue request, the coordinator may only re-route it.
+COORDINATOR_OTHER_ACTIONS = frozenset({"reroute"})
+
+
+def agency_actions_for(*, user: User, request: CertificationRequest) -> frozenset[str]:
+    """The agency actions `user` may take on `request` (empty: none; outsiders get 404)."""
     contact = contact_for_user(user=user)
     if contact is None:
-        return False
+        return frozenset()
     if request.status == Status.DRAFT:
-        return False
+        return frozenset()
     if user.role == Role.AGENCY_CONTACT:
-        return contact.agency_id == request.agency_id
+        if contact.agency_id != request.agency_id:
+            return frozenset()
+        return AGENCY_OWN_ACTIONS
     if user.role == Role.COORDINATOR:
-        return certification_requests_visible_to(user=user).filter(pk=request.pk).exists()
-    return False
+        if not contact.agency.is_statewide_coordinator:
+            if contact.agency_id != request.agency_id:
+                return frozenset()
+            return AGENCY_OWN_ACTIONS
+        if contact.agency_id == request.agency_id:
+            return COORDINATOR_OWN_ACTIONS
+        if not certification_requests_visible_to(user=user).filter(pk=request.pk).exists():
+            return frozenset()
+        return COORDINATOR_OTHER_ACTIONS
+    return frozenset()
+
+
+def user_can_act_as_agency(*, user: User, request: CertificationRequest) -> bool:
+    """Agency actions: contacts of the request's agency; the coordinator on what it can see."""
+    return bool(agency_actions_for(user=user, request=request))
 
 
 def certification_request_get_for_advocate_action(*, user: User, pk: int) -> CertificationRequest:
@@ -94,9 +128,15 @@ def certification_request_get_for_advocate_action(*, user: User, pk: int) -> Cer
     return request
 
 
-def certification_request_get_for_agency_action(*, user: User, pk: int) -> CertificationRequest:
+def certification_request_get_for_agency_action(
+    *, user: User, pk: int, action: str | None = None
+) -> CertificationRequest:
+    """The request if `user` may take agency actions on it (`action`, when named); else 404."""
     request = certification_request_get_for_user(user=user, pk=pk)
-    if not user_can_act_as_agency(user=user, request=request):
+    allowed = agency_actions_for(user=user, request=request)
+    if not allowed:
+        raise Http404("No such request.")
+    if action is not None and action not in allowed:
         raise Http404("No such request.")
     return request
 
@@ -194,3 +234,133 @@ def agency_suggestions(*, county, crimes=None, form_type=None) -> list:
         agencies = agencies.filter(accepts_t=True)
     found = [a for a in agencies.distinct() if not crimes or a.certifies_crimes(list(crimes))]
     return sorted(found, key=lambda a: (rank.get(a.kind, 3), a.name))
+# --- The agency's review queue and the coordinator's statewide view (issue 5) ---------------
+
+
+def _urgency_ordered(queryset: QuerySet[CertificationRequest]) -> QuerySet[CertificationRequest]:
+    """Most urgent first: overdue, then removal proceedings, then the earliest due date.
+
+    Closed requests (shown only when asked for) come after every open one.
+    """
+    today = timezone.localdate()
+    return queryset.annotate(
+        urgency=Case(
+            When(status__in=OPEN_STATUSES, due_date__lt=today, then=Value(0)),
+            # Minn. Stat. 611A.95 subd. 2(b): removal proceedings shorten the clock to 14 days.
+            When(status__in=OPEN_STATUSES, in_removal_proceedings=True, then=Value(1)),
+            When(status__in=OPEN_STATUSES, then=Value(2)),
+            default=Value(3),
+            output_field=IntegerField(),
+        )
+    ).order_by("urgency", F("due_date").asc(nulls_last=True), "pk")
+
+
+def certification_requests_agency_queue(
+    *,
+    user: User,
+    status: str = "open",
+    form_type: str = "",
+    assigned: str = "",
+    due_within: str = "",
+    reference: str = "",
+) -> QuerySet[CertificationRequest]:
+    """The requests routed to the user's own agency, filtered, most urgent first.
+
+    For the statewide coordinator this is what was routed to DPS; the escalated and overdue
+    requests of other agencies are on the coordinator's overview instead.
+    """
+    contact = contact_for_user(user=user)
+    if contact is None:
+        return CertificationRequest.objects.none()
+    queryset = certification_requests_visible_to(user=user).filter(agency_id=contact.agency_id)
+    today = timezone.localdate()
+    if status == "open":
+        queryset = queryset.filter(status__in=OPEN_STATUSES)
+    elif status == "closed":
+        queryset = queryset.exclude(status__in=OPEN_STATUSES)
+    elif status in Status.values:
+        queryset = queryset.filter(status=status)
+    if form_type:
+        queryset = queryset.filter(form_type=form_type)
+    if assigned == "me":
+        queryset = queryset.filter(assigned_contact_id=contact.pk)
+    elif assigned == "none":
+        queryset = queryset.filter(assigned_contact__isnull=True)
+    elif assigned.isdigit():
+        queryset = queryset.filter(assigned_contact_id=int(assigned))
+    if due_within == "overdue":
+        queryset = queryset.filter(status__in=OPEN_STATUSES, due_date__lt=today)
+    elif due_within.isdigit():
+        queryset = queryset.filter(
+            status__in=OPEN_STATUSES,
+            due_date__gte=today,
+            due_date__lte=today + datetime.timedelta(days=int(due_within)),
+        )
+    if reference:
+        queryset = queryset.filter(reference__icontains=reference.strip())
+    return _urgency_ordered(queryset.select_related("agency", "assigned_contact"))
+
+
+def agency_queue_counts(*, user: User) -> dict[str, int]:
+    """The figures at the top of the queue, in one query: new, due this week, overdue, and
+    waiting on the advocate (information requested)."""
+    contact = contact_for_user(user=user)
+    if contact is None:
+        return {"new": 0, "due_this_week": 0, "overdue": 0, "waiting": 0}
+    today = timezone.localdate()
+    open_ = Q(status__in=OPEN_STATUSES)
+    return (
+        certification_requests_visible_to(user=user)
+        .filter(agency_id=contact.agency_id)
+        .aggregate(
+            new=Count("pk", filter=Q(status=Status.SUBMITTED)),
+            due_this_week=Count(
+                "pk",
+                filter=open_
+                & Q(due_date__gte=today, due_date__lte=today + datetime.timedelta(days=7)),
+            ),
+            overdue=Count("pk", filter=open_ & Q(due_date__lt=today)),
+            waiting=Count("pk", filter=Q(status=Status.INFO_REQUESTED)),
+        )
+    )
+
+
+def coordinator_statewide_requests(*, user: User) -> QuerySet[CertificationRequest]:
+    """Other agencies' requests the coordinator sees: escalated or overdue, still open."""
+    contact = contact_for_user(user=user)
+    if contact is None or user.role != Role.COORDINATOR:
+        return CertificationRequest.objects.none()
+    if not contact.agency.is_statewide_coordinator:
+        return CertificationRequest.objects.none()
+    queryset = (
+        certification_requests_visible_to(user=user)
+        .exclude(agency_id=contact.agency_id)
+        .filter(status__in=OPEN_STATUSES)
+        .select_related("agency", "assigned_contact")
+    )
+    return _urgency_ordered(queryset)
+
+
+def coordinator_overdue_agencies(*, user: User) -> list[dict]:
+    """Agencies with overdue open requests, most overdue first: name, count, oldest due date."""
+    if user.role != Role.COORDINATOR:
+        return []
+    contact = contact_for_user(user=user)
+    if contact is None or not contact.agency.is_statewide_coordinator:
+        return []
+    today = timezone.localdate()
+    return list(
+        CertificationRequest.objects.overdue(today)
+        .values("agency_id", "agency__name")
+        .annotate(overdue=Count("pk"), oldest_due=Min("due_date"))
+        .order_by("-overdue", "oldest_due", "agency__name")
+    )
+
+
+def agency_contacts_for_assignment(*, agency_id: int | None) -> list:
+    """The active contacts of an agency, for the "assign to" choice and the queue filter."""
+    from agencies.models import PointOfContact
+
+    return list(
+        PointOfContact.objects.active().filter(agency_id=agency_id).order_by("-is_primary", "name")
+    )

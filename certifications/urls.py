@@ -1,6 +1,6 @@
 from django.urls import path  # noqa: F401 - each section below adds its patterns
 
-from .views import advocate
+from .views import advocate, agency
 
 app_name = "certifications"
 
@@ -17,5 +17,16 @@ urlpatterns: list = [
     path("attachments/<int:pk>/delete/", advocate.attachment_delete, name="attachment_delete"),
     path("agency-suggestions/", advocate.agency_suggestions_json, name="agency_suggestions"),
     # Agencies: queue, decisions, coordinator (certifications.views.agency)
+    path("queue/", agency.queue, name="queue"),
+    path("statewide/", agency.coordinator, name="coordinator"),
+    path("<int:pk>/review/", agency.review, name="review"),
+    path("<int:pk>/review/start/", agency.start_review, name="start_review"),
+    path("<int:pk>/review/request-info/", agency.request_info, name="request_info"),
+    path("<int:pk>/review/certify/", agency.certify, name="certify"),
+    path("<int:pk>/review/deny/", agency.deny, name="deny"),
+    path("<int:pk>/review/transfer/", agency.transfer, name="transfer"),
+    path("<int:pk>/review/reroute/", agency.reroute, name="reroute"),
+    path("<int:pk>/review/message/", agency.message, name="message"),
+    path("<int:pk>/review/assign/", agency.assign, name="assign"),
     # Draft documents (certifications.views.documents)
 ]

@@ -106,6 +106,60 @@ def make_request(*, organization, created_by, form_type=FormType.U, **fields):
     )
 
 
+def make_submitted_request(
+    *,
+    organization,
+    created_by,
+    agency,
+    assigned_contact=None,
+    submitted_at=None,
+    in_removal_proceedings=False,
+    status=None,
+    actor=None,
+    **fields,
+):
+    """A request submitted to `agency` (through the transition service), due by the statute or
+    the agency's stricter policy. `status` walks it further: in_review, info_requested."""
+    from certifications.choices import Action, Status
+    from certifications.deadlines import compute_due_date
+    from certifications.services import certification_request_transition
+
+    submitted_at = submitted_at or timezone.now()
+    request = make_request(
+        organization=organization,
+        created_by=created_by,
+        in_removal_proceedings=in_removal_proceedings,
+        **fields,
+    )
+    deadline = compute_due_date(
+        requested_on=timezone.localdate(submitted_at),
+        in_removal_proceedings=in_removal_proceedings,
+        agency=agency,
+    )
+    request = certification_request_transition(
+        request=request,
+        action=Action.SUBMIT,
+        actor=created_by,
+        updates={
+            "agency": agency,
+            "assigned_contact": assigned_contact,
+            "submitted_at": submitted_at,
+            "due_date": deadline.due_date,
+            "deadline_basis": deadline.basis,
+            "routing_reason": f"Routed to {agency.name}, the agency named in the request.",
+        },
+    )
+    if status in (Status.IN_REVIEW, Status.INFO_REQUESTED):
+        request = certification_request_transition(
+            request=request, action=Action.START_REVIEW, actor=actor
+        )
+    if status == Status.INFO_REQUESTED:
+        request = certification_request_transition(
+            request=request, action=Action.REQUEST_INFO, actor=actor, note="Need the report."
+        )
+    return request
+
+
 __all__ = [
     "AgencyFactory",
     "CertificationRequest",
@@ -115,4 +169,5 @@ __all__ = [
     "TEST_PASSWORD",
     "UserFactory",
     "make_request",
+    "make_submitted_request",
 ]

@@ -32,8 +32,18 @@ def home(request: HttpRequest) -> HttpResponse:
     if request.user.role == Role.ADVOCATE:
         # The advocate's home is the organization's dashboard (also at certifications:dashboard).
         return advocate_dashboard(request)
-    if request.user.role == Role.ADVOCATE:
-        return redirect("certifications:dashboard")
+    # Agency contacts land on their review queue, the coordinator on the statewide overview;
+    # an account not (or no longer) linked to an active contact gets the plain empty page.
+    from agencies.selectors import contact_for_user
+    from certifications.views import agency
+
+    contact = contact_for_user(user=request.user)
+    if contact is not None and request.user.role == Role.AGENCY_CONTACT:
+        return agency.queue(request)
+    if contact is not None and request.user.role == Role.COORDINATOR:
+        if contact.agency.is_statewide_coordinator:
+            return agency.coordinator(request)
+        return agency.queue(request)
     template = HOME_TEMPLATES.get(request.user.role, "home/advocate.html")
     return render(request, template, {})
 

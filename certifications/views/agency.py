@@ -1,0 +1,449 @@
+"""The agency's pages: the review queue, a request's review page with its actions (one POST URL
+each), and the statewide coordinator's overview.
+
+Every view reaches a request only through the access functions in `certifications.selectors`;
+outsiders get 404. Every page that shows a request writes an audit entry.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db.models import prefetch_related_objects
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_POST
+
+from accounts.models import AuditAction, Role
+from accounts.services import audit_log
+from agencies.models import Agency, PointOfContact
+from agencies.selectors import contact_for_user
+
+from ..choices import FINAL_STATUSES, TRANSITIONS, Action, Crime, Status, TraffickingType
+from ..models import CertificationRequest
+from ..review_forms import (
+    AssignForm,
+    CertifyForm,
+    DenyForm,
+    MessageForm,
+    MoveForm,
+    QueueFilterForm,
+    RequestInfoForm,
+)
+from ..selectors import (
+    agency_actions_for,
+    agency_contacts_for_assignment,
+    agency_queue_counts,
+    certification_request_get_for_agency_action,
+    certification_requests_agency_queue,
+    certification_requests_visible_to,
+    coordinator_overdue_agencies,
+    coordinator_statewide_requests,
+)
+from ..services import TransitionError
+from ..services.review import (
+    ReviewError,
+    certification_request_assign,
+    certification_request_certify,
+    certification_request_deny,
+    certification_request_request_info,
+    certification_request_reroute,
+    certification_request_start_review,
+    certification_request_transfer,
+    message_post,
+)
+
+QUEUE_PAGE_SIZE = 25
+STATEWIDE_PAGE_SIZE = 25
+# Actions that are a row of TRANSITIONS; the others (message, assign) are recorded as events.
+TRANSITION_ACTIONS = {
+    "start_review": Action.START_REVIEW,
+    "request_info": Action.REQUEST_INFO,
+    "certify": Action.CERTIFY,
+    "deny": Action.DENY,
+    "transfer": Action.TRANSFER,
+    "reroute": Action.REROUTE,
+}
+
+
+# --- The queue and the coordinator's overview -----------------------------------------------
+
+
+def _contact_or_404(request: HttpRequest) -> PointOfContact:
+    contact = contact_for_user(user=request.user)
+    if contact is None or request.user.role not in (Role.AGENCY_CONTACT, Role.COORDINATOR):
+        raise Http404("No such page.")
+    return contact
+
+
+@login_required
+@require_GET
+def queue(request: HttpRequest) -> HttpResponse:
+    """The agency's requests, most urgent first, with filters, search and pagination."""
+    contact = _contact_or_404(request)
+    contacts = [(c.pk, c.name) for c in agency_contacts_for_assignment(agency_id=contact.agency_id)]
+    form = QueueFilterForm(request.GET or None, contacts=contacts)
+    rows = certification_requests_agency_queue(user=request.user, **form.filters())
+    page = Paginator(rows, QUEUE_PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "home/agency_contact.html",
+        {
+            "contact": contact,
+            "agency": contact.agency,
+            "filter_form": form,
+            "page_obj": page,
+            "counts": agency_queue_counts(user=request.user),
+            "filtered": bool(request.GET.keys() - {"page"}),
+        },
+    )
+
+
+@login_required
+@require_GET
+def coordinator(request: HttpRequest) -> HttpResponse:
+    """The statewide coordinator's overview: routed to DPS, escalated, overdue, by agency."""
+    contact = _contact_or_404(request)
+    if request.user.role != Role.COORDINATOR or not contact.agency.is_statewide_coordinator:
+        raise Http404("No such page.")
+    routed = certification_requests_agency_queue(user=request.user)
+    statewide = coordinator_statewide_requests(user=request.user)
+    page = Paginator(statewide, STATEWIDE_PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "home/coordinator.html",
+        {
+            "contact": contact,
+            "agency": contact.agency,
+            "counts": agency_queue_counts(user=request.user),
+            "routed": list(routed[:10]),
+            "page_obj": page,
+            "overdue_agencies": coordinator_overdue_agencies(user=request.user),
+        },
+    )
+
+
+# --- The review page ------------------------------------------------------------------------
+
+
+def _possible_actions(*, user, cert_request: CertificationRequest) -> frozenset[str]:
+    """What the user may do (selectors) intersected with what the status allows now."""
+    possible = set()
+    for name in agency_actions_for(user=user, request=cert_request):
+        if name in TRANSITION_ACTIONS:
+            allowed_from, _ = TRANSITIONS[TRANSITION_ACTIONS[name]]
+            if cert_request.status in allowed_from:
+                possible.add(name)
+        elif name == "assign":
+            if cert_request.status not in FINAL_STATUSES:
+                possible.add(name)
+        else:
+            possible.add(name)
+    return frozenset(possible)
+
+
+def _agency_choices(*, cert_request: CertificationRequest, local_only: bool) -> list:
+    agencies = Agency.objects.active().exclude(pk=cert_request.agency_id).order_by("name")
+    if local_only:
+        agencies = agencies.exclude(is_statewide_coordinator=True)
+    return list(agencies.values_list("pk", "name"))
+
+
+def agency_panel_context(
+    *, user, cert_request: CertificationRequest, bound: dict[str, forms.Form] | None = None
+) -> dict[str, Any]:
+    """Context for `certifications/_agency_actions.html`: the forms of the actions possible now.
+
+    Any page that includes the partial (the shared request page too) calls this; database
+    choices are loaded here, never from the template.
+    """
+    bound = bound or {}
+    possible = _possible_actions(user=user, cert_request=cert_request)
+    pk = cert_request.pk
+
+    def url(name: str) -> str:
+        return reverse(f"certifications:{name}", args=[pk])
+
+    panel: dict[str, Any] = {"possible": possible, "open": next(iter(bound), "")}
+    if "request_info" in possible:
+        panel["request_info"] = bound.get("request_info") or RequestInfoForm(
+            action=url("request_info")
+        )
+    if "certify" in possible:
+        panel["certify"] = bound.get("certify") or CertifyForm(action=url("certify"))
+    if "deny" in possible:
+        panel["deny"] = bound.get("deny") or DenyForm(action=url("deny"))
+    if "transfer" in possible:
+        panel["transfer"] = bound.get("transfer") or MoveForm(
+            agencies=_agency_choices(cert_request=cert_request, local_only=False),
+            action=url("transfer"),
+            button="Transfer",
+        )
+    if "reroute" in possible:
+        panel["reroute"] = bound.get("reroute") or MoveForm(
+            agencies=_agency_choices(cert_request=cert_request, local_only=True),
+            action=url("reroute"),
+            button="Re-route",
+        )
+    if "assign" in possible:
+        contacts = agency_contacts_for_assignment(agency_id=cert_request.agency_id)
+        panel["assign"] = bound.get("assign") or AssignForm(
+            contacts=[(c.pk, c.name) for c in contacts],
+            action=url("assign"),
+            initial={"contact": cert_request.assigned_contact_id},
+        )
+    if "message" in possible:
+        panel["message"] = bound.get("message") or MessageForm(action=url("message"))
+    return {"agency_panel": panel}
+
+
+def _render_review(
+    request: HttpRequest,
+    cert_request: CertificationRequest,
+    *,
+    bound: dict[str, forms.Form] | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    prefetch_related_objects(
+        [cert_request],
+        "events__actor",
+        "messages__author",
+        "attachments",
+        "family_members",
+    )
+    audit_log(
+        action=AuditAction.REQUEST_VIEW,
+        request=request,
+        target=cert_request.reference,
+        detail="agency review page",
+    )
+    context = {
+        "req": cert_request,
+        "crime_labels": [_label(Crime, c) for c in cert_request.crimes or []],
+        "trafficking_labels": [
+            _label(TraffickingType, t) for t in cert_request.trafficking_types or []
+        ],
+        "Status": Status,
+        **agency_panel_context(user=request.user, cert_request=cert_request, bound=bound),
+    }
+    return render(request, "certifications/review.html", context, status=status)
+
+
+def _label(choices, value: str) -> str:
+    try:
+        return choices(value).label
+    except ValueError:
+        return value
+
+
+@login_required
+@require_GET
+def review(request: HttpRequest, pk: int) -> HttpResponse:
+    """Everything the agency needs to decide, minus immigration status (only the
+    removal-proceedings flag, which sets the deadline: Minn. Stat. 611A.95 subd. 2)."""
+    cert_request = certification_request_get_for_agency_action(user=request.user, pk=pk)
+    return _render_review(request, cert_request)
+
+
+# --- The actions: one POST URL each ---------------------------------------------------------
+
+
+def _back(cert_request: CertificationRequest) -> HttpResponse:
+    return redirect("certifications:review", pk=cert_request.pk)
+
+
+def _act(
+    request: HttpRequest,
+    pk: int,
+    *,
+    action: str,
+    make_form: Callable[[CertificationRequest], forms.Form] | None,
+    perform: Callable[[CertificationRequest, dict], Any],
+    done: str | Callable[[Any], str],
+) -> HttpResponse:
+    """Access check, form, service, redirect. A refused action keeps what was typed."""
+    cert_request = certification_request_get_for_agency_action(
+        user=request.user, pk=pk, action=action
+    )
+    form = make_form(cert_request) if make_form else None
+    if form is None or form.is_valid():
+        try:
+            result = perform(cert_request, form.cleaned_data if form is not None else {})
+        except TransitionError as exc:
+            messages.error(request, str(exc))
+            return _back(cert_request)
+        except ReviewError as exc:
+            if form is None:
+                messages.error(request, str(exc))
+                return _back(cert_request)
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, done(result) if callable(done) else done)
+            if not certification_requests_visible_to(user=request.user).filter(pk=pk).exists():
+                # A transfer or re-route can take the request out of the user's sight: go home
+                # rather than to a page that now answers 404.
+                return redirect("home")
+            return _back(cert_request)
+    return _render_review(request, cert_request, bound={action: form}, status=400)
+
+
+@login_required
+@require_POST
+def start_review(request: HttpRequest, pk: int) -> HttpResponse:
+    return _act(
+        request,
+        pk,
+        action="start_review",
+        make_form=None,
+        perform=lambda r, d: certification_request_start_review(request=r, actor=request.user),
+        done="Review started.",
+    )
+
+
+@login_required
+@require_POST
+def request_info(request: HttpRequest, pk: int) -> HttpResponse:
+    return _act(
+        request,
+        pk,
+        action="request_info",
+        make_form=lambda r: RequestInfoForm(
+            request.POST, action=reverse("certifications:request_info", args=[r.pk])
+        ),
+        perform=lambda r, d: certification_request_request_info(
+            request=r, actor=request.user, message=d["message"]
+        ),
+        done="Information requested. The statute's clock keeps running.",
+    )
+
+
+@login_required
+@require_POST
+def certify(request: HttpRequest, pk: int) -> HttpResponse:
+    return _act(
+        request,
+        pk,
+        action="certify",
+        make_form=lambda r: CertifyForm(
+            request.POST, request.FILES, action=reverse("certifications:certify", args=[r.pk])
+        ),
+        perform=lambda r, d: certification_request_certify(
+            request=r,
+            actor=request.user,
+            official_name=d["official_name"],
+            official_title=d["official_title"],
+            signature_date=d["signature_date"],
+            signed_form=d.get("signed_form"),
+        ),
+        done="Certification recorded. The advocate can now see the filing deadline.",
+    )
+
+
+@login_required
+@require_POST
+def deny(request: HttpRequest, pk: int) -> HttpResponse:
+    return _act(
+        request,
+        pk,
+        action="deny",
+        make_form=lambda r: DenyForm(
+            request.POST, action=reverse("certifications:deny", args=[r.pk])
+        ),
+        perform=lambda r, d: certification_request_deny(
+            request=r, actor=request.user, reason=d["reason"], explanation=d["explanation"]
+        ),
+        done="Denial recorded. The advocate can read the reason and explanation.",
+    )
+
+
+def _move(request: HttpRequest, pk: int, *, action: str) -> HttpResponse:
+    local_only = action == "reroute"
+    service = certification_request_reroute if local_only else certification_request_transfer
+
+    def perform(cert_request: CertificationRequest, data: dict) -> CertificationRequest:
+        agencies = Agency.objects.active()
+        if local_only:
+            agencies = agencies.exclude(is_statewide_coordinator=True)
+        to_agency = agencies.filter(pk=data["agency"]).first()
+        if to_agency is None:
+            raise ReviewError("Choose an agency from the list.")
+        return service(
+            request=cert_request, actor=request.user, to_agency=to_agency, reason=data["reason"]
+        )
+
+    return _act(
+        request,
+        pk,
+        action=action,
+        make_form=lambda r: MoveForm(
+            request.POST,
+            agencies=_agency_choices(cert_request=r, local_only=local_only),
+            action=reverse(f"certifications:{action}", args=[r.pk]),
+            button="Re-route" if local_only else "Transfer",
+        ),
+        perform=perform,
+        done=lambda moved: (
+            f"{moved.reference} was sent to {moved.agency.name}; its original deadline clock "
+            "continues."
+        ),
+    )
+
+
+@login_required
+@require_POST
+def transfer(request: HttpRequest, pk: int) -> HttpResponse:
+    return _move(request, pk, action="transfer")
+
+
+@login_required
+@require_POST
+def reroute(request: HttpRequest, pk: int) -> HttpResponse:
+    return _move(request, pk, action="reroute")
+
+
+@login_required
+@require_POST
+def assign(request: HttpRequest, pk: int) -> HttpResponse:
+    def perform(cert_request: CertificationRequest, data: dict) -> None:
+        contact = PointOfContact.objects.filter(
+            pk=data["contact"], agency_id=cert_request.agency_id, is_active=True
+        ).first()
+        if contact is None:
+            raise ReviewError("Choose an active point of contact of this agency.")
+        certification_request_assign(request=cert_request, actor=request.user, contact=contact)
+
+    return _act(
+        request,
+        pk,
+        action="assign",
+        make_form=lambda r: AssignForm(
+            request.POST,
+            contacts=[
+                (c.pk, c.name) for c in agency_contacts_for_assignment(agency_id=r.agency_id)
+            ],
+            action=reverse("certifications:assign", args=[r.pk]),
+        ),
+        perform=perform,
+        done="Assignment saved.",
+    )
+
+
+@login_required
+@require_POST
+def message(request: HttpRequest, pk: int) -> HttpResponse:
+    return _act(
+        request,
+        pk,
+        action="message",
+        make_form=lambda r: MessageForm(
+            request.POST, action=reverse("certifications:message", args=[r.pk])
+        ),
+        perform=lambda r, d: message_post(request=r, author=request.user, body=d["body"]),
+        done="Message sent.",
+    )

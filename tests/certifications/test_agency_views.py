@@ -1,0 +1,480 @@
+"""The agency's pages over HTTP: permissions (404 for outsiders), actions, queue, coordinator."""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from accounts.models import AuditAction, AuditEntry
+from certifications.choices import Action, DenialReason, Status
+from certifications.models import CertificationRequest
+from certifications.selectors import certification_requests_visible_to
+from tests.factories import PointOfContactFactory, make_request, make_submitted_request
+
+ACTIONS = [
+    "start_review",
+    "request_info",
+    "certify",
+    "deny",
+    "transfer",
+    "reroute",
+    "message",
+    "assign",
+]
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+def _submitted(personas, agency=None, **kw) -> CertificationRequest:
+    return make_submitted_request(
+        organization=personas.org_a,
+        created_by=personas.advocate_a,
+        agency=agency or personas.agency_x,
+        assigned_contact=kw.pop("assigned_contact", None),
+        **kw,
+    )
+
+
+def _overdue(request: CertificationRequest, days: int = 3) -> CertificationRequest:
+    CertificationRequest.objects.filter(pk=request.pk).update(
+        due_date=timezone.localdate() - datetime.timedelta(days=days)
+    )
+    request.refresh_from_db()
+    return request
+
+
+# --- Permissions ----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("persona", ["contact_y", "advocate_a", "advocate_b", "admin"])
+def test_outsiders_get_404_on_the_review_page_and_every_action(client, personas, persona):
+    request = _submitted(personas)
+    client.force_login(getattr(personas, persona))
+    assert client.get(reverse("certifications:review", args=[request.pk])).status_code == 404
+    for action in ACTIONS:
+        response = client.post(reverse(f"certifications:{action}", args=[request.pk]), {})
+        assert response.status_code == 404, action
+    request.refresh_from_db()
+    assert request.status == Status.SUBMITTED
+    assert request.events.count() == 1
+
+
+def test_anonymous_visitors_are_sent_to_sign_in(client, personas):
+    request = _submitted(personas)
+    response = client.get(reverse("certifications:review", args=[request.pk]))
+    assert response.status_code == 302
+    assert reverse("account_login") in response["Location"]
+
+
+def test_contacts_never_see_drafts(client, personas):
+    draft = make_request(organization=personas.org_a, created_by=personas.advocate_a)
+    CertificationRequest.objects.filter(pk=draft.pk).update(agency=personas.agency_x)
+    client.force_login(personas.contact_x)
+    assert client.get(reverse("certifications:review", args=[draft.pk])).status_code == 404
+
+
+def test_the_review_page_shows_the_removal_flag_but_no_other_immigration_status(client, personas):
+    request = _submitted(
+        personas,
+        in_removal_proceedings=True,
+        victim_a_number="A123456789",
+        detained=True,
+        child_turns_21_on=datetime.date(2027, 2, 2),
+    )
+    client.force_login(personas.contact_x)
+    response = client.get(reverse("certifications:review", args=[request.pk]))
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert "Removal proceedings" in body and "Flagged" in body
+    assert "A123456789" not in body
+    assert "etained" not in body
+    assert "turns 21" not in body
+    assert "Victim Example" in body
+    assert AuditEntry.objects.filter(
+        action=AuditAction.REQUEST_VIEW, target=request.reference, user=personas.contact_x
+    ).exists()
+
+
+def test_the_coordinator_sees_exactly_routed_escalated_and_overdue_requests(personas):
+    routed = _submitted(personas, agency=personas.coordinator_agency)
+    routed_closed = _submitted(personas, agency=personas.coordinator_agency)
+    CertificationRequest.objects.filter(pk=routed_closed.pk).update(
+        status=Status.DENIED, denial_reason=DenialReason.OTHER
+    )
+    escalated = _submitted(personas)
+    CertificationRequest.objects.filter(pk=escalated.pk).update(escalated_at=timezone.now())
+    overdue = _overdue(_submitted(personas, agency=personas.agency_y))
+    # Not visible: on time and not escalated; closed elsewhere even if once late; drafts.
+    _submitted(personas)
+    closed_late = _overdue(_submitted(personas))
+    CertificationRequest.objects.filter(pk=closed_late.pk).update(
+        status=Status.CERTIFIED, signature_date=timezone.localdate(), escalated_at=timezone.now()
+    )
+    make_request(organization=personas.org_a, created_by=personas.advocate_a)
+    visible = set(
+        certification_requests_visible_to(user=personas.coordinator).values_list("pk", flat=True)
+    )
+    assert visible == {routed.pk, routed_closed.pk, escalated.pk, overdue.pk}
+
+
+def test_a_coordinator_account_at_an_ordinary_agency_gets_no_statewide_view(personas):
+    from accounts.models import Role
+
+    contact_x = personas.contact_x
+    contact_x.role = Role.COORDINATOR
+    contact_x.save(update_fields=["role"])
+    overdue_elsewhere = _overdue(_submitted(personas, agency=personas.agency_y))
+    own = _submitted(personas)
+    visible = set(certification_requests_visible_to(user=contact_x).values_list("pk", flat=True))
+    assert visible == {own.pk}
+    assert overdue_elsewhere.pk not in visible
+
+
+def test_the_coordinator_may_only_reroute_another_agencys_overdue_request(client, personas):
+    overdue = _overdue(_submitted(personas))
+    on_time = _submitted(personas, agency=personas.agency_y)
+    client.force_login(personas.coordinator)
+    assert client.get(reverse("certifications:review", args=[on_time.pk])).status_code == 404
+    page = client.get(reverse("certifications:review", args=[overdue.pk]))
+    assert page.status_code == 200
+    assert "Re-route to a local agency" in page.content.decode()
+    assert "Record certification" not in page.content.decode()
+    for action in ["certify", "deny", "start_review", "message", "assign", "transfer"]:
+        url = reverse(f"certifications:{action}", args=[overdue.pk])
+        assert client.post(url, {}).status_code == 404, action
+    response = client.post(
+        reverse("certifications:reroute", args=[overdue.pk]),
+        {"agency": personas.agency_y.pk, "reason": "The sheriff has the case."},
+    )
+    assert response.status_code == 302
+    overdue.refresh_from_db()
+    assert overdue.agency == personas.agency_y
+    assert overdue.events.filter(action=Action.REROUTE, actor=personas.coordinator).exists()
+
+
+def test_the_coordinator_decides_requests_routed_to_dps(client, personas):
+    routed = _submitted(personas, agency=personas.coordinator_agency)
+    client.force_login(personas.coordinator)
+    response = client.post(
+        reverse("certifications:deny", args=[routed.pk]),
+        {"reason": DenialReason.NOT_JURISDICTION, "explanation": "Federal case; ask the FBI."},
+    )
+    assert response.status_code == 302
+    routed.refresh_from_db()
+    assert routed.status == Status.DENIED
+
+
+def test_an_agency_contact_cannot_reroute(client, personas):
+    request = _submitted(personas)
+    client.force_login(personas.contact_x)
+    response = client.post(
+        reverse("certifications:reroute", args=[request.pk]),
+        {"agency": personas.agency_y.pk, "reason": "x"},
+    )
+    assert response.status_code == 404
+
+
+# --- Actions over HTTP ----------------------------------------------------------------------
+
+
+def test_contact_requests_information_then_certifies(client, personas):
+    request = _submitted(personas)
+    client.force_login(personas.contact_x)
+    review = reverse("certifications:review", args=[request.pk])
+    response = client.post(
+        reverse("certifications:request_info", args=[request.pk]),
+        {"message": "Please attach the police report."},
+    )
+    assert response.status_code == 302 and response["Location"] == review
+    page = client.get(review).content.decode()
+    assert "clock keeps running" in page
+    assert "Please attach the police report." in page
+    request.refresh_from_db()
+    from certifications.services import certification_request_transition
+
+    certification_request_transition(
+        request=request, action=Action.PROVIDE_INFO, actor=personas.advocate_a
+    )
+    signed = timezone.localdate() - datetime.timedelta(days=1)
+    response = client.post(
+        reverse("certifications:certify", args=[request.pk]),
+        {
+            "official_name": "Dana Officer",
+            "official_title": "Lieutenant",
+            "signature_date": signed.isoformat(),
+        },
+    )
+    assert response.status_code == 302
+    request.refresh_from_db()
+    assert request.status == Status.CERTIFIED
+    page = client.get(review).content.decode()
+    assert "Petition must be filed by" in page
+    assert f"{request.filing_deadline:%B} {request.filing_deadline.day}" in page
+
+
+def test_bad_certification_input_is_explained_beside_the_field_and_kept(client, personas):
+    request = _submitted(personas)
+    client.force_login(personas.contact_x)
+    future = timezone.localdate() + datetime.timedelta(days=3)
+    response = client.post(
+        reverse("certifications:certify", args=[request.pk]),
+        {"official_name": "Dana Officer", "official_title": "", "signature_date": future},
+    )
+    assert response.status_code == 400
+    body = response.content.decode()
+    assert "cannot be in the future" in body
+    assert "This field is required" in body
+    assert 'value="Dana Officer"' in body
+    request.refresh_from_db()
+    assert request.status == Status.SUBMITTED
+
+
+def test_a_disguised_signed_form_is_refused_with_a_message(client, personas):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    request = _submitted(personas)
+    client.force_login(personas.contact_x)
+    fake = SimpleUploadedFile("signed.pdf", b"MZ\x90\x00 not a pdf at all", "application/pdf")
+    response = client.post(
+        reverse("certifications:certify", args=[request.pk]),
+        {
+            "official_name": "Dana Officer",
+            "official_title": "Lieutenant",
+            "signature_date": timezone.localdate().isoformat(),
+            "signed_form": fake,
+        },
+    )
+    assert response.status_code == 400
+    assert "Only PDF, JPEG and PNG" in response.content.decode()
+
+
+def test_deny_without_an_explanation_is_refused_and_with_one_is_recorded(client, personas):
+    request = _submitted(personas)
+    client.force_login(personas.contact_x)
+    url = reverse("certifications:deny", args=[request.pk])
+    assert client.post(url, {"reason": DenialReason.NOT_HELPFUL}).status_code == 400
+    response = client.post(
+        url, {"reason": DenialReason.NOT_HELPFUL, "explanation": "Declined to give a statement."}
+    )
+    assert response.status_code == 302
+    request.refresh_from_db()
+    assert request.status == Status.DENIED
+    page = client.get(reverse("certifications:review", args=[request.pk])).content.decode()
+    assert "Victim has not been helpful" in page
+    assert "Declined to give a statement." in page
+
+
+def test_a_second_click_on_the_same_action_changes_nothing_and_says_so(client, personas):
+    request = _submitted(personas)
+    client.force_login(personas.contact_x)
+    url = reverse("certifications:start_review", args=[request.pk])
+    assert client.post(url).status_code == 302
+    response = client.post(url, follow=True)
+    assert "cannot be review started now" in response.content.decode()
+    assert request.events.filter(action=Action.START_REVIEW).count() == 1
+
+
+def test_transfer_over_http_moves_the_request_and_it_leaves_the_queue(client, personas):
+    request = _submitted(personas)
+    client.force_login(personas.contact_x)
+    response = client.post(
+        reverse("certifications:transfer", args=[request.pk]),
+        {"agency": personas.agency_y.pk, "reason": "The sheriff investigated."},
+    )
+    assert response.status_code == 302
+    assert response["Location"] == reverse("home")
+    request.refresh_from_db()
+    assert request.agency == personas.agency_y
+    # It now belongs to agency Y: contact X lost access.
+    assert client.get(reverse("certifications:review", args=[request.pk])).status_code == 404
+
+
+def test_transfer_without_reason_keeps_the_choice(client, personas):
+    request = _submitted(personas)
+    client.force_login(personas.contact_x)
+    response = client.post(
+        reverse("certifications:transfer", args=[request.pk]), {"agency": personas.agency_y.pk}
+    )
+    assert response.status_code == 400
+    assert "This field is required" in response.content.decode()
+
+
+def test_assign_and_message_over_http(client, personas):
+    colleague = PointOfContactFactory(agency=personas.agency_x, name="Colleague X")
+    request = _submitted(personas)
+    client.force_login(personas.contact_x)
+    client.post(reverse("certifications:assign", args=[request.pk]), {"contact": colleague.pk})
+    client.post(reverse("certifications:message", args=[request.pk]), {"body": "Received."})
+    request.refresh_from_db()
+    assert request.assigned_contact == colleague
+    assert list(request.events.values_list("action", flat=True)) == [
+        Action.SUBMIT,
+        "assigned",
+        "message",
+    ]
+    other = PointOfContactFactory(agency=personas.agency_y)
+    response = client.post(
+        reverse("certifications:assign", args=[request.pk]), {"contact": other.pk}
+    )
+    assert response.status_code == 400
+
+
+def test_agency_actions_only_accept_post(client, personas):
+    request = _submitted(personas)
+    client.force_login(personas.contact_x)
+    assert client.get(reverse("certifications:certify", args=[request.pk])).status_code == 405
+
+
+# --- The queue ------------------------------------------------------------------------------
+
+
+def test_queue_is_most_urgent_first_with_days_left(client, personas):
+    later = _submitted(personas)
+    removal = _submitted(personas, in_removal_proceedings=True)
+    overdue = _overdue(_submitted(personas))
+    _submitted(personas, agency=personas.agency_y)  # another agency's
+    client.force_login(personas.contact_x)
+    response = client.get(reverse("certifications:queue"))
+    rows = list(response.context["page_obj"].object_list)
+    assert [r.pk for r in rows] == [overdue.pk, removal.pk, later.pk]
+    body = response.content.decode()
+    assert "3 days overdue" in body
+    assert response.context["counts"] == {
+        "new": 3,
+        "due_this_week": 0,
+        "overdue": 1,
+        "waiting": 0,
+    }
+
+
+def test_home_is_the_queue_for_contacts_and_the_overview_for_the_coordinator(client, personas):
+    request = _submitted(personas)
+    client.force_login(personas.contact_x)
+    assert request.reference in client.get("/").content.decode()
+    client.force_login(personas.coordinator)
+    body = client.get("/").content.decode()
+    assert "Escalated and overdue at local agencies" in body
+
+
+def test_queue_filters_and_reference_search(client, personas):
+    mine = _submitted(personas, assigned_contact=personas.contact_x.point_of_contact)
+    t_visa = _submitted(personas, form_type="T", trafficking_types=["labor_peonage"])
+    waiting = _submitted(personas, status=Status.INFO_REQUESTED, actor=personas.contact_x)
+    client.force_login(personas.contact_x)
+    url = reverse("certifications:queue")
+
+    def pks(**params):
+        return {r.pk for r in client.get(url, params).context["page_obj"].object_list}
+
+    assert pks(assigned="me") == {mine.pk}
+    assert pks(form_type="T") == {t_visa.pk}
+    assert pks(status="info_requested") == {waiting.pk}
+    assert pks(q=mine.reference) == {mine.pk}
+    assert pks(due="overdue") == set()
+    assert pks(due="nonsense", status="nonsense") == {mine.pk, t_visa.pk, waiting.pk}
+    _overdue(mine)
+    assert pks(due="overdue") == {mine.pk}
+
+
+def test_queue_paginates(client, personas):
+    for _ in range(27):
+        _submitted(personas)
+    client.force_login(personas.contact_x)
+    response = client.get(reverse("certifications:queue"), {"page": 2})
+    assert len(response.context["page_obj"].object_list) == 2
+    assert "Page 2 of 2" in response.content.decode()
+
+
+def _queries_for(client, url) -> int:
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.get(url).status_code == 200
+    return len(ctx.captured_queries)
+
+
+def test_queue_costs_the_same_queries_for_1_and_40_rows(
+    client, personas, django_assert_num_queries
+):
+    colleague = PointOfContactFactory(agency=personas.agency_x)
+    _submitted(personas, assigned_contact=colleague)
+    client.force_login(personas.contact_x)
+    url = reverse("certifications:queue")
+    client.get(url)  # warm the session
+    one = _queries_for(client, url)
+    for i in range(39):
+        request = _submitted(personas, assigned_contact=colleague, in_removal_proceedings=i % 2)
+        if i % 3 == 0:
+            _overdue(request)
+    with django_assert_num_queries(one):
+        response = client.get(url + "?status=all")
+    assert response.context["page_obj"].paginator.count == 40
+
+
+def test_coordinator_overview_lists_agencies_with_overdue_requests_in_constant_queries(
+    client, personas, django_assert_num_queries
+):
+    _submitted(personas, agency=personas.coordinator_agency)
+    _overdue(_submitted(personas))
+    client.force_login(personas.coordinator)
+    url = reverse("certifications:coordinator")
+    client.get(url)
+    one = _queries_for(client, url)
+    for _ in range(10):
+        _overdue(_submitted(personas, agency=personas.agency_y), days=9)
+        _submitted(personas, agency=personas.coordinator_agency)
+    with django_assert_num_queries(one):
+        response = client.get(url)
+    agencies = response.context["overdue_agencies"]
+    assert [(a["agency__name"], a["overdue"]) for a in agencies] == [
+        ("Agency Y Sheriff's Office", 10),
+        ("Agency X Police Department", 1),
+    ]
+    assert response.context["page_obj"].paginator.count == 11
+
+
+def test_queue_and_overview_are_404_for_other_roles(client, personas):
+    client.force_login(personas.advocate_a)
+    assert client.get(reverse("certifications:queue")).status_code == 404
+    assert client.get(reverse("certifications:coordinator")).status_code == 404
+    client.force_login(personas.contact_x)
+    assert client.get(reverse("certifications:coordinator")).status_code == 404
+
+
+def test_attachments_follow_the_request_contact_y_gets_404(personas):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.http import Http404
+
+    from certifications.selectors import attachment_get_for_user
+    from certifications.services.review import message_post
+    from certifications.uploads import validate_upload
+
+    request = _submitted(personas)
+    png = _png()
+    message_post(
+        request=request,
+        author=personas.contact_x,
+        body="See the attached note.",
+        attachment=validate_upload(SimpleUploadedFile("note.png", png, "image/png")),
+    )
+    attachment = request.attachments.get()
+    assert attachment_get_for_user(user=personas.contact_x, pk=attachment.pk) == attachment
+    for outsider in (personas.contact_y, personas.advocate_b, personas.admin):
+        with pytest.raises(Http404):
+            attachment_get_for_user(user=outsider, pk=attachment.pk)
+
+
+def _png() -> bytes:
+    import io
+
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("RGB", (4, 4), "white").save(out, format="PNG")
+    return out.getvalue()
