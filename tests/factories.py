@@ -106,6 +106,35 @@ def make_request(*, organization, created_by, form_type=FormType.U, **fields):
     )
 
 
+def make_submitted_request(
+    *, organization, created_by, agency, submitted_at=None, due_date=None, **fields
+):
+    """A request submitted to `agency` through the one transition service (its event and
+    notices included); the due date follows Minn. Stat. 611A.95 unless given."""
+    from certifications.choices import Action
+    from certifications.deadlines import compute_due_date
+    from certifications.services import certification_request_transition
+
+    request = make_request(organization=organization, created_by=created_by, **fields)
+    submitted_at = submitted_at or timezone.now()
+    deadline = compute_due_date(
+        requested_on=timezone.localdate(submitted_at),
+        in_removal_proceedings=request.in_removal_proceedings,
+        agency=agency,
+    )
+    return certification_request_transition(
+        request=request,
+        action=Action.SUBMIT,
+        actor=created_by,
+        updates={
+            "agency": agency,
+            "submitted_at": submitted_at,
+            "due_date": due_date or deadline.due_date,
+            "deadline_basis": deadline.basis,
+        },
+    )
+
+
 __all__ = [
     "AgencyFactory",
     "CertificationRequest",
@@ -115,4 +144,5 @@ __all__ = [
     "TEST_PASSWORD",
     "UserFactory",
     "make_request",
+    "make_submitted_request",
 ]
