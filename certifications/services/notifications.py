@@ -187,7 +187,8 @@ def _request_context(request: CertificationRequest) -> dict[str, Any]:
         "reference": request.reference,
         "agency": request.agency.name if request.agency_id else "",
         "status": request.get_status_display(),
-        "due_date": request.due_date.isoformat() if request.due_date else "",
+        # A response date means nothing once the agency has decided.
+        "due_date": request.due_date.isoformat() if request.due_date and request.is_open else "",
     }
 
 
