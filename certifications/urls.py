@@ -1,6 +1,7 @@
 from django.urls import path  # noqa: F401 - each section below adds its patterns
 
 from .views import advocate, agency
+from .views import notifications as notification_views  # noqa: I001
 
 app_name = "certifications"
 
@@ -29,4 +30,17 @@ urlpatterns: list = [
     path("<int:pk>/review/message/", agency.message, name="message"),
     path("<int:pk>/review/assign/", agency.assign, name="assign"),
     # Draft documents (certifications.views.documents)
+    # Notifications: the bell and "petition filed" (certifications.views.notifications)
+    path("notifications/", notification_views.notification_list, name="notifications"),
+    path(
+        "notifications/<int:pk>/read",
+        notification_views.notification_read,
+        name="notification_read",
+    ),
+    path(
+        "notifications/read-all",
+        notification_views.notifications_read_all,
+        name="notifications_read_all",
+    ),
+    path("<int:pk>/petition-filed", notification_views.petition_filed, name="petition_filed"),
 ]

@@ -113,13 +113,15 @@ def make_submitted_request(
     agency,
     assigned_contact=None,
     submitted_at=None,
+    due_date=None,
     in_removal_proceedings=False,
     status=None,
     actor=None,
     **fields,
 ):
-    """A request submitted to `agency` (through the transition service), due by the statute or
-    the agency's stricter policy. `status` walks it further: in_review, info_requested."""
+    """A request submitted to `agency` through the one transition service (its event and
+    notices included), due by the statute or the agency's stricter policy unless `due_date` is
+    given. `status` walks it further: in_review, info_requested."""
     from certifications.choices import Action, Status
     from certifications.deadlines import compute_due_date
     from certifications.services import certification_request_transition
@@ -144,7 +146,7 @@ def make_submitted_request(
             "agency": agency,
             "assigned_contact": assigned_contact,
             "submitted_at": submitted_at,
-            "due_date": deadline.due_date,
+            "due_date": due_date or deadline.due_date,
             "deadline_basis": deadline.basis,
             "routing_reason": f"Routed to {agency.name}, the agency named in the request.",
         },

@@ -77,6 +77,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "accounts.context_processors.portal",
+                "certifications.context_processors.notifications",
             ],
         },
     },
@@ -234,8 +235,36 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {"max_retries": 1, "interval_start": 0, "inter
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 # Static schedule (times in America/Chicago). Each task is idempotent: a second beat or a
 # retried run sends nothing twice.
+# Issue 6: how often the outbox sweep sends e-mails still unsent (broker down, worker died).
+NOTIFICATIONS_SWEEP_SECONDS = env.int("NOTIFICATIONS_SWEEP_SECONDS", default=300)
+# Rows handled per batch by every sweep (bounded queries per batch, not per request).
+NOTIFICATIONS_BATCH_SIZE = env.int("NOTIFICATIONS_BATCH_SIZE", default=500)
 CELERY_BEAT_SCHEDULE: dict[str, dict] = {
     "heartbeat": {"task": "uvisa_portal.tasks.heartbeat", "schedule": crontab(minute="*/15")},
+    "notifications-send-pending": {
+        "task": "certifications.tasks.notifications_send_pending",
+        "schedule": timedelta(seconds=NOTIFICATIONS_SWEEP_SECONDS),
+    },
+    "requests-escalate-overdue": {
+        "task": "certifications.tasks.requests_escalate_overdue",
+        "schedule": crontab(hour=6, minute=0),
+    },
+    "agency-digests": {
+        "task": "certifications.tasks.agency_digests_create",
+        "schedule": crontab(hour=7, minute=0),
+    },
+    "info-reminders": {
+        "task": "certifications.tasks.info_reminders_create",
+        "schedule": crontab(hour=8, minute=0),
+    },
+    "expiry-reminders": {
+        "task": "certifications.tasks.expiry_reminders_create",
+        "schedule": crontab(hour=8, minute=5),
+    },
+    "training-lapse-reminders": {
+        "task": "certifications.tasks.training_lapse_reminders_create",
+        "schedule": crontab(hour=8, minute=10),
+    },
 }
 # Global switch that pauses every reminder and digest (the sweeps still run and record nothing).
 REMINDERS_PAUSED = env.bool("REMINDERS_PAUSED", default=False)

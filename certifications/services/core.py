@@ -12,6 +12,7 @@ from accounts.services import audit_log
 
 from ..choices import FINAL_STATUSES, TRANSITIONS, Action
 from ..models import CertificationRequest, RequestEvent
+from .notifications import notifications_for_event
 
 
 class TransitionError(Exception):
@@ -30,7 +31,7 @@ def request_event_record(
     from_status: str = "",
     to_status: str = "",
 ) -> RequestEvent:
-    return RequestEvent.objects.create(
+    event = RequestEvent.objects.create(
         request=request,
         actor=actor,
         action=action,
@@ -38,6 +39,9 @@ def request_event_record(
         to_status=to_status,
         note=note,
     )
+    # Issue 6: the notices this event causes, in this same transaction (outbox rows).
+    notifications_for_event(event=event)
+    return event
 
 
 def certification_request_transition(

@@ -1,0 +1,22 @@
+"""Run every notification sweep once, in this process (cron fallback, and operations)."""
+
+from django.core.management.base import BaseCommand
+
+from certifications.services import notifications as svc
+
+
+class Command(BaseCommand):
+    help = "Escalate overdue requests, create digests and reminders, and send unsent e-mails."
+
+    def handle(self, *args, **options) -> None:
+        counts = {
+            "escalated": svc.requests_escalate_overdue(),
+            "digests": svc.agency_digests_create(),
+            "info_reminders": svc.info_reminders_create(),
+            "expiry_reminders": svc.expiry_reminders_create(),
+            "training_reminders": svc.training_lapse_reminders_create(),
+        }
+        result = svc.notifications_send_pending()
+        counts["sent"] = result.sent
+        counts["failed"] = result.failed
+        self.stdout.write(" ".join(f"{k}={v}" for k, v in counts.items()))

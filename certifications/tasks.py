@@ -1,0 +1,67 @@
+"""Background work for notifications: the outbox sender and the daily reminder sweeps.
+
+Every task takes ids (or nothing), is harmless when run twice (rows are claimed with a
+conditional UPDATE; notices have a unique key), carries its own time limits, and is enqueued
+with `transaction.on_commit`. REMINDERS_PAUSED stops the sweeps that create reminders.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from celery import shared_task
+
+from .services import notifications as svc
+
+logger = logging.getLogger(__name__)
+
+SEND_LIMITS = {"soft_time_limit": 60, "time_limit": 90}
+SWEEP_LIMITS = {"soft_time_limit": 240, "time_limit": 300}
+
+
+@shared_task(
+    bind=True,
+    name="certifications.tasks.notifications_send_for_event",
+    max_retries=6,
+    **SEND_LIMITS,
+)
+def notifications_send_for_event(self, event_id: int) -> dict:
+    """Send the e-mails one event caused; SMTP failures are retried with exponential backoff."""
+    result = svc.notifications_deliver(event_id=event_id)
+    if result.failed:
+        # The failed rows carry their own backoff time; retry just after it.
+        countdown = int(svc.backoff(self.request.retries + 1).total_seconds()) + 5
+        raise self.retry(countdown=countdown)
+    return {"sent": result.sent}
+
+
+@shared_task(name="certifications.tasks.notifications_send_pending", **SWEEP_LIMITS)
+def notifications_send_pending() -> dict:
+    """The outbox sweep (every NOTIFICATIONS_SWEEP_SECONDS): sends whatever is still unsent."""
+    result = svc.notifications_send_pending()
+    return {"sent": result.sent, "failed": result.failed}
+
+
+@shared_task(name="certifications.tasks.requests_escalate_overdue", **SWEEP_LIMITS)
+def requests_escalate_overdue() -> dict:
+    return {"escalated": svc.requests_escalate_overdue()}
+
+
+@shared_task(name="certifications.tasks.agency_digests_create", **SWEEP_LIMITS)
+def agency_digests_create() -> dict:
+    return {"created": svc.agency_digests_create()}
+
+
+@shared_task(name="certifications.tasks.info_reminders_create", **SWEEP_LIMITS)
+def info_reminders_create() -> dict:
+    return {"created": svc.info_reminders_create()}
+
+
+@shared_task(name="certifications.tasks.expiry_reminders_create", **SWEEP_LIMITS)
+def expiry_reminders_create() -> dict:
+    return {"created": svc.expiry_reminders_create()}
+
+
+@shared_task(name="certifications.tasks.training_lapse_reminders_create", **SWEEP_LIMITS)
+def training_lapse_reminders_create() -> dict:
+    return {"created": svc.training_lapse_reminders_create()}

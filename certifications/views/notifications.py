@@ -1,0 +1,83 @@
+"""The bell: a user's notifications, marking them read; and the advocate's "petition filed"."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import NoReverseMatch, reverse
+from django.views.decorators.http import require_GET, require_POST
+
+from ..models import Notification
+from ..notification_forms import PetitionFiledForm
+from ..selectors import certification_request_get_for_advocate_action
+from ..services.notifications import (
+    PetitionFiledError,
+    certification_request_mark_petition_filed,
+    notification_link_path,
+    notification_mark_read,
+)
+
+PAGE_SIZE = 100
+
+
+@require_GET
+@login_required
+def notification_list(request: HttpRequest) -> HttpResponse:
+    """The signed-in user's latest notifications: one query, only their own rows."""
+    rows = list(Notification.objects.filter(user=request.user)[:PAGE_SIZE])
+    items = [(n, notification_link_path(n)) for n in rows]
+    unread = sum(1 for n in rows if n.read_at is None)
+    return render(
+        request,
+        "certifications/notifications/list.html",
+        {"items": items, "unread_on_page": unread},
+    )
+
+
+@require_POST
+@login_required
+def notification_read(request: HttpRequest, pk: int) -> HttpResponse:
+    # Only the owner's rows are updated; another user's id changes nothing (and says nothing).
+    notification_mark_read(user=request.user, pk=pk)
+    return redirect("certifications:notifications")
+
+
+@require_POST
+@login_required
+def notifications_read_all(request: HttpRequest) -> HttpResponse:
+    count = notification_mark_read(user=request.user)
+    messages.success(request, f"{count} notification{'s' if count != 1 else ''} marked as read.")
+    return redirect("certifications:notifications")
+
+
+def _request_page(pk: int) -> str:
+    try:
+        return reverse("certifications:detail", args=[pk])
+    except NoReverseMatch:
+        return reverse("certifications:notifications")
+
+
+@require_POST
+@login_required
+def petition_filed(request: HttpRequest, pk: int) -> HttpResponse:
+    """8 CFR 214.14(c)(2)(i): record when the petition was filed, which ends the reminders."""
+    cert_request = certification_request_get_for_advocate_action(user=request.user, pk=pk)
+    form = PetitionFiledForm(request.POST)
+    if form.is_valid():
+        try:
+            certification_request_mark_petition_filed(
+                request=cert_request, actor=request.user, filed_on=form.cleaned_data["filed_on"]
+            )
+        except PetitionFiledError as exc:
+            form.add_error("filed_on", str(exc))
+        else:
+            messages.success(request, f"Petition for {cert_request.reference} marked as filed.")
+            return redirect(_request_page(cert_request.pk))
+    return render(
+        request,
+        "certifications/notifications/petition_filed.html",
+        {"form": form, "cert_request": cert_request, "back": _request_page(cert_request.pk)},
+        status=400,
+    )
