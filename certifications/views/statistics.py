@@ -14,7 +14,7 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
-from accounts.models import AuditAction, Role, User
+from accounts.models import AuditAction, User
 from accounts.services import audit_log
 
 from ..charts import agency_chart_svg, monthly_chart_svg
