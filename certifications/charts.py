@@ -26,9 +26,10 @@ _DEFS = [
 ]
 _CSS = (
     "inline:"
-    "{{ id }}.color-1 .rect, {{ id }}.color-1.reactive { fill: url(#pat-hatch) !important; }"
-    "{{ id }}.color-2 .rect, {{ id }}.color-2.reactive { fill: url(#pat-dots) !important; }"
-    "{{ id }}.color-3 .rect, {{ id }}.color-3.reactive { fill: url(#pat-cross) !important; }"
+    ".color-1 .rect, .color-1.reactive { fill: url(#pat-hatch) !important; }"
+    ".color-2 .rect, .color-2.reactive { fill: url(#pat-dots) !important; }"
+    ".color-3 .rect, .color-3.reactive { fill: url(#pat-cross) !important; }"
+    ".text-overlay text.value { paint-order: stroke; stroke: #fff; stroke-width: 3px; }"
 )
 _STYLE = Style(
     background="white",
@@ -62,9 +63,26 @@ def _config(**extra) -> dict:
     }
 
 
+def _integer_ticks(series: dict[str, list], *, stacked: bool = False) -> list[int]:
+    """Whole-number axis ticks: these are counts of requests, never fractions."""
+    if stacked:
+        columns = zip(*series.values(), strict=True) if series else []
+        top = max((sum(v or 0 for v in column) for column in columns), default=0)
+    else:
+        top = max((v or 0 for values in series.values() for v in values), default=0)
+    step = max(1, -(-top // 8))
+    return list(range(0, top + step + 1, step))
+
+
 def monthly_chart_svg(*, title: str, labels: list[str], series: dict[str, list]) -> bytes:
     """Grouped bars per month, one patterned series per figure. None values are left out."""
-    chart = pygal.Bar(**_config(title=title, x_label_rotation=0 if len(labels) < 9 else 30))
+    chart = pygal.Bar(
+        **_config(
+            title=title,
+            x_label_rotation=0 if len(labels) < 9 else 30,
+            y_labels=_integer_ticks(series),
+        )
+    )
     chart.x_labels = labels
     for name, values in series.items():
         chart.add(name, values)
@@ -74,7 +92,9 @@ def monthly_chart_svg(*, title: str, labels: list[str], series: dict[str, list])
 def agency_chart_svg(*, title: str, labels: list[str], series: dict[str, list]) -> bytes:
     """Horizontal stacked bars of outcomes per agency."""
     height = max(300, 110 + 34 * len(labels))
-    chart = pygal.HorizontalStackedBar(**_config(title=title, height=height))
+    chart = pygal.HorizontalStackedBar(
+        **_config(title=title, height=height, y_labels=_integer_ticks(series, stacked=True))
+    )
     chart.x_labels = labels
     for name, values in series.items():
         chart.add(name, values)

@@ -327,8 +327,10 @@ def statistics_report(
 #    denied total; late + on time = certified + denied (the on-time count is never printed but
 #    follows from the others); received against certified, denied, withdrawn and pending (equal
 #    when the period covers all history); and each monthly series with its period total.
-#    A group with exactly one suppressed cell gets its smallest other cell suppressed too
-#    ("not shown"), and this repeats until no group has a lone suppressed cell.
+#    A relation that exposes a hidden cell (a lone hidden cell, or hidden cells that the
+#    remainder pins down: two "fewer than 5" under a remainder of 2 are both 1) gets its
+#    smallest other cell suppressed too ("not shown"); this repeats until no relation exposes
+#    one. Zeros are hidden only when nothing else is left.
 # 3. Derived figures follow their counts: the share on time only when late and on-time are both
 #    shown; median and 90th percentile only when at least N decisions stand behind them.
 
@@ -336,18 +338,52 @@ PRIMARY = "primary"
 SECONDARY = "secondary"
 
 
-def suppress_cells(
-    values: dict[Any, int], groups: list[list[Any]], threshold: int
-) -> dict[Any, str]:
-    """Which cells to hide: {key: PRIMARY | SECONDARY}. See the rule above."""
+Group = tuple[list[Any], list[Any]]  # (parts, totals): sum(parts) == sum(totals)
+
+
+def _group_exposes(
+    parts: list[Any], totals: list[Any], values: dict[Any, int], hidden: dict[Any, str], n: int
+) -> bool:
+    """True if the shown cells of this relation pin down a hidden one.
+
+    Hidden cells are intervals: "fewer than n" is 1..n-1 (zeros are shown), "not shown" is
+    0..infinity. With every total shown, the hidden parts must add up to the remainder; a
+    hidden part whose interval narrows to one value under that constraint is exposed.
+    """
+    unknown = [k for k in parts + totals if k in hidden]
+    if not unknown:
+        return False
+    if len(unknown) == 1:
+        return True
+    if any(k in hidden for k in totals):
+        return False  # two or more unknowns, one of them an unbounded total
+    remainder = sum(values[k] for k in totals) - sum(values[k] for k in parts if k not in hidden)
+    inf = float("inf")
+    bounds = {k: (1, n - 1) if hidden[k] == PRIMARY else (0, inf) for k in unknown}
+    for k, (lo, hi) in bounds.items():
+        if lo == hi:
+            continue  # already known from its label alone (n = 2); nothing more to protect
+        others_lo = sum(b[0] for o, b in bounds.items() if o != k)
+        others_hi = sum(b[1] for o, b in bounds.items() if o != k)
+        if max(lo, remainder - others_hi) >= min(hi, remainder - others_lo):
+            return True
+    return False
+
+
+def suppress_cells(values: dict[Any, int], groups: list[Group], threshold: int) -> dict[Any, str]:
+    """Which cells to hide: {key: PRIMARY | SECONDARY}. See the rule above.
+
+    Each relation is checked on its own (not a full linear-programming audit across
+    relations); the loop repeats until no relation exposes a hidden cell.
+    """
     hidden: dict[Any, str] = {k: PRIMARY for k, v in values.items() if 0 < v < threshold}
     changed = True
     while changed:
         changed = False
-        for group in groups:
-            if sum(1 for k in group if k in hidden) != 1:
+        for parts, totals in groups:
+            if not _group_exposes(parts, totals, values, hidden, threshold):
                 continue
-            candidates = [k for k in group if k not in hidden]
+            candidates = [k for k in parts + totals if k not in hidden]
             if not candidates:
                 continue
             # The smallest positive cell loses least information; a zero only if nothing else.
@@ -390,6 +426,16 @@ class PublicReport:
     months: list[PublicMonth]
     any_hidden: bool
 
+    @property
+    def months_charted(self) -> bool:
+        """False when every monthly count is hidden or zero: an empty chart says nothing."""
+        return any(c.value for m in self.months for c in m.cells.values())
+
+    @property
+    def agencies_charted(self) -> bool:
+        columns = ("certified", "denied", "withdrawn", "pending")
+        return any(r.cells[c].value for r in self.rows for c in columns)
+
 
 ROW_COLUMNS = ["received", "certified", "denied", "withdrawn", "pending", "late", "transfers"]
 MONTH_COLUMNS = ["received", "certified", "denied", "withdrawn"]
@@ -416,17 +462,22 @@ def public_report(report: Report, *, threshold: int | None = None) -> PublicRepo
     for month in report.months:
         for name in MONTH_COLUMNS:
             values[(month.month, name)] = getattr(month, name)
-    groups: list[list[Any]] = []
+    groups: list[Group] = []
+    agency_keys = [key for key, _ in keyed if key != "state"]
     for name in row_fields:
-        groups.append([(key, name) for key, _ in keyed])
+        groups.append(([(key, name) for key in agency_keys], [("state", name)]))
     for key, _ in keyed:
-        groups.append([(key, "denied"), *[(key, c) for c in DENIAL_COLUMNS]])
-        groups.append([(key, c) for c in ("late", "on_time", "certified", "denied")])
+        groups.append(([(key, c) for c in DENIAL_COLUMNS], [(key, "denied")]))
+        groups.append(([(key, "late"), (key, "on_time")], [(key, "certified"), (key, "denied")]))
+        # Equal only when the period covers all history; protected anyway.
         groups.append(
-            [(key, c) for c in ("received", "certified", "denied", "withdrawn", "pending")]
+            (
+                [(key, c) for c in ("certified", "denied", "withdrawn", "pending")],
+                [(key, "received")],
+            )
         )
     for name in MONTH_COLUMNS:
-        groups.append([(m.month, name) for m in report.months] + [("state", name)])
+        groups.append(([(m.month, name) for m in report.months], [("state", name)]))
     hidden = suppress_cells(values, groups, n)
 
     def cell(key: Any) -> Cell:

@@ -88,20 +88,31 @@ def test_percentiles_of_an_odd_count_use_the_middle_value(personas, known):
 def test_lone_suppressed_cell_gets_a_complement():
     # Row a: 3 (small) + 20 = total 23: 3 alone could be recovered by subtraction.
     values = {"a": 3, "b": 20, "c": 9, "total": 32}
-    hidden = suppress_cells(values, [["a", "b", "c", "total"]], 5)
+    hidden = suppress_cells(values, [(["a", "b", "c"], ["total"])], 5)
     assert hidden == {"a": PRIMARY, "c": SECONDARY}
 
 
 def test_suppression_repeats_until_no_group_has_a_lone_hidden_cell():
     # Hiding c for the first group leaves c alone in the second, which then hides d.
     values = {"a": 2, "b": 40, "c": 6, "d": 7, "e": 50, "t1": 48, "t2": 63}
-    groups = [["a", "b", "c", "t1"], ["c", "d", "e", "t2"]]
+    groups = [(["a", "b", "c"], ["t1"]), (["c", "d", "e"], ["t2"])]
     hidden = suppress_cells(values, groups, 5)
     assert hidden == {"a": PRIMARY, "c": SECONDARY, "d": SECONDARY}
 
 
+def test_hidden_cells_that_add_up_to_less_than_the_threshold_get_a_complement():
+    # Two "fewer than 5" cells (1..4 each) under a total of 2 are both 1: the total must go.
+    values = {"a": 1, "b": 1, "c": 0, "d": 30, "t": 32}
+    hidden = suppress_cells(values, [(["a", "b", "c", "d"], ["t"])], 5)
+    assert hidden == {"a": PRIMARY, "b": PRIMARY, "d": SECONDARY}
+    # ... and so are two cells of 4 under a remainder of 8.
+    values = {"a": 4, "b": 4, "d": 30, "t": 38}
+    hidden = suppress_cells(values, [(["a", "b", "d"], ["t"])], 5)
+    assert hidden == {"a": PRIMARY, "b": PRIMARY, "d": SECONDARY}
+
+
 def test_zero_is_shown_and_two_small_cells_need_no_complement():
-    hidden = suppress_cells({"a": 0, "b": 2, "c": 3, "t": 5}, [["a", "b", "c", "t"]], 5)
+    hidden = suppress_cells({"a": 0, "b": 2, "c": 3, "t": 5}, [(["a", "b", "c"], ["t"])], 5)
     assert hidden == {"b": PRIMARY, "c": PRIMARY}
 
 

@@ -165,6 +165,9 @@ def test_public_page_suppresses_small_counts(client, personas, known):
     assert cells[0] == "fewer than 5"  # received 3
     assert cells[6:9] == ["not shown", "not shown", "not shown"]
     assert 'counts from 1 to 4 are shown as "fewer than 5"' in html.replace("&quot;", '"')
+    # Every monthly and outcome count is small: no chart rather than an empty or revealing one.
+    assert html.count('class="border rounded p-3 no-chart"') == 2
+    assert "stats-chart" not in html
 
 
 def test_public_page_shows_contact_and_procedure_from_the_directory(client, personas, known):
