@@ -129,3 +129,23 @@ def test_public_report_never_leaves_a_lone_hidden_cell_in_a_column(personas, kno
     assert x.median_days == "not shown"  # only 4 decisions behind it
     assert report.statewide.cells["received"].display == "9"
     assert report.any_hidden
+
+
+def test_agency_figures_partial_renders_the_agency_figures(personas, known):
+    from django.template.loader import render_to_string
+
+    figures = agency_figures(agency=personas.agency_x, start=START, end=END)
+    html = render_to_string(
+        "statistics/_agency_figures.html",
+        {"agency": personas.agency_x, "figures": figures, "period_start": START, "period_end": END},
+    )
+    text = " ".join(html.split())
+    assert "Agency X Police Department: figures 1 Jan 2026 to 30 Jun 2026" in text
+    assert '<dt class="col-sm-6 col-lg-3">Received</dt><dd class="col-sm-6 col-lg-3">6</dd>' in text
+    assert "75.0%" in text and "35.5 / 60" in text
+
+
+def test_agency_figures_cost_a_fixed_number_of_queries(personas, known, django_assert_num_queries):
+    # One aggregate, one transfer count, two percentile queries (agency and statewide pass).
+    with django_assert_num_queries(4):
+        agency_figures(agency=personas.agency_x, start=START, end=END)
