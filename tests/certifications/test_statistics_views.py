@@ -256,8 +256,8 @@ def test_csv_export_has_the_hand_worked_figures_and_is_audited(client, personas,
 
 
 def test_annual_report_has_the_oversight_shape_and_notes(client, personas, known):
-    # One more decision in 2025 so the year is the filter, not the data: r6 was submitted in
-    # Dec 2025, so the 2025 report counts it as received and pending at year end.
+    # The year is the filter: r6 was submitted in Dec 2025, so the 2025 report counts it as
+    # received and pending at the end of that year, and 2026 does not count it as received.
     client.force_login(personas.admin)
     response = client.get(reverse("statistics:annual_report"), {"year": 2026})
     assert response.status_code == 200
