@@ -1,0 +1,346 @@
+"""The statistics pages and exports over HTTP, against the hand-worked data set."""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+
+import pytest
+from django.urls import reverse
+
+from accounts.models import AuditAction, AuditEntry
+from certifications.models import CertificationRequest
+
+from ..factories import AgencyFactory, PointOfContactFactory
+from .stats_data import CANARY, END, START, at, build_known_data_set, certify, submitted
+
+pytestmark = pytest.mark.django_db
+
+PERIOD = {"start": START.isoformat(), "end": END.isoformat()}
+
+
+@pytest.fixture
+def known(personas):
+    return build_known_data_set(personas)
+
+
+def _text(response) -> str:
+    return re.sub(r"\s+", " ", response.content.decode())
+
+
+def _figure(html: str, name: str) -> str:
+    match = re.search(rf'data-figure="{name}">([^<]*)<', html)
+    assert match, name
+    return match.group(1).strip()
+
+
+def _csv(response) -> list[list[str]]:
+    return list(csv.reader(io.StringIO(response.content.decode())))
+
+
+# --- access -----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("who", ["advocate_a", "contact_x"])
+def test_statistics_page_and_exports_are_not_found_for_other_roles(client, personas, who):
+    client.force_login(personas.all_users()[who])
+    for name in ("statistics:figures", "statistics:export_csv", "statistics:annual_report"):
+        assert client.get(reverse(name), PERIOD).status_code == 404, name
+    assert client.get(reverse("statistics:chart", args=["months"]), PERIOD).status_code == 404
+    assert not AuditEntry.objects.filter(action=AuditAction.EXPORT).exists()
+
+
+def test_a_deactivated_user_is_signed_out_of_the_statistics(client, personas):
+    client.force_login(personas.deactivated)
+    assert client.get(reverse("statistics:figures"), PERIOD).status_code == 302
+
+
+def test_statistics_page_sends_anonymous_visitors_to_sign_in(client, db):
+    response = client.get(reverse("statistics:figures"))
+    assert response.status_code == 302
+    assert "/accounts/login/" in response["Location"]
+
+
+# --- the coordinator's page -------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("who", ["coordinator", "admin"])
+def test_statistics_page_shows_the_hand_worked_statewide_figures(client, personas, known, who):
+    client.force_login(getattr(personas, who))
+    response = client.get(reverse("statistics:figures"), PERIOD)
+    assert response.status_code == 200
+    html = _text(response)
+    expected = {
+        "received": "9",
+        "certified": "4",
+        "denied": "2",
+        "withdrawn": "2",
+        "pending": "2",
+        "late": "3",
+        "share_on_time": "50.0%",
+        "median": "50.5",
+        "p90": "125",
+        "transfers": "2",
+    }
+    for name, value in expected.items():
+        assert _figure(html, name) == value, name
+    assert "Victim has not been helpful: <strong>1</strong>" in html
+    assert "Insufficient information: <strong>1</strong>" in html
+    # The agency row of X: received 6, certified 3, denied 1 (not helpful), withdrawn 1,
+    # pending 2, late 1, 75%, 35.5, 60 days, 0 transfers.
+    row = re.search(r"<th scope=\"row\">Agency X Police Department</th>(.*?)</tr>", html).group(1)
+    cells = re.findall(r"<td>([^<]*)</td>", row)
+    # Denial reasons in order: not a victim, not helpful, jurisdiction, insufficient, other.
+    assert cells == [
+        "6",
+        "3",
+        "1",
+        "0",
+        "1",
+        "0",
+        "0",
+        "0",
+        "1",
+        "2",
+        "1",
+        "75.0%",
+        "35.5",
+        "60",
+        "0",
+    ]
+    assert "Zanzibarcanary" not in html
+
+
+def test_statistics_page_explains_a_bad_period(client, personas):
+    client.force_login(personas.coordinator)
+    response = client.get(
+        reverse("statistics:figures"), {"start": "2026-06-01", "end": "2026-01-01"}
+    )
+    assert response.status_code == 400
+    assert "The end date must be on or after the start date." in response.content.decode()
+    response = client.get(reverse("statistics:figures"), {"start": "soon", "end": "2026-01-01"})
+    assert response.status_code == 400
+    assert "Enter a valid date." in response.content.decode()
+
+
+def test_charts_are_svg_without_scripts_that_run(client, personas, known):
+    client.force_login(personas.coordinator)
+    for kind in ("months", "agencies"):
+        response = client.get(reverse("statistics:chart", args=[kind]), PERIOD)
+        assert response.status_code == 200
+        assert response["Content-Type"] == "image/svg+xml"
+        assert "default-src 'none'" in response["Content-Security-Policy"]
+        body = response.content.decode()
+        assert "<svg" in body and "pat-hatch" in body
+        assert "http://kozea.github.io" not in body and "cdn" not in body.lower()
+    assert client.get(reverse("statistics:chart", args=["pie"]), PERIOD).status_code == 404
+
+
+# --- the public page --------------------------------------------------------------------------
+
+
+def test_public_page_needs_no_sign_in_and_shows_the_figures(client, personas, known, settings):
+    settings.STATS_SUPPRESS_BELOW = 1  # nothing suppressed: the exact hand-worked figures
+    response = client.get(reverse("statistics:public"), PERIOD)
+    assert response.status_code == 200
+    html = _text(response)
+    assert _figure(html, "received") == "9"
+    assert _figure(html, "late") == "3"
+    assert _figure(html, "share_on_time") == "50%"
+    assert _figure(html, "median") == "50.5 / 125"
+    assert _figure(html, "transfers") == "2"
+    row = re.search(r"<th scope=\"row\">Agency Y Sheriff&#x27;s Office</th>(.*?)</tr>", html)
+    cells = re.findall(r"<td>([^<]*)</td>", row.group(1))
+    assert cells == ["3", "1", "1", "1", "0", "2", "0%", "111", "125", "2"]
+
+
+def test_public_page_suppresses_small_counts(client, personas, known):
+    response = client.get(reverse("statistics:public"), PERIOD)
+    html = _text(response)
+    assert _figure(html, "received") == "9"
+    assert _figure(html, "certified") == "fewer than 5"
+    row = re.search(r"<th scope=\"row\">Agency Y Sheriff&#x27;s Office</th>(.*?)</tr>", html)
+    cells = re.findall(r"<td>([^<]*)</td>", row.group(1))
+    assert cells[0] == "fewer than 5"  # received 3
+    assert cells[6:9] == ["not shown", "not shown", "not shown"]
+    assert 'counts from 1 to 4 are shown as "fewer than 5"' in html.replace("&quot;", '"')
+    # Every monthly and outcome count is small: no chart rather than an empty or revealing one.
+    assert html.count('class="border rounded p-3 no-chart"') == 2
+    assert "stats-chart" not in html
+
+
+def test_public_page_shows_contact_and_procedure_from_the_directory(client, personas, known):
+    personas.agency_x.procedure = "Send requests to the records unit; we answer in 30 days."
+    personas.agency_x.public_email = "uvisa@agency-x.example.org"
+    personas.agency_x.save()
+    html = _text(client.get(reverse("statistics:public"), PERIOD))
+    assert "Send requests to the records unit; we answer in 30 days." in html
+    assert "uvisa@agency-x.example.org" in html
+    assert "Point of contact: Contact X" in html
+
+
+def test_public_page_and_charts_carry_no_victim_data(client, personas, known):
+    pages = [client.get(reverse("statistics:public"), PERIOD)]
+    pages += [
+        client.get(reverse("statistics:public_chart", args=[k]), PERIOD)
+        for k in ("months", "agencies")
+    ]
+    references = list(CertificationRequest.objects.values_list("reference", flat=True))
+    for response in pages:
+        body = response.content.decode()
+        assert response.status_code == 200
+        for value in CANARY.values():
+            assert str(value) not in body
+        assert "CANARY" not in body
+        assert "1977" not in body
+        for reference in references:
+            assert reference not in body
+        assert "Organization A Shelter" not in body
+
+
+def test_public_page_explains_a_bad_period(client, db):
+    response = client.get(reverse("statistics:public"), {"start": "2026-13-01", "end": "x"})
+    assert response.status_code == 400
+    assert "Enter a valid date." in response.content.decode()
+
+
+# --- exports ----------------------------------------------------------------------------------
+
+
+def test_csv_export_has_the_hand_worked_figures_and_is_audited(client, personas, known):
+    client.force_login(personas.coordinator)
+    response = client.get(reverse("statistics:export_csv"), PERIOD)
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/csv")
+    rows = _csv(response)
+    header = rows[0]
+    by_agency = {row[0]: dict(zip(header, row, strict=True)) for row in rows[1:]}
+    x = by_agency["Agency X Police Department"]
+    assert (x["received"], x["certified"], x["denied"], x["denied_not_helpful"]) == (
+        "6",
+        "3",
+        "1",
+        "1",
+    )
+    assert (x["withdrawn"], x["pending"], x["decided_late"], x["share_on_time_percent"]) == (
+        "1",
+        "2",
+        "1",
+        "75.0",
+    )
+    assert (x["median_days_to_decision"], x["p90_days_to_decision"], x["transfers"]) == (
+        "35.5",
+        "60",
+        "0",
+    )
+    y = by_agency["Agency Y Sheriff's Office"]
+    assert (y["received"], y["denied_insufficient_info"], y["decided_late"], y["transfers"]) == (
+        "3",
+        "1",
+        "2",
+        "2",
+    )
+    state = by_agency["Statewide"]
+    assert (state["received"], state["certified"], state["denied"], state["withdrawn"]) == (
+        "9",
+        "4",
+        "2",
+        "2",
+    )
+    assert (state["median_days_to_decision"], state["p90_days_to_decision"]) == ("50.5", "125")
+    entry = AuditEntry.objects.get(action=AuditAction.EXPORT)
+    assert entry.user == personas.coordinator
+    assert entry.target == "statistics-csv"
+    assert "2026-01-01 to 2026-06-30" in entry.detail
+
+
+def test_annual_report_has_the_oversight_shape_and_notes(client, personas, known):
+    # The year is the filter: r6 was submitted in Dec 2025, so the 2025 report counts it as
+    # received and pending at the end of that year, and 2026 does not count it as received.
+    client.force_login(personas.admin)
+    response = client.get(reverse("statistics:annual_report"), {"year": 2026})
+    assert response.status_code == 200
+    assert 'filename="annual-report-2026.csv"' in response["Content-Disposition"]
+    rows = _csv(response)
+    text = "\n".join(",".join(r) for r in rows)
+    assert "Period: 2026-01-01 to 2026-12-31" in text
+    assert "90 days after the request, 14 days when the victim is in removal" in text
+    header_index = next(i for i, r in enumerate(rows) if r[:1] == ["agency"])
+    header = rows[header_index]
+    assert header[:4] == ["agency", "received", "certified", "denied"]
+    assert header[-3:] == ["withdrawn", "late", "pending"]
+    by_agency = {r[0]: dict(zip(header, r, strict=True)) for r in rows[header_index + 1 :]}
+    # The whole of 2026: r7 certified 5 Jul now counts (X: certified 4, pending 1).
+    x = by_agency["Agency X Police Department"]
+    assert (
+        x["received"],
+        x["certified"],
+        x["denied"],
+        x["withdrawn"],
+        x["late"],
+        x["pending"],
+    ) == ("6", "4", "1", "1", "1", "1")
+    state = by_agency["Statewide"]
+    assert (state["received"], state["certified"], state["late"]) == ("9", "5", "3")
+    assert state["denied: Victim has not been helpful"] == "1"
+    report_2025 = _csv(client.get(reverse("statistics:annual_report"), {"year": 2025}))
+    state_2025 = dict(zip(header, report_2025[-1], strict=True))
+    assert (state_2025["received"], state_2025["certified"], state_2025["pending"]) == (
+        "1",
+        "0",
+        "1",
+    )
+    assert (
+        AuditEntry.objects.filter(action=AuditAction.EXPORT, target="statistics-annual").count()
+        == 2
+    )
+
+
+def test_exports_explain_bad_input(client, personas):
+    client.force_login(personas.coordinator)
+    response = client.get(reverse("statistics:export_csv"), {"start": "2026-01-01"})
+    assert response.status_code == 400
+    assert "Choose a valid period" in response.content.decode()
+    response = client.get(reverse("statistics:annual_report"), {"year": "last"})
+    assert response.status_code == 400
+    assert not AuditEntry.objects.filter(action=AuditAction.EXPORT).exists()
+
+
+def test_csv_export_neutralises_formula_agency_names(client, personas):
+    AgencyFactory(name="=HYPERLINK(1)")
+    client.force_login(personas.coordinator)
+    body = client.get(reverse("statistics:export_csv"), PERIOD).content.decode()
+    assert "'=HYPERLINK(1)" in body
+
+
+# --- constant query count ---------------------------------------------------------------------
+
+
+def _populate(personas, agencies: int) -> None:
+    import datetime
+
+    for i in range(agencies):
+        agency = AgencyFactory(name=f"Scale Agency {i:02d}")
+        PointOfContactFactory(agency=agency, is_primary=True)
+        request = submitted(
+            personas, agency=agency, when=at(2, 1 + i % 20), due=datetime.date(2026, 5, 1)
+        )
+        if i % 2:
+            certify(request, at(3, 1), personas.contact_x)
+
+
+@pytest.mark.parametrize("page", ["statistics:figures", "statistics:public"])
+def test_pages_cost_the_same_number_of_queries_for_2_and_30_agencies(
+    client, personas, django_assert_num_queries, page
+):
+    client.force_login(personas.coordinator)
+    _populate(personas, 2)
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as small:
+        assert client.get(reverse(page), PERIOD).status_code == 200
+    _populate(personas, 28)
+    with django_assert_num_queries(len(small.captured_queries)):
+        assert client.get(reverse(page), PERIOD).status_code == 200
