@@ -49,8 +49,7 @@ from certifications.models import (  # noqa: E402
 )
 from certifications.selectors import certification_requests_visible_to  # noqa: E402
 
-settings.ROOT_URLCONF = "bench.urls"
-CSRF_TOKEN = "benchcsrftokenbenchcsrftoken0123"  # 32 characters: a valid unmasked secret
+CSRF_TOKEN = "benchcsrftokenbenchcsrftoken0123"  # noqa: S105 - 32 characters: a valid unmasked secret
 TX_CONTROL = ("SAVEPOINT", "RELEASE SAVEPOINT", "ROLLBACK", "BEGIN", "COMMIT")
 
 
@@ -192,6 +191,7 @@ def measure_page(
         "path": path,
         "persona": page.persona,
         "method": page.method,
+        "data": data,
         "status": response.status_code,
         "expected_status": page.status,
         "queries": sum(
@@ -292,9 +292,7 @@ def weasyprint_reference(runs: int) -> dict:
 
 def measure_documents(runs: int, request: CertificationRequest | None) -> list[dict]:
     results = []
-    for name, dotted, fn in _hooks(
-        bench_pages.DOCUMENTS, bench_pages.DOCUMENT_MODULES, "render"
-    ):
+    for name, dotted, fn in _hooks(bench_pages.DOCUMENTS, bench_pages.DOCUMENT_MODULES, "render"):
         if fn is None or request is None:
             results.append({"name": name, "hook": dotted, "present": fn is not None})
             continue
@@ -331,6 +329,8 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--timing", action="store_true")
     parser.add_argument("--runs", type=int, default=50)
     args = parser.parse_args(argv)
+    # The same URLconf as the gunicorn the runner starts (bench/wsgi.py): the minimal view.
+    settings.ROOT_URLCONF = "bench.urls"
 
     people = personas()
     cookies = {persona: session_for(user) for persona, user in people.items()}

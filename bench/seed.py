@@ -113,9 +113,7 @@ STATUS_MIX = [
 
 
 def sizes_for(scale: float) -> dict[str, int]:
-    return {
-        name: max(MINIMUM[name], round(count * scale)) for name, count in FULL_SIZE.items()
-    }
+    return {name: max(MINIMUM[name], round(count * scale)) for name, count in FULL_SIZE.items()}
 
 
 # --- bulk insertion -----------------------------------------------------------------------------
@@ -182,11 +180,7 @@ class Table:
             buffer = io.StringIO()
             attnames = [f.attname for f in self.fields]
             for row in self.rows:
-                buffer.write(
-                    "\t".join(
-                        _copy_text(row.get(a, defaults[a])) for a in attnames
-                    )
-                )
+                buffer.write("\t".join(_copy_text(row.get(a, defaults[a])) for a in attnames))
                 buffer.write("\n")
             buffer.seek(0)
             columns = ", ".join(connection.ops.quote_name(f.column) for f in self.fields)
@@ -471,8 +465,9 @@ def seed(
                     else sorted({rng.choice(COMMON_CRIMES), rng.choice(crimes_all[:28])})
                 ),
                 "trafficking_types": [rng.choice(trafficking)] if form_type == FormType.T else [],
-                "crime_date_from": (created - datetime.timedelta(days=rng.randrange(1, 1100)))
-                .date(),
+                "crime_date_from": (
+                    created - datetime.timedelta(days=rng.randrange(1, 1100))
+                ).date(),
                 "crime_city": f"Bench City {rng.randrange(1, 700):03d}",
                 "crime_county_id": rng.choice(county_ids),
                 "case_number": f"{created.year}-{n + 1:07d}",
