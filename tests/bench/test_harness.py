@@ -151,3 +151,49 @@ def test_the_report_passes_a_constant_query_count_and_gives_the_ratios():
     assert data["pages"][0]["x_minimal"] == 1.0
     assert data["pages"][0]["x_sql_floor"] == 2.0
     assert "No page's query count grows with the data." in markdown
+
+
+def _sweep_report(queries_small: int, queries_full: int):
+    def inproc(open_requests: int, queries: int) -> dict:
+        return {
+            "dataset": {"requests": open_requests * 20, "open_requests": open_requests},
+            "pages": {
+                p.name: {
+                    "path": "/",
+                    "status": p.status,
+                    "queries": 2,
+                    "floor": {"median_ms": 1.0, "statements": 2},
+                }
+                for p in bench_pages.PAGES
+            },
+            "sweeps": [
+                {
+                    "name": "S",
+                    "hook": "m.sweep",
+                    "present": True,
+                    "seconds": 1.5,
+                    "queries": queries,
+                }
+            ],
+        }
+
+    http = {
+        p.name: {"median_ms": 2.0, "p95_ms": 3.0, "runs": 5, "http_statuses": [p.status]}
+        for p in [bench_pages.MINIMAL, *bench_pages.PAGES]
+    }
+    return build_report(inproc(100, queries_small), inproc(10_000, queries_full), http, {}, {})
+
+
+def test_a_sweep_whose_queries_grow_like_the_requests_is_flagged():
+    data, markdown, _ = _sweep_report(queries_small=102, queries_full=10_002)
+
+    assert data["sweeps"][0]["per_request"] is True
+    assert "per request?" in markdown
+    assert data["sweeps_total_seconds"] == 1.5
+
+
+def test_a_sweep_that_queries_per_batch_is_not_flagged():
+    data, markdown, _ = _sweep_report(queries_small=3, queries_full=12)
+
+    assert data["sweeps"][0]["per_request"] is False
+    assert "per request?" not in markdown
