@@ -186,7 +186,7 @@ class Server:
                 os.killpg(self.process.pid, signal.SIGKILL)
 
 
-def time_page(server: Server, page_result: dict, page: bench_pages.Page, full: dict, runs: int):
+def _request_for(page: bench_pages.Page, page_result: dict, full: dict):
     headers = {"Host": "127.0.0.1", "User-Agent": "uvisa-bench"}
     cookies = [f"csrftoken={full['csrf_token']}"]
     if page.persona:
@@ -197,19 +197,33 @@ def time_page(server: Server, page_result: dict, page: bench_pages.Page, full: d
         headers["X-CSRFToken"] = full["csrf_token"]
         headers["Content-Type"] = "application/x-www-form-urlencoded"
         body = urlencode(page_result.get("data", {}))
-    statuses, times = set(), []
-    for i in range(5 + runs):
-        started = time.perf_counter()
-        status, _ = server.fetch(page.method, page_result["path"], headers, body)
-        elapsed = time.perf_counter() - started
-        statuses.add(status)
-        if i >= 5:
-            times.append(elapsed)
+    return page.method, page_result["path"], headers, body
+
+
+def time_pages(server: Server, pages: list[bench_pages.Page], full: dict, runs: int) -> dict:
+    """Round robin: every page (and the minimal view) once per round, 5 warm-up rounds, then
+    `runs` timed ones. On a shared machine the load drifts; interleaving makes every page see the
+    same drift, so the ratios stay fair."""
+    requests = {p.name: _request_for(p, full["pages"][p.name], full) for p in pages}
+    times: dict[str, list[float]] = {p.name: [] for p in pages}
+    statuses: dict[str, set[int]] = {p.name: set() for p in pages}
+    for round_ in range(5 + runs):
+        for page in pages:
+            method, path, headers, body = requests[page.name]
+            started = time.perf_counter()
+            status, _ = server.fetch(method, path, headers, body)
+            elapsed = time.perf_counter() - started
+            statuses[page.name].add(status)
+            if round_ >= 5:
+                times[page.name].append(elapsed)
     return {
-        "median_ms": round(statistics.median(times) * 1000, 3),
-        "p95_ms": round(percentile(times, 0.95) * 1000, 3),
-        "runs": runs,
-        "http_statuses": sorted(statuses),
+        name: {
+            "median_ms": round(statistics.median(values) * 1000, 3),
+            "p95_ms": round(percentile(values, 0.95) * 1000, 3),
+            "runs": runs,
+            "http_statuses": sorted(statuses[name]),
+        }
+        for name, values in times.items()
     }
 
 
@@ -379,8 +393,9 @@ def build_report(
         "",
         "## Pages",
         "",
-        f"Each page {minimal['runs']} times after 5 warm-up requests, one at a time, over HTTP "
-        "to gunicorn on 127.0.0.1, signed in as the persona. Minimal Django view (framework "
+        f"Each page {minimal['runs']} times after 5 warm-up rounds, one request at a time in "
+        "round robin over all pages, over HTTP to gunicorn on 127.0.0.1, signed in as the "
+        "persona. Minimal Django view (framework "
         f"floor, same server, middleware and session cookie): median {minimal['median_ms']:.2f} "
         f"ms, p95 {minimal['p95_ms']:.2f} ms. SQL floor: the page's own statements (captured "
         "in-process) run again directly on a cursor.",
@@ -484,9 +499,8 @@ def main() -> int:
     http: dict[str, dict] = {}
     try:
         server.wait_ready(bench_pages.MINIMAL.path)
-        for page in [bench_pages.MINIMAL, *bench_pages.PAGES]:
-            log(f"  {page.name}")
-            http[page.name] = time_page(server, full["pages"][page.name], page, full, runs)
+        log(f"  {len(bench_pages.PAGES) + 1} pages, {runs} rounds")
+        http = time_pages(server, [bench_pages.MINIMAL, *bench_pages.PAGES], full, runs)
     finally:
         server.stop()
 
