@@ -335,7 +335,7 @@ def main(argv: list[str] | None = None) -> None:
     people = personas()
     cookies = {persona: session_for(user) for persona, user in people.items()}
     pages = {}
-    for page in [bench_pages.MINIMAL, *bench_pages.PAGES]:
+    for page in [bench_pages.MINIMAL, bench_pages.BASE_PAGE, *bench_pages.PAGES]:
         user = people.get(page.persona) if page.persona else None
         pages[page.name] = measure_page(
             page, cookies, targets_for(user, people), args.timing, args.runs

@@ -32,6 +32,10 @@ class Page:
 # (bench/urls.py; reachable only through bench/wsgi.py, never in the portal's own URLs).
 MINIMAL = Page("Minimal Django view (framework floor)", "/_bench/minimal/", "advocate")
 
+# A second reference, not a target: the base template with navigation and no content. Pages are
+# reported against it too, to show what the shared layout costs and what the page adds.
+BASE_PAGE = Page("Base template, no content (layout floor)", "/_bench/base/", "advocate")
+
 PAGES: list[Page] = [
     Page("Home: advocate", "/", "advocate"),
     Page("Home: agency contact", "/", "contact"),

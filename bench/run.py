@@ -287,6 +287,7 @@ def build_report(
 ) -> tuple[dict, str, list[str]]:
     failures: list[str] = []
     minimal = http[bench_pages.MINIMAL.name]
+    base = http.get(bench_pages.BASE_PAGE.name)
     rows = []
     for page in bench_pages.PAGES:
         f, s, h = full["pages"][page.name], small["pages"][page.name], http[page.name]
@@ -298,6 +299,7 @@ def build_report(
             "median_ms": h["median_ms"],
             "p95_ms": h["p95_ms"],
             "x_minimal": ratio(h["median_ms"], minimal["median_ms"]),
+            "x_base_page": ratio(h["median_ms"], base["median_ms"]) if base else None,
             "sql_floor_ms": floor,
             "x_sql_floor": ratio(h["median_ms"], floor),
             "queries_small": s["queries"],
@@ -357,6 +359,7 @@ def build_report(
         "dataset": {"small": small["dataset"], "full": full["dataset"]},
         "seed": seed,
         "minimal_view": minimal,
+        "base_page": base,
         "pages": rows,
         "sweeps": sweeps,
         "sweeps_total_seconds": sweeps_total,
@@ -398,16 +401,23 @@ def build_report(
         "persona. Minimal Django view (framework "
         f"floor, same server, middleware and session cookie): median {minimal['median_ms']:.2f} "
         f"ms, p95 {minimal['p95_ms']:.2f} ms. SQL floor: the page's own statements (captured "
-        "in-process) run again directly on a cursor.",
+        "in-process) run again directly on a cursor."
+        + (
+            f" Second reference (not a target): the base template with navigation and no "
+            f"content, median {base['median_ms']:.2f} ms, p95 {base['p95_ms']:.2f} ms."
+            if base
+            else ""
+        ),
         "",
-        "| Page | Persona | Median ms | p95 ms | × minimal | SQL floor ms | × SQL floor "
-        "| Queries (1 % → full) | Notes |",
-        "|---|---|---:|---:|---:|---:|---:|---:|---|",
+        "| Page | Persona | Median ms | p95 ms | × minimal | × base template | SQL floor ms "
+        "| × SQL floor | Queries (1 % → full) | Notes |",
+        "|---|---|---:|---:|---:|---:|---:|---:|---:|---|",
     ]
     for row in rows:
         lines.append(
             f"| {row['name']} (`{row['path']}`) | {row['persona']} | {fmt(row['median_ms'])} "
-            f"| {fmt(row['p95_ms'])} | {fmt(row['x_minimal'])} | {fmt(row['sql_floor_ms'])} "
+            f"| {fmt(row['p95_ms'])} | {fmt(row['x_minimal'])} | {fmt(row['x_base_page'])} "
+            f"| {fmt(row['sql_floor_ms'])} "
             f"| {fmt(row['x_sql_floor'])} | {row['queries_small']} → {row['queries_full']} "
             f"| {'; '.join(row['notes']) or 'ok'} |"
         )
@@ -500,7 +510,9 @@ def main() -> int:
     try:
         server.wait_ready(bench_pages.MINIMAL.path)
         log(f"  {len(bench_pages.PAGES) + 1} pages, {runs} rounds")
-        http = time_pages(server, [bench_pages.MINIMAL, *bench_pages.PAGES], full, runs)
+        http = time_pages(
+            server, [bench_pages.MINIMAL, bench_pages.BASE_PAGE, *bench_pages.PAGES], full, runs
+        )
     finally:
         server.stop()
 

@@ -2,6 +2,7 @@
 the portal's own ROOT_URLCONF never includes it."""
 
 from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
 from django.urls import path
 from django.views.decorators.http import require_GET
 
@@ -20,4 +21,15 @@ def minimal(request: HttpRequest) -> HttpResponse:
     return HttpResponse("ok", content_type="text/plain")
 
 
-urlpatterns = [path("_bench/minimal/", minimal, name="bench-minimal"), *portal_urlpatterns]
+@require_GET
+def base_page(request: HttpRequest) -> HttpResponse:
+    """The template's floor: the site's base template (navigation for the signed-in user) with
+    no content, so a page's cost beyond the shared layout can be told apart."""
+    return render(request, "base.html", {})
+
+
+urlpatterns = [
+    path("_bench/minimal/", minimal, name="bench-minimal"),
+    path("_bench/base/", base_page, name="bench-base"),
+    *portal_urlpatterns,
+]

@@ -131,7 +131,7 @@ def _report(small_queries: int, full_queries: int):
     full["pages"][page.name]["queries"] = full_queries
     http = {
         p.name: {"median_ms": 2.0, "p95_ms": 3.0, "runs": 5, "http_statuses": [p.status]}
-        for p in [bench_pages.MINIMAL, *bench_pages.PAGES]
+        for p in [bench_pages.MINIMAL, bench_pages.BASE_PAGE, *bench_pages.PAGES]
     }
     return build_report(small, full, http, {}, {"date": "today"})
 
@@ -179,7 +179,7 @@ def _sweep_report(queries_small: int, queries_full: int):
 
     http = {
         p.name: {"median_ms": 2.0, "p95_ms": 3.0, "runs": 5, "http_statuses": [p.status]}
-        for p in [bench_pages.MINIMAL, *bench_pages.PAGES]
+        for p in [bench_pages.MINIMAL, bench_pages.BASE_PAGE, *bench_pages.PAGES]
     }
     return build_report(inproc(100, queries_small), inproc(10_000, queries_full), http, {}, {})
 
@@ -197,3 +197,14 @@ def test_a_sweep_that_queries_per_batch_is_not_flagged():
 
     assert data["sweeps"][0]["per_request"] is False
     assert "per request?" not in markdown
+
+
+@override_settings(ROOT_URLCONF="bench.urls")
+def test_the_base_template_reference_renders_the_layout_for_a_signed_in_user(bench_data):
+    client = Client()
+    client.cookies[settings.SESSION_COOKIE_NAME] = inprocess.session_for(bench_data["advocate"])
+
+    response = client.get("/_bench/base/")
+
+    assert response.status_code == 200
+    assert b"<main" in response.content
