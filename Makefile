@@ -60,3 +60,14 @@ lock: | $(PY)
 
 clean:
 	rm -rf var/test .pytest_cache test-artifacts
+
+# The statewide-scale benchmark (bench/run.py): seeds uvisa_bench and uvisa_bench_small on the
+# PostgreSQL server of DATABASE_URL when needed, runs the portal under gunicorn on 127.0.0.1 and
+# writes bench/results/latest.md. Fails when a page's query count grows with the data.
+bench: install
+	$(PY) -m bench.run
+
+# The benchmark data set in the current DATABASE_URL (idempotent; SCALE=0.01 for a small one,
+# RESET=1 to regenerate). Refuses a database that holds real requests.
+seed-bench: install
+	DEBUG=$${DEBUG:-1} $(PY) manage.py seed_benchmark --scale $${SCALE:-1} $${RESET:+--reset}
