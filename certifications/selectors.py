@@ -234,6 +234,8 @@ def agency_suggestions(*, county, crimes=None, form_type=None) -> list:
         agencies = agencies.filter(accepts_t=True)
     found = [a for a in agencies.distinct() if not crimes or a.certifies_crimes(list(crimes))]
     return sorted(found, key=lambda a: (rank.get(a.kind, 3), a.name))
+
+
 # --- The agency's review queue and the coordinator's statewide view (issue 5) ---------------
 
 
