@@ -212,33 +212,6 @@ def certification_request_for_page(*, user: User, pk: int) -> CertificationReque
         raise Http404("No such request.") from None
 
 
-def agency_suggestions(*, county, crimes=None, form_type=None) -> list:
-    """Agencies an advocate should consider for a crime in `county`, best first.
-
-    Stand-in with the signature of `agencies.selectors.agency_suggestions` (the directory's
-    own selector replaces it): active agencies serving the county that accept the form type
-    and certify the crimes named, local police and sheriff first, then prosecutors, then the
-    rest.
-    """
-    from agencies.models import Agency, AgencyKind
-
-    if county is None:
-        return []
-    rank = {AgencyKind.POLICE: 0, AgencyKind.SHERIFF: 1, AgencyKind.PROSECUTOR: 2}
-    agencies = (
-        Agency.objects.active().filter(counties=county).exclude(is_statewide_coordinator=True)
-    )
-    if form_type == "U":
-        agencies = agencies.filter(accepts_u=True)
-    elif form_type == "T":
-        agencies = agencies.filter(accepts_t=True)
-    found = [a for a in agencies.distinct() if not crimes or a.certifies_crimes(list(crimes))]
-    return sorted(found, key=lambda a: (rank.get(a.kind, 3), a.name))
-
-
-# --- The agency's review queue and the coordinator's statewide view (issue 5) ---------------
-
-
 def _urgency_ordered(queryset: QuerySet[CertificationRequest]) -> QuerySet[CertificationRequest]:
     """Most urgent first: overdue, then removal proceedings, then the earliest due date.
 

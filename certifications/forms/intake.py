@@ -12,10 +12,10 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from agencies.models import Agency, County
+from agencies.selectors import agency_suggestions
 
 from ..choices import AttachmentKind, Crime, FormType, TraffickingType
 from ..models import CertificationRequest
-from ..selectors import agency_suggestions
 from ..services.intake import a_number_normalize, minnesota_today
 
 # (slug, title) in order; the progress bar and the "next" button follow this list.

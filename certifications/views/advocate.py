@@ -20,6 +20,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from accounts.models import AuditAction, Role
 from accounts.services import audit_log
 from agencies.models import County
+from agencies.selectors import agency_suggestions
 
 from ..choices import FINAL_STATUSES, OPEN_STATUSES, AttachmentKind, Status
 from ..forms.dashboard import AdvocateDashboardFilter
@@ -36,10 +37,10 @@ from ..forms.intake import (
 )
 from ..models import CertificationRequest
 from ..selectors import (
-    agency_suggestions,
     attachment_get_for_user,
     certification_request_for_page,
     certification_request_get_for_advocate_action,
+    certification_request_get_for_user,
     certification_requests_for_advocate_dashboard,
     user_can_act_as_advocate,
     user_can_act_as_agency,
@@ -447,6 +448,17 @@ def request_detail(request: HttpRequest, pk: int) -> HttpResponse:
     Advocates of the organization get their actions; the agency's actions come from
     `certifications/_agency_actions.html`, shown only when `can_act_as_agency`.
     """
+    if request.user.is_authenticated and request.user.role in (
+        Role.AGENCY_CONTACT,
+        Role.COORDINATOR,
+    ):
+        # One address per request for everyone: an agency user who can act on it gets the
+        # agency's page (decisions, transfer, messages) at the same URL.
+        from . import agency
+
+        visible = certification_request_get_for_user(user=request.user, pk=pk)
+        if user_can_act_as_agency(user=request.user, request=visible):
+            return agency.review(request, pk)
     obj = certification_request_for_page(user=request.user, pk=pk)
     audit_log(action=AuditAction.REQUEST_VIEW, request=request, target=obj.reference)
     is_advocate = user_can_act_as_advocate(user=request.user, request=obj)

@@ -7,6 +7,7 @@ outsiders get 404. Every page that shows a request writes an audit entry.
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Callable
 from typing import Any
 
@@ -18,6 +19,7 @@ from django.db.models import prefetch_related_objects
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.models import AuditAction, Role
@@ -91,10 +93,19 @@ def queue(request: HttpRequest) -> HttpResponse:
     form = QueueFilterForm(request.GET or None, contacts=contacts)
     rows = certification_requests_agency_queue(user=request.user, **form.filters())
     page = Paginator(rows, QUEUE_PAGE_SIZE).get_page(request.GET.get("page"))
+    # The agency's own figures for the last twelve months (issue: contacts see their agency's
+    # figures on their queue page); a fixed number of aggregate queries.
+    from ..statistics import agency_figures
+
+    period_end = timezone.localdate()
+    period_start = period_end - datetime.timedelta(days=365)
     return render(
         request,
         "home/agency_contact.html",
         {
+            "figures": agency_figures(agency=contact.agency, start=period_start, end=period_end),
+            "period_start": period_start,
+            "period_end": period_end,
             "contact": contact,
             "agency": contact.agency,
             "filter_form": form,
@@ -255,7 +266,7 @@ def review(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _back(cert_request: CertificationRequest) -> HttpResponse:
-    return redirect("certifications:review", pk=cert_request.pk)
+    return redirect("certifications:detail", pk=cert_request.pk)
 
 
 def _act(
