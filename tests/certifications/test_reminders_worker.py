@@ -134,17 +134,24 @@ def line_after(message: str, prefix: str) -> str:
 
 @pytest.mark.worker
 def test_a_real_worker_and_beat_deliver_the_submission_email(
-    personas, celery_worker_process, tmp_path
+    personas, celery_worker_process, tmp_path, client
 ):
     mail_dir = tmp_path / "mail"
     celery_worker_process(
         beat=True,
         extra_env=process_env(mail_dir, NOTIFICATIONS_SWEEP_SECONDS="2"),
     )
-    # TODO for the integrator: submit through the advocate's web submit view instead.
-    request = make_submitted_request(
-        organization=personas.org_a, created_by=personas.advocate_a, agency=personas.agency_x
-    )
+    # The advocate submits through the web layer, as in the portal.
+    from django.urls import reverse
+
+    from .intake_support import complete_request
+
+    request = complete_request(personas)
+    client.force_login(personas.advocate_a)
+    response = client.post(reverse("certifications:submit", args=[request.pk]))
+    assert response.status_code == 302, response.content.decode()[:2000]
+    request.refresh_from_db()
+    assert request.status == "submitted"
     notice = Notification.objects.get(request=request)
     wait_until(
         lambda: Notification.objects.filter(pk=notice.pk, sent_at__isnull=False).exists(),
