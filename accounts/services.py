@@ -35,3 +35,30 @@ def audit_log(
         ip_address=_client_ip(request),
         user_agent=(request.META.get("HTTP_USER_AGENT", "")[:300] if request else ""),
     )
+
+
+def user_sessions_end(*, user: User) -> None:
+    """End every session of `user`, on every device (CJIS 5.5.6; ASVS 3.3.1).
+
+    The session epoch is part of the hash Django checks on each request, so bumping it makes
+    every stored session of the user invalid at once.
+    """
+    from django.db.models import F
+
+    User.objects.filter(pk=user.pk).update(session_epoch=F("session_epoch") + 1)
+    user.refresh_from_db(fields=["session_epoch"])
+
+
+def user_deactivate(*, user: User, actor: User | None, request: HttpRequest | None = None) -> User:
+    """Deactivate an account and end all its sessions; audited."""
+    User.objects.filter(pk=user.pk).update(is_active=False)
+    user.is_active = False
+    user_sessions_end(user=user)
+    audit_log(
+        action=AuditAction.USER_CHANGE,
+        user=actor,
+        request=request,
+        target=f"accounts.user:{user.pk}",
+        detail="deactivated; all sessions ended",
+    )
+    return user

@@ -12,6 +12,7 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("requests/", include("certifications.urls")),
     path("directory/", include("agencies.urls")),
+    path("people/", include("accounts.urls")),
     path("admin/", admin.site.urls),
 ]
 
