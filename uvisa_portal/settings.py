@@ -142,12 +142,17 @@ MFA_RECOVERY_CODE_COUNT = 10
 
 # CJIS 5.5.3 / ASVS 2.2.1: lock an account after 5 failed sign-ins. The lock applies to the
 # e-mail address typed, whether or not an account has it, so it reveals nothing about accounts.
+# django-axes is the one lockout (allauth's own 5-per-5-minutes limit would answer first, with
+# a shorter pause and another message).
+ACCOUNT_RATE_LIMITS = {"login_failed": None}
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=15))
 # Per account (any address), and per browser at one address (password spraying).
 AXES_LOCKOUT_PARAMETERS = ["username", ["ip_address", "user_agent"]]
 AXES_USERNAME_CALLABLE = "accounts.security.axes_username"
 AXES_RESET_ON_SUCCESS = True
+# The pause runs from the lockout; a locked-out attempt is answered with the lockout page.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_LOCKOUT_TEMPLATE = "account/lockout.html"
 AXES_VERBOSE = False
 # The portal logs the failure itself (audit trail); axes keeps only its counters.
