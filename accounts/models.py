@@ -86,10 +86,6 @@ class User(AbstractUser):
         related_name="advocates",
     )
 
-    # Bumped to end every session of the user at once (logout, deactivation): it is part of
-    # the session hash Django checks on each request (CJIS 5.5.6, ASVS 3.3.1).
-    session_epoch = models.PositiveIntegerField(default=0, editable=False)
-
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS = ["full_name"]
     objects = UserManager()
@@ -111,16 +107,6 @@ class User(AbstractUser):
         super().clean()
         if self.role == Role.ADVOCATE and self.organization_id is None:
             raise ValidationError({"organization": "An advocate must belong to an organization."})
-
-    def _get_session_auth_hash(self, secret=None):
-        from django.utils.crypto import salted_hmac
-
-        return salted_hmac(
-            "accounts.User.get_session_auth_hash",
-            f"{self.password}:{self.session_epoch}",
-            secret=secret,
-            algorithm="sha256",
-        ).hexdigest()
 
     @property
     def is_advocate(self) -> bool:
@@ -190,6 +176,18 @@ class AuditEntry(models.Model):
 
     def delete(self, *args, **kwargs):
         raise ValidationError("Audit entries cannot be deleted.")
+
+
+class SessionRecord(models.Model):
+    """Which sessions belong to whom, so that logout and deactivation can end all of a user's
+    sessions on every device (CJIS 5.5.6, ASVS 3.3.1). Written at sign-in."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="+")
+    session_key = models.CharField(max_length=40, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"session of user #{self.user_id}"
 
 
 class Invitation(models.Model):

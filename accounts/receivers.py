@@ -10,13 +10,14 @@ from django.dispatch import receiver
 from .middleware import SESSION_STARTED_KEY
 from .models import AuditAction
 from .security import axes_username
-from .services import audit_log, user_sessions_end
+from .services import audit_log, session_record, user_sessions_end
 
 
 @receiver(user_logged_in, dispatch_uid="portal_audit_login")
 def on_login(sender, request, user, **kwargs) -> None:
     if request is not None and hasattr(request, "session"):
         request.session[SESSION_STARTED_KEY] = int(time.time())
+        session_record(user=user, request=request)
     audit_log(action=AuditAction.LOGIN, user=user, request=request)
 
 

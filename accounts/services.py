@@ -38,15 +38,32 @@ def audit_log(
 
 
 def user_sessions_end(*, user: User) -> None:
-    """End every session of `user`, on every device (CJIS 5.5.6; ASVS 3.3.1).
+    """End every session of `user`, on every device (CJIS 5.5.6; ASVS 3.3.1)."""
+    from importlib import import_module
 
-    The session epoch is part of the hash Django checks on each request, so bumping it makes
-    every stored session of the user invalid at once.
-    """
-    from django.db.models import F
+    from django.conf import settings
 
-    User.objects.filter(pk=user.pk).update(session_epoch=F("session_epoch") + 1)
-    user.refresh_from_db(fields=["session_epoch"])
+    from .models import SessionRecord
+
+    store = import_module(settings.SESSION_ENGINE).SessionStore
+    records = SessionRecord.objects.filter(user_id=user.pk)
+    for key in records.values_list("session_key", flat=True):
+        store().delete(key)
+    records.delete()
+
+
+def session_record(*, user: User, request: HttpRequest) -> None:
+    """Remember that this session belongs to `user` (called at sign-in)."""
+    from .models import SessionRecord
+
+    session = getattr(request, "session", None)
+    if session is None:
+        return
+    if session.session_key is None:
+        session.save()
+    SessionRecord.objects.update_or_create(
+        session_key=session.session_key, defaults={"user_id": user.pk}
+    )
 
 
 def user_deactivate(*, user: User, actor: User | None, request: HttpRequest | None = None) -> User:

@@ -167,9 +167,12 @@ def test_nobody_can_change_or_delete_audit_entries_in_the_admin(client, personas
     # The change page is read-only: a POST does nothing.
     client.post(change, {"action": "logout", "target": "tampered"})
     assert client.post(reverse("admin:accounts_auditentry_add"), {}).status_code == 403
-    assert client.post(reverse("admin:accounts_auditentry_delete", args=[entry.pk]), {
-        "post": "yes"
-    }).status_code == 403
+    assert (
+        client.post(
+            reverse("admin:accounts_auditentry_delete", args=[entry.pk]), {"post": "yes"}
+        ).status_code
+        == 403
+    )
     client.post(
         reverse("admin:accounts_auditentry_changelist"),
         {"action": "delete_selected", "_selected_action": [entry.pk], "post": "yes"},
