@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime
 from pathlib import Path
 
-import pytest
 from django.conf import settings
 from django.core.management import call_command
 from django.db import connection
@@ -64,19 +63,6 @@ def _media_hits() -> list[str]:
     if not root.exists():
         return []
     return [str(p) for p in root.rglob("*") if p.is_file() and CANARY_FILE_BYTES in p.read_bytes()]
-
-
-@pytest.fixture
-def media_root(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "default": {
-            "BACKEND": "django.core.files.storage.FileSystemStorage",
-            "OPTIONS": {"location": str(tmp_path / "media")},
-        },
-    }
-    return tmp_path / "media"
 
 
 def test_canary_values_leave_no_trace_in_any_table_or_the_media_dir(personas, media_root):
