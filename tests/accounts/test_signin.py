@@ -291,3 +291,27 @@ def test_sign_in_success_failure_and_logout_are_audited(client, personas):
     # Nothing of the password in the trail.
     for entry in AuditEntry.objects.all():
         assert "wrong-password" not in f"{entry.target} {entry.detail}"
+
+
+def test_demo_accounts_of_mfa_roles_get_a_printed_secret_and_a_code_command(settings, db):
+    import io
+
+    from django.core.management import call_command
+
+    from accounts.management.commands.load_demo_accounts import demo_totp_secret
+    from accounts.models import User
+
+    settings.DEBUG = True
+    call_command("load_minnesota_directory", verbosity=0)
+    out = io.StringIO()
+    call_command("load_demo_accounts", stdout=out)
+    secret = demo_totp_secret("contact@stpaul.demo.example")
+    assert secret in out.getvalue()
+    assert demo_totp_secret("advocate@demo.example") not in out.getvalue()
+    contact = User.objects.get(email="contact@stpaul.demo.example")
+    assert Authenticator.objects.filter(user=contact).exists()
+    code = io.StringIO()
+    call_command("demo_totp_code", "contact@stpaul.demo.example", stdout=code)
+    from allauth.mfa.totp.internal.auth import validate_totp_code
+
+    assert validate_totp_code(secret, code.getvalue().strip())
