@@ -137,6 +137,9 @@ MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = env.str("MFA_TOTP_ISSUER", default="MN Certification Portal")
 
 MFA_ADAPTER = "accounts.adapters.PortalMFAAdapter"
+# Accept the code of the neighbouring 30-second step too (RFC 6238 section 5.2: clock drift and
+# the time it takes to type).
+MFA_TOTP_TOLERANCE = 1
 # Recovery codes are the fallback when the phone is lost (ASVS 2.6).
 MFA_RECOVERY_CODE_COUNT = 10
 
