@@ -77,6 +77,15 @@ class RequireMFAMiddleware:
             if user_has_totp(user):
                 request.session[MFA_OK_KEY] = True
             else:
+                if not request.session.get("portal_mfa_told"):
+                    from django.contrib import messages
+
+                    request.session["portal_mfa_told"] = True
+                    messages.info(
+                        request,
+                        "Your role requires two-factor authentication. Set up an authenticator "
+                        "app (for example on your phone) to continue.",
+                    )
                 return redirect("mfa_activate_totp")
         return self.get_response(request)
 

@@ -7,9 +7,9 @@ import time
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.dispatch import receiver
 
-from .middleware import SESSION_STARTED_KEY
+from .middleware import MFA_OK_KEY, SESSION_STARTED_KEY
 from .models import AuditAction
-from .security import axes_username
+from .security import axes_username, user_has_totp
 from .services import audit_log, session_record, user_sessions_end
 
 
@@ -18,6 +18,9 @@ def on_login(sender, request, user, **kwargs) -> None:
     if request is not None and hasattr(request, "session"):
         request.session[SESSION_STARTED_KEY] = int(time.time())
         session_record(user=user, request=request)
+        # Decided once per session, so later pages cost no extra query.
+        if user.requires_mfa and user_has_totp(user):
+            request.session[MFA_OK_KEY] = True
     audit_log(action=AuditAction.LOGIN, user=user, request=request)
 
 

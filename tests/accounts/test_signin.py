@@ -315,3 +315,17 @@ def test_demo_accounts_of_mfa_roles_get_a_printed_secret_and_a_code_command(sett
     from allauth.mfa.totp.internal.auth import validate_totp_code
 
     assert validate_totp_code(secret, code.getvalue().strip())
+
+
+def test_mfa_check_costs_no_query_after_sign_in(client, personas):
+    """Other pages' query-count tests stay stable: the enrolment is decided at sign-in."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(personas.contact_x)
+    with CaptureQueriesContext(connection) as first:
+        client.get("/")
+    with CaptureQueriesContext(connection) as second:
+        client.get("/")
+    assert len(first) == len(second)
+    assert not any("mfa_authenticator" in q["sql"] for q in second.captured_queries)
