@@ -328,5 +328,7 @@ LOGGING = {
     "loggers": {
         "django.request": {"level": "ERROR"},
         "django.db.backends": {"level": "WARNING"},
+        # Lockouts are in the audit trail; axes' per-attempt lines (masked) are noise.
+        "axes": {"level": "WARNING"},
     },
 }

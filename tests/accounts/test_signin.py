@@ -329,3 +329,12 @@ def test_mfa_check_costs_no_query_after_sign_in(client, personas):
         client.get("/")
     assert len(first) == len(second)
     assert not any("mfa_authenticator" in q["sql"] for q in second.captured_queries)
+
+
+def test_admin_login_page_cannot_bypass_the_second_factor(client, personas):
+    response = client.post(
+        reverse("admin:login"), {"username": personas.admin.email, "password": TEST_PASSWORD}
+    )
+    assert "_auth_user_id" not in client.session
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("account_login"))

@@ -101,7 +101,7 @@ MATRIX: list[R] = [
     R("accounts:audit_list",                    "GET",  "302  404  404  404  404  404  200  302"),
     R("accounts:audit_export",                  "GET",  "302  404  404  404  404  404  200  302"),
     # --- Django admin: every page; only administrators get past the admin login ---
-    R("admin:login",                            "GET",  "200  200  200  200  200  200  302  200"),
+    R("admin:login",                            "GET",  "302  403  403  403  403  403  302  302"),
     R("admin:logout",                           "GET",  "302  302  302  302  302  302  405  302"),
     R("admin:*",                                "GET",  "302  302  302  302  302  302  *    302"),
 ]

@@ -140,3 +140,41 @@ def test_beat_task_runs_the_purge(personas, media_root):
     assert purge_closed_requests.apply().get() == 1
     assert purge_closed_requests.apply().get() == 0
     assert "purge-closed-requests" in settings.CELERY_BEAT_SCHEDULE
+
+
+def test_audit_trail_records_each_event_type_of_this_branch(client, personas, media_root):
+    """Sign-in, failure, sign-out, status change, user change, export, purge: each writes its
+    entry with who, when and from where; none carries victim data."""
+    from django.urls import reverse
+
+    from tests.browser import PortalBrowser
+
+    client.post("/accounts/login/", {"login": "nobody@example.org", "password": "x" * 14})
+    client.post("/accounts/login/", {"login": personas.admin.email, "password": "x" * 14})
+    request, _, _ = seed_canary_request(personas)  # submit: a status change
+    client.force_login(personas.admin)
+    client.get(reverse("accounts:audit_export"))
+    client.post(
+        reverse("admin:accounts_user_changelist"),
+        {"action": "deactivate_users", "_selected_action": [personas.advocate_b.pk]},
+    )
+    client.post(reverse("account_logout"))
+    resp = client.post(
+        "/accounts/login/",
+        {"login": personas.contact_x.email, "password": "correct-horse-battery-staple-42"},
+    )
+    client.post(resp["Location"], {"code": PortalBrowser.fresh_totp_code(personas.contact_x.email)})
+    request = _deny(request, personas)
+    _age(request, settings.RETENTION_DAYS_AFTER_CLOSE + 1)
+    certification_request_purge(request_id=request.pk)
+    seen = set(AuditEntry.objects.values_list("action", flat=True))
+    assert {
+        AuditAction.LOGIN,
+        AuditAction.LOGIN_FAILED,
+        AuditAction.LOGOUT,
+        AuditAction.STATUS_CHANGE,
+        AuditAction.USER_CHANGE,
+        AuditAction.EXPORT,
+        AuditAction.PURGE,
+    } <= seen
+    assert _text_hits(CANARY_STRINGS) == []
