@@ -1,4 +1,5 @@
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.mfa.adapter import DefaultMFAAdapter
 
 
 class PortalAccountAdapter(DefaultAccountAdapter):
@@ -6,3 +7,16 @@ class PortalAccountAdapter(DefaultAccountAdapter):
 
     def is_open_for_signup(self, request) -> bool:
         return False
+
+
+class PortalMFAAdapter(DefaultMFAAdapter):
+    """Users whose role requires a second factor cannot remove their authenticator app
+    (CJIS 5.6.2.2); advocates may turn it on and off."""
+
+    def can_delete_authenticator(self, authenticator) -> bool:
+        from allauth.mfa.models import Authenticator
+
+        user = authenticator.user
+        if authenticator.type == Authenticator.Type.TOTP and user.requires_mfa:
+            return False
+        return super().can_delete_authenticator(authenticator)

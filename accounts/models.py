@@ -176,3 +176,70 @@ class AuditEntry(models.Model):
 
     def delete(self, *args, **kwargs):
         raise ValidationError("Audit entries cannot be deleted.")
+
+
+class SessionRecord(models.Model):
+    """Which sessions belong to whom, so that logout and deactivation can end all of a user's
+    sessions on every device (CJIS 5.5.6, ASVS 3.3.1). Written at sign-in."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="+")
+    session_key = models.CharField(max_length=40, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"session of user #{self.user_id}"
+
+
+class Invitation(models.Model):
+    """An administrator's invitation to one role; the only way an account is created.
+
+    The link carries a random token (never stored in clear: only its SHA-256) and expires after
+    INVITATION_VALID_DAYS. Advocates are invited to an organization, agency users to a
+    point-of-contact record of the directory.
+    """
+
+    email = models.EmailField("e-mail address")
+    full_name = models.CharField(max_length=200)
+    role = models.CharField(max_length=20, choices=Role.choices)
+    organization = models.ForeignKey(
+        Organization, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    point_of_contact = models.ForeignKey(
+        "agencies.PointOfContact",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="point-of-contact record",
+    )
+    token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    invited_by = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, related_name="+", editable=False
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+    accepted_at = models.DateTimeField(null=True, blank=True, editable=False)
+    revoked_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(role=Role.ADVOCATE) | Q(organization__isnull=False),
+                name="advocate_invitation_has_organization",
+            ),
+            models.CheckConstraint(
+                condition=~Q(role__in=[Role.AGENCY_CONTACT, Role.COORDINATOR])
+                | Q(point_of_contact__isnull=False),
+                name="agency_invitation_has_contact",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"invitation #{self.pk} ({self.get_role_display()})"
+
+    def is_usable(self, now=None) -> bool:
+        from django.utils import timezone
+
+        now = now or timezone.now()
+        return self.accepted_at is None and self.revoked_at is None and self.expires_at > now

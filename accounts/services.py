@@ -35,3 +35,47 @@ def audit_log(
         ip_address=_client_ip(request),
         user_agent=(request.META.get("HTTP_USER_AGENT", "")[:300] if request else ""),
     )
+
+
+def user_sessions_end(*, user: User) -> None:
+    """End every session of `user`, on every device (CJIS 5.5.6; ASVS 3.3.1)."""
+    from importlib import import_module
+
+    from django.conf import settings
+
+    from .models import SessionRecord
+
+    store = import_module(settings.SESSION_ENGINE).SessionStore
+    records = SessionRecord.objects.filter(user_id=user.pk)
+    for key in records.values_list("session_key", flat=True):
+        store().delete(key)
+    records.delete()
+
+
+def session_record(*, user: User, request: HttpRequest) -> None:
+    """Remember that this session belongs to `user` (called at sign-in)."""
+    from .models import SessionRecord
+
+    session = getattr(request, "session", None)
+    if session is None:
+        return
+    if session.session_key is None:
+        session.save()
+    SessionRecord.objects.update_or_create(
+        session_key=session.session_key, defaults={"user_id": user.pk}
+    )
+
+
+def user_deactivate(*, user: User, actor: User | None, request: HttpRequest | None = None) -> User:
+    """Deactivate an account and end all its sessions; audited."""
+    User.objects.filter(pk=user.pk).update(is_active=False)
+    user.is_active = False
+    user_sessions_end(user=user)
+    audit_log(
+        action=AuditAction.USER_CHANGE,
+        user=actor,
+        request=request,
+        target=f"accounts.user:{user.pk}",
+        detail="deactivated; all sessions ended",
+    )
+    return user

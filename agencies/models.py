@@ -8,6 +8,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from simple_history.models import HistoricalRecords
 
 
 class County(models.Model):
@@ -97,6 +98,8 @@ class Agency(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = AgencyQuerySet.as_manager()
+    # Every change to the directory keeps its history (issue 8: who changed what, when).
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["name"]
@@ -184,6 +187,7 @@ class PointOfContact(models.Model):
     is_demo = models.BooleanField(default=False, help_text="Fictional demo data.")
 
     objects = PointOfContactQuerySet.as_manager()
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["agency__name", "-is_primary", "name"]

@@ -43,14 +43,24 @@ PAGES: list[Page] = [
     Page("Home: administrator", "/", "admin"),
     Page("Sign-in page", "/accounts/login/", None),
     Page("Health check", "/healthz", None),
-    # One line per page, for example:
-    # Page("Agency queue", "/requests/queue/", "contact"),
-    # Page("Coordinator view", "/requests/coordinator/", "coordinator"),
-    # Page("Advocate dashboard", "/requests/", "advocate"),
-    # Page("Request page (agency)", "/requests/{request_pk}/", "contact"),
-    # Page("Directory search", "/directory/?q=police&county={county}", None),
-    # Page("Statistics", "/statistics/", None),
-    # Page("Submission", "/requests/new/", "advocate", method="POST", data={...}, status=302),
+    Page("Advocate dashboard", "/requests/", "advocate"),
+    Page("Agency queue", "/requests/queue/", "contact"),
+    Page("Coordinator view", "/requests/statewide/", "coordinator"),
+    Page("Request page (advocate)", "/requests/{request_pk}/", "advocate"),
+    Page("Request page (agency)", "/requests/{request_pk}/", "contact"),
+    Page("Directory search", "/directory/?q=police", "advocate"),
+    Page("Directory agency page", "/directory/{agency_pk}/", "advocate"),
+    Page("Statistics (coordinator)", "/statistics/figures/", "coordinator"),
+    Page("Public figures", "/statistics/", None),
+    Page("Notifications", "/requests/notifications/", "advocate"),
+    Page(
+        "Submission: new draft",
+        "/requests/new/",
+        "advocate",
+        method="POST",
+        data={"form_type": "U"},
+        status=302,
+    ),
 ]
 
 
@@ -71,9 +81,12 @@ class Hook:
 
 # Minn. Stat. 611A.95 deadlines are only kept if the reminder sweeps stay cheap at scale.
 SWEEPS: list[Hook] = [
-    Hook("Reminder sweep", "certifications.tasks.reminders_sweep"),
-    Hook("Escalation sweep", "certifications.tasks.escalation_sweep"),
-    Hook("Outbox sweep", "certifications.tasks.outbox_sweep"),
+    Hook("Overdue escalation", "certifications.tasks.requests_escalate_overdue"),
+    Hook("Agency digests", "certifications.tasks.agency_digests_create"),
+    Hook("Information reminders", "certifications.tasks.info_reminders_create"),
+    Hook("Certification expiry reminders", "certifications.tasks.expiry_reminders_create"),
+    Hook("Training lapse reminders", "certifications.tasks.training_lapse_reminders_create"),
+    Hook("Outbox send", "certifications.tasks.notifications_send_pending"),
 ]
 # Modules searched for any other callable whose name contains "sweep" (so a sweep added under
 # another name is measured without a line here).

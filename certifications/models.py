@@ -10,6 +10,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from simple_history.models import HistoricalRecords
 
 from accounts.models import Organization
 from agencies.models import Agency, County, PointOfContact
@@ -174,6 +175,9 @@ class CertificationRequest(models.Model):
     purged_at = models.DateTimeField(null=True, blank=True)
 
     objects = CertificationRequestQuerySet.as_manager()
+    # Changes made through save() keep their history; the retention purge deletes these rows
+    # with the victim data (services/retention.py).
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["-created_at"]

@@ -1,4 +1,4 @@
-"""Background work for notifications: the outbox sender and the daily reminder sweeps.
+"""Background work: the notification outbox, the daily reminder sweeps, the retention purge.
 
 Every task takes ids (or nothing), is harmless when run twice (rows are claimed with a
 conditional UPDATE; notices have a unique key), carries its own time limits, and is enqueued
@@ -65,3 +65,12 @@ def expiry_reminders_create() -> dict:
 @shared_task(name="certifications.tasks.training_lapse_reminders_create", **SWEEP_LIMITS)
 def training_lapse_reminders_create() -> dict:
     return {"created": svc.training_lapse_reminders_create()}
+
+
+@shared_task(name="certifications.tasks.purge_closed_requests", soft_time_limit=600, time_limit=660)
+def purge_closed_requests() -> int:
+    """Nightly retention purge (beat). Each request is claimed with a conditional UPDATE, so
+    overlapping runs purge nothing twice."""
+    from certifications.services.retention import certification_requests_purge_due
+
+    return certification_requests_purge_due()

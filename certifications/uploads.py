@@ -22,6 +22,22 @@ ALLOWED = {"application/pdf": "pdf", "image/jpeg": "jpg", "image/png": "png"}
 MAX_IMAGE_PIXELS = 144_000_000
 # Names of PDF features that run code or carry other files.
 PDF_ACTIVE_MARKERS = (b"/JavaScript", b"/JS", b"/Launch", b"/EmbeddedFile", b"/RichMedia", b"/XFA")
+# The same, as parsed names (a byte scan misses `/J#61vaScript`, which means `/JavaScript`).
+PDF_ACTIVE_NAMES = frozenset(
+    {
+        "/JavaScript",
+        "/JS",
+        "/Launch",
+        "/EmbeddedFile",
+        "/EmbeddedFiles",
+        "/RichMedia",
+        "/XFA",
+        "/ImportData",
+        "/SubmitForm",
+    }
+)
+# Parsed objects visited at most: a hostile file cannot make the walk run forever.
+PDF_MAX_OBJECTS = 50_000
 
 
 @dataclass(frozen=True)
@@ -88,11 +104,53 @@ def _check_pdf(data: bytes) -> None:
                 "This PDF contains scripts or embedded files, which the portal does not accept.",
                 code="pdf_active_content",
             )
+        if _pdf_has_active_names(root):
+            raise ValidationError(
+                "This PDF contains scripts or embedded files, which the portal does not accept. "
+                "Print it to a new PDF or scan it, then upload that.",
+                code="pdf_active_content",
+            )
     except (PdfReadError, KeyError, ValueError, TypeError) as exc:
         raise ValidationError(
             "This PDF could not be read. Save or scan it again and upload the new file.",
             code="pdf_unreadable",
         ) from exc
+
+
+def _pdf_has_active_names(root) -> bool:
+    """Walk every object reachable from the catalog (pages, annotations, actions, forms) and
+    look for active-content names as keys or values, after the parser decoded escapes such as
+    `#61`. Streams are not decoded: only their dictionaries matter here."""
+    from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject, NameObject
+
+    seen: set[tuple[int, int]] = set()
+    stack = [root]
+    visited = 0
+    while stack:
+        obj = stack.pop()
+        if isinstance(obj, IndirectObject):
+            ref = (obj.idnum, obj.generation)
+            if ref in seen:
+                continue
+            seen.add(ref)
+            obj = obj.get_object()
+        visited += 1
+        if visited > PDF_MAX_OBJECTS:
+            raise ValidationError(
+                "This PDF is too complex to check. Print it to a new PDF or scan it.",
+                code="pdf_unreadable",
+            )
+        if isinstance(obj, DictionaryObject):
+            for key, value in obj.items():
+                if key in PDF_ACTIVE_NAMES:
+                    return True
+                if isinstance(value, NameObject) and value in PDF_ACTIVE_NAMES:
+                    return True
+                if key != "/Parent":
+                    stack.append(value)
+        elif isinstance(obj, ArrayObject):
+            stack.extend(obj)
+    return False
 
 
 def _reencode_image(data: bytes, content_type: str) -> bytes:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from axe_playwright_python.sync_playwright import Axe
 
-from .factories import TEST_PASSWORD
+from .factories import TEST_PASSWORD, current_totp_code
 
 _AXE = Axe()
 BLOCKING_IMPACTS = {"serious", "critical"}
@@ -46,11 +46,32 @@ class PortalBrowser:
             self.page.get_by_role("button", name=button_text).click()
         self.check_accessibility()
 
-    def login(self, email: str, password: str = TEST_PASSWORD) -> None:
+    def login(self, email: str, password: str = TEST_PASSWORD, *, totp: bool = True) -> None:
+        """Sign in through the real pages; when the portal asks for the authenticator code
+        (agency contacts, coordinator, administrators), type the current one unless
+        `totp=False`."""
         self.goto("/accounts/login/")
         self.page.get_by_label("Email").fill(email)
         self.page.get_by_label("Password").fill(password)
         self.submit("Sign In")
+        if totp and "/2fa/authenticate" in self.page.url:
+            self.page.locator("input[name=code]").fill(self.fresh_totp_code(email))
+            self.submit("Sign In")
+
+    @staticmethod
+    def fresh_totp_code(email: str) -> str:
+        """The current code, made usable again: allauth refuses a code already used in this
+        30-second window, which a test signing in twice would otherwise hit."""
+        from allauth.mfa.models import Authenticator
+        from allauth.mfa.totp.internal.auth import TOTP
+        from django.core.cache import cache
+
+        code = current_totp_code(email)
+        for auth in Authenticator.objects.filter(
+            user__email=email.lower(), type=Authenticator.Type.TOTP
+        ):
+            cache.delete(TOTP(auth)._get_used_cache_key(code))
+        return code
 
     def check_accessibility(self) -> None:
         self.page.wait_for_load_state("load")

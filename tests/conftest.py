@@ -14,7 +14,13 @@ import pytest
 from accounts.models import Organization, Role, User
 from agencies.models import Agency, AgencyKind, AgencyLevel
 
-from .factories import AgencyFactory, OrganizationFactory, PointOfContactFactory, UserFactory
+from .factories import (
+    AgencyFactory,
+    OrganizationFactory,
+    PointOfContactFactory,
+    UserFactory,
+    give_totp,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 ARTIFACTS = ROOT / "test-artifacts"
@@ -64,6 +70,8 @@ class Personas:
 def _contact_user(agency: Agency, email: str, name: str, role: str = Role.AGENCY_CONTACT) -> User:
     user = UserFactory(email=email, full_name=name, role=role, organization=None)
     PointOfContactFactory(agency=agency, user=user, name=name, email=email, is_primary=True)
+    # MFA is required for this role: enrolled, so force_login and portal.login keep working.
+    give_totp(user)
     return user
 
 
@@ -82,6 +90,15 @@ def personas(db) -> Personas:
         level=AgencyLevel.STATE,
         is_statewide_coordinator=True,
     )
+    admin = UserFactory(
+        email="admin@example.org",
+        full_name="Admin",
+        organization=None,
+        role=Role.ADMINISTRATOR,
+        is_staff=True,
+        is_superuser=True,
+    )
+    give_totp(admin)
     return Personas(
         org_a=org_a,
         org_b=org_b,
@@ -102,14 +119,7 @@ def personas(db) -> Personas:
             "State Coordinator",
             role=Role.COORDINATOR,
         ),
-        admin=UserFactory(
-            email="admin@example.org",
-            full_name="Admin",
-            organization=None,
-            role=Role.ADMINISTRATOR,
-            is_staff=True,
-            is_superuser=True,
-        ),
+        admin=admin,
         deactivated=UserFactory(
             email="gone@example.org",
             full_name="Former Advocate",

@@ -16,6 +16,37 @@ from certifications.services import certification_request_create
 TEST_PASSWORD = "correct-horse-battery-staple-42"
 
 
+def totp_secret_for(email: str) -> str:
+    """A fixed TOTP secret per test address, so a browser test can compute the current code."""
+    import base64
+    import hashlib
+
+    return base64.b32encode(hashlib.sha256(email.lower().encode()).digest()[:20]).decode()
+
+
+def give_totp(user) -> str:
+    """Enrol `user` in TOTP (as the setup page would) and return the secret."""
+    from allauth.mfa.models import Authenticator
+    from allauth.mfa.utils import encrypt
+
+    secret = totp_secret_for(user.email)
+    Authenticator.objects.update_or_create(
+        user=user, type=Authenticator.Type.TOTP, defaults={"data": {"secret": encrypt(secret)}}
+    )
+    return secret
+
+
+def current_totp_code(email: str) -> str:
+    """The code an authenticator app would show now for this test address."""
+    import time
+
+    from allauth.mfa import app_settings
+    from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
+
+    counter = int(time.time()) // app_settings.TOTP_PERIOD
+    return format_hotp_value(hotp_value(totp_secret_for(email), counter))
+
+
 class OrganizationFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Organization
@@ -170,6 +201,9 @@ __all__ = [
     "PointOfContactFactory",
     "TEST_PASSWORD",
     "UserFactory",
+    "current_totp_code",
+    "give_totp",
+    "totp_secret_for",
     "make_request",
     "make_submitted_request",
 ]

@@ -45,6 +45,8 @@ INSTALLED_APPS = [
     "allauth",
     "allauth.account",
     "allauth.mfa",
+    "axes",
+    "simple_history",
     "uvisa_portal",
     "accounts",
     "agencies",
@@ -61,6 +63,14 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "simple_history.middleware.HistoryRequestMiddleware",
+    "csp.middleware.CSPMiddleware",
+    # Issue 8 (ASVS 3.3, CJIS 5.5.5-5.5.6, ASVS 2.x): session limits, MFA enrolment, no-store.
+    "accounts.middleware.SessionLimitsMiddleware",
+    "accounts.middleware.RequireMFAMiddleware",
+    "accounts.middleware.NoStoreMiddleware",
+    # Last, as django-axes requires: it turns a lockout into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "uvisa_portal.urls"
@@ -108,6 +118,8 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # --- Authentication -------------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
+    # First, as django-axes requires: refuses locked-out credentials before any password check.
+    "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
     "allauth.account.auth_backends.AuthenticationBackend",
 ]
@@ -124,6 +136,38 @@ ACCOUNT_SESSION_REMEMBER = False
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = env.str("MFA_TOTP_ISSUER", default="MN Certification Portal")
+
+MFA_ADAPTER = "accounts.adapters.PortalMFAAdapter"
+# Accept the code of the neighbouring 30-second step too (RFC 6238 section 5.2: clock drift and
+# the time it takes to type).
+MFA_TOTP_TOLERANCE = 1
+# Recovery codes are the fallback when the phone is lost (ASVS 2.6).
+MFA_RECOVERY_CODE_COUNT = 10
+
+# CJIS 5.5.3 / ASVS 2.2.1: lock an account after 5 failed sign-ins. The lock applies to the
+# e-mail address typed, whether or not an account has it, so it reveals nothing about accounts.
+# django-axes is the one lockout (allauth's own 5-per-5-minutes limit would answer first, with
+# a shorter pause and another message).
+ACCOUNT_RATE_LIMITS = {"login_failed": None}
+AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=15))
+# Per account (any address), and per browser at one address (password spraying).
+AXES_LOCKOUT_PARAMETERS = ["username", ["ip_address", "user_agent"]]
+AXES_USERNAME_CALLABLE = "accounts.security.axes_username"
+AXES_RESET_ON_SUCCESS = True
+# The pause runs from the lockout; a locked-out attempt is answered with the lockout page.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_LOCKOUT_TEMPLATE = "account/lockout.html"
+AXES_VERBOSE = False
+# The portal logs the failure itself (audit trail); axes keeps only its counters.
+AXES_ENABLE_ACCESS_FAILURE_LOG = False
+
+# ASVS 3.3.1-3.3.2 / CJIS 5.5.5: 30 minutes idle, 12 hours in all, whatever the activity.
+SESSION_IDLE_SECONDS = env.int("SESSION_IDLE_SECONDS", default=30 * 60)
+SESSION_ABSOLUTE_SECONDS = env.int("SESSION_ABSOLUTE_SECONDS", default=12 * 60 * 60)
+SESSION_COOKIE_AGE = SESSION_IDLE_SECONDS
+SESSION_SAVE_EVERY_REQUEST = True
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 
 # OWASP ASVS 2.1: length and a common-password list, no composition rules.
 AUTH_PASSWORD_VALIDATORS = [
@@ -201,6 +245,22 @@ CSRF_COOKIE_SECURE = env.bool("CSRF_COOKIE_SECURE", default=not DEBUG)
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = True
+# Content Security Policy (django-csp 4): no inline scripts or styles anywhere; the TOTP QR
+# code is a data: image. frame-ancestors 'none' matches X_FRAME_OPTIONS = DENY.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    },
+}
 
 # --- Celery ---------------------------------------------------------------------------------
 # Embedded default: kombu's SQLAlchemy transport over a SQLite file, so `make run` needs no
@@ -265,6 +325,10 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
         "task": "certifications.tasks.training_lapse_reminders_create",
         "schedule": crontab(hour=8, minute=10),
     },
+    "purge-closed-requests": {
+        "task": "certifications.tasks.purge_closed_requests",
+        "schedule": crontab(hour=3, minute=17),
+    },
 }
 # Global switch that pauses every reminder and digest (the sweeps still run and record nothing).
 REMINDERS_PAUSED = env.bool("REMINDERS_PAUSED", default=False)
@@ -278,6 +342,7 @@ CERTIFICATION_VALID_MONTHS = env.int("CERTIFICATION_VALID_MONTHS", default=6)
 TRAINING_VALID_MONTHS = env.int("TRAINING_VALID_MONTHS", default=12)
 FORM_I918B_EDITION = env.str("FORM_I918B_EDITION", default="04/01/24")
 FORM_I914B_EDITION = env.str("FORM_I914B_EDITION", default="01/20/25")
+INVITATION_VALID_DAYS = env.int("INVITATION_VALID_DAYS", default=7)
 RETENTION_DAYS_AFTER_CLOSE = env.int("RETENTION_DAYS_AFTER_CLOSE", default=365 * 3)
 STATS_SUPPRESS_BELOW = env.int("STATS_SUPPRESS_BELOW", default=5)
 
@@ -292,5 +357,7 @@ LOGGING = {
     "loggers": {
         "django.request": {"level": "ERROR"},
         "django.db.backends": {"level": "WARNING"},
+        # Lockouts are in the audit trail; axes' per-attempt lines (masked) are noise.
+        "axes": {"level": "WARNING"},
     },
 }

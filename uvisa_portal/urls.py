@@ -13,6 +13,7 @@ urlpatterns = [
     path("requests/", include("certifications.urls")),
     path("directory/", include("agencies.urls")),
     path("statistics/", include("certifications.urls_statistics")),
+    path("people/", include("accounts.urls")),
     path("admin/", admin.site.urls),
 ]
 

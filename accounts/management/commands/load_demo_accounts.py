@@ -13,6 +13,18 @@ from agencies.models import Agency, ContactRole, PointOfContact
 
 DEMO_PASSWORD = "demo-portal-2026"  # noqa: S105 - printed by `make run`, demo only
 
+
+def demo_totp_secret(email: str) -> str:
+    """A fixed authenticator secret per demo account (demo only), so `make run` can print it
+    and a person can add it to an authenticator app, or read the current code from
+    `manage.py demo_totp_code EMAIL`."""
+    import base64
+    import hashlib
+
+    digest = hashlib.sha256(f"demo-totp:{email}".encode()).digest()[:20]
+    return base64.b32encode(digest).decode()
+
+
 DEMO_ORGS = [
     (
         "Demo Advocacy Center (fictional)",
@@ -81,6 +93,16 @@ class Command(BaseCommand):
             user.organization = orgs[link] if isinstance(link, int) else None
             user.is_staff = user.is_superuser = role == Role.ADMINISTRATOR
             user.save()
+            if user.requires_mfa:
+                # MFA is required for this role (CJIS 5.6.2.2): enrol the demo secret.
+                from allauth.mfa.models import Authenticator
+                from allauth.mfa.utils import encrypt
+
+                Authenticator.objects.update_or_create(
+                    user=user,
+                    type=Authenticator.Type.TOTP,
+                    defaults={"data": {"secret": encrypt(demo_totp_secret(email))}},
+                )
             if isinstance(link, str):
                 agency = (
                     Agency.objects.get(is_statewide_coordinator=True)
@@ -106,4 +128,11 @@ class Command(BaseCommand):
                 )
         self.stdout.write(f"Demo accounts (password for all: {DEMO_PASSWORD}):")
         for email, _name, role, _link, _title in DEMO_USERS:
-            self.stdout.write(f"  {Role(role).label:<26} {email}")
+            line = f"  {Role(role).label:<26} {email}"
+            if User.objects.get(email=email).requires_mfa:
+                line += f"  (authenticator secret {demo_totp_secret(email)})"
+            self.stdout.write(line)
+        self.stdout.write(
+            "  Accounts with a secret ask for a 6-digit code after the password: add the secret "
+            "to an authenticator app, or run `.venv/bin/python manage.py demo_totp_code EMAIL`."
+        )
