@@ -27,7 +27,15 @@ from accounts.services import audit_log
 from agencies.models import Agency, PointOfContact
 from agencies.selectors import contact_for_user
 
-from ..choices import FINAL_STATUSES, TRANSITIONS, Action, Crime, Status, TraffickingType
+from ..choices import (
+    FINAL_STATUSES,
+    TRANSITIONS,
+    Action,
+    AttachmentKind,
+    Crime,
+    Status,
+    TraffickingType,
+)
 from ..models import CertificationRequest
 from ..review_forms import (
     AssignForm,
@@ -241,6 +249,11 @@ def _render_review(
             _label(TraffickingType, t) for t in cert_request.trafficking_types or []
         ],
         "Status": Status,
+        # DOMAIN / 8 U.S.C. 1367: the agency sees that removal proceedings were flagged (it
+        # sets the deadline) and nothing more about immigration status: not the proof itself.
+        "attachments": [
+            a for a in cert_request.attachments.all() if a.kind != AttachmentKind.NOTICE_TO_APPEAR
+        ],
         **agency_panel_context(user=request.user, cert_request=cert_request, bound=bound),
     }
     return render(request, "certifications/review.html", context, status=status)

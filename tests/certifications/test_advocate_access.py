@@ -152,8 +152,9 @@ def test_the_request_page_includes_the_agency_actions_only_for_the_agency(
     certification_request_submit(request=obj, actor=personas.advocate_a)
     client.force_login(personas.contact_x)
     response = client.get(reverse("certifications:detail", args=[obj.pk]))
-    assert response.context["can_act_as_agency"] is True
-    assert response.context["can_act_as_advocate"] is False
+    # The agency gets its own page, with its actions, at the same address.
+    assert "agency_panel" in response.context
+    assert "Continue editing" not in response.content.decode()
     client.force_login(personas.advocate_a)
     response = client.get(reverse("certifications:detail", args=[obj.pk]))
     assert response.context["can_act_as_agency"] is False

@@ -188,7 +188,7 @@ def test_an_agency_contact_cannot_reroute(client, personas):
 def test_contact_requests_information_then_certifies(client, personas):
     request = _submitted(personas)
     client.force_login(personas.contact_x)
-    review = reverse("certifications:review", args=[request.pk])
+    review = reverse("certifications:detail", args=[request.pk])
     response = client.post(
         reverse("certifications:request_info", args=[request.pk]),
         {"message": "Please attach the police report."},

@@ -168,7 +168,11 @@ def test_the_agency_list_puts_the_county_s_suggestions_first(advocate, personas)
         reverse("certifications:agency_suggestions"),
         {"county": obj.crime_county.pk, "form_type": "U"},
     ).json()
-    assert suggestions["agencies"] == [{"id": personas.agency_x.pk, "name": personas.agency_x.name}]
+    # The county's agency first; the statewide coordinator is always offered last.
+    assert suggestions["agencies"] == [
+        {"id": personas.agency_x.pk, "name": personas.agency_x.name},
+        {"id": personas.coordinator_agency.pk, "name": personas.coordinator_agency.name},
+    ]
 
 
 def test_family_members_are_saved_from_the_narrative_step(advocate, personas):

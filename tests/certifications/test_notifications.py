@@ -159,8 +159,10 @@ def test_the_email_carries_reference_and_link_only(personas, settings):
     assert message.reply_to == ["help@example.gov"]
     assert request.reference in message.subject
     html = message.alternatives[0][0]
-    assert "https://portal.example.gov/requests/notifications/" in message.body
-    assert 'href="https://portal.example.gov/requests/notifications/"' in html
+    # The link opens the request page, which checks access again (no victim data in it).
+    link = f"https://portal.example.gov/requests/{request.pk}/"
+    assert link in message.body
+    assert f'href="{link}"' in html
     assert_no_victim_data(message.subject, message.body, html)
     assert Notification.objects.get().sent_at is not None
 
