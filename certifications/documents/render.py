@@ -13,7 +13,7 @@ from django.template.loader import render_to_string
 from weasyprint import HTML
 
 from ..models import AgencyFormAnswers, CertificationRequest, DocumentKind
-from .forms import cover_letter, supplement_b_draft
+from .drafts import cover_letter, supplement_b_draft
 from .inputs import document_inputs
 
 
