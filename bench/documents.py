@@ -31,10 +31,9 @@ django.setup()
 from pypdf import PdfReader  # noqa: E402
 from weasyprint import HTML  # noqa: E402
 
+from certifications.documents.inputs import LAYOUT_VERSION  # noqa: E402
 from certifications.documents.render import render_pdf  # noqa: E402
 from certifications.models import DocumentKind  # noqa: E402
-
-from certifications.documents.inputs import LAYOUT_VERSION  # noqa: E402
 
 TARGET_FACTOR = 2.0
 TARGET_EXTRA_SECONDS = 0.3

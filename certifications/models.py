@@ -389,9 +389,7 @@ class AgencyFormAnswers(models.Model):
     agency_email = models.EmailField("e-mail", blank=True)
     agency_type = models.CharField(max_length=10, choices=AgencyType.choices, blank=True)
     agency_category = models.CharField(max_length=20, choices=AgencyCategory.choices, blank=True)
-    agency_category_other = models.CharField(
-        "other agency category", max_length=100, blank=True
-    )
+    agency_category_other = models.CharField("other agency category", max_length=100, blank=True)
     case_status = models.CharField(max_length=10, choices=CaseStatus.choices, blank=True)
     case_status_other = models.CharField("other case status", max_length=200, blank=True)
     case_number = models.CharField(max_length=100, blank=True)

@@ -246,11 +246,8 @@ def _part2(b: _Builder, s: dict[str, Any]) -> Part:
     category = a.get("agency_category") or default_category
     category_other = first(a.get("agency_category_other"), default_category_other)
     case_status = a.get("case_status") or CaseStatus.OTHER
-    if "case_status" in a:
-        case_status_other = first(a.get("case_status_other"))
-    else:
-        # The requester cannot know the case status; the official confirms it.
-        case_status_other = UNKNOWN
+    # The requester cannot know the case status: "Other: Unknown" until the agency answers.
+    case_status_other = first(a.get("case_status_other")) if "case_status" in a else UNKNOWN
     address = first(a.get("agency_address"), ", ".join(agency["address_lines"]) if agency else "")
     items = [
         b.item(
@@ -731,7 +728,9 @@ def cover_letter(snapshot: dict[str, Any]) -> CoverLetter:
         sender_lines=sender_lines,
         sender_contact=" · ".join(contact_bits),
         recipient_lines=recipient_lines,
-        salutation=f"Dear {contact['name']}:" if contact.get("name") else "Dear Certifying Official:",
+        salutation=f"Dear {contact['name']}:"
+        if contact.get("name")
+        else "Dear Certifying Official:",
         victim_name=victim_name or UNKNOWN,
         victim_born=us_date(victim["date_of_birth"]) or UNKNOWN,
         victim_other_names=victim["other_names"],

@@ -41,15 +41,11 @@ def supplement_b_pdf(
     *, request: CertificationRequest, answers: AgencyFormAnswers | None | bool = True
 ) -> bytes:
     """The draft I-918 Supplement B (U) or I-914 Supplement B (T) of a request."""
-    return render_pdf(
-        DocumentKind.SUPPLEMENT_B, document_inputs(request=request, answers=answers)
-    )
+    return render_pdf(DocumentKind.SUPPLEMENT_B, document_inputs(request=request, answers=answers))
 
 
 def cover_letter_pdf(
     *, request: CertificationRequest, answers: AgencyFormAnswers | None | bool = True
 ) -> bytes:
     """The cover letter of a request to its certifying agency."""
-    return render_pdf(
-        DocumentKind.COVER_LETTER, document_inputs(request=request, answers=answers)
-    )
+    return render_pdf(DocumentKind.COVER_LETTER, document_inputs(request=request, answers=answers))

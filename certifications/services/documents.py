@@ -105,9 +105,7 @@ def document_store(*, request_id: int, kind: DocumentKind | str) -> GeneratedDoc
         return GeneratedDocument.objects.filter(
             request=request, kind=kind, content_hash=digest
         ).first()
-    for old in GeneratedDocument.objects.filter(request=request, kind=kind).exclude(
-        pk=document.pk
-    ):
+    for old in GeneratedDocument.objects.filter(request=request, kind=kind).exclude(pk=document.pk):
         old.file.delete(save=False)
         old.delete()
     request_event_record(

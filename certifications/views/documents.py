@@ -119,7 +119,5 @@ def agency_answers_save(request: HttpRequest, pk: int) -> HttpResponse:
     agency_form_answers_update(
         request=cert_request, actor=request.user, answers=dict(form.cleaned_data)
     )
-    messages.success(
-        request, "Corrections saved. The draft form now shows the agency's answers."
-    )
+    messages.success(request, "Corrections saved. The draft form now shows the agency's answers.")
     return redirect("certifications:documents", pk=cert_request.pk)

@@ -16,7 +16,9 @@ from certifications.models import CertificationRequest
 HEADER = "DRAFT — for review by the certifying official"
 
 
-def submit_to(request: CertificationRequest, agency, contact=None, **fields) -> CertificationRequest:
+def submit_to(
+    request: CertificationRequest, agency, contact=None, **fields
+) -> CertificationRequest:
     """Put a request in the agency's queue (what the submit service does, minus the clock)."""
     CertificationRequest.objects.filter(pk=request.pk).update(
         status=Status.SUBMITTED,

@@ -30,9 +30,7 @@ def _pages_to_png(pdf: bytes, name: str) -> list[Path]:
     ARTIFACTS.mkdir(exist_ok=True)
     source = ARTIFACTS / f"{name}.pdf"
     source.write_bytes(pdf)
-    subprocess.run(
-        ["pdftoppm", "-png", "-r", "60", str(source), str(ARTIFACTS / name)], check=True
-    )
+    subprocess.run(["pdftoppm", "-png", "-r", "60", str(source), str(ARTIFACTS / name)], check=True)
     return sorted(ARTIFACTS.glob(f"{name}-*.png"))
 
 

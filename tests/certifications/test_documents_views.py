@@ -5,8 +5,8 @@ from __future__ import annotations
 import io
 
 import pytest
-from pypdf import PdfReader
 from django.urls import reverse
+from pypdf import PdfReader
 
 from accounts.models import AuditAction, AuditEntry
 from certifications.choices import Crime, FormType
@@ -49,7 +49,9 @@ def _url(request, kind="supplement-b"):
 
 @pytest.mark.parametrize("persona", ["advocate_a", "contact_x"])
 @pytest.mark.parametrize("kind", ["supplement-b", "cover-letter"])
-def test_advocate_and_agency_download_an_audited_attachment(client, personas, u_request, persona, kind):
+def test_advocate_and_agency_download_an_audited_attachment(
+    client, personas, u_request, persona, kind
+):
     client.force_login(getattr(personas, persona))
     response = client.get(_url(u_request, kind))
     assert response.status_code == 200
