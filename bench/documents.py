@@ -131,13 +131,15 @@ def sample_snapshot(*, form_type: str, maximal: bool = False) -> dict:
     }
 
 
-def _median_seconds(fn, runs: int) -> float:
-    times = []
+def _median_seconds(fn, runs: int) -> tuple[float, float]:
+    """Median wall-clock and median CPU seconds (CPU time is steadier on a shared machine)."""
+    wall, cpu = [], []
     for _ in range(runs):
-        start = time.perf_counter()
+        start, start_cpu = time.perf_counter(), time.process_time()
         fn()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
+        wall.append(time.perf_counter() - start)
+        cpu.append(time.process_time() - start_cpu)
+    return statistics.median(wall), statistics.median(cpu)
 
 
 def main() -> int:
@@ -160,28 +162,37 @@ def main() -> int:
     for kind, snapshot in documents.values():
         render_pdf(kind, snapshot)
 
-    baseline = _median_seconds(
+    baseline, baseline_cpu = _median_seconds(
         lambda: HTML(string="<p>One line of text.</p>").write_pdf(), args.runs * 3
     )
-    print(f"one-line page: median {baseline * 1000:.1f} ms over {args.runs * 3} runs")
-    print(f"{'document':52} {'median':>9} {'ratio':>7} {'pages':>5}")
+    print(
+        f"one-line page: median {baseline * 1000:.1f} ms wall, {baseline_cpu * 1000:.1f} ms CPU"
+        f" over {args.runs * 3} runs"
+    )
+    print(f"{'document':52} {'wall':>9} {'ratio':>7} {'CPU':>9} {'ratio':>7} {'pages':>5}")
     ok = True
     for name, (kind, snapshot) in documents.items():
         pdf = render_pdf(kind, snapshot)
         pages = len(PdfReader(io.BytesIO(pdf)).pages)
-        seconds = _median_seconds(lambda k=kind, s=snapshot: render_pdf(k, s), args.runs)
-        print(f"{name:52} {seconds * 1000:7.1f}ms {seconds / baseline:6.1f}x {pages:5}")
+        seconds, cpu = _median_seconds(lambda k=kind, s=snapshot: render_pdf(k, s), args.runs)
+        print(
+            f"{name:52} {seconds * 1000:7.1f}ms {seconds / baseline:6.1f}x"
+            f" {cpu * 1000:7.1f}ms {cpu / baseline_cpu:6.1f}x {pages:5}"
+        )
         if args.out:
             args.out.mkdir(parents=True, exist_ok=True)
             slug = "".join(c if c.isalnum() else "-" for c in name.lower()).strip("-")
             (args.out / f"{slug}.pdf").write_bytes(pdf)
         if name.startswith("I-918 Supplement B (U)"):
-            limit = TARGET_FACTOR * baseline + TARGET_EXTRA_SECONDS
-            ok = seconds < limit
-            print(
-                f"{'':52} target < {TARGET_FACTOR:g} x one-line + {TARGET_EXTRA_SECONDS:g} s"
-                f" = {limit * 1000:.0f} ms: {'met' if ok else 'NOT met'}"
-            )
+            for label, measured, base in (("wall", seconds, baseline), ("CPU", cpu, baseline_cpu)):
+                limit = TARGET_FACTOR * base + TARGET_EXTRA_SECONDS
+                met = measured < limit
+                ok = ok and met
+                print(
+                    f"{'':52} {label}: target < {TARGET_FACTOR:g} x one-line"
+                    f" + {TARGET_EXTRA_SECONDS:g} s = {limit * 1000:.0f} ms:"
+                    f" {'met' if met else 'NOT met'}"
+                )
     return 0 if ok else 1
 
 
