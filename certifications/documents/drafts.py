@@ -65,6 +65,8 @@ class Item:
     rows: list[tuple[str, str]] | None = None
     long: bool = False
     columns: bool = False
+    # One option per line (long option labels).
+    stacked: bool = False
     # Left empty for the certifying official (signature and its date, Part 6).
     for_official: bool = False
     continued_in: int | None = None
@@ -305,7 +307,7 @@ def _part2(b: _Builder, s: dict[str, Any]) -> Part:
             "10",
             "Agency type",
             options=_choices(list(AgencyType.choices), agency_type),
-            value="" if agency_type else UNKNOWN,
+            value="" if agency_type else f"Answer: {UNKNOWN}",
         ),
         b.fit(
             b.item(
@@ -313,7 +315,9 @@ def _part2(b: _Builder, s: dict[str, Any]) -> Part:
                 "Agency category",
                 options=_choices(list(AgencyCategory.choices), category),
             ),
-            (category_other or UNKNOWN) if category == AgencyCategory.OTHER else "",
+            f"Other category: {category_other or UNKNOWN}"
+            if category == AgencyCategory.OTHER
+            else "",
             "agency_category_other",
         )
         if category
@@ -321,11 +325,13 @@ def _part2(b: _Builder, s: dict[str, Any]) -> Part:
             "11",
             "Agency category",
             options=_choices(list(AgencyCategory.choices), ""),
-            value=UNKNOWN,
+            value=f"Answer: {UNKNOWN}",
         ),
         b.fit(
             b.item("12", "Case status", options=_choices(list(CaseStatus.choices), case_status)),
-            (case_status_other or UNKNOWN) if case_status == CaseStatus.OTHER else "",
+            f"Other status: {case_status_other or UNKNOWN}"
+            if case_status == CaseStatus.OTHER
+            else "",
             "case_status_other",
         ),
         b.item(
@@ -395,7 +401,7 @@ def _part3_u(b: _Builder, s: dict[str, Any]) -> Part:
                 [("yes", "Yes"), ("no", "No"), ("na", "N/A")],
                 "na" if occurred == YesNoUnknown.YES else "",
             ),
-            value="" if occurred == YesNoUnknown.YES else UNKNOWN,
+            value="" if occurred == YesNoUnknown.YES else f"Answer: {UNKNOWN}",
         ),
         b.fit(
             b.item("6", "Location where the criminal activity occurred (city, county, state)"),
@@ -430,6 +436,7 @@ def _part3_t(b: _Builder, s: dict[str, Any]) -> Part:
         "The victim is or was a victim of a severe form of trafficking in persons "
         "(22 U.S.C. 7102) as follows (check all that apply)",
         options=_choices(list(TraffickingType.choices), chosen),
+        stacked=True,
     )
     if not chosen:
         types_item.value = "None checked by the requester: the certifying official checks them."

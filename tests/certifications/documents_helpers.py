@@ -58,7 +58,7 @@ def body_text(pdf: bytes) -> str:
     """The running text without the page margins (DRAFT header, edition, reference, page)."""
     text = flat(pdf_text(pdf))
     text = text.replace(HEADER, " ")
+    text = re.sub(r"Reference [UT]V-\d{4}-\d{5}( · Page \d+ of \d+)?", " ", text)
     text = re.sub(r"Page \d+ of \d+", " ", text)
-    text = re.sub(r"Reference [UT]V-\d{4}-\d{5}", " ", text)
     text = re.sub(r"Form I-91[48], Supplement B · Edition \S+", " ", text)
     return flat(text)
