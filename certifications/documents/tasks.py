@@ -16,7 +16,6 @@ logger = logging.getLogger(__name__)
     soft_time_limit=60,
     time_limit=90,
     acks_late=True,
-    ignore_result=True,
 )
 def documents_prerender(request_id: int) -> list[str]:
     """Takes an id; harmless to run twice (a current stored file is left alone, and a unique
