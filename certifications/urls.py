@@ -1,7 +1,7 @@
 from django.urls import path  # noqa: F401 - each section below adds its patterns
 
-from .views import advocate, agency
-from .views import notifications as notification_views  # noqa: I001
+from .views import advocate, agency, documents
+from .views import notifications as notification_views
 
 app_name = "certifications"
 
@@ -43,4 +43,20 @@ urlpatterns: list = [
         name="notifications_read_all",
     ),
     path("<int:pk>/petition-filed", notification_views.petition_filed, name="petition_filed"),
+    path("<int:pk>/documents/", documents.documents_page, name="documents"),
+    path(
+        "<int:pk>/documents/<slug:kind>.pdf",
+        documents.document_download,
+        name="document_download",
+    ),
+    path(
+        "<int:pk>/documents/agency-answers/",
+        documents.agency_answers_edit,
+        name="document_agency_answers",
+    ),
+    path(
+        "<int:pk>/documents/agency-answers/save/",
+        documents.agency_answers_save,
+        name="document_agency_answers_save",
+    ),
 ]

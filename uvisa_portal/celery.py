@@ -10,3 +10,5 @@ app = Celery("uvisa_portal")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
 app.autodiscover_tasks(["uvisa_portal"])
+# The draft-document task lives in the documents package of the certifications app.
+app.autodiscover_tasks(["certifications.documents"])

@@ -359,5 +359,6 @@ LOGGING = {
         "django.db.backends": {"level": "WARNING"},
         # Lockouts are in the audit trail; axes' per-attempt lines (masked) are noise.
         "axes": {"level": "WARNING"},
+        "weasyprint": {"level": "WARNING"},
     },
 }

@@ -44,6 +44,12 @@ def request_event_record(
     return event
 
 
+# Actions after which the draft documents' inputs have changed.
+DOCUMENT_INPUT_ACTIONS = frozenset(
+    {Action.SUBMIT, Action.TRANSFER, Action.REROUTE, Action.PROVIDE_INFO}
+)
+
+
 def certification_request_transition(
     *,
     request: CertificationRequest,
@@ -98,6 +104,12 @@ def certification_request_transition(
             target=request.reference,
             detail=f"{from_status} -> {to_status} ({Action(action).value})",
         )
+        if Action(action) in DOCUMENT_INPUT_ACTIONS:
+            # The draft forms depend on the agency, the routing and the attachments: pre-render
+            # them once this commits (a download re-renders anyway if they are stale).
+            from .documents import documents_prerender_enqueue
+
+            documents_prerender_enqueue(request_id=request.pk)
     return request
 
 

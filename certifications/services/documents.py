@@ -1,0 +1,254 @@
+"""The draft forms and the cover letter: render, store, serve current, and the agency's answers.
+
+A stored file is served only while its content hash (of every input) matches the request's
+current data; otherwise the document is rendered on demand, so a download never serves a stale
+draft. A Celery task pre-renders after a submit or an edit (`documents_prerender_enqueue`).
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from typing import Any
+
+from django.core.files.base import ContentFile
+from django.db import IntegrityError, transaction
+
+from accounts.models import AuditAction, User
+from accounts.services import audit_log
+
+from ..documents.inputs import ANSWER_FIELDS, content_hash, document_inputs
+from ..documents.render import render_pdf
+from ..models import AgencyFormAnswers, CertificationRequest, DocumentKind, GeneratedDocument
+from .core import request_event_record
+
+logger = logging.getLogger(__name__)
+
+# URL slugs of the downloadable documents.
+DOCUMENT_SLUGS: dict[str, DocumentKind] = {
+    "supplement-b": DocumentKind.SUPPLEMENT_B,
+    "cover-letter": DocumentKind.COVER_LETTER,
+}
+
+
+@dataclass(frozen=True)
+class DocumentFile:
+    content: bytes
+    filename: str
+    content_hash: str
+    from_store: bool
+
+
+def document_filename(*, request: CertificationRequest, kind: DocumentKind | str) -> str:
+    """The reference and the document, never the victim's name (8 U.S.C. 1367)."""
+    if kind == DocumentKind.COVER_LETTER:
+        return f"{request.reference}-cover-letter-draft.pdf"
+    form = "I-914-Supplement-B" if request.form_type == "T" else "I-918-Supplement-B"
+    return f"{request.reference}-{form}-draft.pdf"
+
+
+def _load(request_id: int) -> CertificationRequest | None:
+    return (
+        CertificationRequest.objects.select_related(
+            "agency",
+            "requested_agency",
+            "organization",
+            "created_by",
+            "crime_county",
+            "assigned_contact",
+        )
+        .filter(pk=request_id)
+        .first()
+    )
+
+
+def _read(stored: GeneratedDocument) -> bytes | None:
+    try:
+        with stored.file.open("rb") as handle:
+            return handle.read()
+    except (FileNotFoundError, OSError):
+        return None
+
+
+def document_store(*, request_id: int, kind: DocumentKind | str) -> GeneratedDocument | None:
+    """Render and keep the document for the request's current data (idempotent).
+
+    1. Read the snapshot and its hash; if a stored file has that hash, nothing to do.
+    2. Render, save the file under a random name, insert the row. A unique constraint on
+       (request, kind, hash) makes a concurrent second run lose quietly (its file is removed).
+    3. Remove older versions (they hold victim data that is no longer current) and record a
+       "document_generated" event.
+    """
+    request = _load(request_id)
+    if request is None:
+        return None
+    inputs = document_inputs(request=request)
+    digest = content_hash(kind=kind, inputs=inputs)
+    existing = GeneratedDocument.objects.filter(
+        request=request, kind=kind, content_hash=digest
+    ).first()
+    if existing is not None and existing.file and existing.file.storage.exists(existing.file.name):
+        return existing
+    pdf = render_pdf(kind, inputs)
+    document = GeneratedDocument(
+        request=request, kind=kind, content_hash=digest, edition=inputs["edition"], size=len(pdf)
+    )
+    document.file.save("document.pdf", ContentFile(pdf), save=False)
+    try:
+        with transaction.atomic():
+            if existing is not None:
+                # The row is there but its file is gone: replace the row.
+                existing.delete()
+            document.save()
+    except IntegrityError:
+        document.file.delete(save=False)
+        return GeneratedDocument.objects.filter(
+            request=request, kind=kind, content_hash=digest
+        ).first()
+    for old in GeneratedDocument.objects.filter(request=request, kind=kind).exclude(pk=document.pk):
+        old.file.delete(save=False)
+        old.delete()
+    request_event_record(
+        request=request,
+        actor=None,
+        action="document_generated",
+        note=f"{DocumentKind(kind).label} prepared (edition {inputs['edition']}).",
+    )
+    return document
+
+
+def document_current(*, request: CertificationRequest, kind: DocumentKind | str) -> DocumentFile:
+    """The document for the request as it is now: the stored file when its hash matches,
+    else rendered on demand (never stale). Nothing is written, so a GET has no side effects."""
+    loaded = _load(request.pk) or request
+    inputs = document_inputs(request=loaded)
+    digest = content_hash(kind=kind, inputs=inputs)
+    stored = GeneratedDocument.objects.filter(
+        request_id=request.pk, kind=kind, content_hash=digest
+    ).first()
+    content = _read(stored) if stored is not None else None
+    from_store = content is not None
+    if content is None:
+        content = render_pdf(kind, inputs)
+    return DocumentFile(
+        content=content,
+        filename=document_filename(request=loaded, kind=kind),
+        content_hash=digest,
+        from_store=from_store,
+    )
+
+
+def document_download_log(
+    *, user: User, http_request: Any, request: CertificationRequest, document: DocumentFile
+) -> None:
+    audit_log(
+        action=AuditAction.DOCUMENT_DOWNLOAD,
+        user=user,
+        request=http_request,
+        target=request.reference,
+        detail=(
+            f"{document.filename.removeprefix(request.reference + '-')} "
+            f"({'stored' if document.from_store else 'rendered'}, {document.content_hash[:12]})"
+        ),
+    )
+
+
+def documents_prerender_enqueue(*, request_id: int) -> None:
+    """Pre-render the request's documents after the current transaction commits.
+
+    Called by the submit and edit services. If the broker is down nothing is lost: a download
+    renders on demand.
+    """
+    from ..documents.tasks import documents_prerender
+
+    def send() -> None:
+        try:
+            documents_prerender.delay(request_id)
+        except Exception:  # noqa: BLE001 - the broker being down must not break the edit
+            logger.warning("documents: could not enqueue pre-render for request id=%s", request_id)
+
+    transaction.on_commit(send)
+
+
+def agency_form_answers_get(*, request: CertificationRequest) -> AgencyFormAnswers:
+    """The agency's answers, or an unsaved empty set (nothing corrected yet)."""
+    return AgencyFormAnswers.objects.filter(request=request).first() or AgencyFormAnswers(
+        request=request
+    )
+
+
+def agency_form_answers_update(
+    *, request: CertificationRequest, actor: User, answers: dict[str, Any]
+) -> AgencyFormAnswers:
+    """Save the agency's corrections to Parts 2-4. The advocate's data is never touched: the
+    answers live in their own row and the draft prefers them. A blank answer means "keep what
+    the request and the directory say", so later changes by the advocate still reach the
+    draft for every item the agency did not correct.
+    """
+    with transaction.atomic():
+        row, _ = AgencyFormAnswers.objects.select_for_update().get_or_create(request=request)
+        changed = []
+        for name in ANSWER_FIELDS:
+            if name not in answers:
+                continue
+            value = answers[name]
+            if name in ("crimes", "trafficking_types"):
+                requested = getattr(request, name) or []
+                # Checking exactly what the advocate checked is no correction.
+                value = None if value is None or set(value) == set(requested) else list(value)
+            elif value is None:
+                value = ""
+            if getattr(row, name) != value:
+                setattr(row, name, value)
+                changed.append(name)
+        row.updated_by = actor
+        row.save()
+        if changed:
+            request_event_record(
+                request=request,
+                actor=actor,
+                action="agency_answers_edited",
+                note=f"The agency corrected {len(changed)} answer(s) on the draft form.",
+            )
+            audit_log(
+                action=AuditAction.REQUEST_EDIT,
+                user=actor,
+                target=request.reference,
+                detail="agency answers on the draft form: " + ", ".join(changed)[:400],
+            )
+    documents_prerender_enqueue(request_id=request.pk)
+    return row
+
+
+# Which item of the draft each agency answer corrects: (part, item).
+ANSWER_ITEMS: dict[str, tuple[int, str]] = {
+    "agency_name": (2, "1"),
+    "certifying_official_name": (2, "2"),
+    "certifying_official_title": (2, "3"),
+    "division_office": (2, "4"),
+    "head_of_agency_name": (2, "5"),
+    "agency_address": (2, "6"),
+    "agency_phone": (2, "7"),
+    "agency_fax": (2, "8"),
+    "agency_email": (2, "9"),
+    "case_number": (2, "13"),
+    "fbi_sid_number": (2, "14"),
+    "crime_dates": (3, "2"),
+    "statutes_cited": (3, "3"),
+}
+
+
+def agency_answer_hints(*, request: CertificationRequest) -> dict[str, str]:
+    """What the draft shows for an item when the agency leaves it blank (from the request and
+    the directory), to print beside each field of the corrections form."""
+    from ..documents.drafts import supplement_b_draft
+
+    loaded = _load(request.pk) or request
+    draft = supplement_b_draft(document_inputs(request=loaded, answers=None))
+    items = {(p.number, i.number): i for p in draft.parts for i in p.items}
+    hints = {}
+    for name, (part, number) in ANSWER_ITEMS.items():
+        item = items.get((part, number))
+        if item is not None and item.value:
+            hints[name] = item.value
+    return hints

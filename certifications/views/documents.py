@@ -1,0 +1,123 @@
+"""Draft documents: download (advocate and agency), and the agency's corrections to the draft."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_POST
+
+from accounts.models import AuditAction
+from accounts.services import audit_log
+
+from ..documents.answers import AgencyFormAnswersForm
+from ..selectors import (
+    certification_request_get_for_agency_action,
+    certification_request_get_for_user,
+    user_can_act_as_agency,
+)
+from ..services.documents import (
+    DOCUMENT_SLUGS,
+    agency_answer_hints,
+    agency_form_answers_get,
+    agency_form_answers_update,
+    document_current,
+    document_download_log,
+)
+
+
+@login_required
+@require_GET
+def document_download(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
+    """The current draft as an attachment. Anyone who may see the request may download it;
+    outsiders get 404 (the access function); every download is in the audit log."""
+    cert_request = certification_request_get_for_user(user=request.user, pk=pk)
+    document_kind = DOCUMENT_SLUGS.get(kind)
+    if document_kind is None:
+        raise Http404("No such document.")
+    document = document_current(request=cert_request, kind=document_kind)
+    document_download_log(
+        user=request.user, http_request=request, request=cert_request, document=document
+    )
+    response = HttpResponse(document.content, content_type="application/pdf")
+    # The file name carries the reference only, never the victim's name (8 U.S.C. 1367).
+    response["Content-Disposition"] = f'attachment; filename="{document.filename}"'
+    response["Cache-Control"] = "no-store"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@login_required
+@require_GET
+@never_cache
+def documents_page(request: HttpRequest, pk: int) -> HttpResponse:
+    """A small page with the request's draft documents (links only; no victim data)."""
+    cert_request = certification_request_get_for_user(user=request.user, pk=pk)
+    audit_log(
+        action=AuditAction.REQUEST_VIEW,
+        request=request,
+        target=cert_request.reference,
+        detail="draft documents page",
+    )
+    return render(
+        request,
+        "documents/documents_page.html",
+        {
+            "cert_request": cert_request,
+            "can_act_as_agency": user_can_act_as_agency(user=request.user, request=cert_request),
+        },
+    )
+
+
+def _answers_form(cert_request, data=None) -> AgencyFormAnswersForm:
+    requested = (
+        cert_request.trafficking_types if cert_request.form_type == "T" else cert_request.crimes
+    )
+    return AgencyFormAnswersForm(
+        data,
+        instance=agency_form_answers_get(request=cert_request),
+        form_type=cert_request.form_type,
+        hints=agency_answer_hints(request=cert_request),
+        requested=list(requested or []),
+    )
+
+
+@login_required
+@require_GET
+@never_cache
+def agency_answers_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    """The agency contact's form for Parts 2-4 of the draft."""
+    cert_request = certification_request_get_for_agency_action(user=request.user, pk=pk)
+    audit_log(
+        action=AuditAction.REQUEST_VIEW,
+        request=request,
+        target=cert_request.reference,
+        detail="agency answers on the draft form",
+    )
+    return render(
+        request,
+        "documents/agency_answers.html",
+        {"cert_request": cert_request, "form": _answers_form(cert_request)},
+    )
+
+
+@login_required
+@require_POST
+def agency_answers_save(request: HttpRequest, pk: int) -> HttpResponse:
+    cert_request = certification_request_get_for_agency_action(user=request.user, pk=pk)
+    form = _answers_form(cert_request, request.POST)
+    if not form.is_valid():
+        # Bad input: the form comes back with a message beside each field, nothing lost.
+        return render(
+            request,
+            "documents/agency_answers.html",
+            {"cert_request": cert_request, "form": form},
+            status=400,
+        )
+    agency_form_answers_update(
+        request=cert_request, actor=request.user, answers=dict(form.cleaned_data)
+    )
+    messages.success(request, "Corrections saved. The draft form now shows the agency's answers.")
+    return redirect("certifications:documents", pk=cert_request.pk)
