@@ -40,6 +40,13 @@ CHROMIUM_ARGS = [
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
+@pytest.fixture(autouse=True)
+def _fast_password_hasher(settings):
+    """Tests create and sign in many users; the production hasher's cost is not under test
+    (the password rules are, through the validators, which do not depend on the hasher)."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @dataclass
 class Personas:
     org_a: Organization
