@@ -50,7 +50,9 @@ def test_the_dashboard_costs_the_same_queries_for_1_and_30_requests(client, pers
     _filed(personas, 29)
     thirty = _query_count(client)
     assert one == thirty
-    assert one <= 8
+    # The page's own reads, plus session, user, the bell, and the session save that keeps the
+    # 30-minute idle timeout (a savepoint, an UPDATE, a release).
+    assert one <= 10
 
 
 def test_the_home_page_of_an_advocate_is_the_dashboard(client, personas):
