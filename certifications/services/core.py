@@ -11,7 +11,8 @@ from accounts.models import AuditAction, User
 from accounts.services import audit_log
 
 from ..choices import FINAL_STATUSES, TRANSITIONS, Action
-from ..models import CertificationRequest, RequestEvent
+from ..models import Attachment, CertificationRequest, Message, RequestEvent
+from ..uploads import CleanUpload
 from .notifications import notifications_for_event
 
 
@@ -137,3 +138,39 @@ def certification_request_create(
         )
         CertificationRequest.objects.filter(pk=request.pk).update(reference=request.reference)
     return request
+
+
+def attachment_store(
+    *,
+    request: CertificationRequest,
+    upload: CleanUpload,
+    kind: str,
+    uploaded_by: User | None,
+    message: Message | None = None,
+) -> Attachment:
+    """Store bytes already checked by `validate_upload` under a random name (see
+    `attachment_path`); the original name is kept only in the database. The file is removed
+    again if the row cannot be saved, so no orphan stays on disk."""
+    from django.core.exceptions import ValidationError
+    from django.core.files.base import ContentFile
+
+    if not isinstance(upload, CleanUpload):
+        raise ValidationError("Uploads must be checked with validate_upload first.")
+    attachment = Attachment(
+        request=request,
+        message=message,
+        kind=kind,
+        original_name=upload.original_name,
+        content_type=upload.content_type,
+        size=upload.size,
+        sha256=upload.sha256,
+        uploaded_by=uploaded_by,
+    )
+    # The name passed here is discarded by `attachment_path`, which picks a random one.
+    attachment.file.save(f"upload.{upload.extension}", ContentFile(upload.content), save=False)
+    try:
+        attachment.save()
+    except Exception:
+        attachment.file.delete(save=False)
+        raise
+    return attachment

@@ -13,7 +13,6 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.core.exceptions import ValidationError
-from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 
@@ -37,6 +36,7 @@ from ..models import Attachment, CertificationRequest, FamilyMember, Message
 from ..uploads import validate_upload
 from .core import (
     TransitionError,
+    attachment_store,
     certification_request_create,
     certification_request_transition,
     request_event_record,
@@ -333,24 +333,9 @@ def attachment_add(
     if kind not in AttachmentKind.values:
         raise ValidationError({"kind": ["Choose what kind of document this is."]})
     clean = validate_upload(upload)
-    attachment = Attachment(
-        request=request,
-        message=message,
-        kind=kind,
-        original_name=clean.original_name,
-        content_type=clean.content_type,
-        size=clean.size,
-        sha256=clean.sha256,
-        uploaded_by=actor,
+    return attachment_store(
+        request=request, upload=clean, kind=kind, uploaded_by=actor, message=message
     )
-    # The name passed here is discarded by `attachment_path`, which picks a random one.
-    attachment.file.save(f"upload.{clean.extension}", ContentFile(clean.content), save=False)
-    try:
-        attachment.save()
-    except Exception:
-        attachment.file.delete(save=False)
-        raise
-    return attachment
 
 
 def attachment_remove(*, attachment: Attachment, actor: User) -> None:
@@ -470,21 +455,11 @@ def certification_request_provide_info(
         with transaction.atomic():
             msg = Message.objects.create(request=request, author=actor, body=body)
             for clean in cleaned:
-                attachment = Attachment(
-                    request=request,
-                    message=msg,
-                    kind=kind,
-                    original_name=clean.original_name,
-                    content_type=clean.content_type,
-                    size=clean.size,
-                    sha256=clean.sha256,
-                    uploaded_by=actor,
+                stored.append(
+                    attachment_store(
+                        request=request, upload=clean, kind=kind, uploaded_by=actor, message=msg
+                    )
                 )
-                attachment.file.save(
-                    f"upload.{clean.extension}", ContentFile(clean.content), save=False
-                )
-                stored.append(attachment)
-                attachment.save()
             request_event_record(
                 request=request,
                 actor=actor,

@@ -9,8 +9,6 @@ from __future__ import annotations
 
 import datetime
 
-from django.core.exceptions import ValidationError
-from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 
@@ -20,9 +18,9 @@ from agencies.services import route_request
 
 from ..choices import FINAL_STATUSES, Action, AttachmentKind, DenialReason
 from ..deadlines import compute_due_date
-from ..models import Attachment, CertificationRequest, Message
+from ..models import CertificationRequest, Message
 from ..uploads import CleanUpload
-from .core import certification_request_transition, request_event_record
+from .core import attachment_store, certification_request_transition, request_event_record
 
 
 class ReviewError(Exception):
@@ -262,30 +260,3 @@ def message_post(
             )
         request_event_record(request=request, actor=author, action="message")
     return message
-
-
-def attachment_store(
-    *,
-    request: CertificationRequest,
-    upload: CleanUpload,
-    kind: str,
-    uploaded_by: User,
-    message: Message | None = None,
-) -> Attachment:
-    """Store checked bytes under a random name (see `attachment_path`); the original name is
-    kept only in the database."""
-    if not isinstance(upload, CleanUpload):
-        raise ValidationError("Uploads must be checked with validate_upload first.")
-    attachment = Attachment(
-        request=request,
-        message=message,
-        kind=kind,
-        original_name=upload.original_name,
-        content_type=upload.content_type,
-        size=upload.size,
-        sha256=upload.sha256,
-        uploaded_by=uploaded_by,
-    )
-    attachment.file.save(f"upload.{upload.extension}", ContentFile(upload.content), save=False)
-    attachment.save()
-    return attachment
