@@ -212,6 +212,11 @@ def celery_worker_process(transactional_db, tmp_path):
 
     def start(*, beat: bool = False, extra_env: dict[str, str] | None = None) -> None:
         run_env = {**env, **(extra_env or {})}
+        # As `make run` does: declare the queue once, so processes starting together do not
+        # race to create it on the embedded SQLite broker.
+        from django.core.management import call_command
+
+        call_command("prepare_broker", verbosity=0)
         cmds = [
             [
                 sys.executable,

@@ -184,3 +184,12 @@ def test_procfile_for_make_run_starts_web_worker_and_beat():
     lines = (ROOT / "Procfile.dev").read_text().splitlines()
     names = {line.split(":", 1)[0] for line in lines if line.strip()}
     assert {"web", "worker", "beat", "heartbeat"} <= names
+
+
+def test_prepare_broker_can_run_again_and_again():
+    from io import StringIO
+
+    for _ in range(2):
+        out = StringIO()
+        call_command("prepare_broker", stdout=out)
+        assert "Broker ready: celery" in out.getvalue()
