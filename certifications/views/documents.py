@@ -89,7 +89,11 @@ def _answers_form(cert_request, data=None) -> AgencyFormAnswersForm:
 @never_cache
 def agency_answers_edit(request: HttpRequest, pk: int) -> HttpResponse:
     """The agency contact's form for Parts 2-4 of the draft."""
-    cert_request = certification_request_get_for_agency_action(user=request.user, pk=pk)
+    # Parts 2-4 are the certifying agency's statements: whoever may certify the request (not
+    # the coordinator on another agency's escalated or overdue request: it may only re-route).
+    cert_request = certification_request_get_for_agency_action(
+        user=request.user, pk=pk, action="certify"
+    )
     audit_log(
         action=AuditAction.REQUEST_VIEW,
         request=request,
@@ -106,7 +110,9 @@ def agency_answers_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def agency_answers_save(request: HttpRequest, pk: int) -> HttpResponse:
-    cert_request = certification_request_get_for_agency_action(user=request.user, pk=pk)
+    cert_request = certification_request_get_for_agency_action(
+        user=request.user, pk=pk, action="certify"
+    )
     form = _answers_form(cert_request, request.POST)
     if not form.is_valid():
         # Bad input: the form comes back with a message beside each field, nothing lost.

@@ -22,8 +22,10 @@ from ..services.notifications import (
 PAGE_SIZE = 100
 
 
-@require_GET
+# Sign-in is checked first, as on every other page: someone signed out is sent to sign in
+# whatever the method, rather than told which methods a URL accepts.
 @login_required
+@require_GET
 def notification_list(request: HttpRequest) -> HttpResponse:
     """The signed-in user's latest notifications: one query, only their own rows."""
     rows = list(Notification.objects.filter(user=request.user)[:PAGE_SIZE])
@@ -36,16 +38,16 @@ def notification_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-@require_POST
 @login_required
+@require_POST
 def notification_read(request: HttpRequest, pk: int) -> HttpResponse:
     # Only the owner's rows are updated; another user's id changes nothing (and says nothing).
     notification_mark_read(user=request.user, pk=pk)
     return redirect("certifications:notifications")
 
 
-@require_POST
 @login_required
+@require_POST
 def notifications_read_all(request: HttpRequest) -> HttpResponse:
     count = notification_mark_read(user=request.user)
     messages.success(request, f"{count} notification{'s' if count != 1 else ''} marked as read.")
@@ -59,8 +61,8 @@ def _request_page(pk: int) -> str:
         return reverse("certifications:notifications")
 
 
-@require_POST
 @login_required
+@require_POST
 def petition_filed(request: HttpRequest, pk: int) -> HttpResponse:
     """8 CFR 214.14(c)(2)(i): record when the petition was filed, which ends the reminders."""
     cert_request = certification_request_get_for_advocate_action(user=request.user, pk=pk)

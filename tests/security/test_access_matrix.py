@@ -13,6 +13,7 @@ Reading a row:  R("name", "METHOD", "anon advA advB conX conY coord admin deact"
 
 from __future__ import annotations
 
+import datetime
 import fnmatch
 from dataclasses import dataclass, field
 
@@ -20,12 +21,16 @@ import pytest
 from django.core.cache import cache
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
 
 from accounts.invitations import invitation_create
 from accounts.models import Role
 from accounts.services import audit_log
+from certifications.choices import Status
+from certifications.models import CertificationRequest, Notification, NotificationKind
+from tests.factories import make_request, make_submitted_request
 
-from .canary import CANARY_STRINGS, seed_canary_request
+from .canary import CANARY_A_NUMBER, CANARY_FAMILY, CANARY_STRINGS, seed_canary_request
 
 ROLES = (
     "anonymous",
@@ -57,6 +62,9 @@ class R:
         object.__setattr__(self, "data", data or {})
         assert len(expected.split()) == len(ROLES), f"{name}: {len(ROLES)} codes needed"
 
+
+# A valid period for the statistics charts and export (they answer 400 without one).
+PERIOD = {"start": "2025-01-01", "end": "2025-12-31"}
 
 # fmt: off
 MATRIX: list[R] = [
@@ -104,6 +112,120 @@ MATRIX: list[R] = [
     R("admin:login",                            "GET",  "302  403  403  403  403  403  302  302"),
     R("admin:logout",                           "GET",  "302  302  302  302  302  302  405  302"),
     R("admin:*",                                "GET",  "302  302  302  302  302  302  *    302"),
+    # --- certifications: the advocate's pages ---
+    # Objects: `request` is the canary request (org A, routed to agency X, submitted, on time,
+    # not escalated); `draft` is a draft of org A (agencies never see drafts: nothing was shared
+    # yet); `info_requested` is org A's request waiting on the advocate at agency X; `overdue`
+    # is org B's request at agency Y, past its due date (the coordinator's to re-route).
+    # Intake pages are for advocates; a request and its files for its organization and agency.
+    R("certifications:dashboard",               "GET",  "302  200  200  404  404  404  404  302"),
+    R("certifications:new",                     "GET",  "302  200  200  404  404  404  404  302"),
+    R("certifications:new",                     "POST", "302  200  200  404  404  404  404  302"),
+    R("certifications:agency_suggestions",      "GET",  "302  200  200  404  404  404  404  302"),
+    R("certifications:detail",                  "GET",  "302  200  404  200  404  404  404  302", pk="request"),  # noqa: E501
+    R("certifications:detail",                  "GET",  "302  200  404  404  404  404  404  302", pk="draft"),  # noqa: E501
+    R("certifications:detail",                  "GET",  "302  404  200  404  200  200  404  302", pk="overdue"),  # noqa: E501
+    # A submitted request can no longer be edited: its organization is sent to its page (302).
+    R("certifications:edit",                    "GET",  "302  302  404  404  404  404  404  302", pk="request", step="victim"),  # noqa: E501
+    R("certifications:edit",                    "POST", "302  302  404  404  404  404  404  302", pk="request", step="victim"),  # noqa: E501
+    R("certifications:edit",                    "GET",  "302  200  404  404  404  404  404  302", pk="draft", step="victim"),  # noqa: E501
+    # The review step renders the draft whatever the method: a POST there writes nothing.
+    R("certifications:edit",                    "POST", "302  200  404  404  404  404  404  302", pk="draft", step="review"),  # noqa: E501
+    R("certifications:edit",                    "GET",  "302  404  404  404  404  404  404  302", pk="draft", step="no-such-step"),  # noqa: E501
+    R("certifications:submit",                  "GET",  "302  405  405  405  405  405  405  302", pk="request"),  # noqa: E501
+    # Already submitted: the organization's advocate is told so on the request page (302).
+    R("certifications:submit",                  "POST", "302  302  404  404  404  404  404  302", pk="request"),  # noqa: E501
+    R("certifications:withdraw",                "GET",  "302  200  404  404  404  404  404  302", pk="request"),  # noqa: E501
+    R("certifications:withdraw",                "POST", "302  200  404  404  404  404  404  302", pk="request"),  # noqa: E501
+    # Not waiting for information: the advocate is sent to the request page (302).
+    R("certifications:respond",                 "GET",  "302  302  404  404  404  404  404  302", pk="request"),  # noqa: E501
+    R("certifications:respond",                 "POST", "302  302  404  404  404  404  404  302", pk="request"),  # noqa: E501
+    R("certifications:respond",                 "GET",  "302  200  404  404  404  404  404  302", pk="info_requested"),  # noqa: E501
+    R("certifications:respond",                 "POST", "302  200  404  404  404  404  404  302", pk="info_requested"),  # noqa: E501
+    R("certifications:attachment_download",     "GET",  "302  200  404  200  404  404  404  302", pk="attachment"),  # noqa: E501
+    R("certifications:attachment_delete",       "GET",  "302  405  405  405  405  405  405  302", pk="attachment"),  # noqa: E501
+    # Only a draft's files can be removed: the organization's advocate is told so (302).
+    R("certifications:attachment_delete",       "POST", "302  302  404  404  404  404  404  302", pk="attachment"),  # noqa: E501
+    R("certifications:petition_filed",          "GET",  "302  405  405  405  405  405  405  302", pk="request"),  # noqa: E501
+    # An empty form: 400 for the organization's advocate, 404 for everyone else.
+    R("certifications:petition_filed",          "POST", "302  400  404  404  404  404  404  302", pk="request"),  # noqa: E501
+    # --- certifications: the agency's pages ---
+    # The coordinator is the point of contact of DPS: its queue lists what was routed to DPS
+    # (the canary request is not there; the canary scan checks it).
+    R("certifications:queue",                   "GET",  "302  404  404  200  200  200  404  302"),
+    R("certifications:coordinator",             "GET",  "302  404  404  404  404  200  404  302"),
+    R("certifications:review",                  "GET",  "302  404  404  200  404  404  404  302", pk="request"),  # noqa: E501
+    R("certifications:review",                  "GET",  "302  404  404  404  200  200  404  302", pk="overdue"),  # noqa: E501
+    R("certifications:review",                  "GET",  "302  404  404  404  404  404  404  302", pk="draft"),  # noqa: E501
+    # One POST URL per action; a GET is 405 for everyone signed in (it says nothing about the
+    # request). Empty forms: 400 for who may act; start_review has no form and succeeds (302).
+    R("certifications:start_review",            "GET",  "302  405  405  405  405  405  405  302", pk="request"),  # noqa: E501
+    R("certifications:start_review",            "POST", "302  404  404  302  404  404  404  302", pk="request"),  # noqa: E501
+    R("certifications:request_info",            "GET",  "302  405  405  405  405  405  405  302", pk="request"),  # noqa: E501
+    R("certifications:request_info",            "POST", "302  404  404  400  404  404  404  302", pk="request"),  # noqa: E501
+    R("certifications:certify",                 "GET",  "302  405  405  405  405  405  405  302", pk="request"),  # noqa: E501
+    R("certifications:certify",                 "POST", "302  404  404  400  404  404  404  302", pk="request"),  # noqa: E501
+    R("certifications:deny",                    "GET",  "302  405  405  405  405  405  405  302", pk="request"),  # noqa: E501
+    R("certifications:deny",                    "POST", "302  404  404  400  404  404  404  302", pk="request"),  # noqa: E501
+    R("certifications:transfer",                "GET",  "302  405  405  405  405  405  405  302", pk="request"),  # noqa: E501
+    R("certifications:transfer",                "POST", "302  404  404  400  404  404  404  302", pk="request"),  # noqa: E501
+    R("certifications:transfer",                "POST", "302  404  404  404  400  404  404  302", pk="overdue"),  # noqa: E501
+    # Re-routing is the statewide coordinator's action (selectors.COORDINATOR_*_ACTIONS); a
+    # local agency transfers instead. The stricter reading: 404 for contact_x here too.
+    R("certifications:reroute",                 "GET",  "302  405  405  405  405  405  405  302", pk="request"),  # noqa: E501
+    R("certifications:reroute",                 "POST", "302  404  404  404  404  404  404  302", pk="request"),  # noqa: E501
+    R("certifications:reroute",                 "POST", "302  404  404  404  404  400  404  302", pk="overdue"),  # noqa: E501
+    R("certifications:message",                 "GET",  "302  405  405  405  405  405  405  302", pk="request"),  # noqa: E501
+    R("certifications:message",                 "POST", "302  404  404  400  404  404  404  302", pk="request"),  # noqa: E501
+    R("certifications:assign",                  "GET",  "302  405  405  405  405  405  405  302", pk="request"),  # noqa: E501
+    R("certifications:assign",                  "POST", "302  404  404  400  404  404  404  302", pk="request"),  # noqa: E501
+    # --- certifications: draft documents (the request's own: its organization and agency) ---
+    R("certifications:documents",               "GET",  "302  200  404  200  404  404  404  302", pk="request"),  # noqa: E501
+    R("certifications:documents",               "GET",  "302  200  404  404  404  404  404  302", pk="draft"),  # noqa: E501
+    R("certifications:document_download",       "GET",  "302  200  404  200  404  404  404  302", pk="request", kind="supplement-b"),  # noqa: E501
+    R("certifications:document_download",       "GET",  "302  200  404  200  404  404  404  302", pk="request", kind="cover-letter"),  # noqa: E501
+    R("certifications:document_download",       "GET",  "302  200  404  404  404  404  404  302", pk="draft", kind="supplement-b"),  # noqa: E501
+    R("certifications:document_download",       "GET",  "302  404  404  404  404  404  404  302", pk="request", kind="no-such-document"),  # noqa: E501
+    # The agency's answers on the draft form: the certifying agency's contacts only. On another
+    # agency's overdue request the coordinator may only re-route, so the stricter reading: 404.
+    R("certifications:document_agency_answers", "GET",  "302  404  404  200  404  404  404  302", pk="request"),  # noqa: E501
+    R("certifications:document_agency_answers", "GET",  "302  404  404  404  200  404  404  302", pk="overdue"),  # noqa: E501
+    R("certifications:document_agency_answers", "GET",  "302  404  404  404  404  404  404  302", pk="draft"),  # noqa: E501
+    R("certifications:document_agency_answers_save", "GET", "302  405  405  405  405  405  405  302", pk="request"),  # noqa: E501
+    R("certifications:document_agency_answers_save", "POST", "302  404  404  302  404  404  404  302", pk="request"),  # noqa: E501
+    R("certifications:document_agency_answers_save", "POST", "302  404  404  404  302  404  404  302", pk="overdue"),  # noqa: E501
+    # --- certifications: notifications (each user's own; `notification` is advocate_a's) ---
+    R("certifications:notifications",           "GET",  "302  200  200  200  200  200  200  302"),
+    R("certifications:notification_read",       "GET",  "302  405  405  405  405  405  405  302", pk="notification"),  # noqa: E501
+    # Another user's id changes nothing and says nothing: the same redirect for everyone.
+    R("certifications:notification_read",       "POST", "302  302  302  302  302  302  302  302", pk="notification"),  # noqa: E501
+    R("certifications:notifications_read_all",  "GET",  "302  405  405  405  405  405  405  302"),
+    R("certifications:notifications_read_all",  "POST", "302  302  302  302  302  302  302  302"),
+    # --- agencies: the directory (not victim data) for everyone signed in ---
+    R("agencies:directory",                     "GET",  "302  200  200  200  200  200  200  302"),
+    R("agencies:detail",                        "GET",  "302  200  200  200  200  200  200  302", pk="agency"),  # noqa: E501
+    # Directory maintenance is for administrators. Others get 403, not 404: these pages hold
+    # directory data only (agencies and their published contacts, never a request), and the
+    # pages' existence is no secret, so a 403 reveals nothing that a 404 would hide.
+    R("agencies:health",                        "GET",  "302  403  403  403  403  403  200  302"),
+    R("agencies:export",                        "GET",  "302  403  403  403  403  403  200  302"),
+    R("agencies:import",                        "GET",  "302  403  403  403  403  403  200  302"),
+    R("agencies:import",                        "POST", "302  403  403  403  403  403  200  302"),
+    R("agencies:import_apply",                  "GET",  "302  403  403  403  403  403  405  302"),
+    # An empty confirmation: the administrator is sent back to the upload step (302).
+    R("agencies:import_apply",                  "POST", "302  403  403  403  403  403  302  302"),
+    R("agencies:merge",                         "GET",  "302  403  403  403  403  403  200  302"),
+    R("agencies:merge",                         "POST", "302  403  403  403  403  403  400  302"),
+    # --- statistics: public figures for everyone; full figures for coordinator and admin ---
+    R("statistics:public",                      "GET",  "200  200  200  200  200  200  200  200"),
+    R("statistics:public_chart",                "GET",  "200  200  200  200  200  200  200  200", data=PERIOD, kind="months"),  # noqa: E501
+    R("statistics:public_chart",                "GET",  "200  200  200  200  200  200  200  200", data=PERIOD, kind="agencies"),  # noqa: E501
+    R("statistics:public_chart",                "GET",  "404  404  404  404  404  404  404  404", data=PERIOD, kind="no-such-chart"),  # noqa: E501
+    R("statistics:figures",                     "GET",  "302  404  404  404  404  200  200  302"),
+    R("statistics:chart",                       "GET",  "302  404  404  404  404  200  200  302", data=PERIOD, kind="months"),  # noqa: E501
+    R("statistics:chart",                       "GET",  "302  404  404  404  404  200  200  302", data=PERIOD, kind="agencies"),  # noqa: E501
+    R("statistics:export_csv",                  "GET",  "302  404  404  404  404  200  200  302", data=PERIOD),  # noqa: E501
+    R("statistics:annual_report",               "GET",  "302  404  404  404  404  200  200  302"),
 ]
 # fmt: on
 
@@ -184,8 +306,42 @@ def matrix_objects(personas, media_root):
         invited_by=personas.admin,
     )
     audit_log(action="login", user=personas.advocate_a)
+    draft = make_request(
+        organization=personas.org_a,
+        created_by=personas.advocate_a,
+        victim_family_name=CANARY_FAMILY,
+        victim_a_number=CANARY_A_NUMBER,
+        requested_agency=personas.agency_x,
+    )
+    info_requested = make_submitted_request(
+        organization=personas.org_a,
+        created_by=personas.advocate_a,
+        agency=personas.agency_x,
+        status=Status.INFO_REQUESTED,
+        actor=personas.contact_x,
+        victim_family_name=CANARY_FAMILY,
+    )
+    overdue = make_submitted_request(
+        organization=personas.org_b,
+        created_by=personas.advocate_b,
+        agency=personas.agency_y,
+    )
+    CertificationRequest.objects.filter(pk=overdue.pk).update(
+        due_date=timezone.localdate() - datetime.timedelta(days=3)
+    )
+    notification = Notification.objects.create(
+        key=f"matrix:{request.pk}:advocate_a",
+        kind=NotificationKind.REQUEST_UPDATE,
+        user=personas.advocate_a,
+        request=request,
+        subject=f"Update on {request.reference}",
+    )
     return {
         "request": request.pk,
+        "draft": draft.pk,
+        "info_requested": info_requested.pk,
+        "overdue": overdue.pk,
+        "notification": notification.pk,
         "attachment": attachment.pk,
         "message": message.pk,
         "agency": personas.agency_x.pk,
