@@ -27,6 +27,7 @@ run: install
 	DEBUG=$${DEBUG:-1} $(PY) manage.py migrate --noinput
 	DEBUG=$${DEBUG:-1} $(PY) manage.py load_minnesota_directory
 	DEBUG=$${DEBUG:-1} $(PY) manage.py load_demo_accounts
+	DEBUG=$${DEBUG:-1} $(PY) manage.py load_demo_requests
 	DEBUG=$${DEBUG:-1} $(PY) manage.py prepare_broker
 	@echo
 	@echo "  Portal:  http://$(HOST):$(PORT)/   (Ctrl-C stops the web server, worker and beat)"

@@ -122,7 +122,12 @@ def test_demo_data_commands_are_idempotent(settings):
     for _ in range(2):
         call_command("load_minnesota_directory", verbosity=0)
         call_command("load_demo_accounts", verbosity=0)
+        call_command("load_demo_requests", verbosity=0)
     assert Agency.objects.filter(is_statewide_coordinator=True).count() == 1
+    from certifications.models import CertificationRequest
+
+    statuses = sorted(CertificationRequest.objects.values_list("status", flat=True))
+    assert statuses == ["certified", "draft", "info_requested", "submitted"]
     roles = set(User.objects.values_list("role", flat=True))
     assert roles == {r.value for r in Role}
     emails = list(User.objects.values_list("email", flat=True))
