@@ -97,8 +97,11 @@ def personas() -> dict[str, User]:
 def targets_for(user: User | None, people: dict[str, User]) -> dict[str, object]:
     bench_requests = CertificationRequest.objects.filter(organization__name__startswith=PREFIX)
     visible = certification_requests_visible_to(user=user) if user else bench_requests.none()
+    # The same status on both data sets: a page's queries depend on the request's status (its
+    # actions), and the growth check must compare like with like.
     request = (
-        visible.filter(status__in=OPEN_STATUSES).order_by("-id").first()
+        visible.filter(status=Status.SUBMITTED).order_by("-id").first()
+        or visible.filter(status__in=OPEN_STATUSES).order_by("-id").first()
         or visible.exclude(status=Status.DRAFT).order_by("-id").first()
         or bench_requests.filter(status__in=OPEN_STATUSES).order_by("-id").first()
     )
