@@ -11,18 +11,17 @@ from django.db import connection
 
 from agencies.models import PointOfContact
 from bench.seed import PERSONA_EMAILS
-from certifications.choices import OPEN_STATUSES
-from certifications.models import CertificationRequest
+from certifications.selectors import certification_requests_agency_queue
 
 pytestmark = pytest.mark.django_db
 
 
 def queue_queryset(agency_id: int):
-    """The queue: an agency's open requests, soonest deadline first. The integrator swaps in the
-    queue page's own selector here when it lands."""
-    return CertificationRequest.objects.filter(
-        agency_id=agency_id, status__in=OPEN_STATUSES
-    ).order_by("due_date")
+    """The queue page's own query: the agency's open requests, most urgent first."""
+    contact = PointOfContact.objects.select_related("user").get(
+        agency_id=agency_id, email=PERSONA_EMAILS["contact"]
+    )
+    return certification_requests_agency_queue(user=contact.user)
 
 
 def test_the_queue_query_uses_the_agency_status_due_index():
