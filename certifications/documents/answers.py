@@ -9,6 +9,7 @@ from django import forms
 
 from ..choices import Crime, FormType, TraffickingType, YesNoUnknown
 from ..models import AgencyFormAnswers
+from .inputs import ANSWER_FIELDS
 
 KEEP = "Leave blank to keep what the draft shows"
 
@@ -29,36 +30,8 @@ class AgencyFormAnswersForm(forms.ModelForm):
 
     class Meta:
         model = AgencyFormAnswers
-        fields = [
-            "agency_name",
-            "agency_address",
-            "certifying_official_name",
-            "certifying_official_title",
-            "division_office",
-            "head_of_agency_name",
-            "agency_phone",
-            "agency_fax",
-            "agency_email",
-            "agency_type",
-            "agency_category",
-            "agency_category_other",
-            "case_status",
-            "case_status_other",
-            "case_number",
-            "fbi_sid_number",
-            "crimes",
-            "trafficking_types",
-            "crime_dates",
-            "statutes_cited",
-            "crime_location",
-            "activity_description",
-            "known_injuries",
-            "possesses_information",
-            "has_been_helpful",
-            "refused_assistance",
-            "helpfulness_explanation",
-            "refusal_explanation",
-        ]
+        # One list of the agency-side items, shared with the draft inputs.
+        fields = list(ANSWER_FIELDS)
         widgets = {
             "activity_description": forms.Textarea(attrs={"rows": 4}),
             "known_injuries": forms.Textarea(attrs={"rows": 2}),
