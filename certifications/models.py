@@ -57,6 +57,19 @@ class CertificationRequest(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # The advocate dashboard's first sort key: open requests, then drafts, then closed ones.
+    # Computed and stored by the database from `status` (a generated column on PostgreSQL and
+    # SQLite alike), so the index `req_org_dashboard` returns a page in order instead of the
+    # database sorting every request of the organization on a CASE (issue 10).
+    list_group = models.GeneratedField(
+        expression=models.Case(
+            models.When(status__in=sorted(OPEN_STATUSES), then=models.Value(0)),
+            models.When(status=Status.DRAFT, then=models.Value(1)),
+            default=models.Value(2),
+        ),
+        output_field=models.SmallIntegerField(),
+        db_persist=True,
+    )
 
     # --- Part 1: victim ---
     victim_family_name = models.CharField("family name (last name)", max_length=100, blank=True)
@@ -177,13 +190,35 @@ class CertificationRequest(models.Model):
     objects = CertificationRequestQuerySet.as_manager()
     # Changes made through save() keep their history; the retention purge deletes these rows
     # with the victim data (services/retention.py).
-    history = HistoricalRecords()
+    # The generated sort key is the database's business; history records what people changed.
+    history = HistoricalRecords(excluded_fields=["list_group"])
 
     class Meta:
         ordering = ["-created_at"]
         indexes = [
+            # The advocate dashboard, in the order it is shown (selectors).
+            models.Index(
+                fields=["organization", "list_group", "due_date", "-created_at", "-id"],
+                name="req_org_dashboard",
+            ),
             models.Index(fields=["organization", "status", "due_date"], name="req_org_status_due"),
             models.Index(fields=["agency", "status", "due_date"], name="req_agency_status_due"),
+            # The agency queue and the coordinator's overview sort open requests by urgency
+            # (selectors._urgency_ordered): every column they filter and sort on is here, so
+            # the page's ids and its count come from the index alone. Open requests only: a
+            # small share of the table.
+            models.Index(
+                fields=[
+                    "agency",
+                    "status",
+                    "due_date",
+                    "in_removal_proceedings",
+                    "escalated_at",
+                    "id",
+                ],
+                condition=Q(status__in=sorted(OPEN_STATUSES)),
+                name="req_open_urgency",
+            ),
             models.Index(fields=["status", "due_date"], name="req_status_due"),
             models.Index(fields=["signature_date"], name="req_signature_date"),
             # The coordinator's view: escalated requests are few; a partial index finds them.

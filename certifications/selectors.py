@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime
 
+from django.core.paginator import Page, Paginator
 from django.db.models import Case, Count, F, IntegerField, Min, Q, QuerySet, Value, When
 from django.http import Http404
 from django.utils import timezone
@@ -151,26 +152,19 @@ def attachment_get_for_user(*, user: User, pk: int) -> Attachment:
 
 
 def certification_requests_for_advocate_dashboard(*, user: User) -> QuerySet[CertificationRequest]:
-    """The organization's requests, open ones first by due date, with what the list shows.
+    """The organization's requests, open ones first by due date, then drafts, then closed
+    ones, with what the list shows.
 
-    Advocates only: other roles have their own queues.
+    Advocates only: other roles have their own queues. The order is the index
+    `req_org_dashboard` (organization, list_group, due_date, created_at desc, id desc), so a
+    page of 25 is read in order whatever the organization's size (issue 10).
     """
-    from django.db.models import Case, IntegerField, Value, When
-
     if not (user.is_authenticated and user.is_active and user.role == Role.ADVOCATE):
         return CertificationRequest.objects.none()
     return (
         certification_requests_visible_to(user=user)
         .select_related("agency", "requested_agency", "assigned_contact")
-        .annotate(
-            status_rank=Case(
-                When(status__in=OPEN_STATUSES, then=Value(0)),
-                When(status=Status.DRAFT, then=Value(1)),
-                default=Value(2),
-                output_field=IntegerField(),
-            )
-        )
-        .order_by("status_rank", "due_date", "-created_at")
+        .order_by("list_group", "due_date", "-created_at", "-id")
     )
 
 
@@ -210,6 +204,29 @@ def certification_request_for_page(*, user: User, pk: int) -> CertificationReque
         return queryset.get(pk=pk)
     except CertificationRequest.DoesNotExist:
         raise Http404("No such request.") from None
+
+
+def certification_requests_page(
+    queryset: QuerySet[CertificationRequest], number: str | int | None, per_page: int
+) -> Page:
+    """One page of a sorted list of requests, in two steps: the page's ids first, sorted and
+    counted on narrow index rows (`req_open_urgency` answers the queues without reading the
+    table), then those 25 rows whole. Sorting whole rows would read every open request of
+    the queue from the table to show 25 of them (issue 10)."""
+    page = Paginator(queryset.values_list("pk", flat=True), per_page).get_page(number)
+    ids = list(page.object_list)
+    rows = {row.pk: row for row in queryset.filter(pk__in=ids).order_by()}
+    page.object_list = [rows[pk] for pk in ids if pk in rows]
+    return page
+
+
+def certification_requests_first(
+    queryset: QuerySet[CertificationRequest], count: int
+) -> list[CertificationRequest]:
+    """The first `count` requests of a sorted list, ids first (see certification_requests_page)."""
+    ids = list(queryset.values_list("pk", flat=True)[:count])
+    rows = {row.pk: row for row in queryset.filter(pk__in=ids).order_by()}
+    return [rows[pk] for pk in ids if pk in rows]
 
 
 def _urgency_ordered(queryset: QuerySet[CertificationRequest]) -> QuerySet[CertificationRequest]:
@@ -284,17 +301,18 @@ def agency_queue_counts(*, user: User) -> dict[str, int]:
         return {"new": 0, "due_this_week": 0, "overdue": 0, "waiting": 0}
     today = timezone.localdate()
     open_ = Q(status__in=OPEN_STATUSES)
+    # Every figure counts open requests only: reading just those (index req_agency_status_due)
+    # keeps the cost to the open queue's size, not the agency's ten years of closed requests.
     return (
         certification_requests_visible_to(user=user)
-        .filter(agency_id=contact.agency_id)
+        .filter(open_, agency_id=contact.agency_id)
         .aggregate(
             new=Count("pk", filter=Q(status=Status.SUBMITTED)),
             due_this_week=Count(
                 "pk",
-                filter=open_
-                & Q(due_date__gte=today, due_date__lte=today + datetime.timedelta(days=7)),
+                filter=Q(due_date__gte=today, due_date__lte=today + datetime.timedelta(days=7)),
             ),
-            overdue=Count("pk", filter=open_ & Q(due_date__lt=today)),
+            overdue=Count("pk", filter=Q(due_date__lt=today)),
             waiting=Count("pk", filter=Q(status=Status.INFO_REQUESTED)),
         )
     )
@@ -316,20 +334,27 @@ def coordinator_statewide_requests(*, user: User) -> QuerySet[CertificationReque
     return _urgency_ordered(queryset)
 
 
-def coordinator_overdue_agencies(*, user: User) -> list[dict]:
-    """Agencies with overdue open requests, most overdue first: name, count, oldest due date."""
+def coordinator_overdue_agencies(*, user: User, limit: int | None = None) -> tuple[list[dict], int]:
+    """Agencies with overdue open requests, most overdue first: name, count, oldest due date;
+    the first `limit` of them (all when None) and how many agencies there are in all."""
     if user.role != Role.COORDINATOR:
-        return []
+        return [], 0
     contact = contact_for_user(user=user)
     if contact is None or not contact.agency.is_statewide_coordinator:
-        return []
+        return [], 0
     today = timezone.localdate()
-    return list(
+    grouped = (
         CertificationRequest.objects.overdue(today)
-        .values("agency_id", "agency__name")
+        .values("agency_id")
         .annotate(overdue=Count("pk"), oldest_due=Min("due_date"))
-        .order_by("-overdue", "oldest_due", "agency__name")
     )
+    rows = grouped.values("agency_id", "agency__name", "overdue", "oldest_due").order_by(
+        "-overdue", "oldest_due", "agency__name"
+    )
+    if limit is None:
+        rows = list(rows)
+        return rows, len(rows)
+    return list(rows[:limit]), grouped.order_by().count()
 
 
 def agency_contacts_for_assignment(*, agency_id: int | None) -> list:

@@ -4,6 +4,7 @@ One file, read from the environment (django-environ). Every variable is document
 `.env.example`. Production behaviour is switched by variables, never by a second settings file.
 """
 
+import os
 from datetime import timedelta
 from pathlib import Path
 
@@ -94,6 +95,10 @@ TEMPLATES = [
 ]
 
 # --- Database -------------------------------------------------------------------------------
+# A variable set to nothing (`DATABASE_URL= make run`) means "not set": the embedded defaults.
+for _name in ("DATABASE_URL", "CELERY_BROKER_URL"):
+    if os.environ.get(_name) == "":
+        del os.environ[_name]
 # Embedded default: a SQLite file under var/. Production and CI: PostgreSQL via DATABASE_URL.
 DATABASES = {
     "default": env.db("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'db.sqlite3'}"),

@@ -1,5 +1,5 @@
-"""Filters of the advocate's dashboard (django-filter). Search is by reference only, so no
-victim name ever travels in a URL (8 U.S.C. 1367)."""
+"""Filters of the advocate's dashboard (django-filter). Search is by reference (and agency
+name) only, so no victim name ever travels in a URL (8 U.S.C. 1367)."""
 
 from __future__ import annotations
 
@@ -7,9 +7,7 @@ import datetime
 
 import django_filters
 from django import forms
-from django.db.models import QuerySet
-
-from agencies.models import Agency
+from django.db.models import Q, QuerySet
 
 from ..choices import OPEN_STATUSES, FormType, Status
 from ..services.intake import minnesota_today
@@ -25,8 +23,12 @@ class AdvocateDashboardFilter(django_filters.FilterSet):
     form_type = django_filters.ChoiceFilter(
         label="Form", choices=FormType.choices, empty_label="U and T"
     )
-    agency = django_filters.ModelChoiceFilter(
-        queryset=Agency.objects.order_by("name").only("pk", "name"), empty_label="Any agency"
+    # A name search, not a list: the directory holds every agency in the state (about a
+    # thousand), more than a drop-down can usefully show or a page can cheaply render.
+    agency = django_filters.CharFilter(
+        label="Agency",
+        method="filter_agency",
+        widget=forms.TextInput(attrs={"placeholder": "Part of the name"}),
     )
     due = django_filters.ChoiceFilter(
         label="Due",
@@ -37,6 +39,14 @@ class AdvocateDashboardFilter(django_filters.FilterSet):
 
     def filter_reference(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
         return queryset.filter(reference__icontains=value.strip())
+
+    def filter_agency(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        # The agency it went to, or, for a draft, the one the advocate chose.
+        value = value.strip()
+        return queryset.filter(
+            Q(agency__name__icontains=value)
+            | Q(agency__isnull=True, requested_agency__name__icontains=value)
+        )
 
     def filter_due(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
         today = minnesota_today()

@@ -14,7 +14,6 @@ from typing import Any
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.db.models import prefetch_related_objects
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -52,6 +51,8 @@ from ..selectors import (
     agency_queue_counts,
     certification_request_get_for_agency_action,
     certification_requests_agency_queue,
+    certification_requests_first,
+    certification_requests_page,
     certification_requests_visible_to,
     coordinator_overdue_agencies,
     coordinator_statewide_requests,
@@ -95,6 +96,8 @@ def _contact_or_404(request: HttpRequest) -> PointOfContact:
 # Aggregates over a year of the agency's requests cost more than the whole queue on a busy
 # agency (bench/results/latest.md); figures a few minutes old are fine on a work queue.
 AGENCY_FIGURES_CACHE_SECONDS = 600
+# Agencies with overdue requests listed on the coordinator's overview before "show all".
+OVERDUE_AGENCIES_SHOWN = 20
 
 
 def _agency_figures_cached(*, agency, start: datetime.date, end: datetime.date):
@@ -119,7 +122,7 @@ def queue(request: HttpRequest) -> HttpResponse:
     contacts = [(c.pk, c.name) for c in agency_contacts_for_assignment(agency_id=contact.agency_id)]
     form = QueueFilterForm(request.GET or None, contacts=contacts)
     rows = certification_requests_agency_queue(user=request.user, **form.filters())
-    page = Paginator(rows, QUEUE_PAGE_SIZE).get_page(request.GET.get("page"))
+    page = certification_requests_page(rows, request.GET.get("page"), QUEUE_PAGE_SIZE)
     period_end = timezone.localdate()
     period_start = period_end - datetime.timedelta(days=365)
     return render(
@@ -150,7 +153,12 @@ def coordinator(request: HttpRequest) -> HttpResponse:
         raise Http404("No such page.")
     routed = certification_requests_agency_queue(user=request.user)
     statewide = coordinator_statewide_requests(user=request.user)
-    page = Paginator(statewide, STATEWIDE_PAGE_SIZE).get_page(request.GET.get("page"))
+    page = certification_requests_page(statewide, request.GET.get("page"), STATEWIDE_PAGE_SIZE)
+    # The worst agencies first; the whole list (hundreds of agencies statewide) on request.
+    show_all = request.GET.get("agencies") == "all"
+    overdue_agencies, overdue_agencies_total = coordinator_overdue_agencies(
+        user=request.user, limit=None if show_all else OVERDUE_AGENCIES_SHOWN
+    )
     return render(
         request,
         "home/coordinator.html",
@@ -158,9 +166,11 @@ def coordinator(request: HttpRequest) -> HttpResponse:
             "contact": contact,
             "agency": contact.agency,
             "counts": agency_queue_counts(user=request.user),
-            "routed": list(routed[:10]),
+            "routed": certification_requests_first(routed, 10),
             "page_obj": page,
-            "overdue_agencies": coordinator_overdue_agencies(user=request.user),
+            "overdue_agencies": overdue_agencies,
+            "overdue_agencies_total": overdue_agencies_total,
+            "all_overdue_agencies": show_all,
         },
     )
 

@@ -439,6 +439,29 @@ def test_coordinator_overview_lists_agencies_with_overdue_requests_in_constant_q
     assert response.context["page_obj"].paginator.count == 11
 
 
+def test_overview_lists_the_worst_agencies_first_and_all_of_them_on_request(
+    client, personas, monkeypatch
+):
+    from certifications.views import agency as agency_views
+
+    monkeypatch.setattr(agency_views, "OVERDUE_AGENCIES_SHOWN", 1)
+    for _ in range(2):
+        _overdue(_submitted(personas, agency=personas.agency_y))
+    _overdue(_submitted(personas))
+    client.force_login(personas.coordinator)
+    url = reverse("certifications:coordinator")
+    response = client.get(url)
+    shown = [a["agency__name"] for a in response.context["overdue_agencies"]]
+    assert shown == ["Agency Y Sheriff's Office"]
+    html = response.content.decode()
+    assert "of 2 with any" in html
+    assert "Show all 2 agencies" in html
+    response = client.get(url, {"agencies": "all"})
+    shown = [a["agency__name"] for a in response.context["overdue_agencies"]]
+    assert shown == ["Agency Y Sheriff's Office", "Agency X Police Department"]
+    assert "Show only the agencies with the most overdue requests" in response.content.decode()
+
+
 def test_queue_and_overview_are_404_for_other_roles(client, personas):
     client.force_login(personas.advocate_a)
     assert client.get(reverse("certifications:queue")).status_code == 404
