@@ -104,7 +104,7 @@ class MoveForm(ActionForm):
     id_prefix = "move"
     """Transfer (an agency) or re-route (the coordinator) to another agency."""
 
-    agency = forms.TypedChoiceField(label="Send to agency", coerce=int)
+    agency = forms.TypedChoiceField(label="Send to agency", coerce=int, widget=forms.RadioSelect)
     reason = forms.CharField(
         label="Reason",
         widget=forms.Textarea(attrs={"rows": 3}),
@@ -116,8 +116,20 @@ class MoveForm(ActionForm):
         self, *args, agencies: list[tuple[int, str]], action: str = "", button: str = "", **kw
     ) -> None:
         super().__init__(*args, **kw)
-        self.fields["agency"].choices = [("", "Choose an agency")] + list(agencies)
-        self.helper = _helper(self, action, button or "Transfer", "btn-outline-secondary")
+        self.fields["agency"].choices = list(agencies)
+        self.helper = _helper(self, action, button or "Transfer", "btn-primary")
+
+
+class AgencySearchForm(forms.Form):
+    """Find the receiving agency by part of its name or city (the directory holds about a
+    thousand agencies statewide: a search, not one long list)."""
+
+    q = forms.CharField(
+        label="Find the agency",
+        max_length=100,
+        required=False,
+        help_text='Part of its name or its city, e.g. "Duluth" or "sheriff".',
+    )
 
 
 class AssignForm(ActionForm):

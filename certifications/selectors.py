@@ -364,3 +364,43 @@ def agency_contacts_for_assignment(*, agency_id: int | None) -> list:
     return list(
         PointOfContact.objects.active().filter(agency_id=agency_id).order_by("-is_primary", "name")
     )
+
+
+# Agencies listed on the transfer and re-route page for one search.
+MOVE_CANDIDATES_SHOWN = 30
+
+
+def agencies_to_move_to(
+    *,
+    cert_request: CertificationRequest,
+    local_only: bool,
+    query: str = "",
+    pk: int | None = None,
+) -> list:
+    """Where a request may be transferred (or, `local_only`, re-routed by the coordinator):
+    active agencies other than its own. With `pk`: that agency if it is one of them (the POST's
+    choice). With `query`: those whose name or city contains it. Otherwise the directory's
+    suggestions for the crime's county (agencies.selectors.agency_suggestions).
+    """
+    from agencies.models import Agency
+    from agencies.selectors import agency_suggestions
+
+    agencies = Agency.objects.active().exclude(pk=cert_request.agency_id)
+    if local_only:
+        agencies = agencies.exclude(is_statewide_coordinator=True)
+    if pk is not None:
+        return list(agencies.filter(pk=pk))
+    if query:
+        matches = agencies.filter(
+            Q(name__icontains=query)
+            | Q(city_name__icontains=query)
+            | Q(cities__name__icontains=query)
+        )
+        ids = matches.values("pk")
+        return list(agencies.filter(pk__in=ids).order_by("name")[:MOVE_CANDIDATES_SHOWN])
+    suggested = agency_suggestions(
+        county=cert_request.crime_county_id,
+        crimes=cert_request.crimes,
+        form_type=cert_request.form_type,
+    )
+    return [a for a in suggested if a.pk != cert_request.agency_id][:MOVE_CANDIDATES_SHOWN]

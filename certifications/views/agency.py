@@ -19,7 +19,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.models import AuditAction, Role
 from accounts.services import audit_log
@@ -37,6 +37,7 @@ from ..choices import (
 )
 from ..models import CertificationRequest
 from ..review_forms import (
+    AgencySearchForm,
     AssignForm,
     CertifyForm,
     DenyForm,
@@ -46,6 +47,8 @@ from ..review_forms import (
     RequestInfoForm,
 )
 from ..selectors import (
+    MOVE_CANDIDATES_SHOWN,
+    agencies_to_move_to,
     agency_actions_for,
     agency_contacts_for_assignment,
     agency_queue_counts,
@@ -194,13 +197,6 @@ def _possible_actions(*, user, cert_request: CertificationRequest) -> frozenset[
     return frozenset(possible)
 
 
-def _agency_choices(*, cert_request: CertificationRequest, local_only: bool) -> list:
-    agencies = Agency.objects.active().exclude(pk=cert_request.agency_id).order_by("name")
-    if local_only:
-        agencies = agencies.exclude(is_statewide_coordinator=True)
-    return list(agencies.values_list("pk", "name"))
-
-
 def agency_panel_context(
     *, user, cert_request: CertificationRequest, bound: dict[str, forms.Form] | None = None
 ) -> dict[str, Any]:
@@ -225,18 +221,12 @@ def agency_panel_context(
         panel["certify"] = bound.get("certify") or CertifyForm(action=url("certify"))
     if "deny" in possible:
         panel["deny"] = bound.get("deny") or DenyForm(action=url("deny"))
+    # Transfer and re-route have a page of their own (an agency search): the review page
+    # only links to it, so it never lists the state's thousand agencies.
     if "transfer" in possible:
-        panel["transfer"] = bound.get("transfer") or MoveForm(
-            agencies=_agency_choices(cert_request=cert_request, local_only=False),
-            action=url("transfer"),
-            button="Transfer",
-        )
+        panel["transfer"] = url("transfer")
     if "reroute" in possible:
-        panel["reroute"] = bound.get("reroute") or MoveForm(
-            agencies=_agency_choices(cert_request=cert_request, local_only=True),
-            action=url("reroute"),
-            button="Re-route",
-        )
+        panel["reroute"] = url("reroute")
     if "assign" in possible:
         contacts = agency_contacts_for_assignment(agency_id=cert_request.agency_id)
         panel["assign"] = bound.get("assign") or AssignForm(
@@ -317,8 +307,10 @@ def _act(
     make_form: Callable[[CertificationRequest], forms.Form] | None,
     perform: Callable[[CertificationRequest, dict], Any],
     done: str | Callable[[Any], str],
+    render_invalid: Callable[[CertificationRequest, forms.Form], HttpResponse] | None = None,
 ) -> HttpResponse:
-    """Access check, form, service, redirect. A refused action keeps what was typed."""
+    """Access check, form, service, redirect. A refused action keeps what was typed: the
+    review page shows the form again with its errors (or `render_invalid`'s page does)."""
     cert_request = certification_request_get_for_agency_action(
         user=request.user, pk=pk, action=action
     )
@@ -341,6 +333,8 @@ def _act(
                 # rather than to a page that now answers 404.
                 return redirect("home")
             return _back(cert_request)
+    if render_invalid is not None:
+        return render_invalid(cert_request, form)
     return _render_review(request, cert_request, bound={action: form}, status=400)
 
 
@@ -413,17 +407,81 @@ def deny(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+MOVE_BUTTONS = {"transfer": "Transfer", "reroute": "Re-route"}
+
+
+def _move_form(
+    cert_request: CertificationRequest, action: str, agencies: list, data=None
+) -> MoveForm:
+    return MoveForm(
+        data,
+        agencies=[(a.pk, a.name) for a in agencies],
+        action=reverse(f"certifications:{action}", args=[cert_request.pk]),
+        button=MOVE_BUTTONS[action],
+    )
+
+
+def _render_move(
+    request: HttpRequest,
+    cert_request: CertificationRequest,
+    *,
+    action: str,
+    form: MoveForm | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    """The transfer (or re-route) page: find the receiving agency, give the reason."""
+    local_only = action == "reroute"
+    search = AgencySearchForm(request.GET or None)
+    query = search.cleaned_data["q"].strip() if search.is_valid() else ""
+    candidates = agencies_to_move_to(cert_request=cert_request, local_only=local_only, query=query)
+    if form is None:
+        form = _move_form(cert_request, action, candidates)
+    else:
+        # Keep the choice that was posted among the agencies listed again.
+        listed = {pk for pk, _ in form.fields["agency"].choices}
+        extra = [(a.pk, a.name) for a in candidates if a.pk not in listed]
+        form.fields["agency"].choices = list(form.fields["agency"].choices) + extra
+    return render(
+        request,
+        "certifications/move.html",
+        {
+            "req": cert_request,
+            "action": action,
+            "local_only": local_only,
+            "search": search if request.GET else AgencySearchForm(),
+            "query": query,
+            "candidates": candidates,
+            "form": form,
+            "shown_at_most": MOVE_CANDIDATES_SHOWN,
+        },
+        status=status,
+    )
+
+
 def _move(request: HttpRequest, pk: int, *, action: str) -> HttpResponse:
     local_only = action == "reroute"
     service = certification_request_reroute if local_only else certification_request_transfer
+    if request.method == "GET":
+        cert_request = certification_request_get_for_agency_action(
+            user=request.user, pk=pk, action=action
+        )
+        if action not in _possible_actions(user=request.user, cert_request=cert_request):
+            messages.error(request, "This request can no longer be sent to another agency.")
+            return _back(cert_request)
+        return _render_move(request, cert_request, action=action)
+
+    def make_form(cert_request: CertificationRequest) -> MoveForm:
+        # The choice is checked against the agencies it may go to, not a list of all of them.
+        chosen = request.POST.get("agency", "")
+        agencies = (
+            agencies_to_move_to(cert_request=cert_request, local_only=local_only, pk=int(chosen))
+            if chosen.isdigit()
+            else []
+        )
+        return _move_form(cert_request, action, agencies, data=request.POST)
 
     def perform(cert_request: CertificationRequest, data: dict) -> CertificationRequest:
-        agencies = Agency.objects.active()
-        if local_only:
-            agencies = agencies.exclude(is_statewide_coordinator=True)
-        to_agency = agencies.filter(pk=data["agency"]).first()
-        if to_agency is None:
-            raise ReviewError("Choose an agency from the list.")
+        to_agency = Agency.objects.get(pk=data["agency"])
         return service(
             request=cert_request, actor=request.user, to_agency=to_agency, reason=data["reason"]
         )
@@ -432,28 +490,26 @@ def _move(request: HttpRequest, pk: int, *, action: str) -> HttpResponse:
         request,
         pk,
         action=action,
-        make_form=lambda r: MoveForm(
-            request.POST,
-            agencies=_agency_choices(cert_request=r, local_only=local_only),
-            action=reverse(f"certifications:{action}", args=[r.pk]),
-            button="Re-route" if local_only else "Transfer",
-        ),
+        make_form=make_form,
         perform=perform,
         done=lambda moved: (
             f"{moved.reference} was sent to {moved.agency.name}; its original deadline clock "
             "continues."
         ),
+        render_invalid=lambda cert_request, form: _render_move(
+            request, cert_request, action=action, form=form, status=400
+        ),
     )
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def transfer(request: HttpRequest, pk: int) -> HttpResponse:
     return _move(request, pk, action="transfer")
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def reroute(request: HttpRequest, pk: int) -> HttpResponse:
     return _move(request, pk, action="reroute")
 

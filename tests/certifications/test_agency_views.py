@@ -307,6 +307,67 @@ def test_transfer_without_reason_keeps_the_choice(client, personas):
     assert "This field is required" in response.content.decode()
 
 
+def test_the_transfer_page_finds_agencies_by_name_or_city_and_suggests_without_a_search(
+    client, personas
+):
+    request = _submitted(personas)
+    client.force_login(personas.contact_x)
+    url = reverse("certifications:transfer", args=[request.pk])
+    response = client.get(url, {"q": "sheriff"})
+    assert response.status_code == 200
+    names = [a.name for a in response.context["candidates"]]
+    assert names == ["Agency Y Sheriff's Office"]
+    html = response.content.decode()
+    assert 'type="radio"' in html and "The clock does not restart" in html
+    # Its own agency is never offered; nothing found says so.
+    response = client.get(url, {"q": "Agency X"})
+    assert response.context["candidates"] == []
+    assert "No active agency matches" in response.content.decode()
+    # Without a search: the directory's suggestions, never the whole state in one list.
+    response = client.get(url)
+    assert response.status_code == 200
+    assert personas.agency_x not in response.context["candidates"]
+
+
+def test_the_transfer_page_costs_the_same_queries_whatever_the_directory_size(
+    client, personas, django_assert_num_queries
+):
+    from tests.factories import AgencyFactory
+
+    request = _submitted(personas)
+    client.force_login(personas.contact_x)
+    url = reverse("certifications:transfer", args=[request.pk])
+    client.get(url, {"q": "sheriff"})
+    one = _queries_for(client, url + "?q=sheriff")
+    for i in range(40):
+        AgencyFactory(name=f"County {i} Sheriff")
+    with django_assert_num_queries(one):
+        response = client.get(url, {"q": "sheriff"})
+    assert len(response.context["candidates"]) == 30
+
+
+def test_a_transfer_to_an_agency_not_offered_is_refused_with_the_reason_kept(client, personas):
+    request = _submitted(personas)
+    client.force_login(personas.contact_x)
+    url = reverse("certifications:transfer", args=[request.pk])
+    for agency in (personas.agency_x.pk, 999999, "x"):
+        response = client.post(url, {"agency": agency, "reason": "Kept reason."})
+        assert response.status_code == 400
+        html = response.content.decode()
+        assert "Select a valid choice" in html or "This field is required" in html
+        assert "Kept reason." in html
+    request.refresh_from_db()
+    assert request.agency == personas.agency_x
+
+
+def test_a_closed_request_has_no_transfer_page(client, personas):
+    request = _submitted(personas)
+    CertificationRequest.objects.filter(pk=request.pk).update(status=Status.WITHDRAWN)
+    client.force_login(personas.contact_x)
+    response = client.get(reverse("certifications:transfer", args=[request.pk]), follow=True)
+    assert "can no longer be sent to another agency" in response.content.decode()
+
+
 def test_assign_and_message_over_http(client, personas):
     colleague = PointOfContactFactory(agency=personas.agency_x, name="Colleague X")
     request = _submitted(personas)

@@ -137,13 +137,17 @@ def test_coordinator_sees_overdue_agencies_and_reroutes_a_request(portal, person
 
     portal.click_and_wait(f"text={routed.reference}")
     page.get_by_text("Re-route to a local agency").click()
-    page.get_by_label("Send to agency").select_option(label="Agency Y Sheriff's Office")
+    portal.click_and_wait("text=Choose the local agency")
+    page.get_by_label("Find the agency").fill("sheriff")
+    portal.submit("Search")
+    portal.screenshot("coordinator-02-reroute-search")
+    page.get_by_label("Agency Y Sheriff's Office").check()
     page.locator("#id_move_reason").fill("The sheriff's office investigated this assault.")
     portal.submit("Re-route")
     body = page.inner_text("body")
     assert f"{routed.reference} was sent to Agency Y Sheriff's Office" in body
     assert page.get_by_role("heading", level=1).inner_text().startswith("Statewide coordinator")
-    portal.screenshot("coordinator-02-rerouted")
+    portal.screenshot("coordinator-03-rerouted")
     routed.refresh_from_db()
     assert routed.agency == personas.agency_y
     assert routed.status == Status.SUBMITTED

@@ -167,12 +167,14 @@ MATRIX: list[R] = [
     R("certifications:certify",                 "POST", "302  404  404  400  404  404  404  302", pk="request"),  # noqa: E501
     R("certifications:deny",                    "GET",  "302  405  405  405  405  405  405  302", pk="request"),  # noqa: E501
     R("certifications:deny",                    "POST", "302  404  404  400  404  404  404  302", pk="request"),  # noqa: E501
-    R("certifications:transfer",                "GET",  "302  405  405  405  405  405  405  302", pk="request"),  # noqa: E501
+    R("certifications:transfer",                "GET",  "302  404  404  200  404  404  404  302", pk="request"),  # noqa: E501
+    R("certifications:transfer",                "GET",  "302  404  404  404  200  404  404  302", pk="overdue"),  # noqa: E501
     R("certifications:transfer",                "POST", "302  404  404  400  404  404  404  302", pk="request"),  # noqa: E501
     R("certifications:transfer",                "POST", "302  404  404  404  400  404  404  302", pk="overdue"),  # noqa: E501
     # Re-routing is the statewide coordinator's action (selectors.COORDINATOR_*_ACTIONS); a
     # local agency transfers instead. The stricter reading: 404 for contact_x here too.
-    R("certifications:reroute",                 "GET",  "302  405  405  405  405  405  405  302", pk="request"),  # noqa: E501
+    R("certifications:reroute",                 "GET",  "302  404  404  404  404  404  404  302", pk="request"),  # noqa: E501
+    R("certifications:reroute",                 "GET",  "302  404  404  404  404  200  404  302", pk="overdue"),  # noqa: E501
     R("certifications:reroute",                 "POST", "302  404  404  404  404  404  404  302", pk="request"),  # noqa: E501
     R("certifications:reroute",                 "POST", "302  404  404  404  404  400  404  302", pk="overdue"),  # noqa: E501
     R("certifications:message",                 "GET",  "302  405  405  405  405  405  405  302", pk="request"),  # noqa: E501
