@@ -197,45 +197,61 @@ def _possible_actions(*, user, cert_request: CertificationRequest) -> frozenset[
     return frozenset(possible)
 
 
-def agency_panel_context(
-    *, user, cert_request: CertificationRequest, bound: dict[str, forms.Form] | None = None
-) -> dict[str, Any]:
-    """Context for `certifications/_agency_actions.html`: the forms of the actions possible now.
+# The actions whose form opens on the review page, in the order the panel lists them.
+PANEL_FORMS = ("certify", "deny", "request_info", "assign", "message")
 
-    Any page that includes the partial (the shared request page too) calls this; database
-    choices are loaded here, never from the template.
+
+def agency_panel_context(
+    *,
+    user,
+    cert_request: CertificationRequest,
+    bound: dict[str, forms.Form] | None = None,
+    open_action: str = "",
+) -> dict[str, Any]:
+    """Context for `certifications/_agency_actions.html`: the actions possible now, and the
+    form of the one that is open (`?act=certify`, or the one just refused with its errors).
+
+    Only the open action's form is built and rendered: each costs more to render than the
+    rest of the page (issue 10), and a reviewer decides one thing at a time. Database choices
+    are loaded here, never from the template.
     """
     bound = bound or {}
     possible = _possible_actions(user=user, cert_request=cert_request)
     pk = cert_request.pk
+    opened = next(iter(bound), "") or open_action
+    if opened not in PANEL_FORMS or opened not in possible:
+        opened = ""
 
     def url(name: str) -> str:
         return reverse(f"certifications:{name}", args=[pk])
 
-    panel: dict[str, Any] = {"possible": possible, "open": next(iter(bound), "")}
-    if "request_info" in possible:
-        panel["request_info"] = bound.get("request_info") or RequestInfoForm(
-            action=url("request_info")
+    panel: dict[str, Any] = {
+        "possible": possible,
+        "open": opened,
+        "can_certify": "certify" in possible,
+        "buttons": [name for name in PANEL_FORMS if name in possible and name != opened],
+    }
+    if opened == "request_info":
+        panel["form"] = bound.get(opened) or RequestInfoForm(action=url("request_info"))
+    elif opened == "certify":
+        panel["form"] = bound.get(opened) or CertifyForm(action=url("certify"))
+    elif opened == "deny":
+        panel["form"] = bound.get(opened) or DenyForm(action=url("deny"))
+    elif opened == "assign":
+        contacts = agency_contacts_for_assignment(agency_id=cert_request.agency_id)
+        panel["form"] = bound.get(opened) or AssignForm(
+            contacts=[(c.pk, c.name) for c in contacts],
+            action=url("assign"),
+            initial={"contact": cert_request.assigned_contact_id},
         )
-    if "certify" in possible:
-        panel["certify"] = bound.get("certify") or CertifyForm(action=url("certify"))
-    if "deny" in possible:
-        panel["deny"] = bound.get("deny") or DenyForm(action=url("deny"))
+    elif opened == "message":
+        panel["form"] = bound.get(opened) or MessageForm(action=url("message"))
     # Transfer and re-route have a page of their own (an agency search): the review page
     # only links to it, so it never lists the state's thousand agencies.
     if "transfer" in possible:
         panel["transfer"] = url("transfer")
     if "reroute" in possible:
         panel["reroute"] = url("reroute")
-    if "assign" in possible:
-        contacts = agency_contacts_for_assignment(agency_id=cert_request.agency_id)
-        panel["assign"] = bound.get("assign") or AssignForm(
-            contacts=[(c.pk, c.name) for c in contacts],
-            action=url("assign"),
-            initial={"contact": cert_request.assigned_contact_id},
-        )
-    if "message" in possible:
-        panel["message"] = bound.get("message") or MessageForm(action=url("message"))
     return {"agency_panel": panel}
 
 
@@ -271,7 +287,12 @@ def _render_review(
         "attachments": [
             a for a in cert_request.attachments.all() if a.kind != AttachmentKind.NOTICE_TO_APPEAR
         ],
-        **agency_panel_context(user=request.user, cert_request=cert_request, bound=bound),
+        **agency_panel_context(
+            user=request.user,
+            cert_request=cert_request,
+            bound=bound,
+            open_action=request.GET.get("act", ""),
+        ),
     }
     return render(request, "certifications/review.html", context, status=status)
 

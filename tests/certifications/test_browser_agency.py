@@ -46,7 +46,7 @@ def test_contact_requests_information_certifies_and_denies_another(portal, perso
     assert "Flagged" in page.inner_text("body")
     portal.submit("Start review")
     assert "Review started." in page.inner_text("body")
-    page.get_by_text("Request information from the advocate").click()
+    portal.click_and_wait("text=Request information from the advocate")
     page.get_by_label("What do you need from the advocate?").fill(
         "Please attach the police report and the date of your statement."
     )
@@ -67,7 +67,12 @@ def test_contact_requests_information_certifies_and_denies_another(portal, perso
 
     portal.goto(f"/requests/{first.pk}/review/")
     assert "Attached the report; statement on 3/2." in page.inner_text("body")
-    page.get_by_text("Certify", exact=True).click()
+    portal.screenshot("agency-03a-review-actions")
+    portal.click_and_wait("a:text-is('Certify')")
+    # Only the chosen action's form is on the page; the others stay buttons.
+    assert page.locator("form#id_certify_form, form[action$='/certify/']").count() == 1
+    assert page.locator("form[action$='/deny/']").count() == 0
+    portal.screenshot("agency-03b-certify-form")
     page.get_by_label("Certifying official's name").fill("Dana Officer")
     page.get_by_label("Title and division or office").fill("Lieutenant, Investigations")
     signed = timezone.localdate() - datetime.timedelta(days=2)
@@ -84,7 +89,7 @@ def test_contact_requests_information_certifies_and_denies_another(portal, perso
 
     portal.goto("/")
     portal.click_and_wait(f"text={second.reference}")
-    page.get_by_text("Deny", exact=True).click()
+    portal.click_and_wait("a:text-is('Deny')")
     page.get_by_label("Reason for the denial").select_option(DenialReason.NOT_JURISDICTION)
     page.get_by_role("button", name="Deny the request").click()
     # The explanation is required: the browser stops the form and keeps the chosen reason
@@ -136,8 +141,7 @@ def test_coordinator_sees_overdue_agencies_and_reroutes_a_request(portal, person
     portal.screenshot("coordinator-01-overview")
 
     portal.click_and_wait(f"text={routed.reference}")
-    page.get_by_text("Re-route to a local agency").click()
-    portal.click_and_wait("text=Choose the local agency")
+    portal.click_and_wait("text=Re-route to a local agency")
     page.get_by_label("Find the agency").fill("sheriff")
     portal.submit("Search")
     portal.screenshot("coordinator-02-reroute-search")

@@ -49,7 +49,7 @@ def test_advocate_and_agency_take_a_request_from_submission_to_certification(
     # 2. The agency's contact asks for information.
     _switch_user(portal, personas.contact_x.email)
     portal.goto(f"/requests/{first.pk}/")
-    page.get_by_text("Request information from the advocate").click()
+    portal.click_and_wait("text=Request information from the advocate")
     page.get_by_label("What do you need from the advocate?").fill(
         "Which officer took the victim's statement?"
     )
@@ -70,14 +70,14 @@ def test_advocate_and_agency_take_a_request_from_submission_to_certification(
     _switch_user(portal, personas.contact_x.email)
     portal.goto(f"/requests/{first.pk}/")
     assert "Officer Example, badge 123." in page.inner_text("body")
-    page.get_by_text("Certify", exact=True).click()
+    portal.click_and_wait("a:text-is('Certify')")
     page.get_by_label("Certifying official's name").fill("Dana Officer")
     page.get_by_label("Title and division or office").fill("Lieutenant, Investigations")
     signed = timezone.localdate() - datetime.timedelta(days=1)
     page.get_by_label("Date of signature").fill(signed.isoformat())
     portal.submit("Record certification")
     portal.goto(f"/requests/{second.pk}/")
-    page.get_by_text("Deny", exact=True).click()
+    portal.click_and_wait("a:text-is('Deny')")
     page.get_by_label("Reason for the denial").select_option(DenialReason.NOT_JURISDICTION)
     page.get_by_label("Written explanation").fill(
         "The assault happened in Duluth; the Duluth Police Department investigated it."
