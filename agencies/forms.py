@@ -8,6 +8,8 @@ from crispy_forms.layout import Column, Layout, Row, Submit
 from django import forms
 from django.db.models import Q, QuerySet
 
+from uvisa_portal.widgets import FastSelect
+
 from .importing import MAX_IMPORT_BYTES
 from .models import Agency, AgencyKind, County
 
@@ -41,10 +43,11 @@ class AgencyFilter(django_filters.FilterSet):
         queryset=County.objects.all(),
         method="filter_county",
         empty_label="Any county",
+        widget=FastSelect,
     )
     city = django_filters.CharFilter(label="City", method="filter_city")
     kind = django_filters.ChoiceFilter(
-        label="Kind", choices=AgencyKind.choices, empty_label="Any kind"
+        label="Kind", choices=AgencyKind.choices, empty_label="Any kind", widget=FastSelect
     )
 
     class Meta:

@@ -48,7 +48,7 @@ PAGES: list[Page] = [
     Page("Coordinator view", "/requests/statewide/", "coordinator"),
     Page("Request page (advocate)", "/requests/{request_pk}/", "advocate"),
     Page("Request page (agency)", "/requests/{request_pk}/", "contact"),
-    Page("Directory search", "/directory/?q=police", "advocate"),
+    Page("Directory search", "/directory/?name=police", "advocate"),
     Page("Directory agency page", "/directory/{agency_pk}/", "advocate"),
     Page("Statistics (coordinator)", "/statistics/figures/", "coordinator"),
     Page("Public figures", "/statistics/", None),

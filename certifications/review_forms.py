@@ -12,6 +12,8 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from uvisa_portal.widgets import FastSelect
+
 from .choices import DenialReason, FormType, Status
 from .uploads import validate_upload
 
@@ -171,12 +173,17 @@ class QueueFilterForm(forms.Form):
     """GET filters of the queue. Invalid values fall back to the defaults (no error page)."""
 
     q = forms.CharField(label="Reference", required=False, max_length=20)
-    status = forms.ChoiceField(label="Status", choices=STATUS_FILTER_CHOICES, required=False)
-    form_type = forms.ChoiceField(
-        label="Form", choices=[("", "U and T")] + list(FormType.choices), required=False
+    status = forms.ChoiceField(
+        label="Status", choices=STATUS_FILTER_CHOICES, required=False, widget=FastSelect
     )
-    assigned = forms.ChoiceField(label="Assigned to", required=False)
-    due = forms.ChoiceField(label="Due", choices=DUE_CHOICES, required=False)
+    form_type = forms.ChoiceField(
+        label="Form",
+        choices=[("", "U and T")] + list(FormType.choices),
+        required=False,
+        widget=FastSelect,
+    )
+    assigned = forms.ChoiceField(label="Assigned to", required=False, widget=FastSelect)
+    due = forms.ChoiceField(label="Due", choices=DUE_CHOICES, required=False, widget=FastSelect)
 
     def __init__(self, *args, contacts: list[tuple[int, str]], **kwargs) -> None:
         super().__init__(*args, **kwargs)

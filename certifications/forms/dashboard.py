@@ -9,6 +9,8 @@ import django_filters
 from django import forms
 from django.db.models import Q, QuerySet
 
+from uvisa_portal.widgets import FastSelect
+
 from ..choices import OPEN_STATUSES, FormType, Status
 from ..services.intake import minnesota_today
 
@@ -19,9 +21,11 @@ class AdvocateDashboardFilter(django_filters.FilterSet):
         method="filter_reference",
         widget=forms.TextInput(attrs={"placeholder": "e.g. UV-2026-00042"}),
     )
-    status = django_filters.ChoiceFilter(choices=Status.choices, empty_label="Any status")
+    status = django_filters.ChoiceFilter(
+        choices=Status.choices, empty_label="Any status", widget=FastSelect
+    )
     form_type = django_filters.ChoiceFilter(
-        label="Form", choices=FormType.choices, empty_label="U and T"
+        label="Form", choices=FormType.choices, empty_label="U and T", widget=FastSelect
     )
     # A name search, not a list: the directory holds every agency in the state (about a
     # thousand), more than a drop-down can usefully show or a page can cheaply render.
@@ -35,6 +39,7 @@ class AdvocateDashboardFilter(django_filters.FilterSet):
         choices=[("overdue", "Overdue"), ("week", "Due within 7 days")],
         empty_label="Any time",
         method="filter_due",
+        widget=FastSelect,
     )
 
     def filter_reference(self, queryset: QuerySet, name: str, value: str) -> QuerySet:

@@ -40,7 +40,6 @@ from ..selectors import (
     attachment_get_for_user,
     certification_request_for_page,
     certification_request_get_for_advocate_action,
-    certification_request_get_for_user,
     certification_requests_for_advocate_dashboard,
     user_can_act_as_advocate,
     user_can_act_as_agency,
@@ -448,18 +447,15 @@ def request_detail(request: HttpRequest, pk: int) -> HttpResponse:
     Advocates of the organization get their actions; the agency's actions come from
     `certifications/_agency_actions.html`, shown only when `can_act_as_agency`.
     """
-    if request.user.is_authenticated and request.user.role in (
-        Role.AGENCY_CONTACT,
-        Role.COORDINATOR,
+    obj = certification_request_for_page(user=request.user, pk=pk)
+    if request.user.role in (Role.AGENCY_CONTACT, Role.COORDINATOR) and user_can_act_as_agency(
+        user=request.user, request=obj
     ):
         # One address per request for everyone: an agency user who can act on it gets the
         # agency's page (decisions, transfer, messages) at the same URL.
         from . import agency
 
-        visible = certification_request_get_for_user(user=request.user, pk=pk)
-        if user_can_act_as_agency(user=request.user, request=visible):
-            return agency.review(request, pk)
-    obj = certification_request_for_page(user=request.user, pk=pk)
+        return agency.review_page(request, obj)
     audit_log(action=AuditAction.REQUEST_VIEW, request=request, target=obj.reference)
     is_advocate = user_can_act_as_advocate(user=request.user, request=obj)
     attachments = list(obj.attachments.all())

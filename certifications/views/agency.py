@@ -52,6 +52,7 @@ from ..selectors import (
     agency_actions_for,
     agency_contacts_for_assignment,
     agency_queue_counts,
+    certification_request_for_page,
     certification_request_get_for_agency_action,
     certification_requests_agency_queue,
     certification_requests_first,
@@ -309,7 +310,15 @@ def _label(choices, value: str) -> str:
 def review(request: HttpRequest, pk: int) -> HttpResponse:
     """Everything the agency needs to decide, minus immigration status (only the
     removal-proceedings flag, which sets the deadline: Minn. Stat. 611A.95 subd. 2)."""
-    cert_request = certification_request_get_for_agency_action(user=request.user, pk=pk)
+    cert_request = certification_request_for_page(user=request.user, pk=pk)
+    if not agency_actions_for(user=request.user, request=cert_request):
+        raise Http404("No such request.")
+    return review_page(request, cert_request)
+
+
+def review_page(request: HttpRequest, cert_request: CertificationRequest) -> HttpResponse:
+    """The review page of a request already fetched for its page and checked: the caller
+    (`review`, or the shared request address) has established the user may act on it."""
     return _render_review(request, cert_request)
 
 
