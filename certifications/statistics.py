@@ -26,6 +26,7 @@ from typing import Any
 from django.conf import settings
 from django.db.models import Count, DurationField, ExpressionWrapper, F, Q, QuerySet, Window
 from django.db.models.functions import RowNumber, TruncMonth
+from django.utils import timezone
 
 from agencies.models import Agency
 
@@ -104,15 +105,33 @@ class Report:
     months: list[MonthFigures]
 
 
+def _day_start(day: datetime.date) -> datetime.datetime:
+    """Midnight at the start of `day` in the current time zone (TIME_ZONE), as an aware value."""
+    return datetime.datetime.combine(day, datetime.time.min, tzinfo=timezone.get_current_timezone())
+
+
 def _in_period(field_name: str, start: datetime.date, end: datetime.date) -> Q:
-    return Q(**{f"{field_name}__date__gte": start, f"{field_name}__date__lte": end})
+    """`field` falls on a local calendar day from `start` to `end`, both included.
+
+    Why a half-open range on the datetime rather than `field__date__gte/lte`: the `__date`
+    form converts every row to a local date first (`(field AT TIME ZONE ...)::date`), which
+    PostgreSQL cannot answer from an index on the column. Midnight of `start` and of the day
+    after `end` in TIME_ZONE select exactly the same rows.
+    """
+    return Q(
+        **{
+            f"{field_name}__gte": _day_start(start),
+            f"{field_name}__lt": _day_start(end + datetime.timedelta(days=1)),
+        }
+    )
 
 
 def _count_annotations(start: datetime.date, end: datetime.date) -> dict[str, Any]:
     """The conditional counts, one SQL aggregate each (COUNT ... FILTER / CASE on SQLite)."""
     decided = Q(status__in=DECIDED_STATUSES) & _in_period("decided_at", start, end)
-    pending = Q(submitted_at__date__lte=end) & (
-        Q(closed_at__isnull=True) | Q(closed_at__date__gt=end)
+    after_end = _day_start(end + datetime.timedelta(days=1))
+    pending = Q(submitted_at__lt=after_end) & (
+        Q(closed_at__isnull=True) | Q(closed_at__gte=after_end)
     )
     annotations: dict[str, Any] = {
         "received": Count("id", filter=_in_period("submitted_at", start, end)),
@@ -377,10 +396,23 @@ def suppress_cells(values: dict[Any, int], groups: list[Group], threshold: int) 
     relations); the loop repeats until no relation exposes a hidden cell.
     """
     hidden: dict[Any, str] = {k: PRIMARY for k, v in values.items() if 0 < v < threshold}
+    # Whether a relation exposes a cell depends only on which of its cells are hidden. A
+    # relation found safe stays safe until one of its cells is hidden, so each pass skips the
+    # relations none of whose cells changed since they were last checked: the passes visit
+    # the remaining relations in the same order and pick the same cells as checking them all,
+    # without rescanning a thousand-agency column for every cell hidden elsewhere.
+    groups_of: dict[Any, list[int]] = {}
+    for index, (parts, totals) in enumerate(groups):
+        for key in parts + totals:
+            groups_of.setdefault(key, []).append(index)
+    dirty = [True] * len(groups)
     changed = True
     while changed:
         changed = False
-        for parts, totals in groups:
+        for index, (parts, totals) in enumerate(groups):
+            if not dirty[index]:
+                continue
+            dirty[index] = False
             if not _group_exposes(parts, totals, values, hidden, threshold):
                 continue
             candidates = [k for k in parts + totals if k not in hidden]
@@ -389,6 +421,8 @@ def suppress_cells(values: dict[Any, int], groups: list[Group], threshold: int) 
             # The smallest positive cell loses least information; a zero only if nothing else.
             pick = min(candidates, key=lambda k: (values[k] == 0, values[k]))
             hidden[pick] = SECONDARY
+            for other in groups_of[pick]:
+                dirty[other] = True
             changed = True
     return hidden
 
