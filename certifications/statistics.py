@@ -378,12 +378,20 @@ def _group_exposes(
         return False  # two or more unknowns, one of them an unbounded total
     remainder = sum(values[k] for k in totals) - sum(values[k] for k in parts if k not in hidden)
     inf = float("inf")
-    bounds = {k: (1, n - 1) if hidden[k] == PRIMARY else (0, inf) for k in unknown}
-    for k, (lo, hi) in bounds.items():
+    bounds = [(1, n - 1) if hidden[k] == PRIMARY else (0, inf) for k in unknown]
+    # The other cells' bounds are the sums over all unknowns less the cell's own, summed once
+    # rather than per cell (a column of a thousand agencies can hold hundreds of unknowns).
+    sum_lo = sum(lo for lo, _ in bounds)
+    unbounded = sum(1 for _, hi in bounds if hi == inf)
+    sum_hi_bounded = sum(hi for _, hi in bounds if hi != inf)
+    for lo, hi in bounds:
         if lo == hi:
             continue  # already known from its label alone (n = 2); nothing more to protect
-        others_lo = sum(b[0] for o, b in bounds.items() if o != k)
-        others_hi = sum(b[1] for o, b in bounds.items() if o != k)
+        others_lo = sum_lo - lo
+        if hi == inf:
+            others_hi = inf if unbounded > 1 else sum_hi_bounded
+        else:
+            others_hi = inf if unbounded else sum_hi_bounded - hi
         if max(lo, remainder - others_hi) >= min(hi, remainder - others_lo):
             return True
     return False
