@@ -20,7 +20,7 @@ Dates are local calendar dates (TIME_ZONE), periods are inclusive.
 from __future__ import annotations
 
 import datetime
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from django.conf import settings
@@ -83,8 +83,14 @@ class Figures:
 
 @dataclass
 class AgencyFigures:
-    agency: Agency
+    # None only when read back from a snapshot whose agency has since been deleted.
+    agency: Agency | None
     figures: Figures
+    name: str = ""
+
+    def __post_init__(self) -> None:
+        if not self.name and self.agency is not None:
+            self.name = self.agency.name
 
 
 @dataclass
@@ -103,6 +109,15 @@ class Report:
     agencies: list[AgencyFigures]
     statewide: Figures
     months: list[MonthFigures]
+
+
+def default_period(today: datetime.date | None = None) -> tuple[datetime.date, datetime.date]:
+    """The last twelve calendar months, this month included (the pages' and the beat's)."""
+    today = today or timezone.localdate()
+    month = today.month - 11
+    year = today.year + (month - 1) // 12
+    month = (month - 1) % 12 + 1
+    return datetime.date(year, month, 1), today
 
 
 def _day_start(day: datetime.date) -> datetime.datetime:
@@ -450,6 +465,11 @@ class PublicRow:
     share_on_time: str
     median_days: str
     p90_days: str
+    name: str = ""
+
+    def __post_init__(self) -> None:
+        if not self.name and self.agency is not None:
+            self.name = self.agency.name
 
 
 @dataclass
@@ -467,6 +487,9 @@ class PublicReport:
     statewide: PublicRow
     months: list[PublicMonth]
     any_hidden: bool
+    # Read back from a snapshot, `rows` is one page of agencies: whether the chart of all of
+    # them has anything to draw was decided when the snapshot was computed.
+    all_agencies_charted: bool | None = None
 
     @property
     def months_charted(self) -> bool:
@@ -475,6 +498,8 @@ class PublicReport:
 
     @property
     def agencies_charted(self) -> bool:
+        if self.all_agencies_charted is not None:
+            return self.all_agencies_charted
         columns = ("certified", "denied", "withdrawn", "pending")
         return any(r.cells[c].value for r in self.rows for c in columns)
 
@@ -561,4 +586,73 @@ def public_report(report: Report, *, threshold: int | None = None) -> PublicRepo
         statewide=row("state", None, report.statewide),
         months=months,
         any_hidden=bool(hidden),
+    )
+
+
+# --- Snapshots: the figures as JSON (certifications.models.StatisticsSnapshot) ----------------
+#
+# Plain JSON (no pickle): the rows are read by every page view and must stay readable by the
+# next release of this code. Denial reasons are stored by code and labelled when read back.
+
+
+def figures_to_json(figures: Figures) -> dict[str, Any]:
+    return asdict(figures)
+
+
+def figures_from_json(data: dict[str, Any]) -> Figures:
+    return Figures(**{name: data[name] for name in Figures.__dataclass_fields__ if name in data})
+
+
+def month_to_json(month: MonthFigures) -> dict[str, Any]:
+    return {**asdict(month), "month": month.month.isoformat()}
+
+
+def month_from_json(data: dict[str, Any]) -> MonthFigures:
+    return MonthFigures(**{**data, "month": datetime.date.fromisoformat(data["month"])})
+
+
+def _cell_to_json(cell: Cell) -> list[Any]:
+    return [cell.value, cell.display, cell.hidden]
+
+
+def _cell_from_json(data: list[Any]) -> Cell:
+    value, display, hidden = data
+    return Cell(value=value, display=display, hidden=hidden)
+
+
+def public_row_to_json(row: PublicRow) -> dict[str, Any]:
+    labels = {reason.label: reason.value for reason in DenialReason}
+    return {
+        "cells": {name: _cell_to_json(cell) for name, cell in row.cells.items()},
+        "denials": [[labels.get(label, label), _cell_to_json(c)] for label, c in row.denial_cells],
+        "share_on_time": row.share_on_time,
+        "median_days": row.median_days,
+        "p90_days": row.p90_days,
+    }
+
+
+def public_row_from_json(data: dict[str, Any], *, agency: Agency | None, name: str) -> PublicRow:
+    labels = dict(DenialReason.choices)
+    return PublicRow(
+        agency=agency,
+        name=name,
+        cells={key: _cell_from_json(cell) for key, cell in data["cells"].items()},
+        denial_cells=[(labels.get(code, code), _cell_from_json(c)) for code, c in data["denials"]],
+        share_on_time=data["share_on_time"],
+        median_days=data["median_days"],
+        p90_days=data["p90_days"],
+    )
+
+
+def public_month_to_json(month: PublicMonth) -> dict[str, Any]:
+    return {
+        "month": month.month.isoformat(),
+        "cells": {name: _cell_to_json(cell) for name, cell in month.cells.items()},
+    }
+
+
+def public_month_from_json(data: dict[str, Any]) -> PublicMonth:
+    return PublicMonth(
+        month=datetime.date.fromisoformat(data["month"]),
+        cells={name: _cell_from_json(cell) for name, cell in data["cells"].items()},
     )
