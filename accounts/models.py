@@ -142,6 +142,7 @@ class AuditAction(models.TextChoices):
     DIRECTORY_CHANGE = "directory_change", "Changed the directory"
     USER_CHANGE = "user_change", "Changed a user account"
     PURGE = "purge", "Purged victim data"
+    STATISTICS_RECOMPUTE = "statistics_recompute", "Recomputed the statistics"
 
 
 class AuditEntry(models.Model):

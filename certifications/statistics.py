@@ -20,12 +20,13 @@ Dates are local calendar dates (TIME_ZONE), periods are inclusive.
 from __future__ import annotations
 
 import datetime
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from django.conf import settings
 from django.db.models import Count, DurationField, ExpressionWrapper, F, Q, QuerySet, Window
 from django.db.models.functions import RowNumber, TruncMonth
+from django.utils import timezone
 
 from agencies.models import Agency
 
@@ -82,8 +83,14 @@ class Figures:
 
 @dataclass
 class AgencyFigures:
-    agency: Agency
+    # None only when read back from a snapshot whose agency has since been deleted.
+    agency: Agency | None
     figures: Figures
+    name: str = ""
+
+    def __post_init__(self) -> None:
+        if not self.name and self.agency is not None:
+            self.name = self.agency.name
 
 
 @dataclass
@@ -104,15 +111,42 @@ class Report:
     months: list[MonthFigures]
 
 
+def default_period(today: datetime.date | None = None) -> tuple[datetime.date, datetime.date]:
+    """The last twelve calendar months, this month included (the pages' and the beat's)."""
+    today = today or timezone.localdate()
+    month = today.month - 11
+    year = today.year + (month - 1) // 12
+    month = (month - 1) % 12 + 1
+    return datetime.date(year, month, 1), today
+
+
+def _day_start(day: datetime.date) -> datetime.datetime:
+    """Midnight at the start of `day` in the current time zone (TIME_ZONE), as an aware value."""
+    return datetime.datetime.combine(day, datetime.time.min, tzinfo=timezone.get_current_timezone())
+
+
 def _in_period(field_name: str, start: datetime.date, end: datetime.date) -> Q:
-    return Q(**{f"{field_name}__date__gte": start, f"{field_name}__date__lte": end})
+    """`field` falls on a local calendar day from `start` to `end`, both included.
+
+    Why a half-open range on the datetime rather than `field__date__gte/lte`: the `__date`
+    form converts every row to a local date first (`(field AT TIME ZONE ...)::date`), which
+    PostgreSQL cannot answer from an index on the column. Midnight of `start` and of the day
+    after `end` in TIME_ZONE select exactly the same rows.
+    """
+    return Q(
+        **{
+            f"{field_name}__gte": _day_start(start),
+            f"{field_name}__lt": _day_start(end + datetime.timedelta(days=1)),
+        }
+    )
 
 
 def _count_annotations(start: datetime.date, end: datetime.date) -> dict[str, Any]:
     """The conditional counts, one SQL aggregate each (COUNT ... FILTER / CASE on SQLite)."""
     decided = Q(status__in=DECIDED_STATUSES) & _in_period("decided_at", start, end)
-    pending = Q(submitted_at__date__lte=end) & (
-        Q(closed_at__isnull=True) | Q(closed_at__date__gt=end)
+    after_end = _day_start(end + datetime.timedelta(days=1))
+    pending = Q(submitted_at__lt=after_end) & (
+        Q(closed_at__isnull=True) | Q(closed_at__gte=after_end)
     )
     annotations: dict[str, Any] = {
         "received": Count("id", filter=_in_period("submitted_at", start, end)),
@@ -359,12 +393,20 @@ def _group_exposes(
         return False  # two or more unknowns, one of them an unbounded total
     remainder = sum(values[k] for k in totals) - sum(values[k] for k in parts if k not in hidden)
     inf = float("inf")
-    bounds = {k: (1, n - 1) if hidden[k] == PRIMARY else (0, inf) for k in unknown}
-    for k, (lo, hi) in bounds.items():
+    bounds = [(1, n - 1) if hidden[k] == PRIMARY else (0, inf) for k in unknown]
+    # The other cells' bounds are the sums over all unknowns less the cell's own, summed once
+    # rather than per cell (a column of a thousand agencies can hold hundreds of unknowns).
+    sum_lo = sum(lo for lo, _ in bounds)
+    unbounded = sum(1 for _, hi in bounds if hi == inf)
+    sum_hi_bounded = sum(hi for _, hi in bounds if hi != inf)
+    for lo, hi in bounds:
         if lo == hi:
             continue  # already known from its label alone (n = 2); nothing more to protect
-        others_lo = sum(b[0] for o, b in bounds.items() if o != k)
-        others_hi = sum(b[1] for o, b in bounds.items() if o != k)
+        others_lo = sum_lo - lo
+        if hi == inf:
+            others_hi = inf if unbounded > 1 else sum_hi_bounded
+        else:
+            others_hi = inf if unbounded else sum_hi_bounded - hi
         if max(lo, remainder - others_hi) >= min(hi, remainder - others_lo):
             return True
     return False
@@ -377,10 +419,23 @@ def suppress_cells(values: dict[Any, int], groups: list[Group], threshold: int) 
     relations); the loop repeats until no relation exposes a hidden cell.
     """
     hidden: dict[Any, str] = {k: PRIMARY for k, v in values.items() if 0 < v < threshold}
+    # Whether a relation exposes a cell depends only on which of its cells are hidden. A
+    # relation found safe stays safe until one of its cells is hidden, so each pass skips the
+    # relations none of whose cells changed since they were last checked: the passes visit
+    # the remaining relations in the same order and pick the same cells as checking them all,
+    # without rescanning a thousand-agency column for every cell hidden elsewhere.
+    groups_of: dict[Any, list[int]] = {}
+    for index, (parts, totals) in enumerate(groups):
+        for key in parts + totals:
+            groups_of.setdefault(key, []).append(index)
+    dirty = [True] * len(groups)
     changed = True
     while changed:
         changed = False
-        for parts, totals in groups:
+        for index, (parts, totals) in enumerate(groups):
+            if not dirty[index]:
+                continue
+            dirty[index] = False
             if not _group_exposes(parts, totals, values, hidden, threshold):
                 continue
             candidates = [k for k in parts + totals if k not in hidden]
@@ -389,6 +444,8 @@ def suppress_cells(values: dict[Any, int], groups: list[Group], threshold: int) 
             # The smallest positive cell loses least information; a zero only if nothing else.
             pick = min(candidates, key=lambda k: (values[k] == 0, values[k]))
             hidden[pick] = SECONDARY
+            for other in groups_of[pick]:
+                dirty[other] = True
             changed = True
     return hidden
 
@@ -408,6 +465,11 @@ class PublicRow:
     share_on_time: str
     median_days: str
     p90_days: str
+    name: str = ""
+
+    def __post_init__(self) -> None:
+        if not self.name and self.agency is not None:
+            self.name = self.agency.name
 
 
 @dataclass
@@ -425,6 +487,9 @@ class PublicReport:
     statewide: PublicRow
     months: list[PublicMonth]
     any_hidden: bool
+    # Read back from a snapshot, `rows` is one page of agencies: whether the chart of all of
+    # them has anything to draw was decided when the snapshot was computed.
+    all_agencies_charted: bool | None = None
 
     @property
     def months_charted(self) -> bool:
@@ -433,6 +498,8 @@ class PublicReport:
 
     @property
     def agencies_charted(self) -> bool:
+        if self.all_agencies_charted is not None:
+            return self.all_agencies_charted
         columns = ("certified", "denied", "withdrawn", "pending")
         return any(r.cells[c].value for r in self.rows for c in columns)
 
@@ -519,4 +586,73 @@ def public_report(report: Report, *, threshold: int | None = None) -> PublicRepo
         statewide=row("state", None, report.statewide),
         months=months,
         any_hidden=bool(hidden),
+    )
+
+
+# --- Snapshots: the figures as JSON (certifications.models.StatisticsSnapshot) ----------------
+#
+# Plain JSON (no pickle): the rows are read by every page view and must stay readable by the
+# next release of this code. Denial reasons are stored by code and labelled when read back.
+
+
+def figures_to_json(figures: Figures) -> dict[str, Any]:
+    return asdict(figures)
+
+
+def figures_from_json(data: dict[str, Any]) -> Figures:
+    return Figures(**{name: data[name] for name in Figures.__dataclass_fields__ if name in data})
+
+
+def month_to_json(month: MonthFigures) -> dict[str, Any]:
+    return {**asdict(month), "month": month.month.isoformat()}
+
+
+def month_from_json(data: dict[str, Any]) -> MonthFigures:
+    return MonthFigures(**{**data, "month": datetime.date.fromisoformat(data["month"])})
+
+
+def _cell_to_json(cell: Cell) -> list[Any]:
+    return [cell.value, cell.display, cell.hidden]
+
+
+def _cell_from_json(data: list[Any]) -> Cell:
+    value, display, hidden = data
+    return Cell(value=value, display=display, hidden=hidden)
+
+
+def public_row_to_json(row: PublicRow) -> dict[str, Any]:
+    labels = {reason.label: reason.value for reason in DenialReason}
+    return {
+        "cells": {name: _cell_to_json(cell) for name, cell in row.cells.items()},
+        "denials": [[labels.get(label, label), _cell_to_json(c)] for label, c in row.denial_cells],
+        "share_on_time": row.share_on_time,
+        "median_days": row.median_days,
+        "p90_days": row.p90_days,
+    }
+
+
+def public_row_from_json(data: dict[str, Any], *, agency: Agency | None, name: str) -> PublicRow:
+    labels = dict(DenialReason.choices)
+    return PublicRow(
+        agency=agency,
+        name=name,
+        cells={key: _cell_from_json(cell) for key, cell in data["cells"].items()},
+        denial_cells=[(labels.get(code, code), _cell_from_json(c)) for code, c in data["denials"]],
+        share_on_time=data["share_on_time"],
+        median_days=data["median_days"],
+        p90_days=data["p90_days"],
+    )
+
+
+def public_month_to_json(month: PublicMonth) -> dict[str, Any]:
+    return {
+        "month": month.month.isoformat(),
+        "cells": {name: _cell_to_json(cell) for name, cell in month.cells.items()},
+    }
+
+
+def public_month_from_json(data: dict[str, Any]) -> PublicMonth:
+    return PublicMonth(
+        month=datetime.date.fromisoformat(data["month"]),
+        cells={name: _cell_from_json(cell) for name, cell in data["cells"].items()},
     )

@@ -1,4 +1,5 @@
-"""Background work: the notification outbox, the daily reminder sweeps, the retention purge.
+"""Background work: the notification outbox, the daily reminder sweeps, the retention purge,
+the statistics snapshot.
 
 Every task takes ids (or nothing), is harmless when run twice (rows are claimed with a
 conditional UPDATE; notices have a unique key), carries its own time limits, and is enqueued
@@ -74,3 +75,17 @@ def purge_closed_requests() -> int:
     from certifications.services.retention import certification_requests_purge_due
 
     return certification_requests_purge_due()
+
+
+@shared_task(
+    name="certifications.tasks.statistics_snapshot_refresh", soft_time_limit=240, time_limit=300
+)
+def statistics_snapshot_refresh() -> int:
+    """Beat (every STATS_SNAPSHOT_REFRESH_SECONDS): a new snapshot of the default period (the
+    last twelve months), so its viewers never wait for the computation. Running it twice
+    writes a newer snapshot and prunes the older one; the pages read whichever is newest."""
+    from certifications.services.statistics import statistics_snapshot_compute
+    from certifications.statistics import default_period
+
+    start, end = default_period()
+    return statistics_snapshot_compute(start=start, end=end).pk

@@ -13,6 +13,7 @@ urlpatterns = [
     # Statewide coordinator and administrators.
     path("figures/", views.statistics_page, name="figures"),
     path("figures/chart/<slug:kind>.svg", views.statistics_chart, name="chart"),
+    path("figures/recompute/", views.statistics_recompute, name="recompute"),
     path("figures/export.csv", views.export_csv, name="export_csv"),
     path("figures/annual-report.csv", views.annual_report, name="annual_report"),
 ]

@@ -304,6 +304,11 @@ CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 NOTIFICATIONS_SWEEP_SECONDS = env.int("NOTIFICATIONS_SWEEP_SECONDS", default=300)
 # Rows handled per batch by every sweep (bounded queries per batch, not per request).
 NOTIFICATIONS_BATCH_SIZE = env.int("NOTIFICATIONS_BATCH_SIZE", default=500)
+# Issue 10: the statistics pages read a snapshot of the figures computed at most this many
+# seconds ago; an older one is recomputed by the first viewer. Beat refreshes the default
+# period at half that age (at most every 30 minutes), so viewers of it never wait.
+STATS_SNAPSHOT_MAX_AGE_SECONDS = env.int("STATS_SNAPSHOT_MAX_AGE_SECONDS", default=3600)
+STATS_SNAPSHOT_REFRESH_SECONDS = max(60, min(1800, STATS_SNAPSHOT_MAX_AGE_SECONDS // 2))
 CELERY_BEAT_SCHEDULE: dict[str, dict] = {
     "heartbeat": {"task": "uvisa_portal.tasks.heartbeat", "schedule": crontab(minute="*/15")},
     "notifications-send-pending": {
@@ -333,6 +338,11 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
     "purge-closed-requests": {
         "task": "certifications.tasks.purge_closed_requests",
         "schedule": crontab(hour=3, minute=17),
+    },
+    # The default period's statistics snapshot, refreshed before it goes stale (see below).
+    "statistics-snapshot-refresh": {
+        "task": "certifications.tasks.statistics_snapshot_refresh",
+        "schedule": timedelta(seconds=STATS_SNAPSHOT_REFRESH_SECONDS),
     },
 }
 # Global switch that pauses every reminder and digest (the sweeps still run and record nothing).

@@ -5,7 +5,8 @@
 - review: the agency's decisions, transfers, assignment and messages;
 - notifications: the outbox and reminders;
 - documents: the draft forms and cover letter;
-- retention: the purge of closed requests.
+- retention: the purge of closed requests;
+- statistics: the stored snapshots of the statistics pages' figures.
 """
 
 from .core import (

@@ -1,26 +1,53 @@
 """Statistics pages: the coordinator's and administrators' figures, the public "who certifies"
-page, the chart images and the two exports (CSV per agency, annual report)."""
+page, the chart images and the two exports (CSV per agency, annual report).
+
+The pages and charts read a snapshot of the figures (`certifications.services.statistics`),
+computed when the period has none fresh; the exports compute live (downloads are rare and
+must match the records at the moment of download).
+"""
 
 from __future__ import annotations
 
 import csv
 import datetime
+from urllib.parse import urlencode
 
 from django import forms
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Page, Paginator
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_POST
 
 from accounts.models import AuditAction, User
 from accounts.services import audit_log
 
 from ..charts import agency_chart_svg, monthly_chart_svg
 from ..choices import DenialReason
-from ..statistics import PublicReport, Report, public_report, statistics_report
+from ..models import StatisticsSnapshot
+from ..selectors import (
+    statistics_snapshot_public_report,
+    statistics_snapshot_report,
+    statistics_snapshot_rows,
+)
+from ..services.statistics import statistics_snapshot_compute, statistics_snapshot_get
+from ..statistics import (
+    Figures,
+    PublicReport,
+    PublicRow,
+    Report,
+    default_period,
+    statistics_report,
+)
 
+# Agencies per page of the per-agency table (and of the public page's agency cards).
+AGENCIES_PER_PAGE = 50
+# The public table's counts, in its header's order (share, median and 90th follow "late").
+PUBLIC_TABLE_COLUMNS = ("received", "certified", "denied", "withdrawn", "pending", "late")
 MAX_PERIOD_DAYS = 366 * 5
 
 
@@ -43,13 +70,8 @@ class YearForm(forms.Form):
     year = forms.IntegerField(label="Year", min_value=2000, max_value=2100)
 
 
-def default_period(today: datetime.date | None = None) -> tuple[datetime.date, datetime.date]:
-    """The last twelve calendar months, this month included."""
-    today = today or timezone.localdate()
-    month = today.month - 11
-    year = today.year + (month - 1) // 12
-    month = (month - 1) % 12 + 1
-    return datetime.date(year, month, 1), today
+class AgencyFilterForm(forms.Form):
+    agency = forms.CharField(label="Agency name contains", max_length=100, required=False)
 
 
 def _period_form(request: HttpRequest) -> PeriodForm:
@@ -70,6 +92,65 @@ def _month_label(month: datetime.date) -> str:
     return month.strftime("%b %Y")
 
 
+def _agency_page(
+    request: HttpRequest, snapshot: StatisticsSnapshot, *, public: bool
+) -> tuple[AgencyFilterForm, Page, str]:
+    """The page of agency rows asked for (`?agency=` name filter, `?page=`), the filter form
+    and the query string that keeps period and filter in the pagination links. A bad page
+    number shows the nearest page; a filter that is too long is ignored with its message."""
+    filter_form = AgencyFilterForm(request.GET)
+    name = filter_form.cleaned_data["agency"].strip() if filter_form.is_valid() else ""
+    rows = statistics_snapshot_rows(
+        snapshot=snapshot, agency_name=name, public=public, with_agencies=public
+    )
+    page = Paginator(rows, AGENCIES_PER_PAGE).get_page(request.GET.get("page"))
+    params = {"start": snapshot.period_start.isoformat(), "end": snapshot.period_end.isoformat()}
+    if name:
+        params["agency"] = name
+    return filter_form, page, urlencode(params)
+
+
+def _table_cells(figures: Figures) -> list[str]:
+    """One row of the coordinator's per-agency table as text, in the header's order.
+
+    Why strings prepared here: fifty rows of sixteen numbers through the template engine
+    (an include and a localized number per cell) cost more than the rest of the page."""
+    return [
+        str(figures.received),
+        str(figures.certified),
+        str(figures.denied),
+        *[str(count) for _, _, count in figures.denial_rows()],
+        str(figures.withdrawn),
+        str(figures.pending),
+        str(figures.late),
+        "\u2013" if figures.share_on_time is None else f"{figures.share_on_time}%",
+        # Whole or half days (a median of two whole-day counts): ":g" prints 35.5 and 60.
+        "\u2013" if figures.median_days is None else f"{figures.median_days:g}",
+        "\u2013" if figures.p90_days is None else f"{figures.p90_days:g}",
+        str(figures.transfers),
+    ]
+
+
+def _public_cells(row: PublicRow) -> list[str]:
+    """One row of the public per-agency table as text (see `_table_cells`)."""
+    shown = [row.cells[name].display for name in PUBLIC_TABLE_COLUMNS]
+    return [
+        *shown,
+        row.share_on_time,
+        row.median_days,
+        row.p90_days,
+        row.cells["transfers"].display,
+    ]
+
+
+def _snapshot_context(snapshot: StatisticsSnapshot) -> dict:
+    return {
+        "snapshot": snapshot,
+        "max_age_minutes": settings.STATS_SNAPSHOT_MAX_AGE_SECONDS // 60,
+        "refresh_minutes": settings.STATS_SNAPSHOT_REFRESH_SECONDS // 60,
+    }
+
+
 @login_required
 @require_GET
 def statistics_page(request: HttpRequest) -> HttpResponse:
@@ -78,18 +159,53 @@ def statistics_page(request: HttpRequest) -> HttpResponse:
     if not form.is_valid():
         return render(request, "statistics/coordinator.html", {"form": form}, status=400)
     start, end = form.cleaned_data["start"], form.cleaned_data["end"]
-    report = statistics_report(start=start, end=end)
+    snapshot = statistics_snapshot_get(start=start, end=end)
+    filter_form, page, page_query = _agency_page(request, snapshot, public=False)
+    report = statistics_snapshot_report(snapshot=snapshot, rows=page.object_list)
     return render(
         request,
         "statistics/coordinator.html",
         {
             "form": form,
             "report": report,
+            "table": [(item.name, _table_cells(item.figures)) for item in report.agencies],
+            "statewide_cells": _table_cells(report.statewide),
+            "page": page,
+            "page_query": page_query,
+            "filter_form": filter_form,
             "denial_reasons": DenialReason.choices,
             "query": f"start={start.isoformat()}&end={end.isoformat()}",
             "year": end.year if end.month == 12 and end.day == 31 else end.year - 1,
+            **_snapshot_context(snapshot),
         },
     )
+
+
+@login_required
+@require_POST
+def statistics_recompute(request: HttpRequest) -> HttpResponse:
+    """The "Recompute now" button: a fresh snapshot of the period shown, for the coordinator
+    and administrators (who may want today's decisions in the figures before the refresh)."""
+    _require_statistics_user(request.user)
+    form = PeriodForm(request.POST)
+    if not form.is_valid():
+        return HttpResponse(
+            "Choose a valid period: start and end dates (YYYY-MM-DD), end on or after start, "
+            "at most five years.",
+            status=400,
+            content_type="text/plain",
+        )
+    start, end = form.cleaned_data["start"], form.cleaned_data["end"]
+    snapshot = statistics_snapshot_compute(start=start, end=end)
+    audit_log(
+        action=AuditAction.STATISTICS_RECOMPUTE,
+        request=request,
+        target=f"statistics-snapshot:{snapshot.pk}",
+        detail=f"figures {start.isoformat()} to {end.isoformat()}",
+    )
+    messages.success(request, "The figures were recomputed.")
+    query = urlencode({"start": start.isoformat(), "end": end.isoformat()})
+    return redirect(f"{reverse('statistics:figures')}?{query}")
 
 
 @require_GET
@@ -99,14 +215,22 @@ def public_page(request: HttpRequest) -> HttpResponse:
     if not form.is_valid():
         return render(request, "statistics/public.html", {"form": form}, status=400)
     start, end = form.cleaned_data["start"], form.cleaned_data["end"]
-    report = public_report(statistics_report(start=start, end=end))
+    snapshot = statistics_snapshot_get(start=start, end=end)
+    filter_form, page, page_query = _agency_page(request, snapshot, public=True)
+    report = statistics_snapshot_public_report(snapshot=snapshot, rows=page.object_list)
     return render(
         request,
         "statistics/public.html",
         {
             "form": form,
             "report": report,
+            "table": [(row.name, _public_cells(row)) for row in report.rows],
+            "statewide_cells": _public_cells(report.statewide),
+            "page": page,
+            "page_query": page_query,
+            "filter_form": filter_form,
             "query": f"start={start.isoformat()}&end={end.isoformat()}",
+            **_snapshot_context(snapshot),
         },
     )
 
@@ -151,7 +275,7 @@ def _chart_from(report: Report | PublicReport, kind: str, public: bool) -> bytes
                 for r in report.rows
                 if r.cells["received"].value != 0 or r.cells["pending"].value != 0
             ]
-            labels = [r.agency.name for r in rows]
+            labels = [r.name for r in rows]
             series = {k: [r.cells[v].value for r in rows] for k, v in names.items()}
         else:
             rows = [
@@ -162,7 +286,7 @@ def _chart_from(report: Report | PublicReport, kind: str, public: bool) -> bytes
                 or a.figures.decided
                 or a.figures.withdrawn
             ]
-            labels = [a.agency.name for a in rows]
+            labels = [a.name for a in rows]
             series = {k: [getattr(a.figures, v) for a in rows] for k, v in names.items()}
         return agency_chart_svg(title="Outcomes per agency", labels=labels, series=series)
     raise Http404("No such chart.")
@@ -175,7 +299,11 @@ def statistics_chart(request: HttpRequest, kind: str) -> HttpResponse:
     form = PeriodForm(request.GET)
     if not form.is_valid():
         return HttpResponse("Choose a valid period.", status=400, content_type="text/plain")
-    report = statistics_report(start=form.cleaned_data["start"], end=form.cleaned_data["end"])
+    snapshot = statistics_snapshot_get(
+        start=form.cleaned_data["start"], end=form.cleaned_data["end"]
+    )
+    rows = statistics_snapshot_rows(snapshot=snapshot)
+    report = statistics_snapshot_report(snapshot=snapshot, rows=rows)
     return _svg_response(_chart_from(report, kind, public=False))
 
 
@@ -184,9 +312,12 @@ def public_chart(request: HttpRequest, kind: str) -> HttpResponse:
     form = PeriodForm(request.GET)
     if not form.is_valid():
         return HttpResponse("Choose a valid period.", status=400, content_type="text/plain")
-    report = public_report(
-        statistics_report(start=form.cleaned_data["start"], end=form.cleaned_data["end"])
+    snapshot = statistics_snapshot_get(
+        start=form.cleaned_data["start"], end=form.cleaned_data["end"]
     )
+    # Charts need names and cells only, not each agency's directory entry.
+    rows = statistics_snapshot_rows(snapshot=snapshot, public=True)
+    report = statistics_snapshot_public_report(snapshot=snapshot, rows=rows)
     return _svg_response(_chart_from(report, kind, public=True))
 
 

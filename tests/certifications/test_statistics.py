@@ -149,3 +149,53 @@ def test_agency_figures_cost_a_fixed_number_of_queries(personas, known, django_a
     # One aggregate, one transfer count, two percentile queries (agency and statewide pass).
     with django_assert_num_queries(4):
         agency_figures(agency=personas.agency_x, start=START, end=END)
+
+
+def test_period_bounds_select_the_same_local_days_as_date_lookups(personas):
+    # The period is a half-open range on the datetime (midnight to midnight, America/Chicago)
+    # so PostgreSQL can use an index; it must pick exactly the rows the local-date lookups
+    # pick: around midnight, in UTC's next day, and across both DST changes of 2026.
+    from django.db.models import Q
+
+    from certifications.models import CertificationRequest
+    from certifications.statistics import _in_period
+
+    from ..factories import make_request
+    from .stats_data import TZ
+
+    moments = [
+        datetime.datetime(2025, 12, 31, 23, 59, 59, 999999, tzinfo=TZ),  # 1 Jan in UTC
+        datetime.datetime(2026, 1, 1, 0, 0, tzinfo=TZ),
+        datetime.datetime(2026, 3, 7, 23, 30, tzinfo=TZ),
+        datetime.datetime(2026, 3, 8, 3, 0, tzinfo=TZ),  # just after the spring change
+        datetime.datetime(2026, 3, 8, 23, 59, 59, tzinfo=TZ),
+        datetime.datetime(2026, 11, 1, 1, 30, tzinfo=TZ, fold=1),  # the repeated hour
+        datetime.datetime(2026, 11, 1, 23, 59, 59, 999999, tzinfo=TZ),
+        datetime.datetime(2026, 11, 2, 0, 0, tzinfo=TZ),
+    ]
+    for moment in moments:
+        make_request(
+            organization=personas.org_a, created_by=personas.advocate_a, submitted_at=moment
+        )
+    d = datetime.date
+    periods = {
+        (d(2026, 1, 1), d(2026, 1, 1)): 1,
+        (d(2025, 12, 31), d(2025, 12, 31)): 1,
+        (d(2026, 3, 8), d(2026, 3, 8)): 2,
+        (d(2026, 3, 1), d(2026, 3, 7)): 1,
+        (d(2026, 11, 1), d(2026, 11, 1)): 2,
+        (d(2026, 1, 1), d(2026, 11, 1)): 6,
+    }
+    for (start, end), expected in periods.items():
+        ours = set(
+            CertificationRequest.objects.filter(_in_period("submitted_at", start, end)).values_list(
+                "pk", flat=True
+            )
+        )
+        by_date = set(
+            CertificationRequest.objects.filter(
+                Q(submitted_at__date__gte=start) & Q(submitted_at__date__lte=end)
+            ).values_list("pk", flat=True)
+        )
+        assert ours == by_date, (start, end)
+        assert len(ours) == expected, (start, end)

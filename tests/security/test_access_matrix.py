@@ -227,6 +227,8 @@ MATRIX: list[R] = [
     R("statistics:chart",                       "GET",  "302  404  404  404  404  200  200  302", data=PERIOD, kind="months"),  # noqa: E501
     R("statistics:chart",                       "GET",  "302  404  404  404  404  200  200  302", data=PERIOD, kind="agencies"),  # noqa: E501
     R("statistics:export_csv",                  "GET",  "302  404  404  404  404  200  200  302", data=PERIOD),  # noqa: E501
+    R("statistics:recompute",                   "POST", "302  404  404  404  404  302  302  302", data=PERIOD),  # noqa: E501
+    R("statistics:recompute",                   "GET",  "302  405  405  405  405  405  405  302", data=PERIOD),  # noqa: E501
     R("statistics:annual_report",               "GET",  "302  404  404  404  404  200  200  302"),
 ]
 # fmt: on
