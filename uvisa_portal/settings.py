@@ -308,6 +308,9 @@ NOTIFICATIONS_BATCH_SIZE = env.int("NOTIFICATIONS_BATCH_SIZE", default=500)
 # seconds ago; an older one is recomputed by the first viewer. Beat refreshes the default
 # period at half that age (at most every 30 minutes), so viewers of it never wait.
 STATS_SNAPSHOT_MAX_AGE_SECONDS = env.int("STATS_SNAPSHOT_MAX_AGE_SECONDS", default=3600)
+# New periods the public page may have the server compute per minute, all visitors together
+# (each costs about two seconds at statewide scale; the default period never counts).
+STATS_PUBLIC_COMPUTES_PER_MINUTE = env.int("STATS_PUBLIC_COMPUTES_PER_MINUTE", default=6)
 STATS_SNAPSHOT_REFRESH_SECONDS = max(60, min(1800, STATS_SNAPSHOT_MAX_AGE_SECONDS // 2))
 CELERY_BEAT_SCHEDULE: dict[str, dict] = {
     "heartbeat": {"task": "uvisa_portal.tasks.heartbeat", "schedule": crontab(minute="*/15")},

@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime
 import logging
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -19,6 +20,7 @@ from django.utils import timezone
 from ..models import StatisticsSnapshot, StatisticsSnapshotRow
 from ..selectors import statistics_snapshot_fresh
 from ..statistics import (
+    default_period,
     figures_to_json,
     month_to_json,
     public_month_to_json,
@@ -90,6 +92,34 @@ def statistics_snapshot_compute(*, start: datetime.date, end: datetime.date) -> 
         snapshot.agency_count,
     )
     return snapshot
+
+
+class TooManyComputations(Exception):
+    """Anonymous visitors asked for more new periods than the server computes a minute."""
+
+
+def statistics_snapshot_get_public(
+    *, start: datetime.date, end: datetime.date
+) -> StatisticsSnapshot:
+    """As `statistics_snapshot_get`, for the public page, which needs no sign-in.
+
+    Why a limit: a period nobody asked for yet costs the server about two seconds of work, and
+    the public page lets anyone name any period. Computations started by the public are capped
+    at STATS_PUBLIC_COMPUTES_PER_MINUTE across all visitors (counted from the snapshots
+    themselves, so every web process shares the count); beyond it, TooManyComputations. The
+    default period is refreshed by beat and never counts.
+    """
+    snapshot = statistics_snapshot_fresh(start=start, end=end)
+    if snapshot is not None:
+        return snapshot
+    if (start, end) == default_period():
+        return statistics_snapshot_compute(start=start, end=end)
+    recent = StatisticsSnapshot.objects.filter(
+        computed_at__gte=timezone.now() - datetime.timedelta(minutes=1)
+    ).count()
+    if recent >= settings.STATS_PUBLIC_COMPUTES_PER_MINUTE:
+        raise TooManyComputations
+    return statistics_snapshot_compute(start=start, end=end)
 
 
 def statistics_snapshot_get(*, start: datetime.date, end: datetime.date) -> StatisticsSnapshot:

@@ -34,7 +34,12 @@ from ..selectors import (
     statistics_snapshot_report,
     statistics_snapshot_rows,
 )
-from ..services.statistics import statistics_snapshot_compute, statistics_snapshot_get
+from ..services.statistics import (
+    TooManyComputations,
+    statistics_snapshot_compute,
+    statistics_snapshot_get,
+    statistics_snapshot_get_public,
+)
 from ..statistics import (
     Figures,
     PublicReport,
@@ -45,7 +50,8 @@ from ..statistics import (
 )
 
 # Agencies per page of the per-agency table (and of the public page's agency cards).
-AGENCIES_PER_PAGE = 50
+# 25 agencies a page, like the other lists: a table row and (public page) a card each.
+AGENCIES_PER_PAGE = 25
 # The public table's counts, in its header's order (share, median and 90th follow "late").
 PUBLIC_TABLE_COLUMNS = ("received", "certified", "denied", "withdrawn", "pending", "late")
 MAX_PERIOD_DAYS = 366 * 5
@@ -113,7 +119,7 @@ def _agency_page(
 def _table_cells(figures: Figures) -> list[str]:
     """One row of the coordinator's per-agency table as text, in the header's order.
 
-    Why strings prepared here: fifty rows of sixteen numbers through the template engine
+    Why strings prepared here: a page of rows of sixteen numbers through the template engine
     (an include and a localized number per cell) cost more than the rest of the page."""
     return [
         str(figures.received),
@@ -215,7 +221,10 @@ def public_page(request: HttpRequest) -> HttpResponse:
     if not form.is_valid():
         return render(request, "statistics/public.html", {"form": form}, status=400)
     start, end = form.cleaned_data["start"], form.cleaned_data["end"]
-    snapshot = statistics_snapshot_get(start=start, end=end)
+    try:
+        snapshot = statistics_snapshot_get_public(start=start, end=end)
+    except TooManyComputations:
+        return _busy(request)
     filter_form, page, page_query = _agency_page(request, snapshot, public=True)
     report = statistics_snapshot_public_report(snapshot=snapshot, rows=page.object_list)
     return render(
@@ -233,6 +242,17 @@ def public_page(request: HttpRequest) -> HttpResponse:
             **_snapshot_context(snapshot),
         },
     )
+
+
+def _busy(request: HttpRequest) -> HttpResponse:
+    response = HttpResponse(
+        "Figures for several new periods are being prepared right now. Please try again in a "
+        "minute; the figures for the last twelve months are always available without waiting.",
+        status=503,
+        content_type="text/plain; charset=utf-8",
+    )
+    response["Retry-After"] = "60"
+    return response
 
 
 # --- Charts --------------------------------------------------------------------------------
@@ -312,9 +332,12 @@ def public_chart(request: HttpRequest, kind: str) -> HttpResponse:
     form = PeriodForm(request.GET)
     if not form.is_valid():
         return HttpResponse("Choose a valid period.", status=400, content_type="text/plain")
-    snapshot = statistics_snapshot_get(
-        start=form.cleaned_data["start"], end=form.cleaned_data["end"]
-    )
+    try:
+        snapshot = statistics_snapshot_get_public(
+            start=form.cleaned_data["start"], end=form.cleaned_data["end"]
+        )
+    except TooManyComputations:
+        return _busy(request)
     # Charts need names and cells only, not each agency's directory entry.
     rows = statistics_snapshot_rows(snapshot=snapshot, public=True)
     report = statistics_snapshot_public_report(snapshot=snapshot, rows=rows)

@@ -108,9 +108,9 @@ def test_reading_a_page_costs_the_same_queries_for_3_and_63_agencies(
     statistics_snapshot_compute(start=START, end=END)
     with django_assert_num_queries(len(small.captured_queries)):
         response = client.get(reverse(page), PERIOD)
-    assert len(_table_agencies(_text(response))) == 50  # the first page of 63
+    assert len(_table_agencies(_text(response))) == 25  # the first page of 63
     with django_assert_num_queries(len(small.captured_queries)):
-        response = client.get(reverse(page), {**PERIOD, "page": 2})
+        response = client.get(reverse(page), {**PERIOD, "page": 3})
     assert len(_table_agencies(_text(response))) == 13
 
 
@@ -242,12 +242,18 @@ def test_agency_table_is_paginated_by_name_and_links_keep_the_period(client, per
     client.force_login(personas.coordinator)
     html = _text(client.get(reverse("statistics:figures"), PERIOD))
     names = _table_agencies(html)
-    assert len(names) == 50 and names == sorted(names)
-    assert "63 agencies, 1 to 50 shown." in html
+    assert len(names) == 25 and names == sorted(names)
+    assert "63 agencies, 1 to 25 shown." in html
     assert 'href="?start=2026-01-01&amp;end=2026-06-30&amp;page=2">Next</a>' in html
     page_2 = _text(client.get(reverse("statistics:figures"), {**PERIOD, "page": 2}))
-    assert len(_table_agencies(page_2)) == 13
-    assert "Page 2 of 2" in page_2
+    assert len(_table_agencies(page_2)) == 25
+    assert "Page 2 of 3" in page_2
+    assert (
+        len(
+            _table_agencies(_text(client.get(reverse("statistics:figures"), {**PERIOD, "page": 3})))
+        )
+        == 13
+    )
     # The statewide summary, denial reasons and months are whole on every page.
     assert _figure(page_2, "received") == "9"
     assert "Victim has not been helpful: <strong>1</strong>" in page_2
@@ -255,7 +261,7 @@ def test_agency_table_is_paginated_by_name_and_links_keep_the_period(client, per
     # A page number that is not one shows the nearest page rather than an error.
     assert client.get(reverse("statistics:figures"), {**PERIOD, "page": "x"}).status_code == 200
     last = _text(client.get(reverse("statistics:figures"), {**PERIOD, "page": 99}))
-    assert "Page 2 of 2" in last
+    assert "Page 3 of 3" in last
 
 
 def test_name_filter_finds_agencies_and_pages_keep_it(client, personas, known):
@@ -267,7 +273,7 @@ def test_name_filter_finds_agencies_and_pages_keep_it(client, personas, known):
     assert _agency_row(html, "Agency X Police Department")[0] == "6"
     assert _figure(html, "received") == "9"  # the statewide row stays whole
     html = _text(client.get(reverse("statistics:figures"), {**PERIOD, "agency": "office"}))
-    assert "56 agencies, 1 to 50 shown." in html
+    assert "56 agencies, 1 to 25 shown." in html
     assert 'href="?start=2026-01-01&amp;end=2026-06-30&amp;agency=office&amp;page=2"' in html
     html = _text(client.get(reverse("statistics:figures"), {**PERIOD, "agency": "nothing"}))
     assert _table_agencies(html) == []
@@ -279,7 +285,7 @@ def test_name_filter_finds_agencies_and_pages_keep_it(client, personas, known):
 
 def test_public_cards_follow_the_tables_page(client, personas, known):
     _add_agencies(personas, 60)
-    html = _text(client.get(reverse("statistics:public"), {**PERIOD, "page": 2}))
+    html = _text(client.get(reverse("statistics:public"), {**PERIOD, "page": 3}))
     rows = _table_agencies(html)
     cards = re.findall(r'<h3 class="h5 card-title" id="agency-card-\d+">([^<]*)</h3>', html)
     assert len(rows) == 13 and cards == rows
@@ -389,3 +395,33 @@ def test_beat_schedule_refreshes_before_the_figures_go_stale():
     interval = entry["schedule"].total_seconds()
     assert interval == 1800
     assert interval < django_settings.STATS_SNAPSHOT_MAX_AGE_SECONDS == 3600
+
+
+# --- the public page cannot be made to compute without end ---------------------------------------
+
+
+def test_the_public_page_computes_a_bounded_number_of_new_periods_a_minute(client, settings):
+    settings.STATS_PUBLIC_COMPUTES_PER_MINUTE = 2
+    for day in (1, 2):
+        response = client.get(
+            reverse("statistics:public"), {"start": f"2026-01-0{day}", "end": END}
+        )
+        assert response.status_code == 200
+    # A third new period within the minute: a plain 503 that says when to come back.
+    third = {"start": "2026-01-03", "end": END.isoformat()}
+    busy = client.get(reverse("statistics:public"), third)
+    assert busy.status_code == 503
+    assert busy["Retry-After"] == "60"
+    assert "try again in a minute" in busy.content.decode()
+    chart = client.get(reverse("statistics:public_chart", args=["months"]), third)
+    assert chart.status_code == 503
+    # Periods already computed, and the default period, are always served.
+    assert (
+        client.get(reverse("statistics:public"), {"start": "2026-01-01", "end": END}).status_code
+        == 200
+    )
+    assert client.get(reverse("statistics:public")).status_code == 200
+    # A minute later the limit is free again.
+    with time_machine.travel(datetime.datetime.now(tz=TZ) + datetime.timedelta(seconds=61)):
+        assert client.get(reverse("statistics:public"), third).status_code == 200
+    assert StatisticsSnapshot.objects.count() == 4
