@@ -16,6 +16,8 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 
+from .request_display import days_left_class, days_left_text
+
 register = template.Library()
 
 
@@ -84,24 +86,6 @@ def queue_rows(rows, show_agency: bool = False) -> SafeString:
     return mark_safe("\n".join(html))  # noqa: S308 - each part built with format_html
 
 
-def _days_left_class(left: int | None) -> str:
-    if left is None:
-        return ""
-    if left < 0:
-        return "days-overdue"
-    if left <= 7:
-        return "days-soon"
-    return ""
-
-
-def _days_left_text(left: int) -> str:
-    if left < 0:
-        return f"{-left} day{'s' if left != -1 else ''} overdue"
-    if left == 0:
-        return "Due today"
-    return f"{left} day{'s' if left != 1 else ''} left"
-
-
 @register.simple_tag
 def dashboard_rows(rows) -> SafeString:
     """The <tr> elements of the advocate's dashboard."""
@@ -141,8 +125,8 @@ def dashboard_rows(rows) -> SafeString:
                 due = format_html(
                     '{} · <span class="nowrap {}">{}</span>',
                     due,
-                    _days_left_class(left),
-                    _days_left_text(left),
+                    days_left_class(left),
+                    days_left_text(left),
                 )
             if req.deadline_basis:
                 due = format_html(

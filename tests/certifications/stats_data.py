@@ -40,6 +40,7 @@ By hand:
 from __future__ import annotations
 
 import datetime
+import re
 import zoneinfo
 
 import time_machine
@@ -145,3 +146,20 @@ def build_known_data_set(personas) -> dict:
     r[11] = make_request(organization=p.org_a, created_by=p.advocate_a, **CANARY)
     assert r[5].status == Status.IN_REVIEW
     return r
+
+
+# --- Reading the statistics pages in tests --------------------------------------------------
+
+PERIOD = {"start": START.isoformat(), "end": END.isoformat()}
+
+
+def page_text(response) -> str:
+    """The page's HTML with runs of whitespace collapsed, for plain substring checks."""
+    return re.sub(r"\s+", " ", response.content.decode())
+
+
+def page_figure(html: str, name: str) -> str:
+    """The statewide figure shown in `data-figure="<name>"`."""
+    match = re.search(rf'data-figure="{name}">([^<]*)<', html)
+    assert match, name
+    return match.group(1).strip()

@@ -19,27 +19,27 @@ from certifications.statistics import default_period
 from certifications.tasks import statistics_snapshot_refresh
 
 from ..factories import AgencyFactory, PointOfContactFactory
-from .stats_data import END, START, TZ, at, build_known_data_set, certify, submitted
+from .stats_data import (
+    END,
+    PERIOD,
+    START,
+    TZ,
+    at,
+    build_known_data_set,
+    certify,
+    page_figure,
+    page_text,
+    submitted,
+)
 
 pytestmark = pytest.mark.django_db
 
-PERIOD = {"start": START.isoformat(), "end": END.isoformat()}
 REQUESTS_TABLE = "certifications_certificationrequest"
 
 
 @pytest.fixture
 def known(personas):
     return build_known_data_set(personas)
-
-
-def _text(response) -> str:
-    return re.sub(r"\s+", " ", response.content.decode())
-
-
-def _figure(html: str, name: str) -> str:
-    match = re.search(rf'data-figure="{name}">([^<]*)<', html)
-    assert match, name
-    return match.group(1).strip()
 
 
 def _agency_row(html: str, name: str) -> list[str]:
@@ -82,17 +82,24 @@ def test_the_first_view_computes_a_snapshot_and_the_second_reads_it(client, pers
     assert _read_requests(second.captured_queries) == []
     assert len(second.captured_queries) < len(first.captured_queries)
     assert list(StatisticsSnapshot.objects.values_list("pk", flat=True)) == [snapshot.pk]
-    assert _figure(_text(response), "received") == "9"
+    assert page_figure(page_text(response), "received") == "9"
 
 
 def test_the_second_view_shows_the_snapshot_until_it_is_recomputed(client, personas, known):
     # Figures are as of the snapshot: a decision made since shows after a recompute.
     client.force_login(personas.coordinator)
-    assert _figure(_text(client.get(reverse("statistics:figures"), PERIOD)), "received") == "9"
+    assert (
+        page_figure(page_text(client.get(reverse("statistics:figures"), PERIOD)), "received") == "9"
+    )
     submitted(personas, agency=personas.agency_x, when=at(6, 1), due=datetime.date(2026, 8, 30))
-    assert _figure(_text(client.get(reverse("statistics:figures"), PERIOD)), "received") == "9"
+    assert (
+        page_figure(page_text(client.get(reverse("statistics:figures"), PERIOD)), "received") == "9"
+    )
     statistics_snapshot_compute(start=START, end=END)
-    assert _figure(_text(client.get(reverse("statistics:figures"), PERIOD)), "received") == "10"
+    assert (
+        page_figure(page_text(client.get(reverse("statistics:figures"), PERIOD)), "received")
+        == "10"
+    )
 
 
 @pytest.mark.parametrize("page", ["statistics:figures", "statistics:public"])
@@ -103,15 +110,15 @@ def test_reading_a_page_costs_the_same_queries_for_3_and_63_agencies(
     client.get(reverse(page), PERIOD)  # computes
     with CaptureQueriesContext(connection) as small:
         response = client.get(reverse(page), PERIOD)
-    assert len(_table_agencies(_text(response))) == 3
+    assert len(_table_agencies(page_text(response))) == 3
     _add_agencies(personas, 60)
     statistics_snapshot_compute(start=START, end=END)
     with django_assert_num_queries(len(small.captured_queries)):
         response = client.get(reverse(page), PERIOD)
-    assert len(_table_agencies(_text(response))) == 25  # the first page of 63
+    assert len(_table_agencies(page_text(response))) == 25  # the first page of 63
     with django_assert_num_queries(len(small.captured_queries)):
         response = client.get(reverse(page), {**PERIOD, "page": 3})
-    assert len(_table_agencies(_text(response))) == 13
+    assert len(_table_agencies(page_text(response))) == 13
 
 
 def test_a_stale_snapshot_is_recomputed_by_the_next_viewer(client, personas, known, settings):
@@ -122,16 +129,16 @@ def test_a_stale_snapshot_is_recomputed_by_the_next_viewer(client, personas, kno
     first = StatisticsSnapshot.objects.get()
     submitted(personas, agency=personas.agency_x, when=at(6, 2), due=datetime.date(2026, 8, 31))
     with time_machine.travel(now + datetime.timedelta(seconds=599), tick=False):
-        html = _text(client.get(reverse("statistics:public"), PERIOD))
-    assert _figure(html, "received") == "9"  # still fresh: read, not recomputed
+        html = page_text(client.get(reverse("statistics:public"), PERIOD))
+    assert page_figure(html, "received") == "9"  # still fresh: read, not recomputed
     assert StatisticsSnapshot.objects.get().pk == first.pk
     with (
         time_machine.travel(now + datetime.timedelta(seconds=601), tick=False),
         CaptureQueriesContext(connection) as stale,
     ):
-        html = _text(client.get(reverse("statistics:public"), PERIOD))
+        html = page_text(client.get(reverse("statistics:public"), PERIOD))
     assert _read_requests(stale.captured_queries)
-    assert _figure(html, "received") == "10"
+    assert page_figure(html, "received") == "10"
     newest = StatisticsSnapshot.objects.order_by("-computed_at").first()
     assert newest.pk != first.pk
     assert newest.computed_at == now + datetime.timedelta(seconds=601)
@@ -143,8 +150,8 @@ def test_a_snapshot_suppressed_with_another_threshold_is_not_shown(client, perso
     assert StatisticsSnapshot.objects.get().threshold == 5
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(django_settings, "STATS_SUPPRESS_BELOW", 1)
-        html = _text(client.get(reverse("statistics:public"), PERIOD))
-    assert _figure(html, "certified") == "4"  # not the snapshot's "fewer than 5"
+        html = page_text(client.get(reverse("statistics:public"), PERIOD))
+    assert page_figure(html, "certified") == "4"  # not the snapshot's "fewer than 5"
     assert sorted(StatisticsSnapshot.objects.values_list("threshold", flat=True)) == [1, 5]
 
 
@@ -168,7 +175,7 @@ def test_old_snapshots_are_pruned_when_a_new_one_is_written(personas, known):
 def test_pages_say_when_the_figures_were_computed_and_how_often(client, personas, known, page):
     client.force_login(personas.coordinator)
     with time_machine.travel(datetime.datetime(2026, 7, 10, 14, 5, tzinfo=TZ), tick=False):
-        html = _text(client.get(reverse(page), PERIOD))
+        html = page_text(client.get(reverse(page), PERIOD))
     # Local time, not UTC.
     assert 'Figures as of <time datetime="2026-07-10T14:05:00-05:00">10 Jul 2026, 14:05 CDT' in html
     assert "more than 60 minutes old" in html and "every 30 minutes" in html
@@ -176,8 +183,8 @@ def test_pages_say_when_the_figures_were_computed_and_how_often(client, personas
 
 def test_only_the_coordinators_page_offers_recompute(client, personas, known):
     client.force_login(personas.coordinator)
-    assert "Recompute now" in _text(client.get(reverse("statistics:figures"), PERIOD))
-    assert "Recompute now" not in _text(client.get(reverse("statistics:public"), PERIOD))
+    assert "Recompute now" in page_text(client.get(reverse("statistics:figures"), PERIOD))
+    assert "Recompute now" not in page_text(client.get(reverse("statistics:public"), PERIOD))
 
 
 @pytest.mark.parametrize("who", ["coordinator", "admin"])
@@ -191,8 +198,8 @@ def test_recompute_now_refreshes_the_period_and_is_audited(client, personas, kno
     assert (
         response["Location"] == f"{reverse('statistics:figures')}?start=2026-01-01&end=2026-06-30"
     )
-    html = _text(client.get(response["Location"]))
-    assert _figure(html, "received") == "10"
+    html = page_text(client.get(response["Location"]))
+    assert page_figure(html, "received") == "10"
     assert "The figures were recomputed." in html
     entry = AuditEntry.objects.get(action=AuditAction.STATISTICS_RECOMPUTE)
     assert entry.user == user
@@ -240,27 +247,29 @@ def test_recompute_explains_a_bad_period(client, personas):
 def test_agency_table_is_paginated_by_name_and_links_keep_the_period(client, personas, known):
     _add_agencies(personas, 60)
     client.force_login(personas.coordinator)
-    html = _text(client.get(reverse("statistics:figures"), PERIOD))
+    html = page_text(client.get(reverse("statistics:figures"), PERIOD))
     names = _table_agencies(html)
     assert len(names) == 25 and names == sorted(names)
     assert "63 agencies, 1 to 25 shown." in html
     assert 'href="?start=2026-01-01&amp;end=2026-06-30&amp;page=2">Next</a>' in html
-    page_2 = _text(client.get(reverse("statistics:figures"), {**PERIOD, "page": 2}))
+    page_2 = page_text(client.get(reverse("statistics:figures"), {**PERIOD, "page": 2}))
     assert len(_table_agencies(page_2)) == 25
     assert "Page 2 of 3" in page_2
     assert (
         len(
-            _table_agencies(_text(client.get(reverse("statistics:figures"), {**PERIOD, "page": 3})))
+            _table_agencies(
+                page_text(client.get(reverse("statistics:figures"), {**PERIOD, "page": 3}))
+            )
         )
         == 13
     )
     # The statewide summary, denial reasons and months are whole on every page.
-    assert _figure(page_2, "received") == "9"
+    assert page_figure(page_2, "received") == "9"
     assert "Victim has not been helpful: <strong>1</strong>" in page_2
     assert page_2.count('<tr><th scope="row">') >= 6  # six months
     # A page number that is not one shows the nearest page rather than an error.
     assert client.get(reverse("statistics:figures"), {**PERIOD, "page": "x"}).status_code == 200
-    last = _text(client.get(reverse("statistics:figures"), {**PERIOD, "page": 99}))
+    last = page_text(client.get(reverse("statistics:figures"), {**PERIOD, "page": 99}))
     assert "Page 3 of 3" in last
 
 
@@ -268,14 +277,14 @@ def test_name_filter_finds_agencies_and_pages_keep_it(client, personas, known):
     _add_agencies(personas, 60)
     _add_agencies(personas, 55, prefix="Other Office")
     client.force_login(personas.coordinator)
-    html = _text(client.get(reverse("statistics:figures"), {**PERIOD, "agency": "agency x"}))
+    html = page_text(client.get(reverse("statistics:figures"), {**PERIOD, "agency": "agency x"}))
     assert _table_agencies(html) == ["Agency X Police Department"]
     assert _agency_row(html, "Agency X Police Department")[0] == "6"
-    assert _figure(html, "received") == "9"  # the statewide row stays whole
-    html = _text(client.get(reverse("statistics:figures"), {**PERIOD, "agency": "office"}))
+    assert page_figure(html, "received") == "9"  # the statewide row stays whole
+    html = page_text(client.get(reverse("statistics:figures"), {**PERIOD, "agency": "office"}))
     assert "56 agencies, 1 to 25 shown." in html
     assert 'href="?start=2026-01-01&amp;end=2026-06-30&amp;agency=office&amp;page=2"' in html
-    html = _text(client.get(reverse("statistics:figures"), {**PERIOD, "agency": "nothing"}))
+    html = page_text(client.get(reverse("statistics:figures"), {**PERIOD, "agency": "nothing"}))
     assert _table_agencies(html) == []
     assert 'No agency\'s name contains "nothing".' in html
     too_long = client.get(reverse("statistics:figures"), {**PERIOD, "agency": "x" * 101})
@@ -285,11 +294,11 @@ def test_name_filter_finds_agencies_and_pages_keep_it(client, personas, known):
 
 def test_public_cards_follow_the_tables_page(client, personas, known):
     _add_agencies(personas, 60)
-    html = _text(client.get(reverse("statistics:public"), {**PERIOD, "page": 3}))
+    html = page_text(client.get(reverse("statistics:public"), {**PERIOD, "page": 3}))
     rows = _table_agencies(html)
     cards = re.findall(r'<h3 class="h5 card-title" id="agency-card-\d+">([^<]*)</h3>', html)
     assert len(rows) == 13 and cards == rows
-    html = _text(client.get(reverse("statistics:public"), {**PERIOD, "agency": "Agency Y"}))
+    html = page_text(client.get(reverse("statistics:public"), {**PERIOD, "agency": "Agency Y"}))
     cards = re.findall(r'<h3 class="h5 card-title" id="agency-card-\d+">([^<]*)</h3>', html)
     assert cards == ["Agency Y Sheriff&#x27;s Office"]
 
@@ -300,7 +309,7 @@ def test_a_deleted_agency_keeps_its_row_until_the_next_snapshot(client, personas
     gone = AgencyFactory(name="Closed Agency")
     client.get(reverse("statistics:public"), PERIOD)
     gone.delete()
-    html = _text(client.get(reverse("statistics:public"), PERIOD))
+    html = page_text(client.get(reverse("statistics:public"), PERIOD))
     assert "Closed Agency" in _table_agencies(html)
     assert "No longer in the directory." in html
 
@@ -320,21 +329,21 @@ def test_public_page_read_from_the_snapshot_shows_no_small_count(client, persona
     _add_agencies(personas, 60)
     client.get(reverse("statistics:public"), PERIOD)  # computes
     for params in ({}, {"page": 2}, {"agency": "Agency X"}, {"agency": "Agency Y"}):
-        html = _text(client.get(reverse("statistics:public"), {**PERIOD, **params}))
+        html = page_text(client.get(reverse("statistics:public"), {**PERIOD, **params}))
         assert _small_counts_shown(html) == [], params
     # One agency alone on the page keeps the cells suppressed over all agencies: X's 6
     # received stays hidden, or 9 - 6 would give Y's 3 away.
-    html = _text(client.get(reverse("statistics:public"), {**PERIOD, "agency": "Agency X"}))
+    html = page_text(client.get(reverse("statistics:public"), {**PERIOD, "agency": "Agency X"}))
     assert _agency_row(html, "Agency X Police Department")[:2] == ["not shown", "fewer than 5"]
-    html = _text(client.get(reverse("statistics:public"), {**PERIOD, "agency": "Agency Y"}))
+    html = page_text(client.get(reverse("statistics:public"), {**PERIOD, "agency": "Agency Y"}))
     assert _agency_row(html, "Agency Y Sheriff&#x27;s Office")[0] == "fewer than 5"
-    assert _figure(html, "received") == "9"
+    assert page_figure(html, "received") == "9"
 
 
 def test_the_guard_finds_a_small_count(client, personas, known, settings):
     # The check above can fail: with suppression off the same page shows 1s and 3s.
     settings.STATS_SUPPRESS_BELOW = 1
-    html = _text(client.get(reverse("statistics:public"), PERIOD))
+    html = page_text(client.get(reverse("statistics:public"), PERIOD))
     assert _small_counts_shown(html)
 
 

@@ -13,26 +13,23 @@ from accounts.models import AuditAction, AuditEntry
 from certifications.models import CertificationRequest
 
 from ..factories import AgencyFactory, PointOfContactFactory
-from .stats_data import CANARY, END, START, at, build_known_data_set, certify, submitted
+from .stats_data import (
+    CANARY,
+    PERIOD,
+    at,
+    build_known_data_set,
+    certify,
+    page_figure,
+    page_text,
+    submitted,
+)
 
 pytestmark = pytest.mark.django_db
-
-PERIOD = {"start": START.isoformat(), "end": END.isoformat()}
 
 
 @pytest.fixture
 def known(personas):
     return build_known_data_set(personas)
-
-
-def _text(response) -> str:
-    return re.sub(r"\s+", " ", response.content.decode())
-
-
-def _figure(html: str, name: str) -> str:
-    match = re.search(rf'data-figure="{name}">([^<]*)<', html)
-    assert match, name
-    return match.group(1).strip()
 
 
 def _csv(response) -> list[list[str]]:
@@ -70,7 +67,7 @@ def test_statistics_page_shows_the_hand_worked_statewide_figures(client, persona
     client.force_login(getattr(personas, who))
     response = client.get(reverse("statistics:figures"), PERIOD)
     assert response.status_code == 200
-    html = _text(response)
+    html = page_text(response)
     expected = {
         "received": "9",
         "certified": "4",
@@ -84,7 +81,7 @@ def test_statistics_page_shows_the_hand_worked_statewide_figures(client, persona
         "transfers": "2",
     }
     for name, value in expected.items():
-        assert _figure(html, name) == value, name
+        assert page_figure(html, name) == value, name
     assert "Victim has not been helpful: <strong>1</strong>" in html
     assert "Insufficient information: <strong>1</strong>" in html
     # The agency row of X: received 6, certified 3, denied 1 (not helpful), withdrawn 1,
@@ -144,12 +141,12 @@ def test_public_page_needs_no_sign_in_and_shows_the_figures(client, personas, kn
     settings.STATS_SUPPRESS_BELOW = 1  # nothing suppressed: the exact hand-worked figures
     response = client.get(reverse("statistics:public"), PERIOD)
     assert response.status_code == 200
-    html = _text(response)
-    assert _figure(html, "received") == "9"
-    assert _figure(html, "late") == "3"
-    assert _figure(html, "share_on_time") == "50%"
-    assert _figure(html, "median") == "50.5 / 125"
-    assert _figure(html, "transfers") == "2"
+    html = page_text(response)
+    assert page_figure(html, "received") == "9"
+    assert page_figure(html, "late") == "3"
+    assert page_figure(html, "share_on_time") == "50%"
+    assert page_figure(html, "median") == "50.5 / 125"
+    assert page_figure(html, "transfers") == "2"
     row = re.search(r"<th scope=\"row\">Agency Y Sheriff&#x27;s Office</th>(.*?)</tr>", html)
     cells = re.findall(r"<td>([^<]*)</td>", row.group(1))
     assert cells == ["3", "1", "1", "1", "0", "2", "0%", "111", "125", "2"]
@@ -157,9 +154,9 @@ def test_public_page_needs_no_sign_in_and_shows_the_figures(client, personas, kn
 
 def test_public_page_suppresses_small_counts(client, personas, known):
     response = client.get(reverse("statistics:public"), PERIOD)
-    html = _text(response)
-    assert _figure(html, "received") == "9"
-    assert _figure(html, "certified") == "fewer than 5"
+    html = page_text(response)
+    assert page_figure(html, "received") == "9"
+    assert page_figure(html, "certified") == "fewer than 5"
     row = re.search(r"<th scope=\"row\">Agency Y Sheriff&#x27;s Office</th>(.*?)</tr>", html)
     cells = re.findall(r"<td>([^<]*)</td>", row.group(1))
     assert cells[0] == "fewer than 5"  # received 3
@@ -174,7 +171,7 @@ def test_public_page_shows_contact_and_procedure_from_the_directory(client, pers
     personas.agency_x.procedure = "Send requests to the records unit; we answer in 30 days."
     personas.agency_x.public_email = "uvisa@agency-x.example.org"
     personas.agency_x.save()
-    html = _text(client.get(reverse("statistics:public"), PERIOD))
+    html = page_text(client.get(reverse("statistics:public"), PERIOD))
     assert "Send requests to the records unit; we answer in 30 days." in html
     assert "uvisa@agency-x.example.org" in html
     assert "Point of contact: Contact X" in html
