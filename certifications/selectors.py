@@ -190,7 +190,7 @@ def certification_requests_for_advocate_dashboard(*, user: User) -> QuerySet[Cer
         return CertificationRequest.objects.none()
     return (
         certification_requests_visible_to(user=user)
-        .select_related("agency", "requested_agency", "assigned_contact")
+        .select_related("agency", "requested_agency")
         .order_by("list_group", "due_date", "-created_at", "-id")
     )
 

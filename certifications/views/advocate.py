@@ -10,7 +10,6 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -41,6 +40,7 @@ from ..selectors import (
     certification_request_for_page,
     certification_request_get_for_advocate_action,
     certification_requests_for_advocate_dashboard,
+    certification_requests_page,
     user_can_act_as_advocate,
     user_can_act_as_agency,
 )
@@ -128,7 +128,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     _require_advocate(request)
     queryset = certification_requests_for_advocate_dashboard(user=request.user)
     filterset = AdvocateDashboardFilter(request.GET or None, queryset=queryset)
-    page = Paginator(filterset.qs, 25).get_page(request.GET.get("page"))
+    page = certification_requests_page(filterset.qs, request.GET.get("page"), 25)
     query = request.GET.copy()
     query.pop("page", None)
     return render(
