@@ -45,3 +45,25 @@ def test_the_queue_query_uses_the_open_requests_index():
         # takes either index of the agency's open requests.
         assert "SEARCH certifications_certificationrequest USING" in plan, plan
         assert "INDEX req_open_urgency" in plan or "INDEX req_agency_status_due" in plan, plan
+
+
+def test_the_reference_search_uses_its_own_index():
+    # The dashboard's and the queues' "reference contains" filter: a trigram index on
+    # PostgreSQL (migration 0005); SQLite scans the organization's rows.
+    from accounts.models import User
+    from certifications.forms.dashboard import AdvocateDashboardFilter
+    from certifications.selectors import certification_requests_for_advocate_dashboard
+
+    call_command("seed_benchmark", "--scale", "0.02", stdout=io.StringIO())
+    advocate = User.objects.get(email=PERSONA_EMAILS["advocate"])
+    dashboard = certification_requests_for_advocate_dashboard(user=advocate)
+    wanted = dashboard.order_by("-id").values_list("reference", flat=True)[50]
+    found = AdvocateDashboardFilter({"reference": wanted.lower()}, queryset=dashboard).qs
+    assert list(found.values_list("reference", flat=True)) == [wanted]
+
+    plan = found.explain()
+
+    if connection.vendor == "postgresql":
+        assert "req_reference_trgm" in plan, plan
+    else:
+        assert "certifications_certificationrequest" in plan, plan
