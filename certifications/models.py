@@ -201,6 +201,29 @@ class CertificationRequest(models.Model):
                 fields=["organization", "list_group", "due_date", "-created_at", "-id"],
                 name="req_org_dashboard",
             ),
+            # The same order for the dashboard's form filter (U or T).
+            models.Index(
+                fields=[
+                    "organization",
+                    "form_type",
+                    "list_group",
+                    "due_date",
+                    "-created_at",
+                    "-id",
+                ],
+                name="req_org_form_dashboard",
+            ),
+            # The dashboard's agency filter counts its matches from here, not the table.
+            models.Index(
+                fields=["organization", "agency", "requested_agency"], name="req_org_agencies"
+            ),
+            # An agency's decided and withdrawn requests, most recently closed first (the
+            # queue's "closed" filters).
+            models.Index(
+                fields=["agency", "-closed_at", "-id"],
+                condition=Q(status__in=sorted(FINAL_STATUSES)),
+                name="req_closed_recent",
+            ),
             models.Index(fields=["organization", "status", "due_date"], name="req_org_status_due"),
             models.Index(fields=["agency", "status", "due_date"], name="req_agency_status_due"),
             # The agency queue and the coordinator's overview sort open requests by urgency

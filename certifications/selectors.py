@@ -29,7 +29,7 @@ from django.utils import timezone
 from accounts.models import Role, User
 from agencies.selectors import contact_for_user
 
-from .choices import OPEN_STATUSES, Status
+from .choices import FINAL_STATUSES, OPEN_STATUSES, Status
 from .models import (
     Attachment,
     CertificationRequest,
@@ -295,10 +295,11 @@ def certification_requests_agency_queue(
         return CertificationRequest.objects.none()
     queryset = certification_requests_visible_to(user=user).filter(agency_id=contact.agency_id)
     today = timezone.localdate()
+    closed_only = status == "closed" or status in FINAL_STATUSES
     if status == "open":
         queryset = queryset.filter(status__in=OPEN_STATUSES)
     elif status == "closed":
-        queryset = queryset.exclude(status__in=OPEN_STATUSES)
+        queryset = queryset.filter(status__in=sorted(FINAL_STATUSES))
     elif status in Status.values:
         queryset = queryset.filter(status=status)
     if form_type:
@@ -319,7 +320,12 @@ def certification_requests_agency_queue(
         )
     if reference:
         queryset = queryset.filter(reference__icontains=reference.strip())
-    return _urgency_ordered(queryset.select_related("agency", "assigned_contact"))
+    queryset = queryset.select_related("agency", "assigned_contact")
+    if closed_only:
+        # Decided and withdrawn requests have no urgency: the most recently closed first, read
+        # in that order from the partial index `req_closed_recent`.
+        return queryset.order_by("-closed_at", "-id")
+    return _urgency_ordered(queryset)
 
 
 def agency_queue_counts(*, user: User) -> dict[str, int]:

@@ -9,6 +9,7 @@ import django_filters
 from django import forms
 from django.db.models import Q, QuerySet
 
+from agencies.models import Agency
 from uvisa_portal.widgets import FastSelect
 
 from ..choices import OPEN_STATUSES, FormType, Status
@@ -47,10 +48,11 @@ class AdvocateDashboardFilter(django_filters.FilterSet):
 
     def filter_agency(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
         # The agency it went to, or, for a draft, the one the advocate chose.
-        value = value.strip()
+        # The matching agencies first (a thousand names at most), then the requests by id, so
+        # the organization's rows are not joined to the directory to be filtered.
+        agencies = Agency.objects.filter(name__icontains=value.strip()).values("pk")
         return queryset.filter(
-            Q(agency__name__icontains=value)
-            | Q(agency__isnull=True, requested_agency__name__icontains=value)
+            Q(agency_id__in=agencies) | Q(agency__isnull=True, requested_agency_id__in=agencies)
         )
 
     def filter_due(self, queryset: QuerySet, name: str, value: str) -> QuerySet:

@@ -397,6 +397,29 @@ def test_agency_actions_only_accept_post(client, personas):
 # --- The queue ------------------------------------------------------------------------------
 
 
+def test_closed_requests_are_listed_most_recently_closed_first(client, personas):
+    now = timezone.now()
+    closed = []
+    for days, status in ((30, Status.CERTIFIED), (2, Status.DENIED), (10, Status.WITHDRAWN)):
+        request = _submitted(personas)
+        CertificationRequest.objects.filter(pk=request.pk).update(
+            status=status,
+            closed_at=now - datetime.timedelta(days=days),
+            signature_date=timezone.localdate(),
+            denial_reason="other",
+        )
+        closed.append(request)
+    still_open = _submitted(personas)
+    client.force_login(personas.contact_x)
+    url = reverse("certifications:queue")
+    rows = client.get(url, {"status": "closed"}).context["page_obj"].object_list
+    assert [r.pk for r in rows] == [closed[1].pk, closed[2].pk, closed[0].pk]
+    rows = client.get(url, {"status": Status.CERTIFIED}).context["page_obj"].object_list
+    assert [r.pk for r in rows] == [closed[0].pk]
+    rows = client.get(url).context["page_obj"].object_list
+    assert [r.pk for r in rows] == [still_open.pk]
+
+
 def test_queue_is_most_urgent_first_with_days_left(client, personas):
     later = _submitted(personas)
     removal = _submitted(personas, in_removal_proceedings=True)
