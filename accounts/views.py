@@ -13,6 +13,8 @@ from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpRespons
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
+from uvisa_portal.spreadsheets import spreadsheet_safe
+
 from .forms import AcceptInvitationForm, AuditSearchForm, InvitationForm
 from .invitations import invitation_accept, invitation_create, invitation_get_usable
 from .models import AuditAction
@@ -126,20 +128,13 @@ def audit_export(request: HttpRequest) -> HttpResponse:
                     e.created_at.isoformat(),
                     e.user_label,
                     e.action,
-                    _csv_safe(e.target),
-                    _csv_safe(e.detail),
+                    spreadsheet_safe(e.target),
+                    spreadsheet_safe(e.detail),
                     e.ip_address or "",
-                    _csv_safe(e.user_agent),
+                    spreadsheet_safe(e.user_agent),
                 ]
             )
 
     response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="audit-log.csv"'
     return response
-
-
-def _csv_safe(value: str) -> str:
-    # OWASP CSV injection: a cell starting with = + - @ would be a formula in a spreadsheet.
-    if value and value[0] in "=+-@\t\r":
-        return "'" + value
-    return value

@@ -25,6 +25,7 @@ from django.http import HttpRequest
 
 from accounts.models import User
 from certifications.choices import Crime
+from uvisa_portal.spreadsheets import spreadsheet_safe, spreadsheet_text
 
 from .models import Agency, AgencyKind, AgencyLevel, ContactRole, County, PointOfContact
 from .services import directory_audit
@@ -231,7 +232,7 @@ def directory_export_csv(*, agencies: Iterable[Agency] | None = None) -> str:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     for row in directory_export_rows(agencies=agencies):
-        writer.writerow(row)
+        writer.writerow([spreadsheet_safe(value) for value in row])
     return buffer.getvalue()
 
 
@@ -425,7 +426,7 @@ def directory_import_plan(*, data: bytes) -> ImportPlan:
             extra.errors.append("The row has more values than the header has columns.")
             plan.rows.append(extra)
             continue
-        row = {k: (v or "") for k, v in raw.items()}
+        row = {k: spreadsheet_text(v or "") for k, v in raw.items()}
         if not any(v.strip() for v in row.values()):
             continue  # blank line
         name = row["agency_name"].strip()

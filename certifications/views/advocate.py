@@ -21,7 +21,7 @@ from accounts.services import audit_log
 from agencies.models import County
 from agencies.selectors import agency_suggestions
 
-from ..choices import FINAL_STATUSES, OPEN_STATUSES, AttachmentKind, Status
+from ..choices import FINAL_STATUSES, OPEN_STATUSES, Action, AttachmentKind, Status
 from ..forms.dashboard import AdvocateDashboardFilter
 from ..forms.intake import (
     STEP_FORMS,
@@ -429,12 +429,16 @@ def agency_suggestions_json(request: HttpRequest) -> JsonResponse:
 def _timeline(obj: CertificationRequest) -> list[dict]:
     """Events and messages in one list, oldest first. A message's own "message" event is not
     repeated: the message is shown instead."""
-    items = [
-        {"kind": "event", "at": e.created_at, "event": e}
-        for e in obj.events.all()
-        if e.action != "message"
+    events = [e for e in obj.events.all() if e.action != "message"]
+    # An information request is an event whose note is also sent as a message: the timeline
+    # shows the event with its note once, not the same text again as a message.
+    asked = {(e.actor_id, e.note) for e in events if e.action == Action.REQUEST_INFO}
+    items = [{"kind": "event", "at": e.created_at, "event": e} for e in events]
+    items += [
+        {"kind": "message", "at": m.created_at, "message": m}
+        for m in obj.messages.all()
+        if (m.author_id, m.body) not in asked
     ]
-    items += [{"kind": "message", "at": m.created_at, "message": m} for m in obj.messages.all()]
     return sorted(items, key=lambda item: item["at"])
 
 

@@ -25,6 +25,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from accounts.models import AuditAction, User
 from accounts.services import audit_log
+from uvisa_portal.spreadsheets import spreadsheet_safe
 
 from ..charts import agency_chart_svg, monthly_chart_svg
 from ..choices import DenialReason
@@ -385,13 +386,6 @@ def _csv_row(name: str, report: Report, fig) -> list:
     ]
 
 
-def _csv_safe(value):
-    # Agency names come from the directory; a leading = + - @ would run as a spreadsheet formula.
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@"):
-        return "'" + value
-    return value
-
-
 @login_required
 @require_GET
 def export_csv(request: HttpRequest) -> HttpResponse:
@@ -412,7 +406,9 @@ def export_csv(request: HttpRequest) -> HttpResponse:
     writer = csv.writer(response)
     writer.writerow(CSV_HEADER)
     for item in report.agencies:
-        writer.writerow([_csv_safe(v) for v in _csv_row(item.agency.name, report, item.figures)])
+        writer.writerow(
+            [spreadsheet_safe(v) for v in _csv_row(item.agency.name, report, item.figures)]
+        )
     writer.writerow(_csv_row("Statewide", report, report.statewide))
     audit_log(
         action=AuditAction.EXPORT,
@@ -489,7 +485,7 @@ def annual_report(request: HttpRequest) -> HttpResponse:
         ]
 
     for item in report.agencies:
-        writer.writerow([_csv_safe(v) for v in line(item.agency.name, item.figures)])
+        writer.writerow([spreadsheet_safe(v) for v in line(item.agency.name, item.figures)])
     writer.writerow(line("Statewide", report.statewide))
     audit_log(
         action=AuditAction.EXPORT,

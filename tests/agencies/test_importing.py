@@ -212,3 +212,22 @@ def test_export_reimports_unchanged(personas):
     assert {r.outcome for r in plan.rows} == {"unchanged"}
     header = next(csv.reader(io.StringIO(exported.decode())))
     assert header == COLUMNS
+
+
+def test_export_cells_cannot_run_as_formulas_and_still_reimport_unchanged(personas):
+    from agencies.models import Agency
+
+    Agency.objects.filter(pk=personas.agency_x.pk).update(
+        name='=HYPERLINK("http://example.invalid","open")', phone="+1 612 555 0100"
+    )
+    exported = directory_export_csv()
+    rows = list(csv.reader(io.StringIO(exported)))
+    cells = [cell for row in rows for cell in row]
+    # No cell starts a formula in a spreadsheet (OWASP CSV injection).
+    assert not [c for c in cells if c[:1] in ("=", "+", "-", "@")]
+    assert '\'=HYPERLINK("http://example.invalid","open")' in cells
+    assert "'+1 612 555 0100" in cells
+    # The import reads its own export back as it was.
+    plan = directory_import_plan(data=exported.encode("utf-8"))
+    assert plan.is_valid, [r.errors for r in plan.rejected]
+    assert {r.outcome for r in plan.rows} == {"unchanged"}

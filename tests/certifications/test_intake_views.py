@@ -341,3 +341,22 @@ def test_the_progress_list_ticks_only_complete_steps(advocate, personas):
     body = advocate.get(edit_url(obj, "review")).content.decode()
     assert '1. Victim<span class="visually-hidden"> (complete)' in body
     assert '5. Consent<span class="visually-hidden"> (complete)' not in body
+
+
+def test_an_information_request_appears_once_on_the_advocates_timeline(advocate, personas):
+    from certifications.services.intake import certification_request_submit
+    from certifications.services.review import (
+        certification_request_request_info,
+        certification_request_start_review,
+    )
+
+    obj = certification_request_submit(
+        request=complete_request(personas), actor=personas.advocate_a
+    )
+    obj = certification_request_start_review(request=obj, actor=personas.contact_x)
+    certification_request_request_info(
+        request=obj, actor=personas.contact_x, message="Please attach the police report."
+    )
+    detail = advocate.get(reverse("certifications:detail", args=[obj.pk])).content.decode()
+    timeline = detail[detail.index('id="timeline-heading"') :]
+    assert timeline.count("Please attach the police report.") == 1
