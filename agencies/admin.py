@@ -8,6 +8,7 @@ from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
+from simple_history.admin import SimpleHistoryAdmin
 
 from accounts.models import AuditAction
 from accounts.services import audit_log
@@ -163,7 +164,7 @@ def merge_two_agencies(modeladmin, request, queryset):
 
 
 @admin.register(Agency)
-class AgencyAdmin(AuditedAdmin):
+class AgencyAdmin(SimpleHistoryAdmin, AuditedAdmin):
     list_display = [
         "name",
         "kind",
@@ -234,7 +235,7 @@ class TrainingRecordInline(admin.TabularInline):
 
 
 @admin.register(PointOfContact)
-class PointOfContactAdmin(AuditedAdmin):
+class PointOfContactAdmin(SimpleHistoryAdmin, AuditedAdmin):
     list_display = [
         "name",
         "agency",

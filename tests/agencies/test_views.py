@@ -253,3 +253,18 @@ def test_admin_export_action_downloads_the_selected_agencies(client, personas):
     assert response["Content-Type"].startswith("text/csv")
     assert b"Agency Y Sheriff" in response.content
     assert b"Agency X Police" not in response.content
+
+
+def test_admin_history_of_an_agency_lists_each_change_with_what_changed(client, personas):
+    agency = personas.agency_x
+    agency.phone = "651-555-0199"
+    agency.save()
+    client.force_login(personas.admin)
+    history = client.get(reverse("admin:agencies_agency_history", args=[agency.pk]))
+    assert history.status_code == 200
+    html = history.content.decode()
+    # simple-history's list of versions (not only Django's admin log), with the field changed.
+    records = list(agency.history.order_by("-history_date"))
+    assert len(records) >= 2
+    assert f"/history/{records[0].history_id}/" in html
+    assert "651-555-0199" in html and "&rarr;" in html  # the change, old value to new

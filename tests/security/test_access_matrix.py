@@ -294,6 +294,10 @@ def _url(row: R, name: str, route: str, pattern: URLPattern, objects: dict) -> s
                 kwargs[converter] = objects["content_type_id"]
         if "(?P<url>" in route:
             return "/admin/no-such-page/"
+        regex = getattr(pattern.pattern, "regex", None)
+        if regex is not None and regex.groups > len(regex.groupindex):
+            # simple-history's unnamed groups: the object, then one of its versions.
+            return reverse(name, args=[_admin_object_id(name, objects), "999999"])
     return reverse(name, kwargs=kwargs)
 
 
