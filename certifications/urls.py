@@ -13,6 +13,7 @@ urlpatterns: list = [
     path("<int:pk>/edit/<slug:step>/", advocate.request_edit, name="edit"),
     path("<int:pk>/submit/", advocate.request_submit, name="submit"),
     path("<int:pk>/withdraw/", advocate.request_withdraw, name="withdraw"),
+    path("<int:pk>/delete/", advocate.request_delete_draft, name="delete_draft"),
     path("<int:pk>/respond/", advocate.request_provide_info, name="respond"),
     path("attachments/<int:pk>/", advocate.attachment_download, name="attachment_download"),
     path("attachments/<int:pk>/delete/", advocate.attachment_delete, name="attachment_delete"),

@@ -422,6 +422,42 @@ def certification_request_withdraw(
     )
 
 
+def certification_request_delete_draft(*, request: CertificationRequest, actor: User) -> str:
+    """Destroy a draft the organization will not file: the row, everything typed in it, its
+    attachments (with their stored files) and its history. Returns its reference.
+
+    Why deletion rather than withdrawal: a draft was never shared with anybody, and data about
+    a victim that is not needed should not be kept (8 U.S.C. 1367; the same removal as the
+    retention purge). Only a draft: once submitted, a request is the agency's record too. The
+    row is locked first, so a submission at the same moment either wins or is refused.
+    """
+    from .retention import _purge_related
+
+    with transaction.atomic():
+        locked = (
+            CertificationRequest.objects.select_for_update()
+            .filter(pk=request.pk, status=Status.DRAFT)
+            .first()
+        )
+        if locked is None:
+            raise TransitionError(
+                "Only a draft can be deleted: this request was submitted meanwhile."
+            )
+        reference, pk = locked.reference, locked.pk
+        _purge_related(locked)
+        locked.events.all().delete()
+        locked.delete()
+        # After the delete, which itself records a last version of the row.
+        CertificationRequest.history.filter(id=pk).delete()
+        audit_log(
+            action=AuditAction.PURGE,
+            user=actor,
+            target=reference,
+            detail="draft deleted by its organization before submission",
+        )
+    return reference
+
+
 def certification_request_provide_info(
     *,
     request: CertificationRequest,

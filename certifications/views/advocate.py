@@ -50,6 +50,7 @@ from ..services.intake import (
     IncompleteRequestError,
     attachment_add,
     attachment_remove,
+    certification_request_delete_draft,
     certification_request_problems,
     certification_request_provide_info,
     certification_request_save_draft,
@@ -355,6 +356,34 @@ def request_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, f"{obj.reference} was withdrawn.")
         return redirect("certifications:detail", pk=obj.pk)
     return render(request, "certifications/advocate/withdraw.html", {"obj": obj, "form": form})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def request_delete_draft(request: HttpRequest, pk: int) -> HttpResponse:
+    """GET: what deleting the draft destroys, and a button; POST: delete it."""
+    _require_advocate(request)
+    obj = certification_request_get_for_advocate_action(user=request.user, pk=pk)
+    if obj.status != Status.DRAFT:
+        messages.info(
+            request,
+            f"{obj.reference} is {obj.get_status_display().lower()}: only a draft can be "
+            "deleted. An open request can be withdrawn.",
+        )
+        return redirect("certifications:detail", pk=obj.pk)
+    if request.method == "POST":
+        try:
+            reference = certification_request_delete_draft(request=obj, actor=request.user)
+        except TransitionError as exc:
+            messages.error(request, str(exc))
+            return redirect("certifications:detail", pk=obj.pk)
+        messages.success(request, f"Draft {reference} was deleted with its attachments.")
+        return redirect("certifications:dashboard")
+    return render(
+        request,
+        "certifications/advocate/delete_draft.html",
+        {"obj": obj, "attachment_count": obj.attachments.count()},
+    )
 
 
 @login_required

@@ -360,3 +360,45 @@ def test_an_information_request_appears_once_on_the_advocates_timeline(advocate,
     detail = advocate.get(reverse("certifications:detail", args=[obj.pk])).content.decode()
     timeline = detail[detail.index('id="timeline-heading"') :]
     assert timeline.count("Please attach the police report.") == 1
+
+
+def test_an_advocate_deletes_a_draft_with_its_files_and_the_deletion_is_audited(advocate, personas):
+    from accounts.models import AuditAction, AuditEntry
+    from certifications.services.intake import attachment_add
+
+    draft = complete_request(personas)
+    attachment = attachment_add(
+        request=draft, actor=personas.advocate_a, upload=pdf_upload(), kind="police_report"
+    )
+    stored = attachment.file.storage
+    name = attachment.file.name
+    assert stored.exists(name)
+    detail = advocate.get(reverse("certifications:detail", args=[draft.pk])).content.decode()
+    assert reverse("certifications:delete_draft", args=[draft.pk]) in detail
+    url = reverse("certifications:delete_draft", args=[draft.pk])
+    confirm = advocate.get(url).content.decode()
+    assert "never submitted" in confirm and "1 attached file" in confirm
+    response = advocate.post(url)
+    assert response.status_code == 302
+    assert response["Location"] == reverse("certifications:dashboard")
+    assert not CertificationRequest.objects.filter(pk=draft.pk).exists()
+    assert not Attachment.objects.filter(pk=attachment.pk).exists()
+    assert not stored.exists(name)
+    assert not CertificationRequest.history.filter(id=draft.pk).exists()
+    entry = AuditEntry.objects.filter(action=AuditAction.PURGE).latest("created_at")
+    assert entry.target == draft.reference and entry.user == personas.advocate_a
+    assert "Victim" not in entry.detail  # the audit trail names the reference only
+
+
+def test_only_a_draft_of_ones_own_organization_can_be_deleted(client, personas):
+    from certifications.services.intake import certification_request_submit
+
+    draft = complete_request(personas)
+    url = reverse("certifications:delete_draft", args=[draft.pk])
+    client.force_login(personas.advocate_b)
+    assert client.post(url).status_code == 404
+    client.force_login(personas.advocate_a)
+    submitted = certification_request_submit(request=draft, actor=personas.advocate_a)
+    response = client.post(url, follow=True)
+    assert "only a draft can be deleted" in response.content.decode()
+    assert CertificationRequest.objects.filter(pk=submitted.pk).exists()

@@ -135,6 +135,12 @@ MATRIX: list[R] = [
     R("certifications:submit",                  "GET",  "302  405  405  405  405  405  405  302", pk="request"),  # noqa: E501
     # Already submitted: the organization's advocate is told so on the request page (302).
     R("certifications:submit",                  "POST", "302  302  404  404  404  404  404  302", pk="request"),  # noqa: E501
+    # Deleting a draft: its organization only; a submitted request is not deleted (redirect).
+    # The POST row deletes the spare draft as advocate_a (every other role gets 404 first).
+    R("certifications:delete_draft",            "GET",  "302  200  404  404  404  404  404  302", pk="draft"),  # noqa: E501
+    R("certifications:delete_draft",            "GET",  "302  302  404  404  404  404  404  302", pk="request"),  # noqa: E501
+    R("certifications:delete_draft",            "POST", "302  302  404  404  404  404  404  302", pk="request"),  # noqa: E501
+    R("certifications:delete_draft",            "POST", "302  302  404  404  404  404  404  302", pk="spare_draft"),  # noqa: E501
     R("certifications:withdraw",                "GET",  "302  200  404  404  404  404  404  302", pk="request"),  # noqa: E501
     R("certifications:withdraw",                "POST", "302  200  404  404  404  404  404  302", pk="request"),  # noqa: E501
     # Not waiting for information: the advocate is sent to the request page (302).
@@ -314,6 +320,10 @@ def matrix_objects(personas, media_root):
         invited_by=personas.admin,
     )
     audit_log(action="login", user=personas.advocate_a)
+    # A second draft for the one row that deletes a draft (the rows run in name order).
+    spare_draft = make_request(
+        organization=personas.org_a, created_by=personas.advocate_a, victim_family_name="Spare"
+    )
     draft = make_request(
         organization=personas.org_a,
         created_by=personas.advocate_a,
@@ -347,6 +357,7 @@ def matrix_objects(personas, media_root):
     return {
         "request": request.pk,
         "draft": draft.pk,
+        "spare_draft": spare_draft.pk,
         "info_requested": info_requested.pk,
         "overdue": overdue.pk,
         "notification": notification.pk,
