@@ -194,3 +194,18 @@ def test_an_advocate_answers_the_agency_then_withdraws(portal, personas, tmp_pat
     assert obj.status == "withdrawn"
     assert "The victim moved away." in page.content()
     portal.screenshot("request-withdrawn")
+
+
+def test_an_advocate_deletes_a_draft_after_confirming(portal, personas):
+    from .intake_support import complete_request
+
+    draft = complete_request(personas)
+    page = portal.page
+    portal.login(personas.advocate_a.email)
+    portal.goto(f"/requests/{draft.pk}/")
+    portal.click_and_wait("text=Delete draft")
+    assert "no agency has seen it" in page.inner_text("main")
+    portal.screenshot("draft-delete-confirm")
+    portal.submit("Delete the draft")
+    assert f"Draft {draft.reference} was deleted" in page.inner_text("body")
+    assert not CertificationRequest.objects.filter(pk=draft.pk).exists()
