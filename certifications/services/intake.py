@@ -353,6 +353,34 @@ def attachment_remove(*, attachment: Attachment, actor: User) -> None:
         transaction.on_commit(lambda: storage.delete(name))
 
 
+def _routing_and_deadline(*, request: CertificationRequest, today: datetime.date):
+    """Where the request would go and when its answer would be due, if submitted `today`."""
+    decision = route_request(
+        agency=request.requested_agency,
+        crimes=list(request.crimes or []),
+        form_type=request.form_type,
+        county=request.crime_county,
+    )
+    deadline = compute_due_date(
+        requested_on=today,
+        in_removal_proceedings=request.in_removal_proceedings,
+        agency=decision.agency,
+    )
+    return decision, deadline
+
+
+def certification_request_submission_preview(*, request: CertificationRequest):
+    """For the review step: the agency, routing reason, due date and its basis that submitting
+    today would give, or None while the draft is incomplete. Computed exactly as the submission
+    computes them, and changes nothing."""
+    if request.requested_agency_id is None:
+        return None
+    today = minnesota_today()
+    if certification_request_problems(request=request, today=today):
+        return None
+    return _routing_and_deadline(request=request, today=today)
+
+
 def certification_request_submit(
     *, request: CertificationRequest, actor: User
 ) -> CertificationRequest:
@@ -372,17 +400,7 @@ def certification_request_submit(
     problems = certification_request_problems(request=request, today=today)
     if problems:
         raise IncompleteRequestError(problems)
-    decision = route_request(
-        agency=request.requested_agency,
-        crimes=list(request.crimes or []),
-        form_type=request.form_type,
-        county=request.crime_county,
-    )
-    deadline = compute_due_date(
-        requested_on=today,
-        in_removal_proceedings=request.in_removal_proceedings,
-        agency=decision.agency,
-    )
+    decision, deadline = _routing_and_deadline(request=request, today=today)
     return certification_request_transition(
         request=request,
         action=Action.SUBMIT,

@@ -54,6 +54,7 @@ from ..services.intake import (
     certification_request_problems,
     certification_request_provide_info,
     certification_request_save_draft,
+    certification_request_submission_preview,
     certification_request_submit,
     certification_request_withdraw,
 )
@@ -299,10 +300,12 @@ def _review_step(request: HttpRequest, obj: CertificationRequest, problems=None)
     if problems is None:
         problems = certification_request_problems(request=obj)
     page_obj = certification_request_for_page(user=request.user, pk=obj.pk)
+    preview = None if problems else certification_request_submission_preview(request=page_obj)
     return render(
         request,
         "certifications/advocate/review.html",
         {
+            "preview": preview,
             "obj": page_obj,
             "req": page_obj,
             "step": "review",

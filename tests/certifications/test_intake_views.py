@@ -402,3 +402,27 @@ def test_only_a_draft_of_ones_own_organization_can_be_deleted(client, personas):
     response = client.post(url, follow=True)
     assert "only a draft can be deleted" in response.content.decode()
     assert CertificationRequest.objects.filter(pk=submitted.pk).exists()
+
+
+@time_machine.travel(NOON_CHICAGO, tick=False)
+def test_the_review_step_previews_the_agency_and_due_date_the_submission_will_set(
+    advocate, personas
+):
+    from certifications.services.intake import certification_request_submit
+
+    agency = personas.agency_x
+    agency.policy_response_days = 30
+    agency.save()
+    draft = complete_request(personas)
+    review = advocate.get(reverse("certifications:edit", args=[draft.pk, "review"]))
+    html = review.content.decode()
+    assert "If you submit today" in html
+    # March 2 + 30 days under the agency's stricter policy, named with its basis.
+    assert "April 1, 2026" in html
+    assert "Agency X Police Department policy: 30 days (stricter than the statute)" in html
+    submitted = certification_request_submit(request=draft, actor=personas.advocate_a)
+    assert submitted.due_date == datetime.date(2026, 4, 1)
+    # An incomplete draft shows what is missing instead of a preview.
+    incomplete = complete_request(personas, crimes=[])
+    html = advocate.get(reverse("certifications:edit", args=[incomplete.pk, "review"])).content
+    assert b"If you submit today" not in html
