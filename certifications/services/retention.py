@@ -63,8 +63,8 @@ def _blanked_values() -> dict:
     """Field -> empty value for every concrete field of a request not in KEPT_FIELDS."""
     values: dict = {}
     for field in CertificationRequest._meta.concrete_fields:
-        if field.name in KEPT_FIELDS or field.primary_key:
-            continue
+        if field.name in KEPT_FIELDS or field.primary_key or field.generated:
+            continue  # generated columns (list_group) are the database's, computed from status
         if field.null:
             values[field.attname] = None
         elif isinstance(field, models.JSONField):
