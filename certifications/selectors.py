@@ -235,16 +235,58 @@ def certification_request_for_page(*, user: User, pk: int) -> CertificationReque
         raise Http404("No such request.") from None
 
 
+class _ChainedIds:
+    """The ids of sorted lists of requests one after the other (the queue's "all": open ones
+    by urgency, then closed ones, most recent first), sliceable and countable as Paginator
+    needs. Each part is read in its own index order; a page that ends inside the first part
+    does not read the second."""
+
+    def __init__(self, parts: list[QuerySet[CertificationRequest]]) -> None:
+        self.parts = [part.values_list("pk", flat=True) for part in parts]
+        self._counts: list[int] | None = None
+
+    def counts(self) -> list[int]:
+        if self._counts is None:
+            self._counts = [part.count() for part in self.parts]
+        return self._counts
+
+    def count(self) -> int:
+        return sum(self.counts())
+
+    def __len__(self) -> int:
+        return self.count()
+
+    def __getitem__(self, index: slice) -> list[int]:
+        start, stop = index.start or 0, index.stop
+        ids: list[int] = []
+        offset = 0
+        for part, size in zip(self.parts, self.counts(), strict=True):
+            low, high = max(start - offset, 0), min(stop - offset, size)
+            if low < high:
+                ids.extend(part[low:high])
+            offset += size
+        return ids
+
+
 def certification_requests_page(
-    queryset: QuerySet[CertificationRequest], number: str | int | None, per_page: int
+    queryset: QuerySet[CertificationRequest] | list[QuerySet[CertificationRequest]],
+    number: str | int | None,
+    per_page: int,
 ) -> Page:
     """One page of a sorted list of requests, in two steps: the page's ids first, sorted and
     counted on narrow index rows (`req_open_urgency` answers the queues without reading the
     table), then those 25 rows whole. Sorting whole rows would read every open request of
-    the queue from the table to show 25 of them (issue 10)."""
-    page = Paginator(queryset.values_list("pk", flat=True), per_page).get_page(number)
+    the queue from the table to show 25 of them (issue 10). A list of querysets is read as
+    one list, each part after the other (`_ChainedIds`)."""
+    parts = queryset if isinstance(queryset, list) else [queryset]
+    ids_source = _ChainedIds(parts) if len(parts) > 1 else parts[0].values_list("pk", flat=True)
+    page = Paginator(ids_source, per_page).get_page(number)
     ids = list(page.object_list)
-    rows = {row.pk: row for row in queryset.filter(pk__in=ids).order_by()}
+    rows: dict[int, CertificationRequest] = {}
+    for part in parts:
+        missing = [pk for pk in ids if pk not in rows]
+        if missing:
+            rows.update({row.pk: row for row in part.filter(pk__in=missing).order_by()})
     page.object_list = [rows[pk] for pk in ids if pk in rows]
     return page
 
@@ -326,6 +368,20 @@ def certification_requests_agency_queue(
         # in that order from the partial index `req_closed_recent`.
         return queryset.order_by("-closed_at", "-id")
     return _urgency_ordered(queryset)
+
+
+def certification_requests_agency_queue_parts(
+    *, user: User, status: str = "open", **filters: str
+) -> list[QuerySet[CertificationRequest]]:
+    """The queue as the page reads it: one sorted list, or for "all" two, each in its own
+    index's order: the open requests by urgency (`req_open_urgency`), then the decided and
+    withdrawn ones, most recently closed first (`req_closed_recent`)."""
+    if status != "all":
+        return [certification_requests_agency_queue(user=user, status=status, **filters)]
+    return [
+        certification_requests_agency_queue(user=user, status="open", **filters),
+        certification_requests_agency_queue(user=user, status="closed", **filters),
+    ]
 
 
 def agency_queue_counts(*, user: User) -> dict[str, int]:

@@ -55,6 +55,7 @@ from ..selectors import (
     certification_request_for_page,
     certification_request_get_for_agency_action,
     certification_requests_agency_queue,
+    certification_requests_agency_queue_parts,
     certification_requests_first,
     certification_requests_page,
     certification_requests_visible_to,
@@ -125,7 +126,7 @@ def queue(request: HttpRequest) -> HttpResponse:
     contact = _contact_or_404(request)
     contacts = [(c.pk, c.name) for c in agency_contacts_for_assignment(agency_id=contact.agency_id)]
     form = QueueFilterForm(request.GET or None, contacts=contacts)
-    rows = certification_requests_agency_queue(user=request.user, **form.filters())
+    rows = certification_requests_agency_queue_parts(user=request.user, **form.filters())
     page = certification_requests_page(rows, request.GET.get("page"), QUEUE_PAGE_SIZE)
     period_end = timezone.localdate()
     period_start = period_end - datetime.timedelta(days=365)

@@ -420,6 +420,33 @@ def test_closed_requests_are_listed_most_recently_closed_first(client, personas)
     assert [r.pk for r in rows] == [still_open.pk]
 
 
+def test_all_lists_open_requests_by_urgency_then_closed_ones_across_pages(
+    client, personas, monkeypatch
+):
+    from certifications.views import agency as agency_views
+
+    monkeypatch.setattr(agency_views, "QUEUE_PAGE_SIZE", 2)
+    now = timezone.now()
+    later = _submitted(personas)
+    overdue = _overdue(_submitted(personas))
+    removal = _submitted(personas, in_removal_proceedings=True)
+    closed = []
+    for days in (20, 5):
+        request = _submitted(personas)
+        CertificationRequest.objects.filter(pk=request.pk).update(
+            status=Status.WITHDRAWN, closed_at=now - datetime.timedelta(days=days)
+        )
+        closed.append(request)
+    client.force_login(personas.contact_x)
+    url = reverse("certifications:queue")
+    seen = []
+    for number in (1, 2, 3):
+        page = client.get(url, {"status": "all", "page": number}).context["page_obj"]
+        assert page.paginator.count == 5
+        seen += [r.pk for r in page.object_list]
+    assert seen == [overdue.pk, removal.pk, later.pk, closed[1].pk, closed[0].pk]
+
+
 def test_queue_is_most_urgent_first_with_days_left(client, personas):
     later = _submitted(personas)
     removal = _submitted(personas, in_removal_proceedings=True)
@@ -491,7 +518,7 @@ def test_queue_costs_the_same_queries_for_1_and_40_rows(
     client.force_login(personas.contact_x)
     url = reverse("certifications:queue")
     client.get(url)  # warm the session
-    one = _queries_for(client, url)
+    one = _queries_for(client, url + "?status=all")
     for i in range(39):
         request = _submitted(personas, assigned_contact=colleague, in_removal_proceedings=i % 2)
         if i % 3 == 0:
