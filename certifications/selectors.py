@@ -281,23 +281,27 @@ def certification_requests_page(
     parts = queryset if isinstance(queryset, list) else [queryset]
     ids_source = _ChainedIds(parts) if len(parts) > 1 else parts[0].values_list("pk", flat=True)
     page = Paginator(ids_source, per_page).get_page(number)
-    ids = list(page.object_list)
+    page.object_list = _rows_in_order(parts, list(page.object_list))
+    return page
+
+
+def _rows_in_order(
+    parts: list[QuerySet[CertificationRequest]], ids: list[int]
+) -> list[CertificationRequest]:
+    """The whole rows of `ids`, in that order, each read from the list it was sorted in."""
     rows: dict[int, CertificationRequest] = {}
     for part in parts:
         missing = [pk for pk in ids if pk not in rows]
         if missing:
             rows.update({row.pk: row for row in part.filter(pk__in=missing).order_by()})
-    page.object_list = [rows[pk] for pk in ids if pk in rows]
-    return page
+    return [rows[pk] for pk in ids if pk in rows]
 
 
 def certification_requests_first(
     queryset: QuerySet[CertificationRequest], count: int
 ) -> list[CertificationRequest]:
     """The first `count` requests of a sorted list, ids first (see certification_requests_page)."""
-    ids = list(queryset.values_list("pk", flat=True)[:count])
-    rows = {row.pk: row for row in queryset.filter(pk__in=ids).order_by()}
-    return [rows[pk] for pk in ids if pk in rows]
+    return _rows_in_order([queryset], list(queryset.values_list("pk", flat=True)[:count]))
 
 
 def _urgency_ordered(queryset: QuerySet[CertificationRequest]) -> QuerySet[CertificationRequest]:

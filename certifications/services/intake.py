@@ -370,15 +370,13 @@ def _routing_and_deadline(*, request: CertificationRequest, today: datetime.date
 
 
 def certification_request_submission_preview(*, request: CertificationRequest):
-    """For the review step: the agency, routing reason, due date and its basis that submitting
-    today would give, or None while the draft is incomplete. Computed exactly as the submission
-    computes them, and changes nothing."""
+    """For the review step of a complete draft (the caller has checked
+    `certification_request_problems`): the agency, routing reason, due date and its basis that
+    submitting today would give, computed exactly as the submission computes them. Changes
+    nothing; None when no agency was chosen."""
     if request.requested_agency_id is None:
         return None
-    today = minnesota_today()
-    if certification_request_problems(request=request, today=today):
-        return None
-    return _routing_and_deadline(request=request, today=today)
+    return _routing_and_deadline(request=request, today=minnesota_today())
 
 
 def certification_request_submit(

@@ -98,38 +98,27 @@ class TooManyComputations(Exception):
     """Anonymous visitors asked for more new periods than the server computes a minute."""
 
 
-def statistics_snapshot_get_public(
-    *, start: datetime.date, end: datetime.date
+def statistics_snapshot_get(
+    *, start: datetime.date, end: datetime.date, public: bool = False
 ) -> StatisticsSnapshot:
-    """As `statistics_snapshot_get`, for the public page, which needs no sign-in.
-
-    Why a limit: a period nobody asked for yet costs the server about two seconds of work, and
-    the public page lets anyone name any period. Computations started by the public are capped
-    at STATS_PUBLIC_COMPUTES_PER_MINUTE across all visitors (counted from the snapshots
-    themselves, so every web process shares the count); beyond it, TooManyComputations. The
-    default period is refreshed by beat and never counts.
-    """
-    snapshot = statistics_snapshot_fresh(start=start, end=end)
-    if snapshot is not None:
-        return snapshot
-    if (start, end) == default_period():
-        return statistics_snapshot_compute(start=start, end=end)
-    recent = StatisticsSnapshot.objects.filter(
-        computed_at__gte=timezone.now() - datetime.timedelta(minutes=1)
-    ).count()
-    if recent >= settings.STATS_PUBLIC_COMPUTES_PER_MINUTE:
-        raise TooManyComputations
-    return statistics_snapshot_compute(start=start, end=end)
-
-
-def statistics_snapshot_get(*, start: datetime.date, end: datetime.date) -> StatisticsSnapshot:
     """The fresh snapshot of the period, computing it now if there is none.
 
     Why a page view may write: the default period is kept fresh by beat, so only the first
     viewer of another period (or of one unlooked-at for an hour) waits for the computation;
     everyone after reads the stored figures. The write is a cache fill: it changes no record.
+
+    `public`: for the public page, which needs no sign-in. A new period costs the server about
+    two seconds and anyone can name one, so computations of periods other than the default are
+    capped at STATS_PUBLIC_COMPUTES_PER_MINUTE across all visitors (counted from the snapshots
+    themselves, so every web process shares the count); beyond it, TooManyComputations.
     """
     snapshot = statistics_snapshot_fresh(start=start, end=end)
-    if snapshot is None:
-        snapshot = statistics_snapshot_compute(start=start, end=end)
-    return snapshot
+    if snapshot is not None:
+        return snapshot
+    if public and (start, end) != default_period():
+        recent = StatisticsSnapshot.objects.filter(
+            computed_at__gte=timezone.now() - datetime.timedelta(minutes=1)
+        ).count()
+        if recent >= settings.STATS_PUBLIC_COMPUTES_PER_MINUTE:
+            raise TooManyComputations
+    return statistics_snapshot_compute(start=start, end=end)

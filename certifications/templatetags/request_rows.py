@@ -26,11 +26,6 @@ def _date(value: datetime.date) -> str:
     return f"{value:%b} {value.day}, {value.year}"
 
 
-def _days_left(row, today: datetime.date) -> int | None:
-    # CertificationRequest.days_left, with today's date computed once per page.
-    return row.days_left(today=today)
-
-
 def _badges(row) -> SafeString:
     parts = []
     if row.in_removal_proceedings:
@@ -80,7 +75,7 @@ def queue_rows(rows, show_agency: bool = False) -> SafeString:
                 agency_cell if show_agency else "",
                 r.assigned_contact.name if r.assigned_contact else "Nobody yet",
                 _date(r.due_date) if r.due_date else "—",
-                _queue_days_cell(_days_left(r, today)),
+                _queue_days_cell(r.days_left(today=today)),
             )
         )
     return mark_safe("\n".join(html))  # noqa: S308 - each part built with format_html
@@ -92,7 +87,7 @@ def dashboard_rows(rows) -> SafeString:
     today = timezone.localdate()
     html = []
     for req in rows:
-        left = _days_left(req, today)
+        left = req.days_left(today=today)  # today computed once per page
         if left is not None and left < 0:
             row_class = "row-overdue"
         elif left is not None and left <= 7:

@@ -479,7 +479,7 @@ def _render_move(
             "req": cert_request,
             "action": action,
             "local_only": local_only,
-            "search": search if request.GET else AgencySearchForm(),
+            "search": search,
             "query": query,
             "candidates": candidates,
             "form": form,

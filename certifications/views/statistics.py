@@ -39,7 +39,6 @@ from ..services.statistics import (
     TooManyComputations,
     statistics_snapshot_compute,
     statistics_snapshot_get,
-    statistics_snapshot_get_public,
 )
 from ..statistics import (
     Figures,
@@ -223,7 +222,7 @@ def public_page(request: HttpRequest) -> HttpResponse:
         return render(request, "statistics/public.html", {"form": form}, status=400)
     start, end = form.cleaned_data["start"], form.cleaned_data["end"]
     try:
-        snapshot = statistics_snapshot_get_public(start=start, end=end)
+        snapshot = statistics_snapshot_get(start=start, end=end, public=True)
     except TooManyComputations:
         return _busy(request)
     filter_form, page, page_query = _agency_page(request, snapshot, public=True)
@@ -334,8 +333,8 @@ def public_chart(request: HttpRequest, kind: str) -> HttpResponse:
     if not form.is_valid():
         return HttpResponse("Choose a valid period.", status=400, content_type="text/plain")
     try:
-        snapshot = statistics_snapshot_get_public(
-            start=form.cleaned_data["start"], end=form.cleaned_data["end"]
+        snapshot = statistics_snapshot_get(
+            start=form.cleaned_data["start"], end=form.cleaned_data["end"], public=True
         )
     except TooManyComputations:
         return _busy(request)
