@@ -4,32 +4,14 @@ from __future__ import annotations
 
 import django_filters
 from crispy_forms.helper import FormHelper
-from crispy_forms.layout import Column, Layout, Row, Submit
+from crispy_forms.layout import Submit
 from django import forms
 from django.db.models import Q, QuerySet
 
-from uvisa_portal.widgets import FastSelect
+from uvisa_portal.widgets import FastSelect, style_filter_fields
 
 from .importing import MAX_IMPORT_BYTES
 from .models import Agency, AgencyKind, County
-
-
-class DirectorySearchForm(forms.Form):
-    def __init__(self, *args, **kwargs) -> None:
-        super().__init__(*args, **kwargs)
-        self.helper = FormHelper()
-        self.helper.form_method = "get"
-        self.helper.form_tag = True
-        self.helper.attrs = {"role": "search", "aria-label": "Search the directory"}
-        self.helper.layout = Layout(
-            Row(
-                Column("name", css_class="col-md-4"),
-                Column("county", css_class="col-md-3"),
-                Column("city", css_class="col-md-2"),
-                Column("kind", css_class="col-md-3"),
-            ),
-            Submit("", "Search", css_class="btn-primary"),
-        )
 
 
 class AgencyFilter(django_filters.FilterSet):
@@ -53,7 +35,10 @@ class AgencyFilter(django_filters.FilterSet):
     class Meta:
         model = Agency
         fields = ["name", "county", "city", "kind"]
-        form = DirectorySearchForm
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        style_filter_fields(self.form)
 
     def filter_name(self, queryset: QuerySet[Agency], name: str, value: str) -> QuerySet[Agency]:
         return queryset.filter(name__icontains=value.strip())

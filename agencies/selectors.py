@@ -19,9 +19,14 @@ def contact_for_user(*, user: User) -> PointOfContact | None:
     """The active point-of-contact record a signed-in agency user acts as, or None."""
     if not user.is_authenticated or not user.is_active:
         return None
-    try:
-        contact = user.point_of_contact
-    except PointOfContact.DoesNotExist:
+    # The contact and its agency in one query, kept where `user.point_of_contact` looks (every
+    # agency page reads both; issue 10 counts queries per page).
+    related = User.point_of_contact.related
+    if not related.is_cached(user):
+        contact = PointOfContact.objects.select_related("agency").filter(user=user).first()
+        related.set_cached_value(user, contact)
+    contact = related.get_cached_value(user)
+    if contact is None:
         return None
     if not contact.is_active or not contact.agency.is_active:
         return None

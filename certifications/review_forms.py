@@ -12,7 +12,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from uvisa_portal.widgets import FastSelect
+from uvisa_portal.widgets import FastSelect, style_filter_fields
 
 from .choices import DenialReason, FormType, Status
 from .uploads import validate_upload
@@ -172,7 +172,12 @@ DUE_CHOICES = [
 class QueueFilterForm(forms.Form):
     """GET filters of the queue. Invalid values fall back to the defaults (no error page)."""
 
-    q = forms.CharField(label="Reference", required=False, max_length=20)
+    q = forms.CharField(
+        label="Reference",
+        required=False,
+        max_length=20,
+        widget=forms.SearchInput(attrs={"placeholder": "UV-2026-00042"}),
+    )
     status = forms.ChoiceField(
         label="Status", choices=STATUS_FILTER_CHOICES, required=False, widget=FastSelect
     )
@@ -192,6 +197,7 @@ class QueueFilterForm(forms.Form):
             ("me", "Me"),
             ("none", "Nobody yet"),
         ] + [(str(pk), name) for pk, name in contacts]
+        style_filter_fields(self, small=True)
 
     def filters(self) -> dict[str, str]:
         data = self.cleaned_data if self.is_valid() else {}

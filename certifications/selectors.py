@@ -180,6 +180,35 @@ def attachment_get_for_user(*, user: User, pk: int) -> Attachment:
         raise Http404("No such file.") from None
 
 
+# The columns each list shows (certifications/templatetags/request_rows.py), read with `.only()`:
+# a request has 57 columns and an agency 23; reading and building all of them for 25 rows cost
+# more than the rest of the page (issue 10). A column a list uses but that is missing here costs
+# a query per row, which the lists' query-count tests catch.
+DASHBOARD_ROW_FIELDS = (
+    "reference",
+    "victim_given_name",
+    "victim_middle_name",
+    "victim_family_name",
+    "status",
+    "in_removal_proceedings",
+    "routing_reason",
+    "due_date",
+    "deadline_basis",
+    "agency__name",
+    "requested_agency__name",
+)
+QUEUE_ROW_FIELDS = (
+    "reference",
+    "form_type",
+    "status",
+    "in_removal_proceedings",
+    "escalated_at",
+    "due_date",
+    "agency__name",
+    "assigned_contact__name",
+)
+
+
 def certification_requests_for_advocate_dashboard(*, user: User) -> QuerySet[CertificationRequest]:
     """The organization's requests, open ones first by due date, then drafts, then closed
     ones, with what the list shows.
@@ -193,6 +222,7 @@ def certification_requests_for_advocate_dashboard(*, user: User) -> QuerySet[Cer
     return (
         certification_requests_visible_to(user=user)
         .select_related("agency", "requested_agency")
+        .only(*DASHBOARD_ROW_FIELDS)
         .order_by("list_group", "due_date", "-created_at", "-id")
     )
 
@@ -366,7 +396,7 @@ def certification_requests_agency_queue(
         )
     if reference:
         queryset = queryset.filter(reference__icontains=reference.strip())
-    queryset = queryset.select_related("agency", "assigned_contact")
+    queryset = queryset.select_related("agency", "assigned_contact").only(*QUEUE_ROW_FIELDS)
     if closed_only:
         # Decided and withdrawn requests have no urgency: the most recently closed first, read
         # in that order from the partial index `req_closed_recent`.
@@ -425,6 +455,7 @@ def coordinator_statewide_requests(*, user: User) -> QuerySet[CertificationReque
         .exclude(agency_id=contact.agency_id)
         .filter(status__in=OPEN_STATUSES)
         .select_related("agency", "assigned_contact")
+        .only(*QUEUE_ROW_FIELDS)
     )
     return _urgency_ordered(queryset)
 

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from django import forms
 from django.forms.utils import flatatt
-from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
+
+from .html import text
 
 
 class FastSelect(forms.Select):
@@ -21,14 +23,23 @@ class FastSelect(forms.Select):
         chosen = (
             "" if value is None else str(value[0] if isinstance(value, list | tuple) else value)
         )
-        options = format_html_join(
-            "\n  ",
-            '<option value="{}"{}>{}</option>',
-            (
-                (option, " selected" if str(option) == chosen else "", label)
-                for option, label in self.choices
-            ),
+        options = "\n  ".join(
+            f'<option value="{text(option)}"{" selected" if str(option) == chosen else ""}>'
+            f"{text(label)}</option>"
+            for option, label in self.choices
         )
-        return format_html(
-            '<select name="{}"{}>\n  {}\n</select>', name, flatatt(final_attrs), options
-        )
+        # Every value escaped by `text`; flatatt escapes the attributes' values.
+        markup = f'<select name="{text(name)}"{flatatt(final_attrs)}>\n  {options}\n</select>'
+        return mark_safe(markup)  # noqa: S308
+
+
+def style_filter_fields(form: forms.Form, *, small: bool = False) -> None:
+    """Bootstrap classes on a filter bar's widgets, for `templates/_filter_fields.html`
+    (a filter bar is a row of plain fields; crispy's per-field templates cost more than the
+    list they filter, issue 10)."""
+    suffix = " form-select-sm" if small else ""
+    for field in form.fields.values():
+        if isinstance(field.widget, forms.Select):
+            field.widget.attrs["class"] = "form-select" + suffix
+        else:
+            field.widget.attrs["class"] = "form-control" + (" form-control-sm" if small else "")

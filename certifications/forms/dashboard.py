@@ -10,7 +10,7 @@ from django import forms
 from django.db.models import Q, QuerySet
 
 from agencies.models import Agency
-from uvisa_portal.widgets import FastSelect
+from uvisa_portal.widgets import FastSelect, style_filter_fields
 
 from ..choices import OPEN_STATUSES, FormType, Status
 from ..services.intake import minnesota_today
@@ -64,6 +64,4 @@ class AdvocateDashboardFilter(django_filters.FilterSet):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        for field in self.form.fields.values():
-            is_select = isinstance(field.widget, forms.Select)
-            field.widget.attrs["class"] = "form-select" if is_select else "form-control"
+        style_filter_fields(self.form)
