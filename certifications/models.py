@@ -46,15 +46,16 @@ class CertificationRequest(models.Model):
     # --- identity and ownership ---
     reference = models.CharField(max_length=20, unique=True, editable=False)
     form_type = models.CharField(max_length=1, choices=FormType.choices, default=FormType.U)
+    # No index of its own: the dashboard's indexes (Meta.indexes, req_org_*) lead with it.
     organization = models.ForeignKey(
-        Organization, on_delete=models.PROTECT, related_name="requests"
+        Organization, on_delete=models.PROTECT, related_name="requests", db_index=False
     )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
-    status = models.CharField(
-        max_length=20, choices=Status.choices, default=Status.DRAFT, db_index=True
-    )
+    # No index of its own: req_status_due leads with it, and the lists filter on it through
+    # partial indexes (Meta.indexes). Every index is written again by each status change.
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.DRAFT)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     # The advocate dashboard's first sort key: open requests, then drafts, then closed ones.
@@ -157,8 +158,14 @@ class CertificationRequest(models.Model):
     )
 
     # --- routing and the clock ---
+    # No index of its own: req_agency_status_due leads with it.
     agency = models.ForeignKey(
-        Agency, on_delete=models.PROTECT, null=True, blank=True, related_name="requests"
+        Agency,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="requests",
+        db_index=False,
     )
     assigned_contact = models.ForeignKey(
         PointOfContact,
@@ -241,6 +248,15 @@ class CertificationRequest(models.Model):
                 ],
                 condition=Q(status__in=sorted(OPEN_STATUSES)),
                 name="req_open_urgency",
+            ),
+            # The coordinator's statewide list: open requests of every agency by due date,
+            # read in that order (selectors.coordinator_statewide_parts). The columns after
+            # (due_date, id), which is unique, only answer its filters without the table
+            # (key columns, not INCLUDE, which SQLite lacks).
+            models.Index(
+                fields=["due_date", "id", "agency", "in_removal_proceedings", "escalated_at"],
+                condition=Q(status__in=sorted(OPEN_STATUSES)),
+                name="req_open_due",
             ),
             models.Index(fields=["status", "due_date"], name="req_status_due"),
             models.Index(fields=["signature_date"], name="req_signature_date"),

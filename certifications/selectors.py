@@ -271,9 +271,12 @@ class _ChainedIds:
     needs. Each part is read in its own index order; a page that ends inside the first part
     does not read the second."""
 
-    def __init__(self, parts: list[QuerySet[CertificationRequest]]) -> None:
+    def __init__(
+        self, parts: list[QuerySet[CertificationRequest]], counts: list[int] | None = None
+    ) -> None:
         self.parts = [part.values_list("pk", flat=True) for part in parts]
-        self._counts: list[int] | None = None
+        # The parts' sizes when the caller counted them together (one query, not one each).
+        self._counts = counts
 
     def counts(self) -> list[int]:
         if self._counts is None:
@@ -302,14 +305,18 @@ def certification_requests_page(
     queryset: QuerySet[CertificationRequest] | list[QuerySet[CertificationRequest]],
     number: str | int | None,
     per_page: int,
+    counts: list[int] | None = None,
 ) -> Page:
     """One page of a sorted list of requests, in two steps: the page's ids first, sorted and
     counted on narrow index rows (`req_open_urgency` answers the queues without reading the
     table), then those 25 rows whole. Sorting whole rows would read every open request of
     the queue from the table to show 25 of them (issue 10). A list of querysets is read as
-    one list, each part after the other (`_ChainedIds`)."""
+    one list, each part after the other (`_ChainedIds`), whose sizes may be given in `counts`."""
     parts = queryset if isinstance(queryset, list) else [queryset]
-    ids_source = _ChainedIds(parts) if len(parts) > 1 else parts[0].values_list("pk", flat=True)
+    if len(parts) > 1:
+        ids_source = _ChainedIds(parts, counts)
+    else:
+        ids_source = parts[0].values_list("pk", flat=True)
     page = Paginator(ids_source, per_page).get_page(number)
     page.object_list = _rows_in_order(parts, list(page.object_list))
     return page
@@ -444,7 +451,8 @@ def agency_queue_counts(*, user: User) -> dict[str, int]:
 
 
 def coordinator_statewide_requests(*, user: User) -> QuerySet[CertificationRequest]:
-    """Other agencies' requests the coordinator sees: escalated or overdue, still open."""
+    """Other agencies' requests the coordinator sees: escalated or overdue, still open; most
+    urgent first (the page reads them as `coordinator_statewide_parts`)."""
     contact = contact_for_user(user=user)
     if contact is None or user.role != Role.COORDINATOR:
         return CertificationRequest.objects.none()
@@ -458,6 +466,28 @@ def coordinator_statewide_requests(*, user: User) -> QuerySet[CertificationReque
         .only(*QUEUE_ROW_FIELDS)
     )
     return _urgency_ordered(queryset)
+
+
+def coordinator_statewide_parts(
+    *, user: User
+) -> tuple[list[QuerySet[CertificationRequest]], list[int]]:
+    """`coordinator_statewide_requests` in the same urgency order, as the page reads it: the
+    overdue requests, then the escalated ones in removal proceedings, then the other escalated
+    ones, each by due date from the index `req_open_due`; and the three sizes, counted in one
+    query. Sorting on the computed urgency made the database sort every escalated or overdue
+    request in the state (about 5,000) on each view of the overview (issue 10)."""
+    queryset = coordinator_statewide_requests(user=user).order_by()
+    today = timezone.localdate()
+    overdue = Q(due_date__lt=today)
+    removal = Q(in_removal_proceedings=True)
+    # ~overdue keeps requests without a due date, as the urgency order does (last).
+    conditions = [overdue, ~overdue & removal, ~overdue & ~removal]
+    by_due_date = (F("due_date").asc(nulls_last=True), "pk")
+    parts = [queryset.filter(condition).order_by(*by_due_date) for condition in conditions]
+    sizes = queryset.aggregate(
+        **{f"part{i}": Count("pk", filter=condition) for i, condition in enumerate(conditions)}
+    )
+    return parts, [sizes[f"part{i}"] for i in range(len(conditions))]
 
 
 def coordinator_overdue_agencies(*, user: User, limit: int | None = None) -> tuple[list[dict], int]:

@@ -60,7 +60,7 @@ from ..selectors import (
     certification_requests_page,
     certification_requests_visible_to,
     coordinator_overdue_agencies,
-    coordinator_statewide_requests,
+    coordinator_statewide_parts,
 )
 from ..services import TransitionError
 from ..services.review import (
@@ -157,8 +157,10 @@ def coordinator(request: HttpRequest) -> HttpResponse:
     if request.user.role != Role.COORDINATOR or not contact.agency.is_statewide_coordinator:
         raise Http404("No such page.")
     routed = certification_requests_agency_queue(user=request.user)
-    statewide = coordinator_statewide_requests(user=request.user)
-    page = certification_requests_page(statewide, request.GET.get("page"), STATEWIDE_PAGE_SIZE)
+    statewide, sizes = coordinator_statewide_parts(user=request.user)
+    page = certification_requests_page(
+        statewide, request.GET.get("page"), STATEWIDE_PAGE_SIZE, counts=sizes
+    )
     # The worst agencies first; the whole list (hundreds of agencies statewide) on request.
     show_all = request.GET.get("agencies") == "all"
     overdue_agencies, overdue_agencies_total = coordinator_overdue_agencies(

@@ -125,6 +125,42 @@ def test_the_coordinator_sees_exactly_routed_escalated_and_overdue_requests(pers
     assert visible == {routed.pk, routed_closed.pk, escalated.pk, overdue.pk}
 
 
+def test_the_overview_lists_overdue_then_escalated_in_removal_then_escalated_by_due_date(
+    client, personas
+):
+    # selectors.coordinator_statewide_parts reads three parts from the index req_open_due;
+    # together they must be the urgency order, counted and paged as one list.
+    today = timezone.localdate()
+
+    def escalated(due_in_days: int, removal: bool = False) -> CertificationRequest:
+        request = _submitted(personas, agency=personas.agency_y, in_removal_proceedings=removal)
+        CertificationRequest.objects.filter(pk=request.pk).update(
+            escalated_at=timezone.now(), due_date=today + datetime.timedelta(days=due_in_days)
+        )
+        return request
+
+    later_escalated = escalated(20)
+    earlier_escalated = escalated(5)
+    removal_escalated = escalated(9, removal=True)
+    overdue_recent = _overdue(_submitted(personas), days=2)
+    overdue_oldest = _overdue(_submitted(personas, agency=personas.agency_y), days=30)
+    overdue_removal = _overdue(_submitted(personas, in_removal_proceedings=True), days=10)
+    _submitted(personas)  # on time, not escalated: not listed
+
+    client.force_login(personas.coordinator)
+    response = client.get(reverse("certifications:coordinator"))
+    page = response.context["page_obj"]
+    assert [r.pk for r in page.object_list] == [
+        overdue_oldest.pk,
+        overdue_removal.pk,
+        overdue_recent.pk,
+        removal_escalated.pk,
+        earlier_escalated.pk,
+        later_escalated.pk,
+    ]
+    assert page.paginator.count == 6
+
+
 def test_a_coordinator_account_at_an_ordinary_agency_gets_no_statewide_view(personas):
     from accounts.models import Role
 
