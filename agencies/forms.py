@@ -20,9 +20,12 @@ class AgencyFilter(django_filters.FilterSet):
     name = django_filters.CharFilter(
         label="Name", method="filter_name", help_text="Part of the agency's name."
     )
-    county = django_filters.ModelChoiceFilter(
+    # A plain choice of county ids, filled once per form in __init__: a model choice reads the
+    # counties through a server-side cursor (three round trips on PostgreSQL) and again to
+    # validate the one chosen (issue 10 counts queries per page).
+    county = django_filters.ChoiceFilter(
         label="County",
-        queryset=County.objects.all(),
+        choices=[],
         method="filter_county",
         empty_label="Any county",
         widget=FastSelect,
@@ -38,12 +41,19 @@ class AgencyFilter(django_filters.FilterSet):
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
+        self.form.fields["county"].choices = [
+            ("", "Any county"),
+            *(
+                (str(pk), County.display_name(name))
+                for pk, name in County.objects.values_list("pk", "name")
+            ),
+        ]
         style_filter_fields(self.form)
 
     def filter_name(self, queryset: QuerySet[Agency], name: str, value: str) -> QuerySet[Agency]:
         return queryset.filter(name__icontains=value.strip())
 
-    def filter_county(self, queryset: QuerySet[Agency], name: str, value: County):
+    def filter_county(self, queryset: QuerySet[Agency], name: str, value: str):
         # Agencies that list the county, or serve one of its cities.
         ids = Agency.objects.filter(Q(counties=value) | Q(cities__county=value)).values("pk")
         return queryset.filter(pk__in=ids)

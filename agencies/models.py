@@ -20,7 +20,12 @@ class County(models.Model):
         verbose_name_plural = "counties"
 
     def __str__(self) -> str:
-        return f"{self.name} County"
+        return self.display_name(self.name)
+
+    @staticmethod
+    def display_name(name: str) -> str:
+        """ "Ramsey County", for lists that read names without building counties."""
+        return f"{name} County"
 
 
 class City(models.Model):

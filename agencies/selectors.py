@@ -37,23 +37,28 @@ def statewide_coordinator_agency() -> Agency | None:
     return Agency.objects.filter(is_statewide_coordinator=True).first()
 
 
-def _active_contacts_prefetch() -> Prefetch:
-    return Prefetch(
-        "contacts",
-        queryset=PointOfContact.objects.filter(is_active=True).order_by("-is_primary", "name"),
-        to_attr="active_contacts",
-    )
+def _active_contacts_prefetch(*fields: str) -> Prefetch:
+    """Each agency's active contacts, primary first, as `active_contacts`; only `fields` of
+    them when given (the list shows a name and a training flag of each)."""
+    contacts = PointOfContact.objects.filter(is_active=True).order_by("-is_primary", "name")
+    if fields:
+        contacts = contacts.only("agency", *fields)
+    return Prefetch("contacts", queryset=contacts, to_attr="active_contacts")
 
 
-def agencies_for_directory() -> QuerySet[Agency]:
+def agencies_for_directory(*, with_cities: bool = True) -> QuerySet[Agency]:
     """Agencies with everything the directory list and page show, in a fixed number of queries.
 
     Each agency gets `active_contacts` (primary first); counties and cities are prefetched, so
-    the templates trigger no query whatever the number of agencies.
+    the templates trigger no query whatever the number of agencies. `with_cities=False` is
+    the list's: no cities, and only the contact fields it shows.
     """
-    return Agency.objects.prefetch_related(
-        "counties", "cities", _active_contacts_prefetch()
-    ).order_by("-is_active", "name")
+    if with_cities:
+        lookups = ["counties", "cities", _active_contacts_prefetch()]
+    else:
+        contacts = _active_contacts_prefetch("name", "is_primary", "last_training_date")
+        lookups = ["counties", contacts]
+    return Agency.objects.prefetch_related(*lookups).order_by("-is_active", "name")
 
 
 def agency_get_for_directory(*, pk: int) -> Agency:

@@ -49,7 +49,7 @@ def administrator_required(view):
 @require_GET
 def directory(request: HttpRequest) -> HttpResponse:
     """Search by name, county, city or kind; a fixed number of queries per page."""
-    agency_filter = AgencyFilter(request.GET, queryset=agencies_for_directory())
+    agency_filter = AgencyFilter(request.GET, queryset=agencies_for_directory(with_cities=False))
     agencies = agency_filter.qs if agency_filter.is_valid() else Agency.objects.none()
     page = Paginator(agencies, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()

@@ -13,10 +13,10 @@ from __future__ import annotations
 import datetime
 
 from django import template
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 
+from uvisa_portal.html import link_around_id
 from uvisa_portal.html import text as _e
 
 from ..choices import Status
@@ -25,16 +25,6 @@ from .request_display import days_left_class, days_left_text
 register = template.Library()
 
 STATUS_LABELS: dict[str, str] = {value: str(label) for value, label in Status.choices}
-# A number no request has, to cut the reversed link into what comes before and after the id.
-_PK_MARK = 987654321987
-
-
-def _detail_link_parts() -> tuple[str, str]:
-    """The request page's URL around its id: one `reverse` per list (it honours the script
-    prefix of this request), not one per row."""
-    url = reverse("certifications:detail", args=[_PK_MARK])
-    head, tail = url.split(str(_PK_MARK))
-    return _e(head), _e(tail)
 
 
 def _date(value: datetime.date) -> str:
@@ -69,7 +59,7 @@ def _queue_days_cell(left: int | None) -> str:
 def queue_rows(rows, show_agency: bool = False) -> SafeString:
     """The <tr> elements of `certifications/_request_rows.html`."""
     today = timezone.localdate()
-    head, tail = _detail_link_parts()
+    head, tail = link_around_id("certifications:detail")
     html = []
     for r in rows:
         agency_cell = f"<td>{_e(r.agency.name) if r.agency else ''}</td>" if show_agency else ""
@@ -120,7 +110,7 @@ def _dashboard_due_cell(req, left: int | None) -> str:
 def dashboard_rows(rows) -> SafeString:
     """The <tr> elements of the advocate's dashboard."""
     today = timezone.localdate()
-    head, tail = _detail_link_parts()
+    head, tail = link_around_id("certifications:detail")
     html = []
     for req in rows:
         left = req.days_left(today=today)  # today computed once per page

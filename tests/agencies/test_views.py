@@ -52,6 +52,50 @@ def test_search_by_name_county_city_and_kind(client, personas):
     assert names(county="999999") == []  # an invalid choice shows nothing, not an error
 
 
+def test_each_row_says_whom_the_agency_serves_who_answers_and_how_fast(client, personas):
+    # The rows are built in Python (agencies/templatetags/directory_rows.py); this pins what
+    # each cell says, and that names are escaped.
+    from agencies.models import AgencyLevel
+
+    county = CountyFactory(name="Ramsey")
+    served = AgencyFactory(
+        name="Row <Test> Police", policy_response_days=30, policy_expedited_days=7
+    )
+    served.counties.add(county)
+    PointOfContactFactory(agency=served, name="Primary & Co", is_primary=True)
+    PointOfContactFactory(agency=served, last_training_date=None)
+    PointOfContactFactory(agency=served, is_active=False)
+    AgencyFactory(name="Row State Patrol", level=AgencyLevel.STATE, kind=AgencyKind.STATE_PATROL)
+    AgencyFactory(name="Row Closed PD", is_active=False, city_name="Duluth")
+    PointOfContactFactory(
+        agency=AgencyFactory(name="Row Lapsed PD", city_name=""),
+        is_primary=True,
+        last_training_date=datetime.date(2020, 1, 1),
+    )
+    client.force_login(personas.advocate_a)
+    response = client.get(DIRECTORY, {"name": "Row "})
+    rows = {
+        row.split("</td>")[0]: row
+        for row in response.content.decode().split("<tr>")
+        if "Row " in row.split("</td>")[0]
+    }
+    assert f'<option value="{county.pk}">Ramsey County</option>' in response.content.decode()
+    served_row = next(r for k, r in rows.items() if "Row &lt;Test&gt; Police" in k)
+    assert f'href="/directory/{served.pk}/"' in served_row
+    assert "<td>Ramsey County</td>" in served_row
+    assert "Primary &amp; Co" in served_row and "(primary)" in served_row
+    assert "and 1 more" in served_row  # the inactive contact is not counted
+    assert "Training lapsed" not in served_row  # the primary, listed first, is trained
+    assert "30 days (7 if removal)" in served_row
+    patrol = next(r for k, r in rows.items() if "Row State Patrol" in k)
+    assert "<td>Statewide</td>" in patrol and "No point of contact" in patrol
+    assert "State patrol" in patrol and ">Statute<" in patrol
+    closed = next(r for k, r in rows.items() if "Row Closed PD" in k)
+    assert "Inactive" in closed and "<td>Duluth</td>" in closed
+    lapsed = next(r for k, r in rows.items() if "Row Lapsed PD" in k)
+    assert "Training lapsed" in lapsed and "<td>Not stated</td>" in lapsed
+
+
 def test_the_list_costs_the_same_number_of_queries_for_one_agency_and_for_many(
     client, personas, django_assert_num_queries
 ):
