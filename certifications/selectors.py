@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.paginator import Page, Paginator
@@ -468,59 +469,86 @@ def coordinator_statewide_requests(*, user: User) -> QuerySet[CertificationReque
     return _urgency_ordered(queryset)
 
 
-def coordinator_statewide_parts(
-    *, user: User
-) -> tuple[list[QuerySet[CertificationRequest]], list[int]]:
+def coordinator_statewide_parts(*, user: User) -> list[QuerySet[CertificationRequest]]:
     """`coordinator_statewide_requests` in the same urgency order, as the page reads it: the
     overdue requests, then the escalated ones in removal proceedings, then the other escalated
-    ones, each by due date from the index `req_open_due`; and the three sizes, counted in one
-    query. Sorting on the computed urgency made the database sort every escalated or overdue
-    request in the state (about 5,000) on each view of the overview (issue 10)."""
+    ones, each by due date from the index `req_open_due` (their sizes come from
+    `coordinator_statewide_summary`). Sorting on the computed urgency made the database sort
+    every escalated or overdue request in the state (about 5,000) on each view (issue 10)."""
     queryset = coordinator_statewide_requests(user=user).order_by()
-    today = timezone.localdate()
+    by_due_date = (F("due_date").asc(nulls_last=True), "pk")
+    return [
+        queryset.filter(condition).order_by(*by_due_date)
+        for condition in _statewide_part_conditions(timezone.localdate())
+    ]
+
+
+def _statewide_part_conditions(today: datetime.date) -> list[Q]:
     overdue = Q(due_date__lt=today)
     removal = Q(in_removal_proceedings=True)
-    # ~overdue keeps requests without a due date, as the urgency order does (last).
-    conditions = [overdue, ~overdue & removal, ~overdue & ~removal]
-    by_due_date = (F("due_date").asc(nulls_last=True), "pk")
-    parts = [queryset.filter(condition).order_by(*by_due_date) for condition in conditions]
-    sizes = queryset.aggregate(
-        **{f"part{i}": Count("pk", filter=condition) for i, condition in enumerate(conditions)}
-    )
-    return parts, [sizes[f"part{i}"] for i in range(len(conditions))]
+    # ~overdue keeps requests without a due date, as the urgency order does (last). Outside
+    # the overdue part, what the coordinator sees is escalated (_visibility_filter).
+    return [overdue, ~overdue & removal, ~overdue & ~removal]
 
 
-def coordinator_overdue_agencies(*, user: User, limit: int | None = None) -> tuple[list[dict], int]:
-    """Agencies with overdue open requests, most overdue first: name, count, oldest due date;
-    the first `limit` of them (all when None) and how many agencies there are in all.
+@dataclass(frozen=True)
+class StatewideSummary:
+    """The coordinator's overview figures: the sizes of the statewide list's three parts, and
+    the agencies with overdue requests (`agency_id`, `agency__name`, `overdue`, `oldest_due`),
+    most overdue first, the first `limit` of `overdue_agencies_total`."""
 
-    Grouped by agency id alone, so the partial index of open requests answers it without the
-    table; the names of the agencies shown come in a second, small query.
-    """
-    if user.role != Role.COORDINATOR:
-        return [], 0
+    part_sizes: list[int]
+    overdue_agencies: list[dict]
+    overdue_agencies_total: int
+
+
+def coordinator_statewide_summary(*, user: User, limit: int | None = None) -> StatewideSummary:
+    """Every figure of the overview in one pass over the open requests' index, grouped by
+    agency (counts and dates only: no victim data), and the shown agencies' names in a
+    second, small query. The list's sizes, the agencies table and its length were three
+    scans of the same rows (issue 10)."""
+    empty = StatewideSummary(part_sizes=[0, 0, 0], overdue_agencies=[], overdue_agencies_total=0)
     contact = contact_for_user(user=user)
-    if contact is None or not contact.agency.is_statewide_coordinator:
-        return [], 0
+    if user.role != Role.COORDINATOR or contact is None:
+        return empty
+    if not contact.agency.is_statewide_coordinator:
+        return empty
     from agencies.models import Agency
 
     today = timezone.localdate()
+    overdue = Q(due_date__lt=today)
+    parts = _statewide_part_conditions(today)
     grouped = (
-        CertificationRequest.objects.overdue(today)
+        CertificationRequest.objects.open()
+        .filter(overdue | Q(escalated_at__isnull=False))
         .values("agency_id")
-        .annotate(overdue=Count("pk"), oldest_due=Min("due_date"))
+        .annotate(
+            overdue=Count("pk", filter=overdue),
+            oldest_due=Min("due_date", filter=overdue),
+            **{f"part{i}": Count("pk", filter=condition) for i, condition in enumerate(parts)},
+        )
+        .order_by()
     )
-    ordered = grouped.order_by("-overdue", "oldest_due", "agency_id")
-    rows = list(ordered if limit is None else ordered[:limit])
-    total = len(rows) if limit is None else grouped.order_by().count()
+    sizes = [0] * len(parts)
+    agencies = []
+    for row in grouped:
+        # The list shows other agencies' requests; the table counts DPS's own overdue ones too.
+        if row["agency_id"] != contact.agency_id:
+            sizes = [size + row[f"part{i}"] for i, size in enumerate(sizes)]
+        if row["overdue"]:
+            agencies.append({key: row[key] for key in ("agency_id", "overdue", "oldest_due")})
+    agencies.sort(key=lambda r: (-r["overdue"], r["oldest_due"], r["agency_id"] or 0))
+    shown = agencies if limit is None else agencies[:limit]
     names = dict(
-        Agency.objects.filter(pk__in=[r["agency_id"] for r in rows]).values_list("pk", "name")
+        Agency.objects.filter(pk__in=[r["agency_id"] for r in shown]).values_list("pk", "name")
     )
-    for row in rows:
+    for row in shown:
         row["agency__name"] = names.get(row["agency_id"], "")
     # Equal counts and dates read best by name.
-    rows.sort(key=lambda r: (-r["overdue"], r["oldest_due"], r["agency__name"]))
-    return rows, total
+    shown.sort(key=lambda r: (-r["overdue"], r["oldest_due"], r["agency__name"]))
+    return StatewideSummary(
+        part_sizes=sizes, overdue_agencies=shown, overdue_agencies_total=len(agencies)
+    )
 
 
 def agency_contacts_for_assignment(*, agency_id: int | None) -> list:

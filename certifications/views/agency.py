@@ -59,8 +59,8 @@ from ..selectors import (
     certification_requests_first,
     certification_requests_page,
     certification_requests_visible_to,
-    coordinator_overdue_agencies,
     coordinator_statewide_parts,
+    coordinator_statewide_summary,
 )
 from ..services import TransitionError
 from ..services.review import (
@@ -157,14 +157,16 @@ def coordinator(request: HttpRequest) -> HttpResponse:
     if request.user.role != Role.COORDINATOR or not contact.agency.is_statewide_coordinator:
         raise Http404("No such page.")
     routed = certification_requests_agency_queue(user=request.user)
-    statewide, sizes = coordinator_statewide_parts(user=request.user)
-    page = certification_requests_page(
-        statewide, request.GET.get("page"), STATEWIDE_PAGE_SIZE, counts=sizes
-    )
     # The worst agencies first; the whole list (hundreds of agencies statewide) on request.
     show_all = request.GET.get("agencies") == "all"
-    overdue_agencies, overdue_agencies_total = coordinator_overdue_agencies(
+    summary = coordinator_statewide_summary(
         user=request.user, limit=None if show_all else OVERDUE_AGENCIES_SHOWN
+    )
+    page = certification_requests_page(
+        coordinator_statewide_parts(user=request.user),
+        request.GET.get("page"),
+        STATEWIDE_PAGE_SIZE,
+        counts=summary.part_sizes,
     )
     return render(
         request,
@@ -175,8 +177,8 @@ def coordinator(request: HttpRequest) -> HttpResponse:
             "counts": agency_queue_counts(user=request.user),
             "routed": certification_requests_first(routed, 10),
             "page_obj": page,
-            "overdue_agencies": overdue_agencies,
-            "overdue_agencies_total": overdue_agencies_total,
+            "overdue_agencies": summary.overdue_agencies,
+            "overdue_agencies_total": summary.overdue_agencies_total,
             "all_overdue_agencies": show_all,
         },
     )
