@@ -52,15 +52,12 @@ def directory(request: HttpRequest) -> HttpResponse:
     agency_filter = AgencyFilter(request.GET, queryset=agencies_for_directory(with_cities=False))
     agencies = agency_filter.qs if agency_filter.is_valid() else Agency.objects.none()
     page = Paginator(agencies, PAGE_SIZE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
     return render(
         request,
         "agencies/directory.html",
         {
             "filter": agency_filter,
             "page": page,
-            "query": query.urlencode(),
             "searched": any(v for k, v in request.GET.items() if k != "page"),
         },
     )

@@ -131,12 +131,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     queryset = certification_requests_for_advocate_dashboard(user=request.user)
     filterset = AdvocateDashboardFilter(request.GET or None, queryset=queryset)
     page = certification_requests_page(filterset.qs, request.GET.get("page"), 25)
-    query = request.GET.copy()
-    query.pop("page", None)
     return render(
-        request,
-        "certifications/advocate/dashboard.html",
-        {"filter": filterset, "page": page, "querystring": query.urlencode()},
+        request, "certifications/advocate/dashboard.html", {"filter": filterset, "page": page}
     )
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 
+import factory
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
@@ -312,3 +313,16 @@ def test_admin_history_of_an_agency_lists_each_change_with_what_changed(client, 
     assert len(records) >= 2
     assert f"/history/{records[0].history_id}/" in html
     assert "651-555-0199" in html and "&rarr;" in html  # the change, old value to new
+
+
+def test_pages_of_a_search_keep_the_search(client, personas):
+    # templates/_pagination.html, shared by the directory, the dashboard, the queues and the
+    # audit trail: the links keep the page's other parameters.
+    AgencyFactory.create_batch(30, name=factory.Sequence(lambda n: f"Paged Police {n:02d}"))
+    client.force_login(personas.advocate_a)
+    first = client.get(DIRECTORY, {"name": "paged", "kind": "police"}).content.decode()
+    assert 'href="?name=paged&amp;kind=police&amp;page=2">Next</a>' in first
+    assert "Page 1 of 2" in first and ">Previous<" not in first
+    second = client.get(DIRECTORY, {"name": "paged", "kind": "police", "page": 2})
+    assert 'href="?name=paged&amp;kind=police&amp;page=1">Previous</a>' in second.content.decode()
+    assert len(second.context["page"].object_list) == 5
