@@ -460,30 +460,29 @@ def agency_queue_counts(*, user: User) -> dict[str, int]:
 
 
 def coordinator_statewide_requests(*, user: User) -> QuerySet[CertificationRequest]:
-    """Other agencies' requests the coordinator sees: escalated or overdue, still open; most
-    urgent first (the page reads them as `coordinator_statewide_parts`)."""
+    """Other agencies' requests the coordinator sees: escalated or overdue, still open; in no
+    particular order (the page reads them most urgent first, `coordinator_statewide_parts`)."""
     contact = contact_for_user(user=user)
     if contact is None or user.role != Role.COORDINATOR:
         return CertificationRequest.objects.none()
     if not contact.agency.is_statewide_coordinator:
         return CertificationRequest.objects.none()
-    queryset = (
+    return (
         certification_requests_visible_to(user=user)
         .exclude(agency_id=contact.agency_id)
         .filter(status__in=OPEN_STATUSES)
         .select_related("agency", "assigned_contact")
         .only(*QUEUE_ROW_FIELDS)
     )
-    return _urgency_ordered(queryset)
 
 
 def coordinator_statewide_parts(*, user: User) -> list[QuerySet[CertificationRequest]]:
-    """`coordinator_statewide_requests` in the same urgency order, as the page reads it: the
+    """`coordinator_statewide_requests` most urgent first, as the page reads it: the
     overdue requests, then the escalated ones in removal proceedings, then the other escalated
     ones, each by due date from the index `req_open_due` (their sizes come from
     `coordinator_statewide_summary`). Sorting on the computed urgency made the database sort
     every escalated or overdue request in the state (about 5,000) on each view (issue 10)."""
-    queryset = coordinator_statewide_requests(user=user).order_by()
+    queryset = coordinator_statewide_requests(user=user)
     by_due_date = (F("due_date").asc(nulls_last=True), "pk")
     return [
         queryset.filter(condition).order_by(*by_due_date)
