@@ -245,6 +245,14 @@ def time_pages(server: Server, pages: list[bench_pages.Page], full: dict, runs: 
 # --- the machine --------------------------------------------------------------------------------
 
 
+def subsetter() -> str:
+    """Which font subsetter WeasyPrint finds: HarfBuzz's library, or its fontTools fallback,
+    which makes every document about three times slower (README, "Two commands")."""
+    from weasyprint.text import ffi
+
+    return "HarfBuzz" if ffi.harfbuzz_subset is not None else "fontTools (slow)"
+
+
 def machine(server_version: str, workers: int) -> dict[str, str]:
     cpu = "unknown"
     memory = "unknown"
@@ -272,7 +280,7 @@ def machine(server_version: str, workers: int) -> dict[str, str]:
         "python": platform.python_version(),
         "django": importlib.metadata.version("django"),
         "gunicorn": f"{importlib.metadata.version('gunicorn')} ({workers} sync workers)",
-        "weasyprint": importlib.metadata.version("weasyprint"),
+        "weasyprint": f"{importlib.metadata.version('weasyprint')}, fonts subset by {subsetter()}",
         "commit": subprocess.run(
             ["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True
         ).stdout.strip()
