@@ -304,6 +304,9 @@ CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 NOTIFICATIONS_SWEEP_SECONDS = env.int("NOTIFICATIONS_SWEEP_SECONDS", default=300)
 # Rows handled per batch by every sweep (bounded queries per batch, not per request).
 NOTIFICATIONS_BATCH_SIZE = env.int("NOTIFICATIONS_BATCH_SIZE", default=500)
+# The bell's unread count is kept in the session this long; the notifications page and
+# marking notifications read always count again (certifications/context_processors.py).
+NOTIFICATIONS_BADGE_MAX_AGE_SECONDS = env.int("NOTIFICATIONS_BADGE_MAX_AGE_SECONDS", default=60)
 # Issue 10: the statistics pages read a snapshot of the figures computed at most this many
 # seconds ago; an older one is recomputed by the first viewer. Beat refreshes the default
 # period at half that age (at most every 30 minutes), so viewers of it never wait.

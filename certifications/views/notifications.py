@@ -9,6 +9,7 @@ from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.views.decorators.http import require_GET, require_POST
 
+from ..context_processors import unread_count_forget
 from ..models import Notification
 from ..notification_forms import PetitionFiledForm
 from ..selectors import certification_request_get_for_advocate_action
@@ -28,6 +29,7 @@ PAGE_SIZE = 100
 @require_GET
 def notification_list(request: HttpRequest) -> HttpResponse:
     """The signed-in user's latest notifications: one query, only their own rows."""
+    unread_count_forget(request)  # the page the bell leads to shows a fresh count
     rows = list(Notification.objects.filter(user=request.user)[:PAGE_SIZE])
     items = [(n, notification_link_path(n)) for n in rows]
     unread = sum(1 for n in rows if n.read_at is None)
@@ -43,6 +45,7 @@ def notification_list(request: HttpRequest) -> HttpResponse:
 def notification_read(request: HttpRequest, pk: int) -> HttpResponse:
     # Only the owner's rows are updated; another user's id changes nothing (and says nothing).
     notification_mark_read(user=request.user, pk=pk)
+    unread_count_forget(request)
     return redirect("certifications:notifications")
 
 
@@ -50,6 +53,7 @@ def notification_read(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def notifications_read_all(request: HttpRequest) -> HttpResponse:
     count = notification_mark_read(user=request.user)
+    unread_count_forget(request)
     messages.success(request, f"{count} notification{'s' if count != 1 else ''} marked as read.")
     return redirect("certifications:notifications")
 

@@ -243,6 +243,64 @@ def test_bell_shows_the_unread_count_in_one_query(client, personas):
     assert_no_victim_data(html)
 
 
+def _bell_queries(client, path: str) -> tuple[int, str]:
+    with CaptureQueriesContext(connection) as queries:
+        html = client.get(path).content.decode()
+    bell = [
+        q
+        for q in queries.captured_queries
+        if "COUNT(" in q["sql"] and "certifications_notification" in q["sql"]
+    ]
+    return len(bell), html
+
+
+BADGE = '<span class="badge text-bg-warning">{}<span class="visually-hidden"> unread'
+
+
+def test_bell_count_is_kept_in_the_session_for_a_minute(client, personas):
+    request = submitted(personas)
+    certification_request_transition(
+        request=request, action=Action.REQUEST_INFO, actor=personas.contact_x
+    )
+    with time_machine.travel(timezone.now(), tick=False) as traveller:
+        client.force_login(personas.advocate_a)
+        counted, html = _bell_queries(client, reverse("home"))
+        assert counted == 1
+        assert BADGE.format(1) in html
+        # The next page within the minute counts nothing and shows the kept figure, even
+        # though a second notice has arrived meanwhile.
+        request_event_record(request=request, actor=personas.contact_x, action="message")
+        traveller.shift(30)
+        counted, html = _bell_queries(client, reverse("certifications:dashboard"))
+        assert counted == 0
+        assert BADGE.format(1) in html
+        # After the minute the bell counts again.
+        traveller.shift(31)
+        counted, html = _bell_queries(client, reverse("home"))
+        assert counted == 1
+        assert BADGE.format(2) in html
+
+
+def test_bell_counts_again_after_the_list_and_after_marking_read(client, personas):
+    request = submitted(personas)
+    certification_request_transition(
+        request=request, action=Action.REQUEST_INFO, actor=personas.contact_x
+    )
+    client.force_login(personas.advocate_a)
+    assert BADGE.format(1) in client.get(reverse("home")).content.decode()
+    request_event_record(request=request, actor=personas.contact_x, action="message")
+    # The page the bell leads to always shows the current count.
+    counted, html = _bell_queries(client, reverse("certifications:notifications"))
+    assert counted == 1
+    assert BADGE.format(2) in html
+    notice = Notification.objects.filter(user=personas.advocate_a, read_at__isnull=True).first()
+    client.post(reverse("certifications:notification_read", args=[notice.pk]))
+    assert BADGE.format(1) in client.get(reverse("home")).content.decode()
+    client.post(reverse("certifications:notifications_read_all"))
+    html = client.get(reverse("home")).content.decode()
+    assert 'visually-hidden"> unread' not in html
+
+
 def test_notification_page_lists_only_the_users_own(client, personas):
     submitted(personas)  # a notice for contact_x
     client.force_login(personas.advocate_b)
