@@ -125,6 +125,9 @@ COORDINATOR_OTHER_ACTIONS = frozenset({"reroute"})
 
 def agency_actions_for(*, user: User, request: CertificationRequest) -> frozenset[str]:
     """The agency actions `user` may take on `request` (empty: none; outsiders get 404)."""
+    if user.role not in (Role.AGENCY_CONTACT, Role.COORDINATOR):
+        # Advocates and administrators act for no agency: no need to look up a contact.
+        return frozenset()
     contact = contact_for_user(user=user)
     if contact is None:
         return frozenset()

@@ -36,13 +36,13 @@ from ..forms.intake import (
 )
 from ..models import CertificationRequest
 from ..selectors import (
+    agency_actions_for,
     attachment_get_for_user,
     certification_request_for_page,
     certification_request_get_for_advocate_action,
     certification_requests_for_advocate_dashboard,
     certification_requests_page,
     user_can_act_as_advocate,
-    user_can_act_as_agency,
 )
 from ..services.core import TransitionError
 from ..services.intake import (
@@ -480,14 +480,13 @@ def request_detail(request: HttpRequest, pk: int) -> HttpResponse:
     `certifications/_agency_actions.html`, shown only when `can_act_as_agency`.
     """
     obj = certification_request_for_page(user=request.user, pk=pk)
-    if request.user.role in (Role.AGENCY_CONTACT, Role.COORDINATOR) and user_can_act_as_agency(
-        user=request.user, request=obj
-    ):
+    actions = agency_actions_for(user=request.user, request=obj)
+    if actions:
         # One address per request for everyone: an agency user who can act on it gets the
         # agency's page (decisions, transfer, messages) at the same URL.
         from . import agency
 
-        return agency.review_page(request, obj)
+        return agency.review_page(request, obj, actions)
     audit_log(action=AuditAction.REQUEST_VIEW, request=request, target=obj.reference)
     is_advocate = user_can_act_as_advocate(user=request.user, request=obj)
     attachments = list(obj.attachments.all())
@@ -501,7 +500,7 @@ def request_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "req": obj,
             "can_act_as_advocate": is_advocate,
-            "can_act_as_agency": user_can_act_as_agency(user=request.user, request=obj),
+            "can_act_as_agency": bool(actions),
             "can_withdraw": is_advocate and obj.status in WITHDRAWABLE,
             "show_immigration_details": is_advocate,
             "is_final": obj.status in FINAL_STATUSES,

@@ -187,10 +187,15 @@ def coordinator(request: HttpRequest) -> HttpResponse:
 # --- The review page ------------------------------------------------------------------------
 
 
-def _possible_actions(*, user, cert_request: CertificationRequest) -> frozenset[str]:
-    """What the user may do (selectors) intersected with what the status allows now."""
+def _possible_actions(
+    *, user, cert_request: CertificationRequest, actions: frozenset[str] | None = None
+) -> frozenset[str]:
+    """What the user may do (selectors; `actions` when the caller has just asked) intersected
+    with what the status allows now."""
+    if actions is None:
+        actions = agency_actions_for(user=user, request=cert_request)
     possible = set()
-    for name in agency_actions_for(user=user, request=cert_request):
+    for name in actions:
         if name in TRANSITION_ACTIONS:
             allowed_from, _ = TRANSITIONS[TRANSITION_ACTIONS[name]]
             if cert_request.status in allowed_from:
@@ -213,6 +218,7 @@ def agency_panel_context(
     cert_request: CertificationRequest,
     bound: dict[str, forms.Form] | None = None,
     open_action: str = "",
+    actions: frozenset[str] | None = None,
 ) -> dict[str, Any]:
     """Context for `certifications/_agency_actions.html`: the actions possible now, and the
     form of the one that is open (`?act=certify`, or the one just refused with its errors).
@@ -222,7 +228,7 @@ def agency_panel_context(
     are loaded here, never from the template.
     """
     bound = bound or {}
-    possible = _possible_actions(user=user, cert_request=cert_request)
+    possible = _possible_actions(user=user, cert_request=cert_request, actions=actions)
     pk = cert_request.pk
     opened = next(iter(bound), "") or open_action
     if opened not in PANEL_FORMS or opened not in possible:
@@ -267,6 +273,7 @@ def _render_review(
     *,
     bound: dict[str, forms.Form] | None = None,
     status: int = 200,
+    actions: frozenset[str] | None = None,
 ) -> HttpResponse:
     prefetch_related_objects(
         [cert_request],
@@ -298,6 +305,7 @@ def _render_review(
             cert_request=cert_request,
             bound=bound,
             open_action=request.GET.get("act", ""),
+            actions=actions,
         ),
     }
     return render(request, "certifications/review.html", context, status=status)
@@ -316,15 +324,20 @@ def review(request: HttpRequest, pk: int) -> HttpResponse:
     """Everything the agency needs to decide, minus immigration status (only the
     removal-proceedings flag, which sets the deadline: Minn. Stat. 611A.95 subd. 2)."""
     cert_request = certification_request_for_page(user=request.user, pk=pk)
-    if not agency_actions_for(user=request.user, request=cert_request):
+    actions = agency_actions_for(user=request.user, request=cert_request)
+    if not actions:
         raise Http404("No such request.")
-    return review_page(request, cert_request)
+    return review_page(request, cert_request, actions)
 
 
-def review_page(request: HttpRequest, cert_request: CertificationRequest) -> HttpResponse:
+def review_page(
+    request: HttpRequest, cert_request: CertificationRequest, actions: frozenset[str]
+) -> HttpResponse:
     """The review page of a request already fetched for its page and checked: the caller
-    (`review`, or the shared request address) has established the user may act on it."""
-    return _render_review(request, cert_request)
+    (`review`, or the shared request address) has established the user may act on it and
+    passes what `agency_actions_for` answered, so it is not asked twice (on another agency's
+    request the coordinator's answer costs a query)."""
+    return _render_review(request, cert_request, actions=actions)
 
 
 # --- The actions: one POST URL each ---------------------------------------------------------
