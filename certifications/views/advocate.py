@@ -476,8 +476,8 @@ def _timeline(obj: CertificationRequest) -> list[dict]:
 def request_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """The request page: all its data, routing reason, deadline basis, attachments, timeline.
 
-    Advocates of the organization get their actions; the agency's actions come from
-    `certifications/_agency_actions.html`, shown only when `can_act_as_agency`.
+    Advocates of the organization get their actions; an agency user who may act on the request
+    gets the agency's review page at this address instead.
     """
     obj = certification_request_for_page(user=request.user, pk=pk)
     actions = agency_actions_for(user=request.user, request=obj)
@@ -500,7 +500,8 @@ def request_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "req": obj,
             "can_act_as_advocate": is_advocate,
-            "can_act_as_agency": bool(actions),
+            # Whoever may act for an agency got the review page above.
+            "can_act_as_agency": False,
             "can_withdraw": is_advocate and obj.status in WITHDRAWABLE,
             "show_immigration_details": is_advocate,
             "is_final": obj.status in FINAL_STATUSES,
