@@ -8,6 +8,7 @@ import re
 import pytest
 import time_machine
 from django.conf import settings as django_settings
+from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -108,17 +109,70 @@ def test_reading_a_page_costs_the_same_queries_for_3_and_63_agencies(
 ):
     client.force_login(personas.coordinator)
     client.get(reverse(page), PERIOD)  # computes
+    # Each measured view renders the figures (the cache emptied): the costly path.
+    cache.clear()
     with CaptureQueriesContext(connection) as small:
         response = client.get(reverse(page), PERIOD)
     assert len(_table_agencies(page_text(response))) == 3
     _add_agencies(personas, 60)
     statistics_snapshot_compute(start=START, end=END)
+    cache.clear()
     with django_assert_num_queries(len(small.captured_queries)):
         response = client.get(reverse(page), PERIOD)
     assert len(_table_agencies(page_text(response))) == 25  # the first page of 63
+    cache.clear()
     with django_assert_num_queries(len(small.captured_queries)):
         response = client.get(reverse(page), {**PERIOD, "page": 3})
     assert len(_table_agencies(page_text(response))) == 13
+
+
+@pytest.mark.parametrize("page", ["statistics:figures", "statistics:public"])
+def test_a_page_of_figures_is_rendered_once_per_snapshot_filter_and_page(
+    client, personas, known, page
+):
+    """The second view of the same snapshot, filter and page reads no snapshot row: the
+    rendered figures are kept. Another page or filter is rendered for itself, and new
+    figures (a new snapshot) show at once."""
+    client.force_login(personas.coordinator)
+    _add_agencies(personas, 30)
+    statistics_snapshot_compute(start=START, end=END)
+    first = page_text(client.get(reverse(page), PERIOD))
+    with CaptureQueriesContext(connection) as again:
+        second = page_text(client.get(reverse(page), PERIOD))
+    # The same figures (the page around them differs: each response masks its CSRF token).
+    assert (
+        second[second.index('id="statewide-summary"') :]
+        == first[first.index('id="statewide-summary"') :]
+    )
+    rows_table = StatisticsSnapshotRow._meta.db_table
+    assert not [q for q in again.captured_queries if rows_table in q["sql"]]
+    page_two = page_text(client.get(reverse(page), {**PERIOD, "page": 2}))
+    assert _table_agencies(page_two) != _table_agencies(first)
+    filtered = page_text(client.get(reverse(page), {**PERIOD, "agency": "Scale Agency 07"}))
+    assert _table_agencies(filtered) == ["Scale Agency 07"]
+    received = page_figure(first, "received")
+    submitted(personas, agency=personas.agency_x, when=at(6, 1), due=datetime.date(2026, 8, 30))
+    statistics_snapshot_compute(start=START, end=END)
+    assert page_figure(page_text(client.get(reverse(page), PERIOD)), "received") == str(
+        int(received) + 1
+    )
+
+
+def test_a_directory_edit_shows_on_the_public_cards_within_the_cache_time(
+    client, personas, known, settings
+):
+    settings.STATS_PAGE_CACHE_SECONDS = 300
+    agency = personas.agency_x
+    now = datetime.datetime(2026, 7, 10, 9, 0, tzinfo=TZ)
+    with time_machine.travel(now, tick=False):
+        statistics_snapshot_compute(start=START, end=END)
+        assert "651-555-0199" not in page_text(client.get(reverse("statistics:public"), PERIOD))
+        agency.phone = "651-555-0199"
+        agency.save(update_fields=["phone"])
+    with time_machine.travel(now + datetime.timedelta(seconds=299), tick=False):
+        assert "651-555-0199" not in page_text(client.get(reverse("statistics:public"), PERIOD))
+    with time_machine.travel(now + datetime.timedelta(seconds=301), tick=False):
+        assert "651-555-0199" in page_text(client.get(reverse("statistics:public"), PERIOD))
 
 
 def test_a_stale_snapshot_is_recomputed_by_the_next_viewer(client, personas, known, settings):
@@ -307,9 +361,14 @@ def test_a_deleted_agency_keeps_its_row_until_the_next_snapshot(client, personas
     # The suppression was worked out with every row: dropping one could give a hidden count
     # away by subtraction, so the row stays (without the directory entry) until recomputed.
     gone = AgencyFactory(name="Closed Agency")
-    client.get(reverse("statistics:public"), PERIOD)
-    gone.delete()
-    html = page_text(client.get(reverse("statistics:public"), PERIOD))
+    now = datetime.datetime(2026, 7, 10, 9, 0, tzinfo=TZ)
+    with time_machine.travel(now, tick=False):
+        client.get(reverse("statistics:public"), PERIOD)
+        gone.delete()
+    # The cards rendered before the deletion are kept STATS_PAGE_CACHE_SECONDS.
+    later = now + datetime.timedelta(seconds=django_settings.STATS_PAGE_CACHE_SECONDS + 1)
+    with time_machine.travel(later, tick=False):
+        html = page_text(client.get(reverse("statistics:public"), PERIOD))
     assert "Closed Agency" in _table_agencies(html)
     assert "No longer in the directory." in html
 
