@@ -199,10 +199,19 @@ class QueueFilterForm(forms.Form):
         ] + [(str(pk), name) for pk, name in contacts]
         style_filter_fields(self, small=True)
 
+    # What an empty or invalid filter bar asks for: the open requests, most urgent first.
+    DEFAULTS = {
+        "status": "open",
+        "form_type": "",
+        "assigned": "",
+        "due_within": "",
+        "reference": "",
+    }
+
     def filters(self) -> dict[str, str]:
         data = self.cleaned_data if self.is_valid() else {}
         return {
-            "status": data.get("status") or "open",
+            "status": data.get("status") or self.DEFAULTS["status"],
             "form_type": data.get("form_type") or "",
             "assigned": data.get("assigned") or "",
             "due_within": data.get("due") or "",

@@ -325,7 +325,7 @@ def certification_requests_page(
     the queue from the table to show 25 of them (issue 10). A list of querysets is read as
     one list, each part after the other (`_ChainedIds`), whose sizes may be given in `counts`."""
     parts = queryset if isinstance(queryset, list) else [queryset]
-    if len(parts) > 1:
+    if len(parts) > 1 or counts is not None:
         ids_source = _ChainedIds(parts, counts)
     else:
         ids_source = parts[0].values_list("pk", flat=True)
@@ -439,10 +439,11 @@ def certification_requests_agency_queue_parts(
 
 def agency_queue_counts(*, user: User) -> dict[str, int]:
     """The figures at the top of the queue, in one query: new, due this week, overdue, and
-    waiting on the advocate (information requested)."""
+    waiting on the advocate (information requested); and `open`, the size of the unfiltered
+    queue, which the queue's pagination uses instead of counting it again."""
     contact = contact_for_user(user=user)
     if contact is None:
-        return {"new": 0, "due_this_week": 0, "overdue": 0, "waiting": 0}
+        return {"open": 0, "new": 0, "due_this_week": 0, "overdue": 0, "waiting": 0}
     today = timezone.localdate()
     open_ = Q(status__in=OPEN_STATUSES)
     # Every figure counts open requests only: reading just those (index req_agency_status_due)
@@ -451,6 +452,7 @@ def agency_queue_counts(*, user: User) -> dict[str, int]:
         certification_requests_visible_to(user=user)
         .filter(open_, agency_id=contact.agency_id)
         .aggregate(
+            open=Count("pk"),
             new=Count("pk", filter=Q(status=Status.SUBMITTED)),
             due_this_week=Count(
                 "pk",

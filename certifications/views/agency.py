@@ -126,8 +126,12 @@ def queue(request: HttpRequest) -> HttpResponse:
     contact = _contact_or_404(request)
     contacts = [(c.pk, c.name) for c in agency_contacts_for_assignment(agency_id=contact.agency_id)]
     form = QueueFilterForm(request.GET or None, contacts=contacts)
-    rows = certification_requests_agency_queue_parts(user=request.user, **form.filters())
-    page = certification_requests_page(rows, request.GET.get("page"), QUEUE_PAGE_SIZE)
+    filters = form.filters()
+    counts = agency_queue_counts(user=request.user)
+    rows = certification_requests_agency_queue_parts(user=request.user, **filters)
+    # The unfiltered queue's size is one of the figures above it: not counted twice (issue 10).
+    size = [counts["open"]] if filters == QueueFilterForm.DEFAULTS else None
+    page = certification_requests_page(rows, request.GET.get("page"), QUEUE_PAGE_SIZE, size)
     period_end = timezone.localdate()
     period_start = period_end - datetime.timedelta(days=365)
     return render(
@@ -143,7 +147,7 @@ def queue(request: HttpRequest) -> HttpResponse:
             "agency": contact.agency,
             "filter_form": form,
             "page_obj": page,
-            "counts": agency_queue_counts(user=request.user),
+            "counts": counts,
             "filtered": bool(request.GET.keys() - {"page"}),
         },
     )

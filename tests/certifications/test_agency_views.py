@@ -509,6 +509,30 @@ def test_all_lists_open_requests_by_urgency_then_closed_ones_across_pages(
     assert seen == [overdue.pk, removal.pk, later.pk, closed[1].pk, closed[0].pk]
 
 
+def test_the_unfiltered_queue_is_counted_once(client, personas):
+    """The open queue's size comes with the figures above it; a filtered queue is counted
+    for itself (Paginator's COUNT(*)). Either way the pagination shows the right total."""
+    for _ in range(3):
+        _submitted(personas)
+    _submitted(personas, form_type="T", trafficking_types=["labor_peonage"])
+    client.force_login(personas.contact_x)
+    url = reverse("certifications:queue")
+
+    def counts_run(params: dict) -> tuple[int, int]:
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(url, params)
+        counted = [
+            q["sql"]
+            for q in queries.captured_queries
+            if '"__count"' in q["sql"] and CertificationRequest._meta.db_table in q["sql"]
+        ]
+        return len(counted), response.context["page_obj"].paginator.count
+
+    assert counts_run({}) == (0, 4)
+    assert counts_run({"form_type": "T"}) == (1, 1)
+    assert counts_run({"status": "all"}) == (2, 4)  # two parts: open, then closed
+
+
 def test_queue_is_most_urgent_first_with_days_left(client, personas):
     later = _submitted(personas)
     removal = _submitted(personas, in_removal_proceedings=True)
@@ -521,6 +545,7 @@ def test_queue_is_most_urgent_first_with_days_left(client, personas):
     body = response.content.decode()
     assert "3 days overdue" in body
     assert response.context["counts"] == {
+        "open": 3,
         "new": 3,
         "due_this_week": 0,
         "overdue": 1,
