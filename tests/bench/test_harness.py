@@ -59,6 +59,7 @@ def test_a_page_is_measured_with_its_query_count_and_sql_floor(bench_data):
 
     assert result["status"] == 200
     assert result["queries"] >= 2  # the session and the user, at least
+    assert result["queries_uncached"] >= result["queries"]  # the cache emptied: the whole work
     assert result["floor"]["statements"] == result["queries"]
     assert result["floor"]["runs"] == 5
     assert result["floor"]["median_ms"] > 0
@@ -111,6 +112,27 @@ def test_documents_are_rendered_with_the_request(bench_data, monkeypatch):
     assert results["tests.bench.sample_hooks.render_summary"]["runs"] == 3
 
 
+def _inproc_pages(queries: int) -> dict:
+    page_result = {
+        "path": "/",
+        "status": 200,
+        "queries": queries,
+        "floor": {"median_ms": 1.0, "statements": queries},
+    }
+    return {
+        "dataset": {"requests": 1},
+        "pages": {p.name: {**page_result, "status": p.status} for p in bench_pages.PAGES},
+        "sweeps": [],
+    }
+
+
+def _http() -> dict:
+    return {
+        p.name: {"median_ms": 2.0, "p95_ms": 3.0, "runs": 5, "http_statuses": [p.status]}
+        for p in [bench_pages.MINIMAL, bench_pages.BASE_PAGE, *bench_pages.PAGES]
+    }
+
+
 def _report(small_queries: int, full_queries: int):
     page = bench_pages.PAGES[0]
 
@@ -142,6 +164,32 @@ def test_the_report_fails_when_a_pages_query_count_grows_with_the_data():
     assert len(failures) == 1
     assert "grows with the data" in failures[0]
     assert "FAIL" in markdown
+
+
+def test_the_report_fails_when_the_uncached_query_count_grows_and_names_it():
+    page = bench_pages.PAGES[0].name
+    small, full = _inproc_pages(3), _inproc_pages(3)
+    small["pages"][page]["queries_uncached"] = 5
+    full["pages"][page]["queries_uncached"] = 6
+    data, markdown, failures = build_report(small, full, _http(), {}, {"date": "today"})
+
+    assert failures == [
+        f"{page}: 5 uncached queries on the small data set, 6 on the full one (grows with the data)"
+    ]
+    assert "5 → 6 queries with Django's cache empty" in markdown
+
+
+def test_a_page_served_from_the_cache_says_so_and_stays_ok():
+    page = bench_pages.PAGES[0].name
+    small, full = _inproc_pages(3), _inproc_pages(3)
+    for data_set in (small, full):
+        data_set["pages"][page]["queries_uncached"] = 5
+    data, markdown, failures = build_report(small, full, _http(), {}, {"date": "today"})
+
+    assert failures == []
+    assert "| ok; 5 → 5 queries with Django's cache empty (the timed views find it filled) |" in (
+        markdown
+    )
 
 
 def test_the_report_passes_a_constant_query_count_and_gives_the_ratios():
