@@ -134,28 +134,9 @@ def _http() -> dict:
 
 
 def _report(small_queries: int, full_queries: int):
-    page = bench_pages.PAGES[0]
-
-    def inproc(queries: int) -> dict:
-        page_result = {
-            "path": "/",
-            "status": 200,
-            "queries": queries,
-            "floor": {"median_ms": 1.0, "statements": queries},
-        }
-        return {
-            "dataset": {"requests": 1},
-            "pages": {p.name: {**page_result, "status": p.status} for p in bench_pages.PAGES},
-            "sweeps": [],
-        }
-
-    small, full = inproc(small_queries), inproc(small_queries)
-    full["pages"][page.name]["queries"] = full_queries
-    http = {
-        p.name: {"median_ms": 2.0, "p95_ms": 3.0, "runs": 5, "http_statuses": [p.status]}
-        for p in [bench_pages.MINIMAL, bench_pages.BASE_PAGE, *bench_pages.PAGES]
-    }
-    return build_report(small, full, http, {}, {"date": "today"})
+    small, full = _inproc_pages(small_queries), _inproc_pages(small_queries)
+    full["pages"][bench_pages.PAGES[0].name]["queries"] = full_queries
+    return build_report(small, full, _http(), {}, {"date": "today"})
 
 
 def test_the_report_fails_when_a_pages_query_count_grows_with_the_data():
@@ -225,11 +206,7 @@ def _sweep_report(queries_small: int, queries_full: int):
             ],
         }
 
-    http = {
-        p.name: {"median_ms": 2.0, "p95_ms": 3.0, "runs": 5, "http_statuses": [p.status]}
-        for p in [bench_pages.MINIMAL, bench_pages.BASE_PAGE, *bench_pages.PAGES]
-    }
-    return build_report(inproc(100, queries_small), inproc(10_000, queries_full), http, {}, {})
+    return build_report(inproc(100, queries_small), inproc(10_000, queries_full), _http(), {}, {})
 
 
 def test_a_sweep_whose_queries_grow_like_the_requests_is_flagged():
