@@ -210,10 +210,11 @@ class QueueFilterForm(forms.Form):
 
     def filters(self) -> dict[str, str]:
         data = self.cleaned_data if self.is_valid() else {}
-        return {
-            "status": data.get("status") or self.DEFAULTS["status"],
-            "form_type": data.get("form_type") or "",
-            "assigned": data.get("assigned") or "",
-            "due_within": data.get("due") or "",
-            "reference": data.get("q") or "",
+        chosen = {
+            "status": data.get("status"),
+            "form_type": data.get("form_type"),
+            "assigned": data.get("assigned"),
+            "due_within": data.get("due"),
+            "reference": data.get("q"),
         }
+        return {name: value or self.DEFAULTS[name] for name, value in chosen.items()}
