@@ -23,7 +23,11 @@ def contact_for_user(*, user: User) -> PointOfContact | None:
     # agency page reads both; issue 10 counts queries per page).
     related = User.point_of_contact.related
     if not related.is_cached(user):
-        contact = PointOfContact.objects.select_related("agency").filter(user=user).first()
+        # One contact per user (unique user_id): no ordering, so no sort of the one row.
+        contact = next(
+            iter(PointOfContact.objects.select_related("agency").filter(user=user).order_by()[:1]),
+            None,
+        )
         related.set_cached_value(user, contact)
     contact = related.get_cached_value(user)
     if contact is None:

@@ -42,6 +42,7 @@ from ..selectors import (
     certification_request_get_for_advocate_action,
     certification_requests_for_advocate_dashboard,
     certification_requests_page,
+    dashboard_rows,
     user_can_act_as_advocate,
 )
 from ..services.core import TransitionError
@@ -130,7 +131,9 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     _require_advocate(request)
     queryset = certification_requests_for_advocate_dashboard(user=request.user)
     filterset = AdvocateDashboardFilter(request.GET or None, queryset=queryset)
-    page = certification_requests_page(filterset.qs, request.GET.get("page"), 25)
+    page = certification_requests_page(
+        filterset.qs, request.GET.get("page"), 25, rows=dashboard_rows()
+    )
     return render(
         request, "certifications/advocate/dashboard.html", {"filter": filterset, "page": page}
     )

@@ -61,6 +61,7 @@ from ..selectors import (
     certification_requests_visible_to,
     coordinator_statewide_parts,
     coordinator_statewide_summary,
+    queue_rows,
 )
 from ..services import TransitionError
 from ..services.review import (
@@ -131,7 +132,9 @@ def queue(request: HttpRequest) -> HttpResponse:
     rows = certification_requests_agency_queue_parts(user=request.user, **filters)
     # The unfiltered queue's size is one of the figures above it: not counted twice (issue 10).
     size = [counts["open"]] if filters == QueueFilterForm.DEFAULTS else None
-    page = certification_requests_page(rows, request.GET.get("page"), QUEUE_PAGE_SIZE, size)
+    page = certification_requests_page(
+        rows, request.GET.get("page"), QUEUE_PAGE_SIZE, size, rows=queue_rows()
+    )
     period_end = timezone.localdate()
     period_start = period_end - datetime.timedelta(days=365)
     return render(
@@ -171,6 +174,7 @@ def coordinator(request: HttpRequest) -> HttpResponse:
         request.GET.get("page"),
         STATEWIDE_PAGE_SIZE,
         counts=summary.part_sizes,
+        rows=queue_rows(),
     )
     return render(
         request,
@@ -179,7 +183,7 @@ def coordinator(request: HttpRequest) -> HttpResponse:
             "contact": contact,
             "agency": contact.agency,
             "counts": agency_queue_counts(user=request.user),
-            "routed": certification_requests_first(routed, 10),
+            "routed": certification_requests_first(routed, 10, rows=queue_rows()),
             "page_obj": page,
             "overdue_agencies": summary.overdue_agencies,
             "overdue_agencies_total": summary.overdue_agencies_total,
