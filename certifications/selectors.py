@@ -8,10 +8,12 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Iterable
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.paginator import Page, Paginator
+from django.db import connection, transaction
 from django.db.models import (
     Case,
     Count,
@@ -251,6 +253,17 @@ def _with_person(queryset: QuerySet, relation: str) -> QuerySet:
     return queryset.select_related(relation).only(*own, f"{relation}__full_name")
 
 
+# The related rows of the request page, and the one field of each that it shows.
+REQUEST_PAGE_NAMES = {
+    "organization": "name",
+    "created_by": "full_name",
+    "agency": "name",
+    "requested_agency": "name",
+    "assigned_contact": "name",
+    "crime_county": "name",
+}
+
+
 def certification_request_for_page(*, user: User, pk: int) -> CertificationRequest:
     """A request for its page, with everything the page shows fetched up front (no queries
     from templates). Same access rule as `certification_request_get_for_user`."""
@@ -258,16 +271,13 @@ def certification_request_for_page(*, user: User, pk: int) -> CertificationReque
 
     from .models import Message, RequestEvent
 
+    own = [field.name for field in CertificationRequest._meta.concrete_fields]
     queryset = (
         certification_requests_visible_to(user=user)
-        .select_related(
-            "organization",
-            "created_by",
-            "agency",
-            "requested_agency",
-            "assigned_contact",
-            "crime_county",
-        )
+        .select_related(*REQUEST_PAGE_NAMES)
+        # Of each related row, the name the page shows: an agency has 23 columns, a user their
+        # password hash; building six whole rows cost Django more than the query (issue 10).
+        .only(*own, *(f"{relation}__{name}" for relation, name in REQUEST_PAGE_NAMES.items()))
         .prefetch_related(
             "family_members",
             Prefetch(
@@ -284,9 +294,30 @@ def certification_request_for_page(*, user: User, pk: int) -> CertificationReque
         )
     )
     try:
-        return queryset.get(pk=pk)
+        with _joins_planned_as_written():
+            return queryset.get(pk=pk)
     except CertificationRequest.DoesNotExist:
         raise Http404("No such request.") from None
+
+
+@contextmanager
+def _joins_planned_as_written():
+    """On PostgreSQL, plan the joins in the order the query writes them.
+
+    The request page's query joins six tables to one row by primary key. PostgreSQL spent
+    1.4 ms searching join orders to plan 0.1 ms of work, and psycopg2 keeps no prepared plans,
+    so it did so on every view. The order Django writes (the request, then each related row
+    by its key) is already the plan it finds: `join_collapse_limit = 1` skips the search
+    (0.4 ms of planning, bench/results/latest.md; PostgreSQL manual, "Controlling the Planner
+    with Explicit JOIN Clauses"). SET LOCAL ends with the transaction, so no other query of
+    the request or of the pooled connection is planned differently.
+    """
+    if connection.vendor != "postgresql":
+        yield
+        return
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SET LOCAL join_collapse_limit = 1")
+        yield
 
 
 class _ChainedIds:
@@ -452,40 +483,46 @@ def certification_requests_agency_queue_parts(
     ]
 
 
+QUEUE_COUNT_NAMES = ("open", "new", "due_this_week", "overdue", "waiting")
+
+
+def _queue_count_aggregates(today: datetime.date, among: Q | None = None) -> dict[str, Count]:
+    """The queue's figures as aggregates over open requests, each limited to `among`."""
+    conditions = {
+        "open": Q(),
+        "new": Q(status=Status.SUBMITTED),
+        "due_this_week": Q(due_date__gte=today, due_date__lte=today + datetime.timedelta(days=7)),
+        "overdue": Q(due_date__lt=today),
+        "waiting": Q(status=Status.INFO_REQUESTED),
+    }
+    aggregates = {}
+    for name, condition in conditions.items():
+        condition = condition & among if among is not None else condition
+        aggregates[name] = Count("pk", filter=condition) if condition else Count("pk")
+    return aggregates
+
+
 def agency_queue_counts(*, user: User) -> dict[str, int]:
     """The figures at the top of the queue, in one query: new, due this week, overdue, and
     waiting on the advocate (information requested); and `open`, the size of the unfiltered
     queue, which the queue's pagination uses instead of counting it again."""
     contact = contact_for_user(user=user)
     if contact is None:
-        return {"open": 0, "new": 0, "due_this_week": 0, "overdue": 0, "waiting": 0}
-    today = timezone.localdate()
-    open_ = Q(status__in=OPEN_STATUSES)
+        return dict.fromkeys(QUEUE_COUNT_NAMES, 0)
     # Every figure counts open requests only: reading just those (index req_agency_status_due)
     # keeps the cost to the open queue's size, not the agency's ten years of closed requests.
     return (
         certification_requests_visible_to(user=user)
-        .filter(open_, agency_id=contact.agency_id)
-        .aggregate(
-            open=Count("pk"),
-            new=Count("pk", filter=Q(status=Status.SUBMITTED)),
-            due_this_week=Count(
-                "pk",
-                filter=Q(due_date__gte=today, due_date__lte=today + datetime.timedelta(days=7)),
-            ),
-            overdue=Count("pk", filter=Q(due_date__lt=today)),
-            waiting=Count("pk", filter=Q(status=Status.INFO_REQUESTED)),
-        )
+        .filter(status__in=OPEN_STATUSES, agency_id=contact.agency_id)
+        .aggregate(**_queue_count_aggregates(timezone.localdate()))
     )
 
 
 def coordinator_statewide_requests(*, user: User) -> QuerySet[CertificationRequest]:
     """Other agencies' requests the coordinator sees: escalated or overdue, still open; in no
     particular order (the page reads them most urgent first, `coordinator_statewide_parts`)."""
-    contact = contact_for_user(user=user)
-    if contact is None or user.role != Role.COORDINATOR:
-        return CertificationRequest.objects.none()
-    if not contact.agency.is_statewide_coordinator:
+    contact = _statewide_coordinator_contact(user)
+    if contact is None:
         return CertificationRequest.objects.none()
     return (
         certification_requests_visible_to(user=user)
@@ -519,38 +556,66 @@ def _statewide_part_conditions(today: datetime.date) -> list[Q]:
 @dataclass(frozen=True)
 class StatewideSummary:
     """The coordinator's overview figures: the sizes of the statewide list's three parts, and
-    the agencies with overdue requests (`agency_id`, `agency__name`, `overdue`, `oldest_due`),
-    most overdue first, the first `limit` of `overdue_agencies_total`."""
+    the figures of DPS's own queue (`agency_queue_counts`' names)."""
 
     part_sizes: list[int]
-    overdue_agencies: list[dict]
-    overdue_agencies_total: int
+    counts: dict[str, int]
 
 
-def coordinator_statewide_summary(*, user: User, limit: int | None = None) -> StatewideSummary:
-    """Every figure of the overview from the open requests' index (counts and dates only: no
-    victim data), in two queries: the list's three sizes in one row, then the `limit` most
-    overdue agencies, grouped, ordered and cut by the database, each row carrying the number
-    of groups before the cut (a window over the groups). Reading every agency's group into
-    Python to sort it there (about 850 rows statewide) cost more than the rest of the page,
-    and counting the agencies apart (COUNT DISTINCT) as much as the grouping (issue 10)."""
-    empty = StatewideSummary(part_sizes=[0, 0, 0], overdue_agencies=[], overdue_agencies_total=0)
+def _statewide_coordinator_contact(user: User):
     contact = contact_for_user(user=user)
     if user.role != Role.COORDINATOR or contact is None:
-        return empty
-    if not contact.agency.is_statewide_coordinator:
-        return empty
+        return None
+    return contact if contact.agency.is_statewide_coordinator else None
+
+
+def coordinator_statewide_summary(*, user: User) -> StatewideSummary:
+    """Every count of the overview in one query over the open requests' index (counts only:
+    no victim data): the list's three sizes, and the figures of what was routed to DPS. They
+    were two queries; each costs Django more to build than PostgreSQL to answer (issue 10)."""
+    contact = _statewide_coordinator_contact(user)
+    if contact is None:
+        return StatewideSummary(part_sizes=[0, 0, 0], counts=dict.fromkeys(QUEUE_COUNT_NAMES, 0))
     today = timezone.localdate()
-    overdue = Q(due_date__lt=today)
-    # The list shows other agencies' requests; the table counts DPS's own overdue ones too.
-    others = ~Q(agency_id=contact.agency_id) | Q(agency_id__isnull=True)
+    own = Q(agency_id=contact.agency_id)
+    # The list shows other agencies' requests, escalated or overdue (_visibility_filter).
+    others = ~own | Q(agency_id__isnull=True)
     parts = _statewide_part_conditions(today)
-    source = CertificationRequest.objects.open().filter(overdue | Q(escalated_at__isnull=False))
-    figures = source.aggregate(
-        **{f"part{i}": Count("pk", filter=others & condition) for i, condition in enumerate(parts)},
+    figures = (
+        CertificationRequest.objects.open()
+        .filter(Q(due_date__lt=today) | Q(escalated_at__isnull=False) | own)
+        .aggregate(
+            **{f"part{i}": Count("pk", filter=others & part) for i, part in enumerate(parts)},
+            **{f"own_{name}": agg for name, agg in _queue_count_aggregates(today, own).items()},
+        )
     )
+    return StatewideSummary(
+        part_sizes=[figures[f"part{i}"] for i in range(len(parts))],
+        counts={name: figures[f"own_{name}"] for name in QUEUE_COUNT_NAMES},
+    )
+
+
+@dataclass(frozen=True)
+class OverdueAgencies:
+    """The agencies with overdue requests (`agency_id`, `agency__name`, `overdue`,
+    `oldest_due`), most overdue first: the first `limit` of `total`."""
+
+    rows: list[dict]
+    total: int
+
+
+def coordinator_overdue_agencies(*, user: User, limit: int | None = None) -> OverdueAgencies:
+    """The `limit` most overdue agencies, grouped, ordered and cut by the database, each row
+    carrying the number of groups before the cut (a window over the groups). Reading every
+    agency's group into Python to sort it there (about 850 rows statewide) cost more than the
+    rest of the page, and counting the agencies apart (COUNT DISTINCT) as much as the grouping
+    (issue 10). Figures only: agency names, counts and dates."""
+    if _statewide_coordinator_contact(user) is None:
+        return OverdueAgencies(rows=[], total=0)
+    # DPS's own overdue requests are counted too: the table is of every agency.
     grouped = (
-        source.filter(overdue)
+        CertificationRequest.objects.open()
+        .filter(due_date__lt=timezone.localdate())
         .values("agency_id", "agency__name")
         # `groups`: COUNT(1) OVER () runs after GROUP BY and before LIMIT, so every row says
         # how many agencies have overdue requests, shown or not.
@@ -563,11 +628,7 @@ def coordinator_statewide_summary(*, user: User, limit: int | None = None) -> St
     for row in shown:
         row["agency__name"] = row["agency__name"] or ""
         del row["groups"]
-    return StatewideSummary(
-        part_sizes=[figures[f"part{i}"] for i in range(len(parts))],
-        overdue_agencies=shown,
-        overdue_agencies_total=total,
-    )
+    return OverdueAgencies(rows=shown, total=total)
 
 
 def agency_contacts_for_assignment(*, agency_id: int | None) -> list:

@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime
 
 import pytest
+import time_machine
+from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -623,18 +625,42 @@ def test_coordinator_overview_lists_agencies_with_overdue_requests_in_constant_q
     client.force_login(personas.coordinator)
     url = reverse("certifications:coordinator")
     client.get(url)
+    # The page's whole work: the table of agencies is kept for a minute (measured apart below).
+    cache.clear()
     one = _queries_for(client, url)
     for _ in range(10):
         _overdue(_submitted(personas, agency=personas.agency_y), days=9)
         _submitted(personas, agency=personas.coordinator_agency)
+    cache.clear()
     with django_assert_num_queries(one):
         response = client.get(url)
+    assert response.context["counts"]["new"] == 11
     agencies = response.context["overdue_agencies"]
     assert [(a["agency__name"], a["overdue"]) for a in agencies] == [
         ("Agency Y Sheriff's Office", 10),
         ("Agency X Police Department", 1),
     ]
     assert response.context["page_obj"].paginator.count == 11
+
+
+def test_overview_keeps_the_table_of_agencies_a_minute_and_reads_the_list_afresh(client, personas):
+    _overdue(_submitted(personas))
+    client.force_login(personas.coordinator)
+    url = reverse("certifications:coordinator")
+    start = timezone.now()
+    with time_machine.travel(start, tick=False):
+        first = client.get(url)
+        assert [a["overdue"] for a in first.context["overdue_agencies"]] == [1]
+        assert "Counted at" in first.content.decode()
+        late = _overdue(_submitted(personas))
+        second = client.get(url)
+    # The requests are read afresh on every view; the figures by agency within a minute.
+    assert late.reference in second.content.decode()
+    assert second.context["page_obj"].paginator.count == 2
+    assert [a["overdue"] for a in second.context["overdue_agencies"]] == [1]
+    with time_machine.travel(start + datetime.timedelta(seconds=61), tick=False):
+        third = client.get(url)
+    assert [a["overdue"] for a in third.context["overdue_agencies"]] == [2]
 
 
 def test_overview_lists_the_worst_agencies_first_and_all_of_them_on_request(
