@@ -6,6 +6,7 @@ import re
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from types import SimpleNamespace
 
 from django.conf import settings
 from django.db.models import Prefetch, Q, QuerySet
@@ -41,28 +42,69 @@ def statewide_coordinator_agency() -> Agency | None:
     return Agency.objects.filter(is_statewide_coordinator=True).first()
 
 
-def _active_contacts_prefetch(*fields: str) -> Prefetch:
-    """Each agency's active contacts, primary first, as `active_contacts`; only `fields` of
-    them when given (the list shows a name and a training flag of each)."""
+def _active_contacts_prefetch() -> Prefetch:
+    """Each agency's active contacts, primary first, as `active_contacts`."""
     contacts = PointOfContact.objects.filter(is_active=True).order_by("-is_primary", "name")
-    if fields:
-        contacts = contacts.only("agency", *fields)
     return Prefetch("contacts", queryset=contacts, to_attr="active_contacts")
 
 
-def agencies_for_directory(*, with_cities: bool = True) -> QuerySet[Agency]:
+def agencies_for_directory() -> QuerySet[Agency]:
     """Agencies with everything the directory list and page show, in a fixed number of queries.
 
     Each agency gets `active_contacts` (primary first); counties and cities are prefetched, so
-    the templates trigger no query whatever the number of agencies. `with_cities=False` is
-    the list's: no cities, and only the contact fields it shows.
+    the templates trigger no query whatever the number of agencies. (The list reads less:
+    `agencies_for_directory_list`.)
     """
-    if with_cities:
-        lookups = ["counties", "cities", _active_contacts_prefetch()]
-    else:
-        contacts = _active_contacts_prefetch("name", "is_primary", "last_training_date")
-        lookups = ["counties", contacts]
+    lookups = ["counties", "cities", _active_contacts_prefetch()]
     return Agency.objects.prefetch_related(*lookups).order_by("-is_active", "name")
+
+
+# What a row of the directory list shows of an agency (agencies/templatetags/directory_rows.py).
+DIRECTORY_ROW_FIELDS = (
+    "name",
+    "kind",
+    "level",
+    "city_name",
+    "is_active",
+    "is_statewide_coordinator",
+    "certified_crimes",
+    "policy_response_days",
+    "policy_expedited_days",
+)
+
+
+def agencies_for_directory_list() -> QuerySet[Agency]:
+    """The directory list's agencies, active ones first by name, with the columns a row shows;
+    their counties and contacts come from `directory_rows_details` for one page of them."""
+    return Agency.objects.only(*DIRECTORY_ROW_FIELDS).order_by("-is_active", "name")
+
+
+def directory_rows_details(agencies: list[Agency]) -> list[Agency]:
+    """`agencies` (one page of the list), each with `county_names` and `active_contacts`
+    (primary first; name, is_primary and last_training_date), in two queries of plain values.
+
+    Prefetching them built a model instance per contact and a related manager per agency,
+    which cost Django 2.5 ms of a 10 ms page for 25 agencies (bench/results/latest.md,
+    issue 10); the row needs a few values of each.
+    """
+    ids = [agency.pk for agency in agencies]
+    counties: dict[int, list[str]] = defaultdict(list)
+    contacts: dict[int, list[SimpleNamespace]] = defaultdict(list)
+    if ids:
+        served = Agency.counties.through.objects.filter(agency_id__in=ids)
+        for agency_id, name in served.order_by("county__name").values_list(
+            "agency_id", "county__name"
+        ):
+            counties[agency_id].append(County.display_name(name))
+        active = PointOfContact.objects.active().filter(agency_id__in=ids)
+        for row in active.order_by("-is_primary", "name").values(
+            "agency_id", "name", "is_primary", "last_training_date"
+        ):
+            contacts[row.pop("agency_id")].append(SimpleNamespace(**row))
+    for agency in agencies:
+        agency.county_names = counties[agency.pk]
+        agency.active_contacts = contacts[agency.pk]
+    return agencies
 
 
 def agency_get_for_directory(*, pk: int) -> Agency:

@@ -22,10 +22,11 @@ from .forms import AgencyFilter, AgencyMergeForm, DirectoryImportConfirmForm, Di
 from .importing import directory_export_csv, directory_import_apply, directory_import_plan
 from .models import Agency, training_cutoff
 from .selectors import (
-    agencies_for_directory,
+    agencies_for_directory_list,
     agency_deadline_rules,
     agency_get_for_directory,
     directory_health,
+    directory_rows_details,
 )
 from .services import MergeError, agency_merge
 
@@ -49,9 +50,10 @@ def administrator_required(view):
 @require_GET
 def directory(request: HttpRequest) -> HttpResponse:
     """Search by name, county, city or kind; a fixed number of queries per page."""
-    agency_filter = AgencyFilter(request.GET, queryset=agencies_for_directory(with_cities=False))
+    agency_filter = AgencyFilter(request.GET, queryset=agencies_for_directory_list())
     agencies = agency_filter.qs if agency_filter.is_valid() else Agency.objects.none()
     page = Paginator(agencies, PAGE_SIZE).get_page(request.GET.get("page"))
+    page.object_list = directory_rows_details(list(page.object_list))
     return render(
         request,
         "agencies/directory.html",

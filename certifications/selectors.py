@@ -649,12 +649,16 @@ def coordinator_overdue_agencies(*, user: User, limit: int | None = None) -> Ove
     return OverdueAgencies(rows=shown, total=total)
 
 
-def agency_contacts_for_assignment(*, agency_id: int | None) -> list:
-    """The active contacts of an agency, for the "assign to" choice and the queue filter."""
+def agency_contacts_for_assignment(*, agency_id: int | None) -> list[tuple[int, str]]:
+    """The active contacts of an agency as (id, name), primary first, for the "assign to"
+    choice and the queue filter: the two columns a choice shows, not whole contacts."""
     from agencies.models import PointOfContact
 
     return list(
-        PointOfContact.objects.active().filter(agency_id=agency_id).order_by("-is_primary", "name")
+        PointOfContact.objects.active()
+        .filter(agency_id=agency_id)
+        .order_by("-is_primary", "name")
+        .values_list("pk", "name")
     )
 
 

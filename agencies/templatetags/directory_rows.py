@@ -22,7 +22,7 @@ KIND_LABELS: dict[str, str] = {value: str(label) for value, label in AgencyKind.
 
 
 def _serves(agency) -> str:
-    counties = [_e(county) for county in agency.counties.all()]
+    counties = [_e(name) for name in agency.county_names]
     if counties:
         return ", ".join(counties)
     if agency.level in (AgencyLevel.STATE, AgencyLevel.FEDERAL):
@@ -56,7 +56,7 @@ def _answers_within(agency) -> str:
 
 @register.simple_tag
 def directory_rows(agencies) -> SafeString:
-    """The <tr> elements of the directory list; `agencies` from agencies_for_directory()."""
+    """The <tr> elements of the directory list; `agencies` from directory_rows_details()."""
     head, tail = link_around_id("agencies:detail")
     cutoff = training_cutoff()  # PointOfContact.training_lapsed, computed once per list
     html = []

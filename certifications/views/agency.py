@@ -129,7 +129,7 @@ def _agency_figures_cached(*, agency, start: datetime.date, end: datetime.date):
 def queue(request: HttpRequest) -> HttpResponse:
     """The agency's requests, most urgent first, with filters, search and pagination."""
     contact = _contact_or_404(request)
-    contacts = [(c.pk, c.name) for c in agency_contacts_for_assignment(agency_id=contact.agency_id)]
+    contacts = agency_contacts_for_assignment(agency_id=contact.agency_id)
     form = QueueFilterForm(request.GET or None, contacts=contacts)
     filters = form.filters()
     counts = agency_queue_counts(user=request.user)
@@ -285,7 +285,7 @@ def agency_panel_context(
     elif opened == "assign":
         contacts = agency_contacts_for_assignment(agency_id=cert_request.agency_id)
         panel["form"] = bound.get(opened) or AssignForm(
-            contacts=[(c.pk, c.name) for c in contacts],
+            contacts=contacts,
             action=url("assign"),
             initial={"contact": cert_request.assigned_contact_id},
         )
@@ -612,9 +612,7 @@ def assign(request: HttpRequest, pk: int) -> HttpResponse:
         action="assign",
         make_form=lambda r: AssignForm(
             request.POST,
-            contacts=[
-                (c.pk, c.name) for c in agency_contacts_for_assignment(agency_id=r.agency_id)
-            ],
+            contacts=agency_contacts_for_assignment(agency_id=r.agency_id),
             action=reverse("certifications:assign", args=[r.pk]),
         ),
         perform=perform,
