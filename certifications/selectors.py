@@ -330,9 +330,10 @@ def _joins_planned_as_written():
     by its key) is already the plan it finds: `join_collapse_limit = 1` skips the search
     (0.4 ms of planning, bench/results/latest.md; PostgreSQL manual, "Controlling the Planner
     with Explicit JOIN Clauses"). SET LOCAL ends with the transaction, so no other query of
-    the request or of the pooled connection is planned differently.
+    the request or of the pooled connection is planned differently; inside a transaction
+    begun by a caller it would last to that transaction's end, so there the search is kept.
     """
-    if connection.vendor != "postgresql":
+    if connection.vendor != "postgresql" or connection.in_atomic_block:
         yield
         return
     with transaction.atomic(), connection.cursor() as cursor:
