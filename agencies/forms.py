@@ -11,7 +11,8 @@ from django.db.models import Q, QuerySet
 from uvisa_portal.widgets import FastSelect, style_filter_fields
 
 from .importing import MAX_IMPORT_BYTES
-from .models import Agency, AgencyKind, County
+from .models import Agency, AgencyKind
+from .selectors import county_choices
 
 
 class AgencyFilter(django_filters.FilterSet):
@@ -41,13 +42,7 @@ class AgencyFilter(django_filters.FilterSet):
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.form.fields["county"].choices = [
-            ("", "Any county"),
-            *(
-                (str(pk), County.display_name(name))
-                for pk, name in County.objects.values_list("pk", "name")
-            ),
-        ]
+        self.form.fields["county"].choices = [("", "Any county"), *county_choices()]
         style_filter_fields(self.form)
 
     def filter_name(self, queryset: QuerySet[Agency], name: str, value: str) -> QuerySet[Agency]:

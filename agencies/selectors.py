@@ -59,6 +59,25 @@ def agencies_for_directory() -> QuerySet[Agency]:
     return Agency.objects.prefetch_related(*lookups).order_by("-is_active", "name")
 
 
+# Minnesota's 87 counties change only when the directory is loaded again.
+COUNTY_CHOICES_CACHE_SECONDS = 300
+
+
+def county_choices() -> list[tuple[str, str]]:
+    """The counties as (id, name) choices, kept five minutes: the directory's search reads
+    them on every page, and they are public reference data (issue 10)."""
+    from django.core.cache import cache
+
+    choices = cache.get("county-choices")
+    if choices is None:
+        choices = [
+            (str(pk), County.display_name(name))
+            for pk, name in County.objects.order_by("name").values_list("pk", "name")
+        ]
+        cache.set("county-choices", choices, COUNTY_CHOICES_CACHE_SECONDS)
+    return choices
+
+
 # What a row of the directory list shows of an agency (agencies/templatetags/directory_rows.py).
 DIRECTORY_ROW_FIELDS = (
     "name",
