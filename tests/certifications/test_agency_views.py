@@ -728,9 +728,7 @@ def _png() -> bytes:
 
 
 @pytest.mark.django_db(transaction=True)
-def test_the_request_page_plans_its_joins_as_written_in_its_own_transaction_only(
-    client, personas
-):
+def test_the_request_page_plans_its_joins_as_written_in_its_own_transaction_only(client, personas):
     # selectors._joins_planned_as_written: on PostgreSQL the page's query of seven tables skips
     # the planner's join search; the setting must not outlive the page's read (pooled
     # connections serve other pages next).
