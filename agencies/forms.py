@@ -8,7 +8,7 @@ from crispy_forms.layout import Submit
 from django import forms
 from django.db.models import Q, QuerySet
 
-from uvisa_portal.widgets import FastSelect, style_filter_fields
+from uvisa_portal.widgets import FastSelect, FastTextInput, style_filter_fields
 
 from .importing import MAX_IMPORT_BYTES
 from .models import Agency, AgencyKind
@@ -19,7 +19,10 @@ class AgencyFilter(django_filters.FilterSet):
     """Search by name, county, city or kind (issue: pages for everyone signed in)."""
 
     name = django_filters.CharFilter(
-        label="Name", method="filter_name", help_text="Part of the agency's name."
+        label="Name",
+        method="filter_name",
+        help_text="Part of the agency's name.",
+        widget=FastTextInput,
     )
     # A plain choice of county ids, filled once per form in __init__: a model choice reads the
     # counties through a server-side cursor (three round trips on PostgreSQL) and again to
@@ -31,7 +34,7 @@ class AgencyFilter(django_filters.FilterSet):
         empty_label="Any county",
         widget=FastSelect,
     )
-    city = django_filters.CharFilter(label="City", method="filter_city")
+    city = django_filters.CharFilter(label="City", method="filter_city", widget=FastTextInput)
     kind = django_filters.ChoiceFilter(
         label="Kind", choices=AgencyKind.choices, empty_label="Any kind", widget=FastSelect
     )

@@ -12,7 +12,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from uvisa_portal.widgets import FastSelect, style_filter_fields
+from uvisa_portal.widgets import FastSearchInput, FastSelect, style_filter_fields
 
 from .choices import DenialReason, FormType, Status
 from .uploads import validate_upload
@@ -176,7 +176,7 @@ class QueueFilterForm(forms.Form):
         label="Reference",
         required=False,
         max_length=20,
-        widget=forms.SearchInput(attrs={"placeholder": "UV-2026-00042"}),
+        widget=FastSearchInput(attrs={"placeholder": "UV-2026-00042"}),
     )
     status = forms.ChoiceField(
         label="Status", choices=STATUS_FILTER_CHOICES, required=False, widget=FastSelect

@@ -6,11 +6,10 @@ from __future__ import annotations
 import datetime
 
 import django_filters
-from django import forms
 from django.db.models import Q, QuerySet
 
 from agencies.models import Agency
-from uvisa_portal.widgets import FastSelect, style_filter_fields
+from uvisa_portal.widgets import FastSelect, FastTextInput, style_filter_fields
 
 from ..choices import OPEN_STATUSES, FormType, Status
 from ..services.intake import minnesota_today
@@ -20,7 +19,7 @@ class AdvocateDashboardFilter(django_filters.FilterSet):
     reference = django_filters.CharFilter(
         label="Reference",
         method="filter_reference",
-        widget=forms.TextInput(attrs={"placeholder": "e.g. UV-2026-00042"}),
+        widget=FastTextInput(attrs={"placeholder": "e.g. UV-2026-00042"}),
     )
     status = django_filters.ChoiceFilter(
         choices=Status.choices, empty_label="Any status", widget=FastSelect
@@ -33,7 +32,7 @@ class AdvocateDashboardFilter(django_filters.FilterSet):
     agency = django_filters.CharFilter(
         label="Agency",
         method="filter_agency",
-        widget=forms.TextInput(attrs={"placeholder": "Part of the name"}),
+        widget=FastTextInput(attrs={"placeholder": "Part of the name"}),
     )
     due = django_filters.ChoiceFilter(
         label="Due",

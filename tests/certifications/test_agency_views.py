@@ -564,6 +564,24 @@ def test_home_is_the_queue_for_contacts_and_the_overview_for_the_coordinator(cli
     assert "Escalated and overdue at local agencies" in body
 
 
+def test_a_new_colleague_is_in_the_queue_filter_within_a_minute_and_assignable_at_once(
+    client, personas
+):
+    request = _submitted(personas)
+    client.force_login(personas.contact_x)
+    queue_url = reverse("certifications:queue")
+    start = timezone.now()
+    with time_machine.travel(start, tick=False):
+        client.get(queue_url)  # the filter's contacts are read and kept
+        PointOfContactFactory(agency=personas.agency_x, name="Newcomer X")
+        assert "Newcomer X" not in client.get(queue_url).content.decode()
+        # Assigning reads the contacts afresh: whoever the directory has now.
+        panel = client.get(reverse("certifications:detail", args=[request.pk]), {"act": "assign"})
+        assert "Newcomer X" in panel.content.decode()
+    with time_machine.travel(start + datetime.timedelta(seconds=61), tick=False):
+        assert "Newcomer X" in client.get(queue_url).content.decode()
+
+
 def test_queue_filters_and_reference_search(client, personas):
     mine = _submitted(personas, assigned_contact=personas.contact_x.point_of_contact)
     t_visa = _submitted(personas, form_type="T", trafficking_types=["labor_peonage"])

@@ -198,3 +198,30 @@ def test_prepare_broker_can_run_again_and_again():
         out = StringIO()
         call_command("prepare_broker", stdout=out)
         assert "Broker ready: celery" in out.getvalue()
+
+
+@pytest.mark.parametrize(
+    ("fast", "django_widget"),
+    [
+        ("FastTextInput", "TextInput"),
+        ("FastSearchInput", "SearchInput"),
+        ("FastSelect", "Select"),
+    ],
+)
+@pytest.mark.parametrize("value", [None, "", "UV-2026-00042", 'a "quoted" <b> & c', "2"])
+def test_the_filter_bars_fast_widgets_write_what_djangos_widgets_write(fast, django_widget, value):
+    """uvisa_portal/widgets.py renders without templates; the markup must stay Django's."""
+    from django import forms
+    from django.test.html import parse_html
+
+    from uvisa_portal import widgets
+
+    attrs = {"class": "form-control", "placeholder": "e.g. <x>", "maxlength": "20"}
+    kwargs = {"choices": [("", "Any"), ("2", "Two & <more>")]} if fast == "FastSelect" else {}
+    ours = getattr(widgets, fast)(attrs=attrs, **kwargs)
+    theirs = getattr(forms, django_widget)(attrs=attrs, **kwargs)
+    extra = {"id": "id_q", "required": False, "autofocus": True}
+    # The same elements, attributes and escaped text (as assertHTMLEqual compares them).
+    assert parse_html(ours.render("q", value, attrs=extra)) == parse_html(
+        theirs.render("q", value, attrs=extra)
+    )
