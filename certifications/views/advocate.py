@@ -457,16 +457,22 @@ def agency_suggestions_json(request: HttpRequest) -> JsonResponse:
 # --- shared by both audiences ----------------------------------------------------------------
 
 
-def _timeline(obj: CertificationRequest) -> list[dict]:
+def _timeline(obj: CertificationRequest, attachments: list) -> list[dict]:
     """Events and messages in one list, oldest first. A message's own "message" event is not
-    repeated: the message is shown instead."""
+    repeated: the message is shown instead. Each message comes with its files from
+    `attachments`, the request's files this viewer may see (so what the page leaves out for
+    an agency, the proof of removal proceedings, is left out of the timeline too)."""
     events = [e for e in obj.events.all() if e.action != "message"]
     # An information request is an event whose note is also sent as a message: the timeline
     # shows the event with its note once, not the same text again as a message.
     asked = {(e.actor_id, e.note) for e in events if e.action == Action.REQUEST_INFO}
     items = [{"kind": "event", "at": e.created_at, "event": e} for e in events]
+    files: dict[int, list] = {}
+    for attachment in attachments:
+        if attachment.message_id:
+            files.setdefault(attachment.message_id, []).append(attachment)
     items += [
-        {"kind": "message", "at": m.created_at, "message": m}
+        {"kind": "message", "at": m.created_at, "message": m, "files": files.get(m.pk, [])}
         for m in obj.messages.all()
         if (m.author_id, m.body) not in asked
     ]
@@ -509,7 +515,7 @@ def request_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "show_immigration_details": is_advocate,
             "is_final": obj.status in FINAL_STATUSES,
             "attachments": attachments,
-            "timeline": _timeline(obj),
+            "timeline": _timeline(obj, attachments),
             "viewer_is_advocate": request.user.role == Role.ADVOCATE,
         },
     )

@@ -362,6 +362,49 @@ def test_an_information_request_appears_once_on_the_advocates_timeline(advocate,
     assert timeline.count("Please attach the police report.") == 1
 
 
+def test_a_replys_files_show_under_its_message_on_the_timeline(advocate, personas):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from certifications.services.intake import (
+        certification_request_provide_info,
+        certification_request_submit,
+    )
+    from certifications.services.review import (
+        certification_request_request_info,
+        certification_request_start_review,
+    )
+
+    obj = certification_request_submit(
+        request=complete_request(personas), actor=personas.advocate_a
+    )
+    obj = certification_request_start_review(request=obj, actor=personas.contact_x)
+    certification_request_request_info(
+        request=obj, actor=personas.contact_x, message="Please attach the police report."
+    )
+    url = reverse("certifications:detail", args=[obj.pk])
+    advocate.get(url)
+    with CaptureQueriesContext(connection) as before:
+        advocate.get(url)
+    upload = pdf_upload()
+    upload.name = "report-for-agency.pdf"
+    obj.refresh_from_db()
+    certification_request_provide_info(
+        request=obj, actor=personas.advocate_a, message="Here it is.", files=[upload]
+    )
+    with CaptureQueriesContext(connection) as after:
+        detail = advocate.get(url).content.decode()
+    timeline = detail[detail.index('id="timeline-heading"') :]
+    reply = timeline[timeline.index("Here it is.") :]
+    assert "report-for-agency.pdf" in reply[: reply.index("</li>")]
+    # The message's files come from the request's attachments: no query of their own.
+    assert len(after) == len(before)
+    reads = [
+        q["sql"] for q in after.captured_queries if 'FROM "certifications_attachment"' in q["sql"]
+    ]
+    assert len(reads) == 1
+
+
 def test_an_advocate_deletes_a_draft_with_its_files_and_the_deletion_is_audited(advocate, personas):
     from accounts.models import AuditAction, AuditEntry
     from certifications.services.intake import attachment_add
