@@ -343,7 +343,8 @@ def test_the_progress_list_ticks_only_complete_steps(advocate, personas):
     assert '5. Consent<span class="visually-hidden"> (complete)' not in body
 
 
-def test_an_information_request_appears_once_on_the_advocates_timeline(advocate, personas):
+def _asked_for_the_police_report(personas) -> CertificationRequest:
+    """A submitted request whose agency asked the advocate for the police report."""
     from certifications.services.intake import certification_request_submit
     from certifications.services.review import (
         certification_request_request_info,
@@ -357,6 +358,12 @@ def test_an_information_request_appears_once_on_the_advocates_timeline(advocate,
     certification_request_request_info(
         request=obj, actor=personas.contact_x, message="Please attach the police report."
     )
+    obj.refresh_from_db()
+    return obj
+
+
+def test_an_information_request_appears_once_on_the_advocates_timeline(advocate, personas):
+    obj = _asked_for_the_police_report(personas)
     detail = advocate.get(reverse("certifications:detail", args=[obj.pk])).content.decode()
     timeline = detail[detail.index('id="timeline-heading"') :]
     assert timeline.count("Please attach the police report.") == 1
@@ -366,29 +373,15 @@ def test_a_replys_files_show_under_its_message_on_the_timeline(advocate, persona
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    from certifications.services.intake import (
-        certification_request_provide_info,
-        certification_request_submit,
-    )
-    from certifications.services.review import (
-        certification_request_request_info,
-        certification_request_start_review,
-    )
+    from certifications.services.intake import certification_request_provide_info
 
-    obj = certification_request_submit(
-        request=complete_request(personas), actor=personas.advocate_a
-    )
-    obj = certification_request_start_review(request=obj, actor=personas.contact_x)
-    certification_request_request_info(
-        request=obj, actor=personas.contact_x, message="Please attach the police report."
-    )
+    obj = _asked_for_the_police_report(personas)
     url = reverse("certifications:detail", args=[obj.pk])
     advocate.get(url)
     with CaptureQueriesContext(connection) as before:
         advocate.get(url)
     upload = pdf_upload()
     upload.name = "report-for-agency.pdf"
-    obj.refresh_from_db()
     certification_request_provide_info(
         request=obj, actor=personas.advocate_a, message="Here it is.", files=[upload]
     )
