@@ -77,7 +77,7 @@ def session_for(user: User) -> str:
     store = importlib.import_module(settings.SESSION_ENGINE).SessionStore()
     store[SESSION_KEY] = user._meta.pk.value_to_string(user)
     # The backend that loads users (axes' backend, first in the list, only counts failures).
-    store[BACKEND_SESSION_KEY] = "accounts.backends.PortalModelBackend"
+    store[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
     store[HASH_SESSION_KEY] = user.get_session_auth_hash()
     # As after a completed sign-in with the second factor (required for agency roles).
     from accounts.middleware import MFA_OK_KEY

@@ -125,9 +125,8 @@ AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
     # First, as django-axes requires: refuses locked-out credentials before any password check.
     "axes.backends.AxesStandaloneBackend",
-    # Django's and allauth's backends, each loading the user's organization with the user.
-    "accounts.backends.PortalModelBackend",
-    "accounts.backends.PortalAuthenticationBackend",
+    "django.contrib.auth.backends.ModelBackend",
+    "allauth.account.auth_backends.AuthenticationBackend",
 ]
 LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "home"
