@@ -68,14 +68,11 @@ def county_choices() -> list[tuple[str, str]]:
     them on every page, and they are public reference data (issue 10)."""
     from django.core.cache import cache
 
-    choices = cache.get("county-choices")
-    if choices is None:
-        choices = [
-            (str(pk), County.display_name(name))
-            for pk, name in County.objects.order_by("name").values_list("pk", "name")
-        ]
-        cache.set("county-choices", choices, COUNTY_CHOICES_CACHE_SECONDS)
-    return choices
+    def read() -> list[tuple[str, str]]:
+        names = County.objects.order_by("name").values_list("pk", "name")
+        return [(str(pk), County.display_name(name)) for pk, name in names]
+
+    return cache.get_or_set("county-choices", read, COUNTY_CHOICES_CACHE_SECONDS)
 
 
 # What a row of the directory list shows of an agency (agencies/templatetags/directory_rows.py).

@@ -120,12 +120,11 @@ def _agency_figures_cached(*, agency, start: datetime.date, end: datetime.date):
 
     from ..statistics import agency_figures
 
-    key = f"agency-figures:{agency.pk}:{start.isoformat()}:{end.isoformat()}"
-    figures = cache.get(key)
-    if figures is None:
-        figures = agency_figures(agency=agency, start=start, end=end)
-        cache.set(key, figures, AGENCY_FIGURES_CACHE_SECONDS)
-    return figures
+    return cache.get_or_set(
+        f"agency-figures:{agency.pk}:{start.isoformat()}:{end.isoformat()}",
+        lambda: agency_figures(agency=agency, start=start, end=end),
+        AGENCY_FIGURES_CACHE_SECONDS,
+    )
 
 
 def _filter_contacts_cached(agency_id: int) -> list[tuple[int, str]]:
@@ -134,12 +133,11 @@ def _filter_contacts_cached(agency_id: int) -> list[tuple[int, str]]:
     as its figures (issue 10). Assigning a request reads them afresh (agency_panel_context)."""
     from django.core.cache import cache
 
-    key = f"queue-filter-contacts:{agency_id}"
-    contacts = cache.get(key)
-    if contacts is None:
-        contacts = agency_contacts_for_assignment(agency_id=agency_id)
-        cache.set(key, contacts, FILTER_CONTACTS_CACHE_SECONDS)
-    return contacts
+    return cache.get_or_set(
+        f"queue-filter-contacts:{agency_id}",
+        lambda: agency_contacts_for_assignment(agency_id=agency_id),
+        FILTER_CONTACTS_CACHE_SECONDS,
+    )
 
 
 @login_required
@@ -187,15 +185,12 @@ def _overdue_agencies_cached(*, user, show_all: bool) -> tuple[OverdueAgencies, 
     """
     from django.core.cache import cache
 
+    def counted() -> tuple[OverdueAgencies, datetime.datetime]:
+        limit = None if show_all else OVERDUE_AGENCIES_SHOWN
+        return coordinator_overdue_agencies(user=user, limit=limit), timezone.now()
+
     key = f"overdue-agencies:{timezone.localdate().isoformat()}:{'all' if show_all else 'top'}"
-    kept = cache.get(key)
-    if kept is None:
-        table = coordinator_overdue_agencies(
-            user=user, limit=None if show_all else OVERDUE_AGENCIES_SHOWN
-        )
-        kept = (table, timezone.now())
-        cache.set(key, kept, OVERDUE_AGENCIES_CACHE_SECONDS)
-    return kept
+    return cache.get_or_set(key, counted, OVERDUE_AGENCIES_CACHE_SECONDS)
 
 
 @login_required

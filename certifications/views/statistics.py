@@ -166,12 +166,9 @@ def _figures_body(request: HttpRequest, snapshot: StatisticsSnapshot, *, public:
         [str(snapshot.pk), str(public), request.GET.get("agency", ""), request.GET.get("page", "")]
     )
     key = "stats-body:" + hashlib.sha256(raw.encode()).hexdigest()
-    body = cache.get(key)
-    if body is None:
-        template, context = build()
-        body = render_to_string(template, context, request)
-        cache.set(key, body, settings.STATS_PAGE_CACHE_SECONDS)
-    return body
+    return cache.get_or_set(
+        key, lambda: render_to_string(*build(), request), settings.STATS_PAGE_CACHE_SECONDS
+    )
 
 
 def _snapshot_context(snapshot: StatisticsSnapshot) -> dict:
