@@ -353,3 +353,23 @@ def test_computing_the_figures_costs_the_same_number_of_queries_for_2_and_30_age
     with django_assert_num_queries(len(small.captured_queries)):
         assert client.get(reverse(page), PERIOD).status_code == 200
     assert StatisticsSnapshot.objects.get().agency_count == 33
+
+
+def _months_cells(html: str) -> list[str]:
+    table = html[html.index('id="months-table"') :]
+    body = table[table.index("<tbody>") : table.index("</tbody>")]
+    return re.findall(r"<td>([^<]*)</td>", body)
+
+
+def test_the_months_table_is_suppressed_on_the_public_page_and_raw_for_the_coordinator(
+    client, personas, known
+):
+    # templates/statistics/_months_table.html serves both pages; `suppressed` picks the cells.
+    public = _months_cells(page_text(client.get(reverse("statistics:public"), PERIOD)))
+    assert "fewer than 5" in public
+    assert not any(cell.isdigit() and 0 < int(cell) < 5 for cell in public)
+    client.force_login(personas.coordinator)
+    own = _months_cells(page_text(client.get(reverse("statistics:figures"), PERIOD)))
+    assert len(own) == len(public)
+    assert own and all(cell.isdigit() for cell in own)
+    assert any(0 < int(cell) < 5 for cell in own)
