@@ -12,8 +12,15 @@ from django.conf import settings
 from django.db.models import Prefetch, Q, QuerySet
 
 from accounts.models import User
+from uvisa_portal.queries import built_once
 
 from .models import Agency, AgencyKind, AgencyLevel, County, PointOfContact
+
+
+@built_once
+def _contacts_with_agency() -> QuerySet[PointOfContact]:
+    # One contact per user (unique user_id): no ordering, so no sort of the one row.
+    return PointOfContact.objects.select_related("agency").order_by()
 
 
 def contact_for_user(*, user: User) -> PointOfContact | None:
@@ -24,11 +31,7 @@ def contact_for_user(*, user: User) -> PointOfContact | None:
     # agency page reads both; issue 10 counts queries per page).
     related = User.point_of_contact.related
     if not related.is_cached(user):
-        # One contact per user (unique user_id): no ordering, so no sort of the one row.
-        contact = next(
-            iter(PointOfContact.objects.select_related("agency").filter(user=user).order_by()[:1]),
-            None,
-        )
+        contact = next(iter(_contacts_with_agency().filter(user=user)[:1]), None)
         related.set_cached_value(user, contact)
     contact = related.get_cached_value(user)
     if contact is None:
@@ -89,10 +92,25 @@ DIRECTORY_ROW_FIELDS = (
 )
 
 
+@built_once
 def agencies_for_directory_list() -> QuerySet[Agency]:
     """The directory list's agencies, active ones first by name, with the columns a row shows;
     their counties and contacts come from `directory_rows_details` for one page of them."""
     return Agency.objects.only(*DIRECTORY_ROW_FIELDS).order_by("-is_active", "name")
+
+
+@built_once
+def _counties_served() -> QuerySet:
+    """(agency id, county name) of every agency, by county name; filtered per page."""
+    served = Agency.counties.through.objects.order_by("county__name")
+    return served.values_list("agency_id", "county__name")
+
+
+@built_once
+def _active_contacts_listed() -> QuerySet:
+    """What the directory list shows of each active contact, primary first; filtered per page."""
+    active = PointOfContact.objects.active().order_by("-is_primary", "name")
+    return active.values("agency_id", "name", "is_primary", "last_training_date")
 
 
 def directory_rows_details(agencies: list[Agency]) -> list[Agency]:
@@ -107,15 +125,9 @@ def directory_rows_details(agencies: list[Agency]) -> list[Agency]:
     counties: dict[int, list[str]] = defaultdict(list)
     contacts: dict[int, list[SimpleNamespace]] = defaultdict(list)
     if ids:
-        served = Agency.counties.through.objects.filter(agency_id__in=ids)
-        for agency_id, name in served.order_by("county__name").values_list(
-            "agency_id", "county__name"
-        ):
+        for agency_id, name in _counties_served().filter(agency_id__in=ids):
             counties[agency_id].append(County.display_name(name))
-        active = PointOfContact.objects.active().filter(agency_id__in=ids)
-        for row in active.order_by("-is_primary", "name").values(
-            "agency_id", "name", "is_primary", "last_training_date"
-        ):
+        for row in _active_contacts_listed().filter(agency_id__in=ids):
             contacts[row.pop("agency_id")].append(SimpleNamespace(**row))
     for agency in agencies:
         agency.county_names = counties[agency.pk]

@@ -7,6 +7,7 @@ Each condition stands on its own line so coverage shows every branch was tested.
 from __future__ import annotations
 
 import datetime
+import functools
 from collections.abc import Iterable
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -21,9 +22,11 @@ from django.db.models import (
     F,
     IntegerField,
     Min,
+    OuterRef,
     Prefetch,
     Q,
     QuerySet,
+    Subquery,
     Value,
     When,
     Window,
@@ -33,6 +36,8 @@ from django.utils import timezone
 
 from accounts.models import Role, User
 from agencies.selectors import contact_for_user
+from uvisa_portal.pagination import counted_page
+from uvisa_portal.queries import built_once
 
 from .choices import FINAL_STATUSES, OPEN_STATUSES, Status
 from .models import (
@@ -255,14 +260,32 @@ def certification_requests_for_advocate_dashboard(*, user: User) -> QuerySet[Cer
     )
 
 
+def _row_values(fields: tuple[str, ...]) -> QuerySet:
+    """The requests' `fields` as values, a related row's name (`agency__name`) read by a
+    subquery on its key for each of the 25 rows. As a join, PostgreSQL hashed the whole
+    table of 1,000 agencies for each relation and spent longer planning the joins than
+    reading the rows: 1.2 ms against 0.25 ms (bench/results/latest.md, issue 10)."""
+    own = [name for name in fields if "__" not in name]
+    names = {}
+    for name in fields:
+        relation, _, field = name.partition("__")
+        if field:
+            related = CertificationRequest._meta.get_field(relation).related_model
+            key = related.objects.filter(pk=OuterRef(f"{relation}_id")).values(field)
+            names[name] = Subquery(key)
+    return CertificationRequest.objects.values("pk", *own, **names)
+
+
+@built_once
 def dashboard_rows() -> QuerySet:
     """What a dashboard row shows, for `certification_requests_page(rows=...)`."""
-    return CertificationRequest.objects.values("pk", *DASHBOARD_ROW_FIELDS)
+    return _row_values(DASHBOARD_ROW_FIELDS)
 
 
+@built_once
 def queue_rows() -> QuerySet:
     """What a queue or overview row shows, for `certification_requests_page(rows=...)`."""
-    return CertificationRequest.objects.values("pk", *QUEUE_ROW_FIELDS)
+    return _row_values(QUEUE_ROW_FIELDS)
 
 
 def _with_person(queryset: QuerySet, relation: str) -> QuerySet:
@@ -411,11 +434,10 @@ def certification_request_ids_page(
 ) -> Page:
     """The first step of `certification_requests_page`: the page with the ids of its rows."""
     parts = queryset if isinstance(queryset, list) else [queryset]
-    if len(parts) > 1 or counts is not None:
-        ids_source = _ChainedIds(parts, counts)
-    else:
-        ids_source = parts[0].values_list("pk", flat=True)
-    page = Paginator(ids_source, per_page).get_page(number)
+    if len(parts) == 1 and counts is None:
+        # The ids and the list's size in one query (uvisa_portal/pagination.py).
+        return counted_page(parts[0], number, per_page, ids=True)
+    page = Paginator(_ChainedIds(parts, counts), per_page).get_page(number)
     page.object_list = list(page.object_list)
     return page
 
@@ -544,14 +566,30 @@ def agency_queue_counts(*, user: User) -> dict[str, int]:
     waiting on the advocate (information requested); and `open`, the size of the unfiltered
     queue, which the queue's pagination uses instead of counting it again."""
     contact = contact_for_user(user=user)
-    if contact is None:
+    visible = _visibility_filter(user)
+    if contact is None or visible is None:
         return dict.fromkeys(QUEUE_COUNT_NAMES, 0)
-    # Every figure counts open requests only: reading just those (index req_agency_status_due)
-    # keeps the cost to the open queue's size, not the agency's ten years of closed requests.
+    counts = _open_counts_by_agency(timezone.localdate()).filter(
+        visible, agency_id=contact.agency_id
+    )
+    row = next(iter(counts), None)
+    return {name: row[name] if row else 0 for name in QUEUE_COUNT_NAMES}
+
+
+@functools.lru_cache(maxsize=2)
+def _open_counts_by_agency(today: datetime.date) -> QuerySet:
+    """The queue's figures of each agency on `today`, built once a day (uvisa_portal/
+    queries.py): `aggregate()` resolved the five filtered counts on every view, 1 ms of
+    Django for 0.3 ms of SQL (issue 10). The caller filters a clone to one agency.
+
+    Every figure counts open requests only: reading just those (index req_agency_status_due)
+    keeps the cost to the open queue's size, not the agency's ten years of closed requests.
+    """
     return (
-        certification_requests_visible_to(user=user)
-        .filter(status__in=OPEN_STATUSES, agency_id=contact.agency_id)
-        .aggregate(**_queue_count_aggregates(timezone.localdate()))
+        CertificationRequest.objects.filter(status__in=OPEN_STATUSES)
+        .values("agency_id")
+        .annotate(**_queue_count_aggregates(today))
+        .order_by()
     )
 
 

@@ -512,27 +512,30 @@ def test_all_lists_open_requests_by_urgency_then_closed_ones_across_pages(
 
 
 def test_the_unfiltered_queue_is_counted_once(client, personas):
-    """The open queue's size comes with the figures above it; a filtered queue is counted
-    for itself (Paginator's COUNT(*)). Either way the pagination shows the right total."""
+    """The open queue's size comes with the figures above it; a filtered queue's size comes
+    with its page of ids (in the same statement, uvisa_portal/pagination.py); "all" counts its two
+    parts. Either way the pagination shows the right total."""
     for _ in range(3):
         _submitted(personas)
     _submitted(personas, form_type="T", trafficking_types=["labor_peonage"])
     client.force_login(personas.contact_x)
     url = reverse("certifications:queue")
 
-    def counts_run(params: dict) -> tuple[int, int]:
+    def counts_run(params: dict) -> tuple[int, int, int]:
         with CaptureQueriesContext(connection) as queries:
             response = client.get(url, params)
-        counted = [
+        requests = [
             q["sql"]
             for q in queries.captured_queries
-            if '"__count"' in q["sql"] and CertificationRequest._meta.db_table in q["sql"]
+            if CertificationRequest._meta.db_table in q["sql"]
         ]
-        return len(counted), response.context["page_obj"].paginator.count
+        counted = [sql for sql in requests if '"__count"' in sql]
+        sized = [sql for sql in requests if "(SELECT COUNT(*)" in sql]
+        return len(counted), len(sized), response.context["page_obj"].paginator.count
 
-    assert counts_run({}) == (0, 4)
-    assert counts_run({"form_type": "T"}) == (1, 1)
-    assert counts_run({"status": "all"}) == (2, 4)  # two parts: open, then closed
+    assert counts_run({}) == (0, 0, 4)
+    assert counts_run({"form_type": "T"}) == (0, 1, 1)
+    assert counts_run({"status": "all"}) == (2, 0, 4)  # two parts: open, then closed
 
 
 def test_queue_is_most_urgent_first_with_days_left(client, personas):
@@ -553,6 +556,26 @@ def test_queue_is_most_urgent_first_with_days_left(client, personas):
         "overdue": 1,
         "waiting": 0,
     }
+
+
+def test_the_queue_figures_follow_the_day_and_an_empty_queue_counts_zero(client, personas):
+    """The figures' counting is built once a day (selectors._open_counts_by_agency): a request
+    due today is not overdue today and is overdue tomorrow, on the same process."""
+    client.force_login(personas.contact_x)
+    url = reverse("certifications:queue")
+    assert client.get(url).context["counts"] == dict.fromkeys(
+        ("open", "new", "due_this_week", "overdue", "waiting"), 0
+    )
+    request = _submitted(personas)
+    CertificationRequest.objects.filter(pk=request.pk).update(due_date=timezone.localdate())
+    today = timezone.now()
+    with time_machine.travel(today, tick=False):
+        counts = client.get(url).context["counts"]
+        assert (counts["open"], counts["due_this_week"], counts["overdue"]) == (1, 1, 0)
+    with time_machine.travel(today + datetime.timedelta(days=1), tick=False):
+        client.force_login(personas.contact_x)
+        counts = client.get(url).context["counts"]
+        assert (counts["open"], counts["due_this_week"], counts["overdue"]) == (1, 0, 1)
 
 
 def test_home_is_the_queue_for_contacts_and_the_overview_for_the_coordinator(client, personas):
