@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime
 import functools
+from collections import defaultdict
 from collections.abc import Iterable
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -459,13 +460,15 @@ def request_rows(rows: QuerySet, *id_lists: list[int]) -> list[list[RequestRow]]
     return [[found[pk] for pk in ids if pk in found] for ids in id_lists]
 
 
-def _urgency_ordered(queryset: QuerySet[CertificationRequest]) -> QuerySet[CertificationRequest]:
-    """Most urgent first: overdue, then removal proceedings, then the earliest due date.
+@functools.lru_cache(maxsize=2)
+def _urgency_ordered(today: datetime.date) -> QuerySet[CertificationRequest]:
+    """All requests, most urgent first on `today`: overdue, then removal proceedings, then
+    the earliest due date. Closed requests (shown only when asked for) come after every open
+    one.
 
-    Closed requests (shown only when asked for) come after every open one.
-    """
-    today = timezone.localdate()
-    return queryset.annotate(
+    Built once a day (uvisa_portal/queries.py: the CASE cost Django 0.4 ms to build on every
+    view of the queue, issue 10); the queue filters a clone of it."""
+    return CertificationRequest.objects.annotate(
         urgency=Case(
             When(status__in=OPEN_STATUSES, due_date__lt=today, then=Value(0)),
             # Minn. Stat. 611A.95 subd. 2(b): removal proceedings shorten the clock to 14 days.
@@ -492,11 +495,13 @@ def certification_requests_agency_queue(
     requests of other agencies are on the coordinator's overview instead.
     """
     contact = contact_for_user(user=user)
-    if contact is None:
+    visible = _visibility_filter(user)
+    if contact is None or visible is None:
         return CertificationRequest.objects.none()
-    queryset = certification_requests_visible_to(user=user).filter(agency_id=contact.agency_id)
     today = timezone.localdate()
     closed_only = status == "closed" or status in FINAL_STATUSES
+    base = CertificationRequest.objects if closed_only else _urgency_ordered(today)
+    queryset = base.filter(visible, agency_id=contact.agency_id)
     if status == "open":
         queryset = queryset.filter(status__in=OPEN_STATUSES)
     elif status == "closed":
@@ -525,7 +530,7 @@ def certification_requests_agency_queue(
         # Decided and withdrawn requests have no urgency: the most recently closed first, read
         # in that order from the partial index `req_closed_recent`.
         return queryset.order_by("-closed_at", "-id")
-    return _urgency_ordered(queryset)
+    return queryset
 
 
 def certification_requests_agency_queue_parts(
@@ -620,6 +625,10 @@ def coordinator_statewide_parts(*, user: User) -> list[QuerySet[CertificationReq
     ]
 
 
+# The statewide list's parts (_statewide_part_conditions): overdue, removal, other escalated.
+STATEWIDE_PART_COUNT = 3
+
+
 def _statewide_part_conditions(today: datetime.date) -> list[Q]:
     overdue = Q(due_date__lt=today)
     removal = Q(in_removal_proceedings=True)
@@ -651,22 +660,37 @@ def coordinator_statewide_summary(*, user: User) -> StatewideSummary:
     contact = _statewide_coordinator_contact(user)
     if contact is None:
         return StatewideSummary(part_sizes=[0, 0, 0], counts=dict.fromkeys(QUEUE_COUNT_NAMES, 0))
-    today = timezone.localdate()
-    own = Q(agency_id=contact.agency_id)
+    figures: dict[str, int] = defaultdict(int)
+    # One row per open status (at most three), added up here.
+    for by_status in _statewide_figures(timezone.localdate(), contact.agency_id).all():
+        for name, value in by_status.items():
+            if name != "status":
+                figures[name] += value
+    return StatewideSummary(
+        part_sizes=[figures[f"part{i}"] for i in range(STATEWIDE_PART_COUNT)],
+        counts={name: figures[f"own_{name}"] for name in QUEUE_COUNT_NAMES},
+    )
+
+
+@functools.lru_cache(maxsize=2)
+def _statewide_figures(today: datetime.date, coordinator_agency_id: int) -> QuerySet:
+    """The overview's counts on `today`, grouped by status, built once a day (uvisa_portal/
+    queries.py): `aggregate()` resolved its eight filtered counts on every view (issue 10).
+    Grouped by status, not aggregated: a grouped values query can be built once and run
+    again; the open statuses are at most three rows."""
+    own = Q(agency_id=coordinator_agency_id)
     # The list shows other agencies' requests, escalated or overdue (_visibility_filter).
     others = ~own | Q(agency_id__isnull=True)
     parts = _statewide_part_conditions(today)
-    figures = (
+    return (
         CertificationRequest.objects.open()
         .filter(Q(due_date__lt=today) | Q(escalated_at__isnull=False) | own)
-        .aggregate(
+        .values("status")
+        .annotate(
             **{f"part{i}": Count("pk", filter=others & part) for i, part in enumerate(parts)},
             **{f"own_{name}": agg for name, agg in _queue_count_aggregates(today, own).items()},
         )
-    )
-    return StatewideSummary(
-        part_sizes=[figures[f"part{i}"] for i in range(len(parts))],
-        counts={name: figures[f"own_{name}"] for name in QUEUE_COUNT_NAMES},
+        .order_by()
     )
 
 

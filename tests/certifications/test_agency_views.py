@@ -163,6 +163,28 @@ def test_the_overview_lists_overdue_then_escalated_in_removal_then_escalated_by_
     assert page.paginator.count == 6
 
 
+def test_the_overview_counts_a_request_overdue_from_the_day_after_its_due_date(client, personas):
+    """The overview's counts and the queue's order are built once a day (selectors.
+    _statewide_figures, _urgency_ordered): a request due today joins the list tomorrow."""
+    request = _submitted(personas)
+    CertificationRequest.objects.filter(pk=request.pk).update(due_date=timezone.localdate())
+    now = timezone.now()
+    url = reverse("certifications:coordinator")
+    with time_machine.travel(now, tick=False):
+        client.force_login(personas.coordinator)
+        page = client.get(url).context["page_obj"]
+        assert (page.paginator.count, list(page.object_list)) == (0, [])
+    with time_machine.travel(now + datetime.timedelta(days=1), tick=False):
+        client.force_login(personas.coordinator)
+        page = client.get(url).context["page_obj"]
+        assert page.paginator.count == 1
+        assert [r.pk for r in page.object_list] == [request.pk]
+        client.force_login(personas.contact_x)
+        queue = client.get(reverse("certifications:queue")).context
+        assert queue["counts"]["overdue"] == 1
+        assert "1 day overdue" in client.get(reverse("certifications:queue")).content.decode()
+
+
 def test_a_coordinator_account_at_an_ordinary_agency_gets_no_statewide_view(personas):
     from accounts.models import Role
 
