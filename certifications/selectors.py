@@ -310,33 +310,26 @@ REQUEST_PAGE_NAMES = {
 
 def certification_request_for_page(*, user: User, pk: int) -> CertificationRequest:
     """A request for its page, with everything the page shows fetched up front (no queries
-    from templates). Same access rule as `certification_request_get_for_user`."""
+    from templates). Same access rule as `certification_request_get_for_user`.
+
+    The query's shape (six related rows, the fields read of each, the people of its files,
+    events and messages) is built once per process (uvisa_portal/queries.py): building it
+    cost Django more than running it (issue 10). The access rule is added to a clone."""
     from django.db.models import Prefetch
 
-    from .models import Message, RequestEvent
-
-    own = [field.name for field in CertificationRequest._meta.concrete_fields]
+    visible = _visibility_filter(user)
+    if visible is None:
+        raise Http404("No such request.")
     queryset = (
-        certification_requests_visible_to(user=user)
-        .select_related(*REQUEST_PAGE_NAMES)
-        # Of each related row, the name the page shows: an agency has 23 columns, a user their
-        # password hash; building six whole rows cost Django more than the query (issue 10).
-        .only(*own, *(f"{relation}__{name}" for relation, name in REQUEST_PAGE_NAMES.items()))
+        _request_page_query()
+        .filter(visible)
         .prefetch_related(
             "family_members",
-            Prefetch(
-                "attachments",
-                queryset=_with_person(Attachment.objects, "uploaded_by").order_by(
-                    "uploaded_at", "id"
-                ),
-            ),
-            Prefetch("events", queryset=_with_person(RequestEvent.objects, "actor")),
-            Prefetch(
-                "messages",
-                # A message's files are among the request's attachments (prefetched above):
-                # the page takes them from there, one query fewer (issue 10).
-                queryset=_with_person(Message.objects, "author"),
-            ),
+            Prefetch("attachments", queryset=_request_page_attachments()),
+            Prefetch("events", queryset=_request_page_events()),
+            # A message's files are among the request's attachments (prefetched above): the
+            # page takes them from there, one query fewer (issue 10).
+            Prefetch("messages", queryset=_request_page_messages()),
         )
     )
     try:
@@ -344,6 +337,36 @@ def certification_request_for_page(*, user: User, pk: int) -> CertificationReque
             return queryset.get(pk=pk)
     except CertificationRequest.DoesNotExist:
         raise Http404("No such request.") from None
+
+
+@built_once
+def _request_page_query() -> QuerySet[CertificationRequest]:
+    own = [field.name for field in CertificationRequest._meta.concrete_fields]
+    return CertificationRequest.objects.select_related(*REQUEST_PAGE_NAMES).only(
+        # Of each related row, the name the page shows: an agency has 23 columns, a user their
+        # password hash; building six whole rows cost Django more than the query (issue 10).
+        *own,
+        *(f"{relation}__{name}" for relation, name in REQUEST_PAGE_NAMES.items()),
+    )
+
+
+@built_once
+def _request_page_attachments() -> QuerySet[Attachment]:
+    return _with_person(Attachment.objects, "uploaded_by").order_by("uploaded_at", "id")
+
+
+@built_once
+def _request_page_events() -> QuerySet:
+    from .models import RequestEvent
+
+    return _with_person(RequestEvent.objects, "actor")
+
+
+@built_once
+def _request_page_messages() -> QuerySet:
+    from .models import Message
+
+    return _with_person(Message.objects, "author")
 
 
 @contextmanager
