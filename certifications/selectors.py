@@ -211,6 +211,9 @@ DASHBOARD_ROW_FIELDS = (
     "deadline_basis",
     "agency__name",
     "requested_agency__name",
+    # The page's heading names the organization; every row is of the viewer's own, so the
+    # first row carries it and the page reads no organization of its own (issue 10).
+    "organization__name",
 )
 QUEUE_ROW_FIELDS = (
     "reference",

@@ -134,8 +134,14 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     page = certification_requests_page(
         filterset.qs, request.GET.get("page"), 25, rows=dashboard_rows()
     )
+    rows = page.object_list
+    # The organization's name from the page's first row (DASHBOARD_ROW_FIELDS); read apart
+    # only when there is no row to carry it.
+    organization = rows[0].organization.name if rows else request.user.organization.name
     return render(
-        request, "certifications/advocate/dashboard.html", {"filter": filterset, "page": page}
+        request,
+        "certifications/advocate/dashboard.html",
+        {"filter": filterset, "page": page, "organization_name": organization},
     )
 
 

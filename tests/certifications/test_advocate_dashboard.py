@@ -142,3 +142,17 @@ def test_filters_and_search_by_reference(client, personas):
     assert "No request matches these filters." in body
     body = client.get(DASHBOARD, {"status": "nonsense"}).content.decode()
     assert "Select a valid choice" in body
+
+
+def test_the_heading_names_the_organization_with_rows_or_without(client, personas):
+    """The name comes with the page's first row; an empty dashboard reads it apart."""
+    client.force_login(personas.advocate_a)
+    name = personas.org_a.name
+    assert f"Certification requests: {name}" in client.get(DASHBOARD).content.decode()
+    _filed(personas, 2)
+    client.get(DASHBOARD)
+    with CaptureQueriesContext(connection) as queries:
+        body = client.get(DASHBOARD).content.decode()
+    assert f"Certification requests: {name}" in body
+    organization_table = personas.org_a._meta.db_table
+    assert not [q for q in queries if q["sql"].startswith(f'SELECT "{organization_table}"')]
