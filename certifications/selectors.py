@@ -268,7 +268,8 @@ def _row_values(fields: tuple[str, ...]) -> QuerySet:
     """The requests' `fields` as values, a related row's name (`agency__name`) read by a
     subquery on its key for each of the 25 rows. As a join, PostgreSQL hashed the whole
     table of 1,000 agencies for each relation and spent longer planning the joins than
-    reading the rows: 1.2 ms against 0.25 ms (bench/results/latest.md, issue 10)."""
+    reading the rows: 1.2 ms against 0.25 ms (EXPLAIN ANALYZE on the benchmark data set,
+    issue 10)."""
     own = [name for name in fields if "__" not in name]
     names = {}
     for name in fields:

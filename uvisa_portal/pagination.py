@@ -13,7 +13,7 @@ the list's size, counted in the same statement one of two ways:
 - otherwise a count of its own, as an uncorrelated scalar subquery, which the database runs
   once (PostgreSQL's InitPlan) on the narrowest index, as Paginator's COUNT(*) does. For
   lists of tens of thousands of rows (an organization's requests), where the window cost
-  3.9 ms more than the count (26,000 requests, bench/results/latest.md).
+  3.9 ms more than the count (26,000 requests; EXPLAIN ANALYZE on the benchmark data set).
 
 Only a page past the end (an old link, a list that shrank) costs a second query to count
 and a third to read the last page, as `Paginator.get_page` shows it.

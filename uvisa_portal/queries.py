@@ -2,10 +2,10 @@
 
 Building a queryset (resolving its fields, joins and expressions) costs Django as much as
 compiling and running a small query: 0.4 ms for a list's rows with their related names, on
-every view (bench/results/latest.md, issue 10). A list page runs the same shapes of query on
-every view, with only a filter value changing, so the shape is built once and each view
-filters a clone of it. A clone never shares results with the queryset it came from (Django,
-"When QuerySets are evaluated"), so no view sees another's rows.
+every view (measured in-process on the benchmark data set, issue 10). A list page runs the
+same shapes of query on every view, with only a filter value changing, so the shape is built
+once and each view filters a clone of it. A clone never shares results with the queryset it
+came from (Django, "When QuerySets are evaluated"), so no view sees another's rows.
 
 Only for a shape that depends on nothing of the request or the day: no user, no date, no
 setting read per view. Those filters are added by the caller, after the clone.
