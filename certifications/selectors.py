@@ -44,6 +44,8 @@ from .choices import FINAL_STATUSES, OPEN_STATUSES, Status
 from .models import (
     Attachment,
     CertificationRequest,
+    Message,
+    RequestEvent,
     StatisticsSnapshot,
     StatisticsSnapshotRow,
 )
@@ -98,11 +100,16 @@ def _visibility_filter(user: User) -> Q | None:
     return None
 
 
-def certification_requests_visible_to(*, user: User) -> QuerySet[CertificationRequest]:
+def certification_requests_visible_to(
+    *, user: User, among: QuerySet | None = None
+) -> QuerySet[CertificationRequest]:
+    """The requests of `among` (all of them by default; a query shape built once, uvisa_portal/
+    queries.py) that `user` may see."""
+    among = CertificationRequest.objects.all() if among is None else among
     condition = _visibility_filter(user)
     if condition is None:
-        return CertificationRequest.objects.none()
-    return CertificationRequest.objects.filter(condition)
+        return among.none()
+    return among.filter(condition)
 
 
 def certification_request_get_for_user(*, user: User, pk: int) -> CertificationRequest:
@@ -321,20 +328,14 @@ def certification_request_for_page(*, user: User, pk: int) -> CertificationReque
     cost Django more than running it (issue 10). The access rule is added to a clone."""
     from django.db.models import Prefetch
 
-    visible = _visibility_filter(user)
-    if visible is None:
-        raise Http404("No such request.")
-    queryset = (
-        _request_page_query()
-        .filter(visible)
-        .prefetch_related(
-            "family_members",
-            Prefetch("attachments", queryset=_request_page_attachments()),
-            Prefetch("events", queryset=_request_page_events()),
-            # A message's files are among the request's attachments (prefetched above): the
-            # page takes them from there, one query fewer (issue 10).
-            Prefetch("messages", queryset=_request_page_messages()),
-        )
+    visible = certification_requests_visible_to(user=user, among=_request_page_query())
+    queryset = visible.prefetch_related(
+        "family_members",
+        Prefetch("attachments", queryset=_request_page_attachments()),
+        Prefetch("events", queryset=_request_page_events()),
+        # A message's files are among the request's attachments (prefetched above): the page
+        # takes them from there, one query fewer (issue 10).
+        Prefetch("messages", queryset=_request_page_messages()),
     )
     try:
         with _joins_planned_as_written():
@@ -360,16 +361,12 @@ def _request_page_attachments() -> QuerySet[Attachment]:
 
 
 @built_once
-def _request_page_events() -> QuerySet:
-    from .models import RequestEvent
-
+def _request_page_events() -> QuerySet[RequestEvent]:
     return _with_person(RequestEvent.objects, "actor")
 
 
 @built_once
-def _request_page_messages() -> QuerySet:
-    from .models import Message
-
+def _request_page_messages() -> QuerySet[Message]:
     return _with_person(Message.objects, "author")
 
 
@@ -522,13 +519,14 @@ def certification_requests_agency_queue(
     requests of other agencies are on the coordinator's overview instead.
     """
     contact = contact_for_user(user=user)
-    visible = _visibility_filter(user)
-    if contact is None or visible is None:
+    if contact is None:
         return CertificationRequest.objects.none()
     today = timezone.localdate()
     closed_only = status == "closed" or status in FINAL_STATUSES
-    base = CertificationRequest.objects if closed_only else _urgency_ordered(today)
-    queryset = base.filter(visible, agency_id=contact.agency_id)
+    base = CertificationRequest.objects.all() if closed_only else _urgency_ordered(today)
+    queryset = certification_requests_visible_to(user=user, among=base).filter(
+        agency_id=contact.agency_id
+    )
     if status == "open":
         queryset = queryset.filter(status__in=OPEN_STATUSES)
     elif status == "closed":
@@ -598,13 +596,11 @@ def agency_queue_counts(*, user: User) -> dict[str, int]:
     waiting on the advocate (information requested); and `open`, the size of the unfiltered
     queue, which the queue's pagination uses instead of counting it again."""
     contact = contact_for_user(user=user)
-    visible = _visibility_filter(user)
-    if contact is None or visible is None:
+    if contact is None:
         return dict.fromkeys(QUEUE_COUNT_NAMES, 0)
-    counts = _open_counts_by_agency(timezone.localdate()).filter(
-        visible, agency_id=contact.agency_id
-    )
-    row = next(iter(counts), None)
+    grouped = _open_counts_by_agency(timezone.localdate())
+    counts = certification_requests_visible_to(user=user, among=grouped)
+    row = next(iter(counts.filter(agency_id=contact.agency_id)), None)
     return {name: row[name] if row else 0 for name in QUEUE_COUNT_NAMES}
 
 
