@@ -55,9 +55,9 @@ class FastSearchInput(_FastInput, forms.SearchInput):
 
 
 def style_filter_fields(form: forms.Form, *, small: bool = False) -> None:
-    """Bootstrap classes on a filter bar's widgets, for `templates/_filter_fields.html`
-    (a filter bar is a row of plain fields; crispy's per-field templates cost more than the
-    list they filter, issue 10)."""
+    """Bootstrap classes on a filter bar's widgets, for `{% filter_fields %}` (uvisa_portal/
+    templatetags/filter_bar.py; a filter bar is a row of plain fields, and crispy's per-field
+    templates cost more than the list they filter, issue 10)."""
     suffix = " form-select-sm" if small else ""
     for field in form.fields.values():
         if isinstance(field.widget, forms.Select):

@@ -17,6 +17,7 @@ from django.contrib.auth.decorators import login_required
 from django.db.models import prefetch_related_objects
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -114,15 +115,26 @@ FILTER_CONTACTS_CACHE_SECONDS = 60
 OVERDUE_AGENCIES_CACHE_SECONDS = 60
 
 
-def _agency_figures_cached(*, agency, start: datetime.date, end: datetime.date):
-    """The agency's own figures for the period (contacts see them on their queue page)."""
+def _agency_figures_card(*, agency, start: datetime.date, end: datetime.date) -> str:
+    """The card of the agency's own figures for the period, as contacts see it on their queue
+    page, kept rendered: its nine figures through the template cost 0.2 ms on every view
+    (in-process, issue 10). Aggregates and the agency's name only, no request."""
     from django.core.cache import cache
 
     from ..statistics import agency_figures
 
+    def rendered() -> str:
+        context = {
+            "agency": agency,
+            "figures": agency_figures(agency=agency, start=start, end=end),
+            "period_start": start,
+            "period_end": end,
+        }
+        return render_to_string("statistics/_agency_figures.html", context)
+
     return cache.get_or_set(
-        f"agency-figures:{agency.pk}:{start.isoformat()}:{end.isoformat()}",
-        lambda: agency_figures(agency=agency, start=start, end=end),
+        f"agency-figures-card:{agency.pk}:{start.isoformat()}:{end.isoformat()}",
+        rendered,
         AGENCY_FIGURES_CACHE_SECONDS,
     )
 
@@ -160,11 +172,9 @@ def queue(request: HttpRequest) -> HttpResponse:
         request,
         "home/agency_contact.html",
         {
-            "figures": _agency_figures_cached(
+            "figures_card": _agency_figures_card(
                 agency=contact.agency, start=period_start, end=period_end
             ),
-            "period_start": period_start,
-            "period_end": period_end,
             "contact": contact,
             "agency": contact.agency,
             "filter_form": form,

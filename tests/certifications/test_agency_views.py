@@ -560,6 +560,26 @@ def test_the_unfiltered_queue_is_counted_once(client, personas):
     assert counts_run({"status": "all"}) == (2, 0, 4)  # two parts: open, then closed
 
 
+def test_the_queue_shows_the_agencys_figures_kept_rendered_for_ten_minutes(client, personas):
+    """The card of the agency's figures for the past year is rendered once and kept
+    (views.agency._agency_figures_card): figures only, the same for every contact."""
+    cache.clear()
+    _submitted(personas)
+    client.force_login(personas.contact_x)
+    url = reverse("certifications:queue")
+    body = client.get(url).content.decode()
+    card = '<dt class="col-sm-6 col-lg-3">Received</dt><dd class="col-sm-6 col-lg-3">1</dd>'
+    assert card in body
+    assert f"{personas.agency_x.name}: figures" in body
+    _submitted(personas)
+    with CaptureQueriesContext(connection) as queries:
+        body = client.get(url).content.decode()
+    assert card in body  # as rendered, not counted again
+    assert not [q for q in queries.captured_queries if "received" in q["sql"].lower()]
+    cache.clear()
+    assert card.replace(">1</dd>", ">2</dd>") in client.get(url).content.decode()
+
+
 def test_queue_is_most_urgent_first_with_days_left(client, personas):
     later = _submitted(personas)
     removal = _submitted(personas, in_removal_proceedings=True)
