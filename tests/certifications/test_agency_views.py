@@ -811,23 +811,32 @@ def _png() -> bytes:
 
 
 @pytest.mark.django_db(transaction=True)
-def test_the_request_page_plans_its_joins_as_written_in_its_own_transaction_only(client, personas):
+def test_the_request_page_plans_its_joins_as_written_for_its_own_statements_only(client, personas):
     # selectors._joins_planned_as_written: on PostgreSQL the page's query of seven tables skips
     # the planner's join search; the setting must not outlive the page's read (pooled
     # connections serve other pages next).
+    from certifications.selectors import _joins_planned_as_written
+
     request = _submitted(personas)
     client.force_login(personas.contact_x)
     with CaptureQueriesContext(connection) as ctx:
         response = client.get(reverse("certifications:detail", args=[request.pk]))
     assert response.status_code == 200
     statements = [q["sql"] for q in ctx.captured_queries]
-    setting = [i for i, sql in enumerate(statements) if "join_collapse_limit" in sql]
+    setting = [sql for sql in statements if "join_collapse_limit" in sql]
     if connection.vendor != "postgresql":
         assert setting == []
         return
-    assert statements[setting[0]] == "SET LOCAL join_collapse_limit = 1"
-    main = next(i for i, sql in enumerate(statements) if 'JOIN "agencies_county"' in sql)
-    assert main == setting[0] + 1
+    # In front of the page's main query, in the same query string; no transaction of its own.
+    main = next(sql for sql in statements if 'JOIN "agencies_county"' in sql)
+    assert main.startswith("SET LOCAL join_collapse_limit = 1; SELECT ")
+    # Never a statement of its own, which would need a transaction to end it.
+    assert "SET LOCAL join_collapse_limit = 1" not in statements
     with connection.cursor() as cursor:
+        # The setting holds within its statement...
+        with _joins_planned_as_written():
+            cursor.execute("SHOW join_collapse_limit")
+            assert cursor.fetchone()[0] == "1"
+        # ...and ends with it.
         cursor.execute("SHOW join_collapse_limit")
         assert cursor.fetchone()[0] == "8"
