@@ -24,19 +24,25 @@ def queue_queryset(agency_id: int):
     return certification_requests_agency_queue(user=contact.user)
 
 
-@pytest.mark.django_db(transaction=True)
-def test_the_queue_query_uses_the_open_requests_index():
-    # 4,000 requests over 20 agencies: enough rows that the planner prefers the index on its
-    # own, with fresh statistics (the seeder runs ANALYZE). No planner settings are forced.
+def seed_as_in_production() -> None:
+    """4,000 requests over 20 agencies: enough rows that the planner prefers the indexes on
+    its own, with fresh statistics. No planner settings are forced.
+
+    Committed (the tests are `transaction=True`) and vacuumed, as autovacuum leaves a
+    production table: an index answers without the table only on pages the visibility map
+    marks all-visible, and inside a test's transaction nothing is, while the rows earlier
+    tests rolled back are still there. The plans then depended on which tests ran first (a
+    bitmap scan of req_agency_status_due and a sort for the queue; a table scan for the
+    reference search after the agency views' tests)."""
     call_command("seed_benchmark", "--scale", "0.02", stdout=io.StringIO())
     if connection.vendor == "postgresql":
-        # As autovacuum leaves a production table: the index answers without the table only
-        # on pages the visibility map marks all-visible. Inside a test's transaction nothing
-        # is, and the rows earlier tests rolled back are still there: the planner then took
-        # a bitmap scan of req_agency_status_due and sorted, depending on which tests ran
-        # first. Committed (transaction=True) and vacuumed, the plan is the production one.
         with connection.cursor() as cursor:
             cursor.execute("VACUUM ANALYZE certifications_certificationrequest")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_queue_query_uses_the_open_requests_index():
+    seed_as_in_production()
     agency_id = PointOfContact.objects.get(email=PERSONA_EMAILS["contact"]).agency_id
     assert queue_queryset(agency_id).exists()
 
@@ -56,6 +62,7 @@ def test_the_queue_query_uses_the_open_requests_index():
         assert "INDEX req_open_urgency" in plan or "INDEX req_agency_status_due" in plan, plan
 
 
+@pytest.mark.django_db(transaction=True)
 def test_the_reference_search_uses_its_own_index():
     # The dashboard's and the queues' "reference contains" filter: a trigram index on
     # PostgreSQL (migration 0005); SQLite scans the organization's rows.
@@ -63,7 +70,7 @@ def test_the_reference_search_uses_its_own_index():
     from certifications.forms.dashboard import AdvocateDashboardFilter
     from certifications.selectors import certification_requests_for_advocate_dashboard
 
-    call_command("seed_benchmark", "--scale", "0.02", stdout=io.StringIO())
+    seed_as_in_production()
     advocate = User.objects.get(email=PERSONA_EMAILS["advocate"])
     dashboard = certification_requests_for_advocate_dashboard(user=advocate)
     wanted = dashboard.order_by("-id").values_list("reference", flat=True)[50]
