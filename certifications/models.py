@@ -234,7 +234,7 @@ class CertificationRequest(models.Model):
             models.Index(fields=["organization", "status", "due_date"], name="req_org_status_due"),
             models.Index(fields=["agency", "status", "due_date"], name="req_agency_status_due"),
             # The agency queue and the coordinator's overview sort open requests by urgency
-            # (selectors._urgency_ordered): every column they filter and sort on is here, so
+            # (selectors._open_by_urgency): every column they filter and sort on is here, so
             # the page's ids and its count come from the index alone. Open requests only: a
             # small share of the table.
             models.Index(

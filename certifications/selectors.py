@@ -501,23 +501,29 @@ def request_rows(rows: QuerySet, *id_lists: list[int]) -> list[list[RequestRow]]
 
 
 @functools.lru_cache(maxsize=2)
-def _urgency_ordered(today: datetime.date) -> QuerySet[CertificationRequest]:
-    """All requests, most urgent first on `today`: overdue, then removal proceedings, then
-    the earliest due date. Closed requests (shown only when asked for) come after every open
-    one.
+def _open_by_urgency(today: datetime.date) -> QuerySet[CertificationRequest]:
+    """The open requests, most urgent first on `today`: overdue, then removal proceedings,
+    then the earliest due date. (Closed requests have no urgency: a list of them, or "all",
+    reads them in an order of their own, `certification_requests_agency_queue_parts`.)
 
     Built once a day (uvisa_portal/queries.py: the CASE cost Django 0.4 ms to build on every
-    view of the queue, issue 10); the queue filters a clone of it."""
-    return CertificationRequest.objects.annotate(
-        urgency=Case(
-            When(status__in=OPEN_STATUSES, due_date__lt=today, then=Value(0)),
-            # Minn. Stat. 611A.95 subd. 2(b): removal proceedings shorten the clock to 14 days.
-            When(status__in=OPEN_STATUSES, in_removal_proceedings=True, then=Value(1)),
-            When(status__in=OPEN_STATUSES, then=Value(2)),
-            default=Value(3),
-            output_field=IntegerField(),
+    view of the queue, issue 10); the queue filters a clone of it. Open only, so the CASE
+    needs no test of the status: three fewer conditions for Django to compile on every view
+    and for PostgreSQL to evaluate on each of a busy agency's 900 open requests."""
+    return (
+        CertificationRequest.objects.filter(status__in=OPEN_STATUSES)
+        .annotate(
+            urgency=Case(
+                When(due_date__lt=today, then=Value(0)),
+                # Minn. Stat. 611A.95 subd. 2(b): removal proceedings shorten the clock to 14
+                # days.
+                When(in_removal_proceedings=True, then=Value(1)),
+                default=Value(2),
+                output_field=IntegerField(),
+            )
         )
-    ).order_by("urgency", F("due_date").asc(nulls_last=True), "pk")
+        .order_by("urgency", F("due_date").asc(nulls_last=True), "pk")
+    )
 
 
 def certification_requests_agency_queue(
@@ -539,15 +545,14 @@ def certification_requests_agency_queue(
         return CertificationRequest.objects.none()
     today = timezone.localdate()
     closed_only = status == "closed" or status in FINAL_STATUSES
-    base = CertificationRequest.objects.all() if closed_only else _urgency_ordered(today)
+    # Anything else asked for is one status, open (of the urgency order's) or closed.
+    base = CertificationRequest.objects.all() if closed_only else _open_by_urgency(today)
     queryset = certification_requests_visible_to(user=user, among=base).filter(
         agency_id=contact.agency_id
     )
-    if status == "open":
-        queryset = queryset.filter(status__in=OPEN_STATUSES)
-    elif status == "closed":
+    if status == "closed":
         queryset = queryset.filter(status__in=sorted(FINAL_STATUSES))
-    elif status in Status.values:
+    elif status != "open" and status in Status.values:
         queryset = queryset.filter(status=status)
     if form_type:
         queryset = queryset.filter(form_type=form_type)

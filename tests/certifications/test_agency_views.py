@@ -165,7 +165,7 @@ def test_the_overview_lists_overdue_then_escalated_in_removal_then_escalated_by_
 
 def test_the_overview_counts_a_request_overdue_from_the_day_after_its_due_date(client, personas):
     """The overview's counts and the queue's order are built once a day (selectors.
-    _statewide_figures, _urgency_ordered): a request due today joins the list tomorrow."""
+    _statewide_figures, _open_by_urgency): a request due today joins the list tomorrow."""
     request = _submitted(personas)
     CertificationRequest.objects.filter(pk=request.pk).update(due_date=timezone.localdate())
     now = timezone.now()
