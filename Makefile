@@ -23,18 +23,21 @@ $(STAMP): requirements.lock | $(PY)
 
 install: $(STAMP)
 
+# The links in e-mails name the address the portal is served at (SITE_URL), unless set.
+RUN_ENV = DEBUG=$${DEBUG:-1} SITE_URL=$${SITE_URL:-http://$(HOST):$(PORT)}
+
 run: install
-	DEBUG=$${DEBUG:-1} $(PY) manage.py migrate --noinput
-	DEBUG=$${DEBUG:-1} $(PY) manage.py load_minnesota_directory
-	DEBUG=$${DEBUG:-1} $(PY) manage.py load_demo_accounts
-	DEBUG=$${DEBUG:-1} $(PY) manage.py load_demo_requests
-	DEBUG=$${DEBUG:-1} $(PY) manage.py prepare_broker
+	$(RUN_ENV) $(PY) manage.py migrate --noinput
+	$(RUN_ENV) $(PY) manage.py load_minnesota_directory
+	$(RUN_ENV) $(PY) manage.py load_demo_accounts
+	$(RUN_ENV) $(PY) manage.py load_demo_requests
+	$(RUN_ENV) $(PY) manage.py prepare_broker
 	@echo
 	@echo "  Portal:  http://$(HOST):$(PORT)/   (Ctrl-C stops the web server, worker and beat)"
 	@echo "  Database: $${DATABASE_URL:-SQLite file var/db.sqlite3}"
 	@echo "  Broker:   $$( [ -n "$$CELERY_BROKER_URL" ] && echo "$$CELERY_BROKER_URL" | sed -E 's#//[^@]*@#//***@#' || echo 'SQLite file var/celery-broker.sqlite3')"
 	@echo
-	DEBUG=$${DEBUG:-1} $(VENV)/bin/honcho -f Procfile.dev start
+	$(RUN_ENV) $(VENV)/bin/honcho -f Procfile.dev start
 
 test: install
 	$(VENV)/bin/ruff check .
