@@ -545,7 +545,7 @@ def certification_requests_agency_queue(
         return CertificationRequest.objects.none()
     today = timezone.localdate()
     closed_only = status == "closed" or status in FINAL_STATUSES
-    # Anything else asked for is one status, open (of the urgency order's) or closed.
+    # "open", or one status: a closed one among all requests, an open one in urgency order.
     base = CertificationRequest.objects.all() if closed_only else _open_by_urgency(today)
     queryset = certification_requests_visible_to(user=user, among=base).filter(
         agency_id=contact.agency_id
