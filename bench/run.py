@@ -10,7 +10,7 @@
    the data or a page answers with an unexpected status.
 
 Variables: DATABASE_URL (a PostgreSQL server; its database name is ignored), BENCH_DATABASE_URL
-and BENCH_SMALL_DATABASE_URL (explicit databases), BENCH_RUNS (50), BENCH_PORT (8800),
+and BENCH_SMALL_DATABASE_URL (explicit databases), BENCH_RUNS (150), BENCH_PORT (8800),
 BENCH_WORKERS (the number of CPUs), BENCH_SCALE (1.0), BENCH_SMALL_SCALE (0.01).
 """
 
@@ -511,7 +511,10 @@ def build_report(
 
 
 def main() -> int:
-    runs = int(os.environ.get("BENCH_RUNS", "50"))
+    # 150 rounds: with 50, a page's median moved 3 to 5 % between runs of the same code, as
+    # much as the margin of the pages closest to 3x (README, "Latest figures"). About ten
+    # minutes for the whole benchmark on the 2-CPU machine.
+    runs = int(os.environ.get("BENCH_RUNS", "150"))
     port = int(os.environ.get("BENCH_PORT", "8800"))
     workers = int(os.environ.get("BENCH_WORKERS", str(os.cpu_count() or 2)))
     scale = float(os.environ.get("BENCH_SCALE", "1.0"))
