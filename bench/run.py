@@ -137,6 +137,16 @@ def vacuum(url: str) -> None:
     connection.close()
 
 
+def remove_filed_drafts(env: dict[str, str], out: Path, started: datetime.datetime) -> int:
+    """The drafts this run filed, deleted (bench/inprocess.py, remove_drafts_filed_since)."""
+    command = [PY, "-m", "bench.inprocess", "--out", str(out)]
+    command += ["--remove-drafts-since", started.isoformat()]
+    subprocess.run(command, cwd=ROOT, env=env, check=True)
+    removed = json.loads(out.read_text())["removed"]
+    out.unlink()
+    return removed
+
+
 def inprocess(env: dict[str, str], out: Path, timing: bool, runs: int) -> dict:
     command = [PY, "-m", "bench.inprocess", "--out", str(out), "--runs", str(runs)]
     if timing:
@@ -543,6 +553,8 @@ def main() -> int:
         )
     seed = json.loads(seed_file.read_text()) if seed_file.exists() else {}
 
+    # What the run files from here on (the "new draft" page) is removed at its end.
+    started = datetime.datetime.now(datetime.UTC)
     log("measuring query counts on the small data set")
     small = inprocess(small_env, RESULTS / "inprocess-small.json", False, runs)
     log("measuring query counts, SQL floors, sweeps and documents on the full data set")
@@ -564,6 +576,9 @@ def main() -> int:
         )
     finally:
         server.stop()
+        for name, env in (("small", small_env), ("full", full_env)):
+            removed = remove_filed_drafts(env, RESULTS / f"removed-{name}.json", started)
+            log(f"removed the {removed} drafts this run filed in the {name} data set")
 
     info = machine(full.get("server_version", "unknown"), workers)
     data, markdown, failures = build_report(small, full, http, seed, info)

@@ -233,3 +233,23 @@ def test_the_base_template_reference_renders_the_layout_for_a_signed_in_user(ben
 
     assert response.status_code == 200
     assert b"<main" in response.content
+
+
+def test_the_drafts_a_run_filed_are_removed_and_the_seeded_ones_kept(bench_data):
+    import datetime
+
+    from django.utils import timezone
+
+    from certifications.choices import Status
+
+    seeded_drafts = CertificationRequest.objects.filter(status=Status.DRAFT).count()
+    assert seeded_drafts > 0
+    started = timezone.now() - datetime.timedelta(seconds=1)
+    client = Client()
+    client.cookies[settings.SESSION_COOKIE_NAME] = inprocess.session_for(bench_data["advocate"])
+    for _ in range(3):
+        assert client.post("/requests/new/", {"form_type": "U"}).status_code == 302
+    assert CertificationRequest.objects.filter(status=Status.DRAFT).count() == seeded_drafts + 3
+
+    assert inprocess.remove_drafts_filed_since(started) == 3
+    assert CertificationRequest.objects.filter(status=Status.DRAFT).count() == seeded_drafts
