@@ -8,6 +8,7 @@
    the minimal view requested BENCH_RUNS times after a warm-up, one at a time.
 4. bench/results/latest.md and latest.json; exit status 1 when a page's query count grows with
    the data or a page answers with an unexpected status.
+5. The drafts the run filed (the "new draft" page) deleted from both data sets.
 
 Variables: DATABASE_URL (a PostgreSQL server; its database name is ignored), BENCH_DATABASE_URL
 and BENCH_SMALL_DATABASE_URL (explicit databases), BENCH_RUNS (150), BENCH_PORT (8800),
