@@ -523,8 +523,8 @@ def build_report(
 
 def main() -> int:
     # 150 rounds: with 50, a page's median moved 3 to 5 % between runs of the same code, as
-    # much as the margin of the pages closest to 3x (README, "Latest figures"). About ten
-    # minutes for the whole benchmark on the 2-CPU machine.
+    # much as the margin of the pages closest to 3x (README, "Latest figures"). About five
+    # minutes for the whole benchmark on the 2-CPU machine, one more than with 50.
     runs = int(os.environ.get("BENCH_RUNS", "150"))
     port = int(os.environ.get("BENCH_PORT", "8800"))
     workers = int(os.environ.get("BENCH_WORKERS", str(os.cpu_count() or 2)))
