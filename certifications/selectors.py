@@ -7,7 +7,6 @@ Each condition stands on its own line so coverage shows every branch was tested.
 from __future__ import annotations
 
 import datetime
-import functools
 from collections import defaultdict
 from collections.abc import Iterable
 from contextlib import contextmanager
@@ -38,7 +37,7 @@ from django.utils import timezone
 from accounts.models import Role, User
 from agencies.selectors import contact_for_user
 from uvisa_portal.pagination import counted_page
-from uvisa_portal.queries import built_once
+from uvisa_portal.queries import built_once, built_once_a_day
 
 from .choices import FINAL_STATUSES, OPEN_STATUSES, Status
 from .models import (
@@ -500,7 +499,7 @@ def request_rows(rows: QuerySet, *id_lists: list[int]) -> list[list[RequestRow]]
     return [[found[pk] for pk in ids if pk in found] for ids in id_lists]
 
 
-@functools.lru_cache(maxsize=2)
+@built_once_a_day
 def _open_by_urgency(today: datetime.date) -> QuerySet[CertificationRequest]:
     """The open requests, most urgent first on `today`: overdue, then removal proceedings,
     then the earliest due date. (Closed requests have no urgency: a list of them, or "all",
@@ -625,7 +624,7 @@ def agency_queue_counts(*, user: User) -> dict[str, int]:
     return {name: row[name] if row else 0 for name in QUEUE_COUNT_NAMES}
 
 
-@functools.lru_cache(maxsize=2)
+@built_once_a_day
 def _open_counts_by_agency(today: datetime.date) -> QuerySet:
     """The queue's figures of each agency on `today`, built once a day (uvisa_portal/
     queries.py): `aggregate()` resolved the five filtered counts on every view, 1 ms of
@@ -703,10 +702,12 @@ def coordinator_statewide_summary(*, user: User) -> StatewideSummary:
     were two queries; each costs Django more to build than PostgreSQL to answer (issue 10)."""
     contact = _statewide_coordinator_contact(user)
     if contact is None:
-        return StatewideSummary(part_sizes=[0, 0, 0], counts=dict.fromkeys(QUEUE_COUNT_NAMES, 0))
+        return StatewideSummary(
+            part_sizes=[0] * STATEWIDE_PART_COUNT, counts=dict.fromkeys(QUEUE_COUNT_NAMES, 0)
+        )
     figures: dict[str, int] = defaultdict(int)
     # One row per open status (at most three), added up here.
-    for by_status in _statewide_figures(timezone.localdate(), contact.agency_id).all():
+    for by_status in _statewide_figures(timezone.localdate(), contact.agency_id):
         for name, value in by_status.items():
             if name != "status":
                 figures[name] += value
@@ -716,7 +717,7 @@ def coordinator_statewide_summary(*, user: User) -> StatewideSummary:
     )
 
 
-@functools.lru_cache(maxsize=2)
+@built_once_a_day
 def _statewide_figures(today: datetime.date, coordinator_agency_id: int) -> QuerySet:
     """The overview's counts on `today`, grouped by status, built once a day (uvisa_portal/
     queries.py): `aggregate()` resolved its eight filtered counts on every view (issue 10).

@@ -42,3 +42,27 @@ def test_the_lists_built_once_show_what_was_just_added(client, personas):
     body = client.get("/directory/", {"name": "Lakeside"}).content.decode()
     assert "Lakeside Police Department" in body
     assert "Zephyr" in body
+
+
+def test_a_shape_of_the_day_is_built_once_a_day_and_each_call_is_a_clone():
+    import datetime
+
+    from uvisa_portal.queries import built_once_a_day
+
+    builds = []
+
+    @built_once_a_day
+    def named_before(day: datetime.date):
+        builds.append(day)
+        return Agency.objects.filter(name__lt=f"Z{day.isoformat()}").order_by("name")
+
+    monday, tuesday = datetime.date(2026, 3, 2), datetime.date(2026, 3, 3)
+    AgencyFactory(name="First")
+    first = named_before(monday)
+    assert [a.name for a in first] == ["First"]
+    AgencyFactory(name="Second")
+    assert [a.name for a in named_before(monday)] == ["First", "Second"]
+    assert named_before(monday) is not first
+    named_before(tuesday)
+    named_before(tuesday)
+    assert builds == [monday, tuesday]
