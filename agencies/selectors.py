@@ -12,15 +12,20 @@ from django.conf import settings
 from django.db.models import Prefetch, Q, QuerySet
 
 from accounts.models import User
+from uvisa_portal.prepared import PreparedQuery
 from uvisa_portal.queries import built_once
 
 from .models import Agency, AgencyKind, AgencyLevel, County, PointOfContact
 
-
-@built_once
-def _contacts_with_agency() -> QuerySet[PointOfContact]:
-    # One contact per user (unique user_id): no ordering, so no sort of the one row.
-    return PointOfContact.objects.select_related("agency").order_by()
+# The contact of a user with its agency, on every agency page: a prepared query (uvisa_portal/
+# prepared.py) costs 0.4 ms less than compiling it each time (issue 10). One contact per user
+# (unique user_id): no ordering, so no sort of the one row.
+_CONTACT_WITH_AGENCY = PreparedQuery(
+    "contact_for_user",
+    lambda user: PointOfContact.objects.filter(user_id=user).order_by(),
+    related={"agency": None},
+    user=int,
+)
 
 
 def contact_for_user(*, user: User) -> PointOfContact | None:
@@ -31,7 +36,7 @@ def contact_for_user(*, user: User) -> PointOfContact | None:
     # agency page reads both; issue 10 counts queries per page).
     related = User.point_of_contact.related
     if not related.is_cached(user):
-        contact = next(iter(_contacts_with_agency().filter(user=user)[:1]), None)
+        contact = next(iter(_CONTACT_WITH_AGENCY.objects(user=user.pk)), None)
         related.set_cached_value(user, contact)
     contact = related.get_cached_value(user)
     if contact is None:

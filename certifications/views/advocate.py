@@ -36,13 +36,13 @@ from ..forms.intake import (
 )
 from ..models import CertificationRequest
 from ..selectors import (
+    DASHBOARD_ROWS,
     agency_actions_for,
     attachment_get_for_user,
     certification_request_for_page,
     certification_request_get_for_advocate_action,
     certification_requests_for_advocate_dashboard,
     certification_requests_page,
-    dashboard_rows,
     user_can_act_as_advocate,
 )
 from ..services.core import TransitionError
@@ -132,7 +132,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     queryset = certification_requests_for_advocate_dashboard(user=request.user)
     filterset = AdvocateDashboardFilter(request.GET or None, queryset=queryset)
     page = certification_requests_page(
-        filterset.qs, request.GET.get("page"), 25, rows=dashboard_rows()
+        filterset.qs, request.GET.get("page"), 25, rows=DASHBOARD_ROWS
     )
     rows = page.object_list
     # The organization's name from the page's first row (DASHBOARD_ROW_FIELDS); read apart
@@ -318,7 +318,7 @@ def _review_step(request: HttpRequest, obj: CertificationRequest, problems=None)
             "progress": _progress("review", obj),
             "problems": _problems_by_step(problems),
             "show_immigration_details": True,
-            "attachments": list(page_obj.attachments.all()),
+            "attachments": page_obj.attachment_list,
         },
     )
 
@@ -468,7 +468,7 @@ def _timeline(obj: CertificationRequest, attachments: list) -> list[dict]:
     repeated: the message is shown instead. Each message comes with its files from
     `attachments`, the request's files this viewer may see (so what the page leaves out for
     an agency, the proof of removal proceedings, is left out of the timeline too)."""
-    events = [e for e in obj.events.all() if e.action != "message"]
+    events = [e for e in obj.event_list if e.action != "message"]
     # An information request is an event whose note is also sent as a message: the timeline
     # shows the event with its note once, not the same text again as a message.
     asked = {(e.actor_id, e.note) for e in events if e.action == Action.REQUEST_INFO}
@@ -479,7 +479,7 @@ def _timeline(obj: CertificationRequest, attachments: list) -> list[dict]:
             files.setdefault(attachment.message_id, []).append(attachment)
     items += [
         {"kind": "message", "at": m.created_at, "message": m, "files": files.get(m.pk, [])}
-        for m in obj.messages.all()
+        for m in obj.message_list
         if (m.author_id, m.body) not in asked
     ]
     return sorted(items, key=lambda item: item["at"])
@@ -504,7 +504,7 @@ def request_detail(request: HttpRequest, pk: int) -> HttpResponse:
         return agency.review_page(request, obj, actions)
     audit_log(action=AuditAction.REQUEST_VIEW, request=request, target=obj.reference)
     is_advocate = user_can_act_as_advocate(user=request.user, request=obj)
-    attachments = list(obj.attachments.all())
+    attachments = obj.attachment_list
     if not is_advocate:
         # 8 U.S.C. 1367 / DOMAIN: the agency sees that removal proceedings were flagged (it sets
         # the deadline) and nothing more about immigration status, so not the proof itself.

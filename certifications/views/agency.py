@@ -14,7 +14,6 @@ from typing import Any
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import prefetch_related_objects
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
@@ -49,22 +48,20 @@ from ..review_forms import (
 )
 from ..selectors import (
     MOVE_CANDIDATES_SHOWN,
+    QUEUE_ROWS,
     agencies_to_move_to,
     agency_actions_for,
     agency_contacts_for_assignment,
     agency_queue_counts,
     certification_request_for_page,
     certification_request_get_for_agency_action,
-    certification_request_ids_first,
-    certification_request_ids_page,
-    certification_requests_agency_queue,
+    certification_request_page_lists,
     certification_requests_agency_queue_parts,
     certification_requests_page,
     certification_requests_visible_to,
     coordinator_overdue_agencies,
-    coordinator_statewide_parts,
+    coordinator_overview_ids,
     coordinator_statewide_summary,
-    queue_rows,
     request_rows,
 )
 from ..services import TransitionError
@@ -163,7 +160,7 @@ def queue(request: HttpRequest) -> HttpResponse:
     # The unfiltered queue's size is one of the figures above it: not counted twice (issue 10).
     size = [counts["open"]] if filters == QueueFilterForm.DEFAULTS else None
     page = certification_requests_page(
-        rows, request.GET.get("page"), QUEUE_PAGE_SIZE, size, rows=queue_rows()
+        rows, request.GET.get("page"), QUEUE_PAGE_SIZE, size, rows=QUEUE_ROWS
     )
     period_end = timezone.localdate()
     period_start = period_end - datetime.timedelta(days=365)
@@ -220,21 +217,19 @@ def coordinator(request: HttpRequest) -> HttpResponse:
     contact = _contact_or_404(request)
     if request.user.role != Role.COORDINATOR or not contact.agency.is_statewide_coordinator:
         raise Http404("No such page.")
-    routed = certification_requests_agency_queue(user=request.user)
     summary = coordinator_statewide_summary(user=request.user)
     # The worst agencies first; the whole list (hundreds of agencies statewide) on request.
     show_all = request.GET.get("agencies") == "all"
     overdue_agencies = _overdue_agencies_section(user=request.user, show_all=show_all)
-    page = certification_request_ids_page(
-        coordinator_statewide_parts(user=request.user),
-        request.GET.get("page"),
-        STATEWIDE_PAGE_SIZE,
-        counts=summary.part_sizes,
+    page, routed = coordinator_overview_ids(
+        user=request.user,
+        number=request.GET.get("page"),
+        per_page=STATEWIDE_PAGE_SIZE,
+        part_sizes=summary.part_sizes,
+        routed=10,
     )
     # Both lists' rows in one query (issue 10: each query costs Django about 0.5 ms).
-    page.object_list, routed_rows = request_rows(
-        queue_rows(), page.object_list, certification_request_ids_first(routed, 10)
-    )
+    page.object_list, routed_rows = request_rows(QUEUE_ROWS, page.object_list, routed)
     return render(
         request,
         "home/coordinator.html",
@@ -340,13 +335,8 @@ def _render_review(
     status: int = 200,
     actions: frozenset[str] | None = None,
 ) -> HttpResponse:
-    prefetch_related_objects(
-        [cert_request],
-        "events__actor",
-        "messages__author",
-        "attachments",
-        "family_members",
-    )
+    # A request fetched for an action (a refused form shown again) lacks the page's lists.
+    certification_request_page_lists(request=cert_request)
     audit_log(
         action=AuditAction.REQUEST_VIEW,
         request=request,
@@ -363,7 +353,7 @@ def _render_review(
         # DOMAIN / 8 U.S.C. 1367: the agency sees that removal proceedings were flagged (it
         # sets the deadline) and nothing more about immigration status: not the proof itself.
         "attachments": [
-            a for a in cert_request.attachments.all() if a.kind != AttachmentKind.NOTICE_TO_APPEAR
+            a for a in cert_request.attachment_list if a.kind != AttachmentKind.NOTICE_TO_APPEAR
         ],
         **agency_panel_context(
             user=request.user,

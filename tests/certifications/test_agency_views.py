@@ -826,33 +826,31 @@ def _png() -> bytes:
     return out.getvalue()
 
 
-@pytest.mark.django_db(transaction=True)
-def test_the_request_page_plans_its_joins_as_written_for_its_own_statements_only(client, personas):
-    # selectors._joins_planned_as_written: on PostgreSQL the page's query of seven tables skips
-    # the planner's join search; the setting must not outlive the page's read (pooled
-    # connections serve other pages next).
-    from certifications.selectors import _joins_planned_as_written
-
+def test_the_request_page_reads_through_its_prepared_queries(client, personas):
+    # selectors.certification_request_for_page: five prepared queries (uvisa_portal/
+    # prepared.py), the access rule one of their conditions; the page costs the same queries
+    # on every view.
     request = _submitted(personas)
     client.force_login(personas.contact_x)
+    url = reverse("certifications:detail", args=[request.pk])
+    client.get(url)
     with CaptureQueriesContext(connection) as ctx:
-        response = client.get(reverse("certifications:detail", args=[request.pk]))
+        response = client.get(url)
     assert response.status_code == 200
     statements = [q["sql"] for q in ctx.captured_queries]
-    setting = [sql for sql in statements if "join_collapse_limit" in sql]
-    if connection.vendor != "postgresql":
-        assert setting == []
-        return
-    # In front of the page's main query, in the same query string; no transaction of its own.
-    main = next(sql for sql in statements if 'JOIN "agencies_county"' in sql)
-    assert main.startswith("SET LOCAL join_collapse_limit = 1; SELECT ")
-    # Never a statement of its own, which would need a transaction to end it.
-    assert "SET LOCAL join_collapse_limit = 1" not in statements
-    with connection.cursor() as cursor:
-        # The setting holds within its statement...
-        with _joins_planned_as_written():
-            cursor.execute("SHOW join_collapse_limit")
-            assert cursor.fetchone()[0] == "1"
-        # ...and ends with it.
-        cursor.execute("SHOW join_collapse_limit")
-        assert cursor.fetchone()[0] == "8"
+    if connection.vendor == "postgresql":
+        executed = [sql.split("(")[0] for sql in statements if sql.startswith("EXECUTE ")]
+        assert executed == [
+            "EXECUTE contact_for_user",
+            "EXECUTE request_page_agency",
+            "EXECUTE request_page_family_members",
+            "EXECUTE request_page_attachments",
+            "EXECUTE request_page_events",
+            "EXECUTE request_page_messages",
+        ]
+    else:
+        main = next(sql for sql in statements if 'JOIN "agencies_county"' in sql)
+        assert '"certifications_certificationrequest"."agency_id" = ' in main
+    # Another agency's contact gets the same statement with its own agency: 404.
+    client.force_login(personas.contact_y)
+    assert client.get(url).status_code == 404

@@ -392,8 +392,11 @@ def test_a_replys_files_show_under_its_message_on_the_timeline(advocate, persona
     assert "report-for-agency.pdf" in reply[: reply.index("</li>")]
     # The message's files come from the request's attachments: no query of their own.
     assert len(after) == len(before)
+    # On PostgreSQL the read is the prepared statement (uvisa_portal/prepared.py).
     reads = [
-        q["sql"] for q in after.captured_queries if 'FROM "certifications_attachment"' in q["sql"]
+        q["sql"]
+        for q in after.captured_queries
+        if 'FROM "certifications_attachment"' in q["sql"] or "request_page_attachments" in q["sql"]
     ]
     assert len(reads) == 1
 
