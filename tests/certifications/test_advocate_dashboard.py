@@ -67,8 +67,20 @@ def test_the_rows_are_read_by_id_alone(client, personas):
     with CaptureQueriesContext(connection) as queries:
         response = client.get(DASHBOARD)
     assert response.status_code == 200
-    rows = [q["sql"] for q in queries if '"victim_family_name"' in q["sql"]]
+    rows = [
+        q["sql"]
+        for q in queries
+        if '"victim_family_name"' in q["sql"] or q["sql"].startswith("EXECUTE dashboard_rows(")
+    ]
     assert len(rows) == 1
+    if rows[0].startswith("EXECUTE "):
+        # PostgreSQL: the prepared statement's text (uvisa_portal/prepared.py).
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT statement FROM pg_prepared_statements WHERE name = %s", ["dashboard_rows"]
+            )
+            rows = [cursor.fetchone()[0]]
+    assert '"victim_family_name"' in rows[0]
     assert '"organization_id" =' not in rows[0]
 
 

@@ -854,3 +854,32 @@ def test_the_request_page_reads_through_its_prepared_queries(client, personas):
     # Another agency's contact gets the same statement with its own agency: 404.
     client.force_login(personas.contact_y)
     assert client.get(url).status_code == 404
+
+
+def test_the_request_page_reads_every_field_as_the_orm_does(personas):
+    # The prepared queries convert each column as the ORM would (uvisa_portal/prepared.py):
+    # dates, times, JSON lists and booleans, on SQLite and PostgreSQL, for each access rule.
+    from certifications.selectors import certification_request_for_page
+    from certifications.services.review import message_post
+
+    at_x = _submitted(personas)
+    at_dps = _submitted(personas, agency=personas.coordinator_agency)
+    for request, user, author in (
+        (at_x, personas.advocate_a, personas.contact_x),
+        (at_x, personas.contact_x, personas.contact_x),
+        (at_dps, personas.coordinator, personas.coordinator),
+    ):
+        if not request.messages.exists():
+            message_post(request=request, author=author, body="Please call.")
+        expected = CertificationRequest.objects.get(pk=request.pk)
+        found = certification_request_for_page(user=user, pk=request.pk)
+        for field in CertificationRequest._meta.concrete_fields:
+            assert getattr(found, field.attname) == getattr(expected, field.attname), field.name
+        assert found.agency.name == expected.agency.name
+        assert found.created_by.full_name == expected.created_by.full_name
+        assert [m.body for m in found.message_list] == ["Please call."]
+        assert found.message_list[0].author.full_name == author.full_name
+        assert [e.action for e in found.event_list] == list(
+            expected.events.values_list("action", flat=True)
+        )
+        assert found.event_list[0].created_at == expected.events.first().created_at
