@@ -1,10 +1,8 @@
 from __future__ import annotations
 
-import functools
-
 from django.conf import settings
 from django.http import HttpRequest
-from django.urls import get_script_prefix, reverse
+from django.urls import reverse
 
 # The links of the navigation bar (templates/_nav.html), by the name the template uses.
 NAV_URL_NAMES = {
@@ -25,17 +23,11 @@ NAV_URL_NAMES = {
 }
 
 
-@functools.lru_cache(maxsize=16)
-def _nav_urls(script_prefix: str, urlconf: str) -> dict[str, str]:
-    # The same on every page: reversed once per process (and script prefix), not a dozen times
-    # per page; `reverse` was a tenth of the shared layout's cost (issue 10).
-    return {key: reverse(name) for key, name in NAV_URL_NAMES.items()}
-
-
 def portal(request: HttpRequest) -> dict:
-    urlconf = getattr(request, "urlconf", None) or settings.ROOT_URLCONF
     return {
         "PORTAL_NAME": "Minnesota U/T Visa Certification Portal",
         "DEBUG": settings.DEBUG,
-        "nav": _nav_urls(get_script_prefix(), str(urlconf)),
+        # Reversed on each request, as `{% url %}` would be: the request's URLconf and script
+        # prefix apply, and no process keeps a copy of its own.
+        "nav": {key: reverse(name) for key, name in NAV_URL_NAMES.items()},
     }

@@ -66,7 +66,7 @@ MIDDLEWARE = [
     "allauth.account.middleware.AccountMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "csp.middleware.CSPMiddleware",
-    # Issue 8 (ASVS 3.3, CJIS 5.5.5-5.5.6, ASVS 2.x): session limits, MFA enrolment, no-store.
+    # ASVS 3.3, CJIS 5.5.5-5.5.6, ASVS 2.x: session limits, MFA enrolment, no-store.
     "accounts.middleware.SessionLimitsMiddleware",
     "accounts.middleware.RequireMFAMiddleware",
     "accounts.middleware.NoStoreMiddleware",
@@ -96,10 +96,11 @@ TEMPLATES = [
 
 # --- Database -------------------------------------------------------------------------------
 # A variable set to nothing (`DATABASE_URL= make run`) means "not set": the embedded defaults.
-for _name in ("DATABASE_URL", "CELERY_BROKER_URL"):
+for _name in ("DATABASE_URL", "CELERY_BROKER_URL", "CACHE_URL"):
     if os.environ.get(_name) == "":
         del os.environ[_name]
-# Embedded default: a SQLite file under var/. Production and CI: PostgreSQL via DATABASE_URL.
+# Embedded default: a SQLite file under var/. Production and CI: PostgreSQL via DATABASE_URL,
+# directly or through PgBouncer in transaction mode.
 DATABASES = {
     "default": env.db("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'db.sqlite3'}"),
 }
@@ -116,9 +117,33 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         }
     )
 else:
+    # Seconds a connection is kept for the next request. Through PgBouncer in transaction mode
+    # the server connection goes back to the pool after every transaction whatever this is,
+    # so 0 (or a few seconds) is enough there.
     DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=60))
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+    # PgBouncer in transaction mode may hand each transaction a different server connection,
+    # and a server-side cursor (what `.iterator()` opens) lives on one connection beyond its
+    # transaction (Django's "Transaction pooling and server-side cursors"). Always off, so the
+    # portal runs the same directly and through the pooler.
+    DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# --- Cache ----------------------------------------------------------------------------------
+# Sign-in keeps its counters and one-time state here (allauth's rate limits, the TOTP codes
+# already used), so every web process must share it: Redis in production and CI (CACHE_URL,
+# a Redis server of its own, not the broker's). Embedded default: each process's memory, which
+# is right for one process only.
+CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://")}
+# An entry stored without its own timeout is gone within a minute, so nothing a user sees is
+# older than that; what must live longer (a rate-limit window) sets its own timeout.
+CACHES["default"].setdefault("TIMEOUT", 60)
+if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
+    # A Redis that does not answer fails the request in seconds instead of holding a web
+    # worker until gunicorn kills it (a query string in CACHE_URL overrides these).
+    CACHES["default"].setdefault("OPTIONS", {})
+    CACHES["default"]["OPTIONS"].setdefault("socket_connect_timeout", 2)
+    CACHES["default"]["OPTIONS"].setdefault("socket_timeout", 2)
 
 # --- Authentication -------------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
@@ -300,25 +325,26 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {"max_retries": 1, "interval_start": 0, "inter
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 # Static schedule (times in America/Chicago). Each task is idempotent: a second beat or a
 # retried run sends nothing twice.
-# Issue 6: how often the outbox sweep sends e-mails still unsent (broker down, worker died).
+# How often the outbox sweep sends e-mails still unsent (broker down, worker died).
 NOTIFICATIONS_SWEEP_SECONDS = env.int("NOTIFICATIONS_SWEEP_SECONDS", default=300)
 # Rows handled per batch by every sweep (bounded queries per batch, not per request).
 NOTIFICATIONS_BATCH_SIZE = env.int("NOTIFICATIONS_BATCH_SIZE", default=500)
 # The bell's unread count is kept in the session this long; the notifications page and
 # marking notifications read always count again (certifications/context_processors.py).
 NOTIFICATIONS_BADGE_MAX_AGE_SECONDS = env.int("NOTIFICATIONS_BADGE_MAX_AGE_SECONDS", default=60)
-# Issue 10: the statistics pages read a snapshot of the figures computed at most this many
+# The statistics pages read a snapshot of the figures computed at most this many
 # seconds ago; an older one is recomputed by the first viewer. Beat refreshes the default
 # period at half that age (at most every 30 minutes), so viewers of it never wait.
 STATS_SNAPSHOT_MAX_AGE_SECONDS = env.int("STATS_SNAPSHOT_MAX_AGE_SECONDS", default=3600)
 # New periods the public page may have the server compute per minute, all visitors together
-# (each costs about two seconds at statewide scale; the default period never counts).
+# (each one reads every request of the period; the default period never counts).
 STATS_PUBLIC_COMPUTES_PER_MINUTE = env.int("STATS_PUBLIC_COMPUTES_PER_MINUTE", default=6)
 STATS_SNAPSHOT_REFRESH_SECONDS = max(60, min(1800, STATS_SNAPSHOT_MAX_AGE_SECONDS // 2))
 # The rendered figures of a statistics page are kept this long per snapshot, filter and page
-# (certifications/views/statistics.py, _figures_body): a directory edit shows on the public
-# page's agency cards within this time.
-STATS_PAGE_CACHE_SECONDS = env.int("STATS_PAGE_CACHE_SECONDS", default=300)
+# (certifications/views/statistics.py): a directory edit shows on the public page's agency
+# cards within this time. At most a minute: nothing a user sees but the snapshot's own
+# figures (which say when they were computed) may be older.
+STATS_PAGE_CACHE_SECONDS = min(60, env.int("STATS_PAGE_CACHE_SECONDS", default=60))
 CELERY_BEAT_SCHEDULE: dict[str, dict] = {
     "heartbeat": {"task": "uvisa_portal.tasks.heartbeat", "schedule": crontab(minute="*/15")},
     "notifications-send-pending": {

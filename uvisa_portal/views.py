@@ -3,17 +3,21 @@
 from __future__ import annotations
 
 import logging
+import uuid
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
+from kombu import Connection
 
 from accounts.models import Role
 from certifications.views.advocate import dashboard as advocate_dashboard
+from uvisa_portal.celery import app
 
 logger = logging.getLogger(__name__)
 
@@ -60,14 +64,10 @@ def _check_database() -> str | None:
 
 
 def _broker_url() -> str:
-    from uvisa_portal.celery import app
-
     return app.conf.broker_write_url or app.conf.broker_url
 
 
 def _check_broker() -> str | None:
-    from kombu import Connection
-
     # A fresh connection (not the pool's), so the answer reflects the broker right now.
     url = _broker_url()
     try:
@@ -79,14 +79,28 @@ def _check_broker() -> str | None:
     return None
 
 
+def _check_cache() -> str | None:
+    # Sign-in's rate limits and used TOTP codes live in the cache: without it nobody signs in.
+    # A value of this process's own, read back, so a stale entry cannot pass for an answer.
+    key = "healthz:" + uuid.uuid4().hex
+    try:
+        cache.set(key, "ok", timeout=10)
+        answered = cache.get(key) == "ok"
+        cache.delete(key)
+    except Exception as exc:  # noqa: BLE001
+        logger.warning("healthz: cache check failed: %s", type(exc).__name__)
+        return "unreachable"
+    return None if answered else "unreachable"
+
+
 @never_cache
 @require_GET
 def healthz(request: HttpRequest) -> JsonResponse:
-    """200 when the database and the broker answer, else 503 naming which one failed.
+    """200 when the database, the broker and the cache answer, else 503 naming which failed.
 
     The answer names components, never hosts, URLs or credentials.
     """
-    checks = {"database": _check_database(), "broker": _check_broker()}
+    checks = {"database": _check_database(), "broker": _check_broker(), "cache": _check_cache()}
     body = {name: (error or "ok") for name, error in checks.items()}
     healthy = all(error is None for error in checks.values())
     body["status"] = "ok" if healthy else "unavailable"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import shlex
 import subprocess
@@ -43,10 +44,10 @@ def test_debug_is_off_and_time_zone_is_central(settings):
 
 
 @pytest.mark.django_db
-def test_healthz_answers_ok_when_database_and_broker_answer(client):
+def test_healthz_answers_ok_when_database_broker_and_cache_answer(client):
     response = client.get("/healthz")
     assert response.status_code == 200
-    assert response.json() == {"database": "ok", "broker": "ok", "status": "ok"}
+    assert response.json() == {"database": "ok", "broker": "ok", "cache": "ok", "status": "ok"}
 
 
 @pytest.mark.django_db
@@ -58,6 +59,28 @@ def test_healthz_names_the_broker_when_it_is_down_without_leaking_its_address(cl
     assert response.status_code == 503
     assert response.json()["broker"] == "unreachable"
     assert response.json()["database"] == "ok"
+    assert b"secret-password" not in response.content
+    assert b"127.0.0.1" not in response.content
+
+
+@pytest.mark.django_db
+def test_healthz_names_the_cache_when_it_is_down_without_leaking_its_address(client, settings):
+    # Nothing listens on port 1: the connection is refused at once.
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": "redis://:secret-password@127.0.0.1:1/0",
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+        }
+    }
+    response = client.get("/healthz")
+    assert response.status_code == 503
+    assert response.json() == {
+        "database": "ok",
+        "broker": "ok",
+        "cache": "unreachable",
+        "status": "unavailable",
+    }
     assert b"secret-password" not in response.content
     assert b"127.0.0.1" not in response.content
 
@@ -151,11 +174,58 @@ def _compose() -> dict:
 def test_compose_file_has_the_production_services_with_health_checks_and_volumes():
     compose = _compose()
     services = compose["services"]
-    assert {"postgres", "redis", "web", "worker", "beat"} <= set(services)
-    for name in ("postgres", "redis", "web", "worker"):
+    servers = {"db", "pgbouncer", "redis-cache", "redis-broker"}
+    assert servers | {"migrate", "web", "worker", "beat"} <= set(services)
+    for name in ("db", "pgbouncer", "redis-cache", "redis-broker", "web", "worker"):
         assert "healthcheck" in services[name], name
     assert {"pgdata", "redisdata", "media"} <= set(compose["volumes"])
     assert services["web"]["command"][0] == "gunicorn"
+
+
+def test_compose_sends_web_and_workers_through_pgbouncer_in_transaction_mode():
+    services = _compose()["services"]
+    assert services["pgbouncer"]["environment"]["POOL_MODE"] == "transaction"
+    assert services["pgbouncer"]["environment"]["DB_HOST"] == "db"
+    for name in ("web", "worker", "beat"):
+        url = services[name]["environment"]["DATABASE_URL"]
+        assert "@pgbouncer:5432/portal" in url, name
+    # Migrations hold their locks for the whole run: straight to PostgreSQL.
+    assert "@db:5432/portal" in services["migrate"]["environment"]["DATABASE_URL"]
+
+
+def test_compose_keeps_the_cache_and_the_broker_on_separate_redis_servers():
+    services = _compose()["services"]
+    for name in ("web", "worker", "beat", "migrate"):
+        environment = services[name]["environment"]
+        assert environment["CACHE_URL"].startswith("redis://redis-cache:"), name
+        assert environment["CELERY_BROKER_URL"].startswith("redis://redis-broker:"), name
+    for name in ("web", "worker", "beat"):
+        assert {"pgbouncer", "redis-cache", "redis-broker"} <= set(services[name]["depends_on"])
+    # A broker outage must not take sign-in with it: the cache does not wait on the broker.
+    assert "depends_on" not in services["redis-cache"]
+    assert services["redis-cache"]["image"] == services["redis-broker"]["image"]
+
+
+def test_compose_lets_several_web_containers_publish_a_port_each():
+    web = _compose()["services"]["web"]
+    (published,) = web["ports"]
+    host_ports, _, container_port = published.rpartition(":")
+    first, _, last = host_ports.partition("-")
+    assert container_port == "8000"
+    assert int(last) - int(first) >= 2, "a range of host ports, one per web container"
+
+
+def _dockerfile_cmd() -> list[str]:
+    text = (ROOT / "Dockerfile").read_text().replace("\\\n", " ")
+    (line,) = [line for line in text.splitlines() if line.startswith("CMD ")]
+    return json.loads(line.removeprefix("CMD "))
+
+
+def test_the_image_and_compose_run_gunicorn_with_the_same_settings():
+    command = _compose()["services"]["web"]["command"]
+    assert _dockerfile_cmd() == command
+    assert command[command.index("--workers") + 1] == "3"
+    assert command[command.index("--timeout") + 1] == "60"
 
 
 def test_compose_commands_refer_to_things_that_exist_in_the_project():
@@ -166,8 +236,8 @@ def test_compose_commands_refer_to_things_that_exist_in_the_project():
     services = _compose()["services"]
     for name, service in services.items():
         command = service.get("command")
-        if command is None or name in {"postgres", "redis"}:
-            continue
+        if command is None or "build" not in service:
+            continue  # an image of its own (PostgreSQL, PgBouncer, Redis)
         argv = command if isinstance(command, list) else shlex.split(command)
         if argv[0] == "gunicorn":
             module, _, attr = argv[1].partition(":")
@@ -185,6 +255,11 @@ def test_compose_commands_refer_to_things_that_exist_in_the_project():
     assert "requirements.lock" in dockerfile
 
 
+def test_the_image_leaves_secrets_and_local_data_out():
+    ignored = (ROOT / ".dockerignore").read_text().split()
+    assert {".env", "var/", ".venv", ".git"} <= set(ignored)
+
+
 def test_procfile_for_make_run_starts_web_worker_and_beat():
     lines = (ROOT / "Procfile.dev").read_text().splitlines()
     names = {line.split(":", 1)[0] for line in lines if line.strip()}
@@ -198,30 +273,3 @@ def test_prepare_broker_can_run_again_and_again():
         out = StringIO()
         call_command("prepare_broker", stdout=out)
         assert "Broker ready: celery" in out.getvalue()
-
-
-@pytest.mark.parametrize(
-    ("fast", "django_widget"),
-    [
-        ("FastTextInput", "TextInput"),
-        ("FastSearchInput", "SearchInput"),
-        ("FastSelect", "Select"),
-    ],
-)
-@pytest.mark.parametrize("value", [None, "", "UV-2026-00042", 'a "quoted" <b> & c', "2"])
-def test_the_filter_bars_fast_widgets_write_what_djangos_widgets_write(fast, django_widget, value):
-    """uvisa_portal/widgets.py renders without templates; the markup must stay Django's."""
-    from django import forms
-    from django.test.html import parse_html
-
-    from uvisa_portal import widgets
-
-    attrs = {"class": "form-control", "placeholder": "e.g. <x>", "maxlength": "20"}
-    kwargs = {"choices": [("", "Any"), ("2", "Two & <more>")]} if fast == "FastSelect" else {}
-    ours = getattr(widgets, fast)(attrs=attrs, **kwargs)
-    theirs = getattr(forms, django_widget)(attrs=attrs, **kwargs)
-    extra = {"id": "id_q", "required": False, "autofocus": True}
-    # The same elements, attributes and escaped text (as assertHTMLEqual compares them).
-    assert parse_html(ours.render("q", value, attrs=extra)) == parse_html(
-        theirs.render("q", value, attrs=extra)
-    )
