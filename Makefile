@@ -1,5 +1,6 @@
 # Two commands: `make run` (the portal with a worker and beat) and `make test` (the whole suite).
-# Without DATABASE_URL / CELERY_BROKER_URL everything runs on embedded SQLite files under var/.
+# Without DATABASE_URL / CELERY_BROKER_URL everything runs on embedded SQLite files under var/
+# (and without CACHE_URL the cache is each process's memory).
 
 SHELL := /bin/bash
 PYTHON ?= python3
@@ -36,6 +37,7 @@ run: install
 	@echo "  Portal:  http://$(HOST):$(PORT)/   (Ctrl-C stops the web server, worker and beat)"
 	@echo "  Database: $${DATABASE_URL:-SQLite file var/db.sqlite3}"
 	@echo "  Broker:   $$( [ -n "$$CELERY_BROKER_URL" ] && echo "$$CELERY_BROKER_URL" | sed -E 's#//[^@]*@#//***@#' || echo 'SQLite file var/celery-broker.sqlite3')"
+	@echo "  Cache:    $$( [ -n "$$CACHE_URL" ] && echo "$$CACHE_URL" | sed -E 's#//[^@]*@#//***@#' || echo 'each process'"'"'s memory')"
 	@echo
 	$(RUN_ENV) $(VENV)/bin/honcho -f Procfile.dev start
 
