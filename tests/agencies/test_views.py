@@ -10,7 +10,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from accounts.models import AuditAction, AuditEntry
-from agencies.models import Agency, AgencyKind, PointOfContact
+from agencies.models import Agency, AgencyKind, AgencyLevel, PointOfContact
 from tests.factories import AgencyFactory, CountyFactory, PointOfContactFactory
 
 pytestmark = pytest.mark.django_db
@@ -54,10 +54,7 @@ def test_search_by_name_county_city_and_kind(client, personas):
 
 
 def test_each_row_says_whom_the_agency_serves_who_answers_and_how_fast(client, personas):
-    # The rows are built in Python (agencies/templatetags/directory_rows.py); this pins what
-    # each cell says, and that names are escaped.
-    from agencies.models import AgencyLevel
-
+    # What each cell says, and that names are escaped.
     county = CountyFactory(name="Ramsey")
     served = AgencyFactory(
         name="Row <Test> Police", policy_response_days=30, policy_expedited_days=7
