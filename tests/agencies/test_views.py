@@ -313,8 +313,8 @@ def test_admin_history_of_an_agency_lists_each_change_with_what_changed(client, 
 
 
 def test_pages_of_a_search_keep_the_search(client, personas):
-    # {% page_links %} (uvisa_portal/templatetags/page_links.py), shared by the directory, the
-    # dashboard, the queues and the audit trail: the links keep the page's other parameters.
+    # templates/_pagination.html, shared by the directory, the dashboard, the queues and the
+    # audit trail: the links keep the page's other parameters.
     AgencyFactory.create_batch(30, name=factory.Sequence(lambda n: f"Paged Police {n:02d}"))
     client.force_login(personas.advocate_a)
     first = client.get(DIRECTORY, {"name": "paged", "kind": "police"}).content.decode()
