@@ -68,7 +68,7 @@ def _group_exposes(
 
 
 def suppress_cells(values: dict[Any, int], groups: list[Group], threshold: int) -> dict[Any, str]:
-    """Which cells to hide: {key: PRIMARY | SECONDARY}. See the rule above.
+    """Which cells to hide: {key: PRIMARY | SECONDARY}. See the rule in the module docstring.
 
     Each relation is checked on its own (not a full linear-programming audit across
     relations); the loop repeats until no relation exposes a hidden cell.
