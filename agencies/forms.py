@@ -8,35 +8,41 @@ from crispy_forms.layout import Submit
 from django import forms
 from django.db.models import Q, QuerySet
 
-from uvisa_portal.widgets import FastSelect, FastTextInput, style_filter_fields
-
 from .importing import MAX_IMPORT_BYTES
 from .models import Agency, AgencyKind
 from .selectors import county_choices
 
 
 class AgencyFilter(django_filters.FilterSet):
-    """Search by name, county, city or kind (issue: pages for everyone signed in)."""
+    """Search by name, county, city or kind, for everyone signed in. The fields render as one
+    row of the search bar (templates/_filter_fields.html): Bootstrap classes on the widgets."""
 
     name = django_filters.CharFilter(
         label="Name",
         method="filter_name",
         help_text="Part of the agency's name.",
-        widget=FastTextInput,
+        widget=forms.TextInput(attrs={"class": "form-control"}),
     )
-    # A plain choice of county ids, filled once per form in __init__: a model choice reads the
-    # counties through a server-side cursor (three round trips on PostgreSQL) and again to
-    # validate the one chosen (issue 10 counts queries per page).
+    # The county ids as plain choices, filled in __init__ from the shared cache (county
+    # choices change only when the directory is loaded again): a model choice would read the
+    # 87 counties on every page and again to validate the one chosen.
     county = django_filters.ChoiceFilter(
         label="County",
         choices=[],
         method="filter_county",
         empty_label="Any county",
-        widget=FastSelect,
+        widget=forms.Select(attrs={"class": "form-select"}),
     )
-    city = django_filters.CharFilter(label="City", method="filter_city", widget=FastTextInput)
+    city = django_filters.CharFilter(
+        label="City",
+        method="filter_city",
+        widget=forms.TextInput(attrs={"class": "form-control"}),
+    )
     kind = django_filters.ChoiceFilter(
-        label="Kind", choices=AgencyKind.choices, empty_label="Any kind", widget=FastSelect
+        label="Kind",
+        choices=AgencyKind.choices,
+        empty_label="Any kind",
+        widget=forms.Select(attrs={"class": "form-select"}),
     )
 
     class Meta:
@@ -45,8 +51,7 @@ class AgencyFilter(django_filters.FilterSet):
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.form.fields["county"].choices = [("", "Any county"), *county_choices()]
-        style_filter_fields(self.form)
+        self.form.fields["county"].choices = county_choices()
 
     def filter_name(self, queryset: QuerySet[Agency], name: str, value: str) -> QuerySet[Agency]:
         return queryset.filter(name__icontains=value.strip())

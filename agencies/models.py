@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 
+from dateutil.relativedelta import relativedelta
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -103,7 +104,7 @@ class Agency(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = AgencyQuerySet.as_manager()
-    # Every change to the directory keeps its history (issue 8: who changed what, when).
+    # Every change to the directory keeps its history: who changed what, when.
     history = HistoricalRecords()
 
     class Meta:
@@ -161,8 +162,6 @@ class PointOfContactQuerySet(models.QuerySet):
 
 def training_cutoff(today: datetime.date | None = None) -> datetime.date:
     """Training older than this date has lapsed (TRAINING_VALID_MONTHS, default 12)."""
-    from dateutil.relativedelta import relativedelta
-
     today = today or timezone.localdate()
     return today - relativedelta(months=settings.TRAINING_VALID_MONTHS)
 

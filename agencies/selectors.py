@@ -6,37 +6,26 @@ import re
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from types import SimpleNamespace
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db.models import Prefetch, Q, QuerySet
+from django.shortcuts import get_object_or_404
 
 from accounts.models import User
-from uvisa_portal.prepared import PreparedQuery
-from uvisa_portal.queries import built_once
 
 from .models import Agency, AgencyKind, AgencyLevel, County, PointOfContact
-
-# The contact of a user with its agency, on every agency page: a prepared query (uvisa_portal/
-# prepared.py) costs 0.4 ms less than compiling it each time (issue 10). One contact per user
-# (unique user_id): no ordering, so no sort of the one row.
-_CONTACT_WITH_AGENCY = PreparedQuery(
-    "contact_for_user",
-    lambda user: PointOfContact.objects.filter(user_id=user).order_by(),
-    related={"agency": None},
-    user=int,
-)
 
 
 def contact_for_user(*, user: User) -> PointOfContact | None:
     """The active point-of-contact record a signed-in agency user acts as, or None."""
     if not user.is_authenticated or not user.is_active:
         return None
-    # The contact and its agency in one query, kept where `user.point_of_contact` looks (every
-    # agency page reads both; issue 10 counts queries per page).
+    # The contact with its agency in one query, kept where `user.point_of_contact` looks:
+    # every agency page reads both, some of them more than once.
     related = User.point_of_contact.related
     if not related.is_cached(user):
-        contact = next(iter(_CONTACT_WITH_AGENCY.objects(user=user.pk)), None)
+        contact = PointOfContact.objects.select_related("agency").filter(user=user).first()
         related.set_cached_value(user, contact)
     contact = related.get_cached_value(user)
     if contact is None:
@@ -67,82 +56,52 @@ def agencies_for_directory() -> QuerySet[Agency]:
     return Agency.objects.prefetch_related(*lookups).order_by("-is_active", "name")
 
 
-# Minnesota's 87 counties change only when the directory is loaded again.
-COUNTY_CHOICES_CACHE_SECONDS = 300
+# The counties change only when the directory is loaded again; they are public reference data,
+# kept in the shared cache for at most a minute so every web server shows the same list.
+COUNTY_CHOICES_CACHE_SECONDS = 60
+
+
+def _county_choices_read() -> list[tuple[str, str]]:
+    names = County.objects.order_by("name").values_list("pk", "name")
+    return [(str(pk), County.display_name(name)) for pk, name in names]
 
 
 def county_choices() -> list[tuple[str, str]]:
-    """The counties as (id, name) choices, kept five minutes: the directory's search reads
-    them on every page, and they are public reference data (issue 10)."""
-    from django.core.cache import cache
-
-    def read() -> list[tuple[str, str]]:
-        names = County.objects.order_by("name").values_list("pk", "name")
-        return [(str(pk), County.display_name(name)) for pk, name in names]
-
-    return cache.get_or_set("county-choices", read, COUNTY_CHOICES_CACHE_SECONDS)
+    """The counties as (id, name) choices, for the directory's search."""
+    return cache.get_or_set("county-choices", _county_choices_read, COUNTY_CHOICES_CACHE_SECONDS)
 
 
-# What a row of the directory list shows of an agency (agencies/templatetags/directory_rows.py).
-DIRECTORY_ROW_FIELDS = (
-    "name",
-    "kind",
-    "level",
-    "city_name",
-    "is_active",
-    "is_statewide_coordinator",
-    "certified_crimes",
-    "policy_response_days",
-    "policy_expedited_days",
-)
-
-
-@built_once
 def agencies_for_directory_list() -> QuerySet[Agency]:
-    """The directory list's agencies, active ones first by name, with the columns a row shows;
-    their counties and contacts come from `directory_rows_details` for one page of them."""
-    return Agency.objects.only(*DIRECTORY_ROW_FIELDS).order_by("-is_active", "name")
-
-
-@built_once
-def _counties_served() -> QuerySet:
-    """(agency id, county name) of every agency, by county name; filtered per page."""
-    served = Agency.counties.through.objects.order_by("county__name")
-    return served.values_list("agency_id", "county__name")
-
-
-@built_once
-def _active_contacts_listed() -> QuerySet:
-    """What the directory list shows of each active contact, primary first; filtered per page."""
-    active = PointOfContact.objects.active().order_by("-is_primary", "name")
-    return active.values("agency_id", "name", "is_primary", "last_training_date")
-
-
-def directory_rows_details(agencies: list[Agency]) -> list[Agency]:
-    """`agencies` (one page of the list), each with `county_names` and `active_contacts`
-    (primary first; name, is_primary and last_training_date), in two queries of plain values.
-
-    Prefetching them built a model instance per contact and a related manager per agency,
-    which cost Django 2.5 ms of a 10 ms page for 25 agencies (bench/results/latest.md,
-    issue 10); the row needs a few values of each.
-    """
-    ids = [agency.pk for agency in agencies]
-    counties: dict[int, list[str]] = defaultdict(list)
-    contacts: dict[int, list[SimpleNamespace]] = defaultdict(list)
-    if ids:
-        for agency_id, name in _counties_served().filter(agency_id__in=ids):
-            counties[agency_id].append(County.display_name(name))
-        for row in _active_contacts_listed().filter(agency_id__in=ids):
-            contacts[row.pop("agency_id")].append(SimpleNamespace(**row))
-    for agency in agencies:
-        agency.county_names = counties[agency.pk]
-        agency.active_contacts = contacts[agency.pk]
-    return agencies
+    """The directory list's agencies, active ones first by name, with what a row shows: the
+    columns of the agency, its counties and its active contacts (primary first, as
+    `active_contacts`), read for one page at a time by the prefetches."""
+    counties = County.objects.only("name").order_by("name")
+    contacts = (
+        PointOfContact.objects.active()
+        .only("agency", "name", "is_primary", "last_training_date")
+        .order_by("-is_primary", "name")
+    )
+    return (
+        Agency.objects.only(
+            "name",
+            "kind",
+            "level",
+            "city_name",
+            "is_active",
+            "is_statewide_coordinator",
+            "certified_crimes",
+            "policy_response_days",
+            "policy_expedited_days",
+        )
+        .prefetch_related(
+            Prefetch("counties", queryset=counties),
+            Prefetch("contacts", queryset=contacts, to_attr="active_contacts"),
+        )
+        .order_by("-is_active", "name")
+    )
 
 
 def agency_get_for_directory(*, pk: int) -> Agency:
-    from django.shortcuts import get_object_or_404
-
     return get_object_or_404(agencies_for_directory(), pk=pk)
 
 

@@ -8,6 +8,7 @@ import functools
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -16,7 +17,6 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from accounts.models import AuditAction
 from accounts.services import audit_log
 from certifications.choices import Crime
-from uvisa_portal.pagination import counted_page
 
 from .forms import AgencyFilter, AgencyMergeForm, DirectoryImportConfirmForm, DirectoryImportForm
 from .importing import directory_export_csv, directory_import_apply, directory_import_plan
@@ -26,7 +26,6 @@ from .selectors import (
     agency_deadline_rules,
     agency_get_for_directory,
     directory_health,
-    directory_rows_details,
 )
 from .services import MergeError, agency_merge
 
@@ -52,9 +51,7 @@ def directory(request: HttpRequest) -> HttpResponse:
     """Search by name, county, city or kind; a fixed number of queries per page."""
     agency_filter = AgencyFilter(request.GET, queryset=agencies_for_directory_list())
     agencies = agency_filter.qs if agency_filter.is_valid() else Agency.objects.none()
-    # The page's agencies and the number found in one query (uvisa_portal/pagination.py).
-    page = counted_page(agencies, request.GET.get("page"), PAGE_SIZE, window=True)
-    page.object_list = directory_rows_details(page.object_list)
+    page = Paginator(agencies, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
         "agencies/directory.html",

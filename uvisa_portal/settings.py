@@ -340,11 +340,6 @@ STATS_SNAPSHOT_MAX_AGE_SECONDS = env.int("STATS_SNAPSHOT_MAX_AGE_SECONDS", defau
 # (each one reads every request of the period; the default period never counts).
 STATS_PUBLIC_COMPUTES_PER_MINUTE = env.int("STATS_PUBLIC_COMPUTES_PER_MINUTE", default=6)
 STATS_SNAPSHOT_REFRESH_SECONDS = max(60, min(1800, STATS_SNAPSHOT_MAX_AGE_SECONDS // 2))
-# The rendered figures of a statistics page are kept this long per snapshot, filter and page
-# (certifications/views/statistics.py): a directory edit shows on the public page's agency
-# cards within this time. At most a minute: nothing a user sees but the snapshot's own
-# figures (which say when they were computed) may be older.
-STATS_PAGE_CACHE_SECONDS = min(60, env.int("STATS_PAGE_CACHE_SECONDS", default=60))
 CELERY_BEAT_SCHEDULE: dict[str, dict] = {
     "heartbeat": {"task": "uvisa_portal.tasks.heartbeat", "schedule": crontab(minute="*/15")},
     "notifications-send-pending": {

@@ -18,15 +18,14 @@ from django.db.models import Q
 from django.utils import timezone
 
 from ..models import StatisticsSnapshot, StatisticsSnapshotRow
-from ..selectors import statistics_snapshot_fresh
-from ..statistics import (
-    default_period,
+from ..statistics.figures import default_period, statistics_report
+from ..statistics.public import public_report
+from ..statistics.selectors import statistics_snapshot_fresh
+from ..statistics.snapshot_json import (
     figures_to_json,
     month_to_json,
     public_month_to_json,
-    public_report,
     public_row_to_json,
-    statistics_report,
 )
 
 logger = logging.getLogger(__name__)

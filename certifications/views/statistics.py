@@ -10,18 +10,14 @@ from __future__ import annotations
 
 import csv
 import datetime
-import hashlib
 from urllib.parse import urlencode
 
-from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.cache import cache
 from django.core.paginator import Page, Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
@@ -32,55 +28,24 @@ from uvisa_portal.spreadsheets import spreadsheet_safe
 
 from ..charts import agency_chart_svg, monthly_chart_svg
 from ..choices import DenialReason
+from ..forms.statistics import AgencyFilterForm, PeriodForm, YearForm
 from ..models import StatisticsSnapshot
-from ..selectors import (
-    statistics_snapshot_public_report,
-    statistics_snapshot_report,
-    statistics_snapshot_rows,
-)
 from ..services.statistics import (
     TooManyComputations,
     statistics_snapshot_compute,
     statistics_snapshot_get,
 )
-from ..statistics import (
-    Figures,
-    PublicReport,
-    PublicRow,
-    Report,
-    default_period,
-    statistics_report,
+from ..statistics.figures import Report, default_period, statistics_report
+from ..statistics.public import PublicReport
+from ..statistics.selectors import (
+    statistics_snapshot_public_report,
+    statistics_snapshot_report,
+    statistics_snapshot_rows,
 )
 
-# Agencies per page of the per-agency table (and of the public page's agency cards).
-# 25 agencies a page, like the other lists: a table row and (public page) a card each.
+# Agencies per page of the per-agency table (and of the public page's agency cards), 25 like
+# the other lists: a table row and (public page) a card each.
 AGENCIES_PER_PAGE = 25
-# The public table's counts, in its header's order (share, median and 90th follow "late").
-PUBLIC_TABLE_COLUMNS = ("received", "certified", "denied", "withdrawn", "pending", "late")
-MAX_PERIOD_DAYS = 366 * 5
-
-
-class PeriodForm(forms.Form):
-    start = forms.DateField(label="From", widget=forms.DateInput(attrs={"type": "date"}))
-    end = forms.DateField(label="To", widget=forms.DateInput(attrs={"type": "date"}))
-
-    def clean(self):
-        cleaned = super().clean()
-        start, end = cleaned.get("start"), cleaned.get("end")
-        if start and end:
-            if end < start:
-                self.add_error("end", "The end date must be on or after the start date.")
-            elif (end - start).days > MAX_PERIOD_DAYS:
-                self.add_error("start", "Choose a period of at most five years.")
-        return cleaned
-
-
-class YearForm(forms.Form):
-    year = forms.IntegerField(label="Year", min_value=2000, max_value=2100)
-
-
-class AgencyFilterForm(forms.Form):
-    agency = forms.CharField(label="Agency name contains", max_length=100, required=False)
 
 
 def _period_form(request: HttpRequest) -> PeriodForm:
@@ -103,72 +68,23 @@ def _month_label(month: datetime.date) -> str:
 
 def _agency_page(
     request: HttpRequest, snapshot: StatisticsSnapshot, *, public: bool
-) -> tuple[AgencyFilterForm, Page, str]:
+) -> tuple[AgencyFilterForm, Page, QueryDict]:
     """The page of agency rows asked for (`?agency=` name filter, `?page=`), the filter form
-    and the query string that keeps period and filter in the pagination links. A bad page
-    number shows the nearest page; a filter that is too long is ignored with its message."""
+    and the query parameters the links to other pages keep: the period and the filter. A bad
+    page number shows the nearest page; a filter that is too long is ignored with its
+    message."""
     filter_form = AgencyFilterForm(request.GET)
     name = filter_form.cleaned_data["agency"].strip() if filter_form.is_valid() else ""
     rows = statistics_snapshot_rows(
         snapshot=snapshot, agency_name=name, public=public, with_agencies=public
     )
     page = Paginator(rows, AGENCIES_PER_PAGE).get_page(request.GET.get("page"))
-    params = {"start": snapshot.period_start.isoformat(), "end": snapshot.period_end.isoformat()}
+    page_params = QueryDict(mutable=True)
+    page_params["start"] = snapshot.period_start.isoformat()
+    page_params["end"] = snapshot.period_end.isoformat()
     if name:
-        params["agency"] = name
-    return filter_form, page, urlencode(params)
-
-
-def _table_cells(figures: Figures) -> list[str]:
-    """One row of the coordinator's per-agency table as text, in the header's order.
-
-    Why strings prepared here: a page of rows of sixteen numbers through the template engine
-    (an include and a localized number per cell) cost more than the rest of the page."""
-    return [
-        str(figures.received),
-        str(figures.certified),
-        str(figures.denied),
-        *[str(count) for _, _, count in figures.denial_rows()],
-        str(figures.withdrawn),
-        str(figures.pending),
-        str(figures.late),
-        "\u2013" if figures.share_on_time is None else f"{figures.share_on_time}%",
-        # Whole or half days (a median of two whole-day counts): ":g" prints 35.5 and 60.
-        "\u2013" if figures.median_days is None else f"{figures.median_days:g}",
-        "\u2013" if figures.p90_days is None else f"{figures.p90_days:g}",
-        str(figures.transfers),
-    ]
-
-
-def _public_cells(row: PublicRow) -> list[str]:
-    """One row of the public per-agency table as text (see `_table_cells`)."""
-    shown = [row.cells[name].display for name in PUBLIC_TABLE_COLUMNS]
-    return [
-        *shown,
-        row.share_on_time,
-        row.median_days,
-        row.p90_days,
-        row.cells["transfers"].display,
-    ]
-
-
-def _figures_body(request: HttpRequest, snapshot: StatisticsSnapshot, *, public: bool, build):
-    """The rendered figures of a statistics page (everything below the snapshot note), from
-    the cache when this snapshot, filter and page were rendered before.
-
-    Why: a snapshot never changes (new figures are a new snapshot), yet decoding its rows and
-    rendering 25 agencies' tables and cards cost two thirds of the page (issue 10,
-    bench/results/latest.md). The public page's agency cards also show directory entries
-    (address, contact, procedure), which administrators may edit: those show within
-    STATS_PAGE_CACHE_SECONDS. Aggregates only, no request or victim: nothing in the cache
-    that the page itself does not publish to its readers."""
-    raw = "\x1f".join(
-        [str(snapshot.pk), str(public), request.GET.get("agency", ""), request.GET.get("page", "")]
-    )
-    key = "stats-body:" + hashlib.sha256(raw.encode()).hexdigest()
-    return cache.get_or_set(
-        key, lambda: render_to_string(*build(), request), settings.STATS_PAGE_CACHE_SECONDS
-    )
+        page_params["agency"] = name
+    return filter_form, page, page_params
 
 
 def _snapshot_context(snapshot: StatisticsSnapshot) -> dict:
@@ -188,29 +104,18 @@ def statistics_page(request: HttpRequest) -> HttpResponse:
         return render(request, "statistics/coordinator.html", {"form": form}, status=400)
     start, end = form.cleaned_data["start"], form.cleaned_data["end"]
     snapshot = statistics_snapshot_get(start=start, end=end)
-    query = f"start={start.isoformat()}&end={end.isoformat()}"
-
-    def build() -> tuple[str, dict]:
-        filter_form, page, page_query = _agency_page(request, snapshot, public=False)
-        report = statistics_snapshot_report(snapshot=snapshot, rows=page.object_list)
-        return "statistics/_coordinator_figures.html", {
-            "report": report,
-            "table": [(item.name, _table_cells(item.figures)) for item in report.agencies],
-            "statewide_cells": _table_cells(report.statewide),
-            "page": page,
-            "page_query": page_query,
-            "filter_form": filter_form,
-            "denial_reasons": DenialReason.choices,
-            "query": query,
-        }
-
+    filter_form, page, page_params = _agency_page(request, snapshot, public=False)
     return render(
         request,
         "statistics/coordinator.html",
         {
             "form": form,
-            "figures_body": _figures_body(request, snapshot, public=False, build=build),
-            "query": query,
+            "report": statistics_snapshot_report(snapshot=snapshot, rows=page.object_list),
+            "page": page,
+            "page_params": page_params,
+            "filter_form": filter_form,
+            "denial_reasons": DenialReason.choices,
+            "query": f"start={start.isoformat()}&end={end.isoformat()}",
             "year": end.year if end.month == 12 and end.day == 31 else end.year - 1,
             **_snapshot_context(snapshot),
         },
@@ -255,26 +160,17 @@ def public_page(request: HttpRequest) -> HttpResponse:
         snapshot = statistics_snapshot_get(start=start, end=end, public=True)
     except TooManyComputations:
         return _busy(request)
-
-    def build() -> tuple[str, dict]:
-        filter_form, page, page_query = _agency_page(request, snapshot, public=True)
-        report = statistics_snapshot_public_report(snapshot=snapshot, rows=page.object_list)
-        return "statistics/_public_figures.html", {
-            "report": report,
-            "table": [(row.name, _public_cells(row)) for row in report.rows],
-            "statewide_cells": _public_cells(report.statewide),
-            "page": page,
-            "page_query": page_query,
-            "filter_form": filter_form,
-            "query": f"start={start.isoformat()}&end={end.isoformat()}",
-        }
-
+    filter_form, page, page_params = _agency_page(request, snapshot, public=True)
     return render(
         request,
         "statistics/public.html",
         {
             "form": form,
-            "figures_body": _figures_body(request, snapshot, public=True, build=build),
+            "report": statistics_snapshot_public_report(snapshot=snapshot, rows=page.object_list),
+            "page": page,
+            "page_params": page_params,
+            "filter_form": filter_form,
+            "query": f"start={start.isoformat()}&end={end.isoformat()}",
             **_snapshot_context(snapshot),
         },
     )

@@ -1,4 +1,5 @@
-"""Suggestions for the intake form and the directory-health report."""
+"""Suggestions for the intake form, the directory-health report, the county choices and the
+contact a user acts as."""
 
 from __future__ import annotations
 
@@ -6,11 +7,18 @@ import datetime
 
 import pytest
 import time_machine
+from django.contrib.auth.models import AnonymousUser
 
-from agencies.models import AgencyKind, AgencyLevel, City
-from agencies.selectors import agency_suggestions, directory_health
+from accounts.models import Role, User
+from agencies.models import Agency, AgencyKind, AgencyLevel, City, PointOfContact
+from agencies.selectors import (
+    agency_suggestions,
+    contact_for_user,
+    county_choices,
+    directory_health,
+)
 from certifications.choices import Crime, FormType
-from tests.factories import AgencyFactory, CountyFactory, PointOfContactFactory
+from tests.factories import AgencyFactory, CountyFactory, PointOfContactFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -140,3 +148,32 @@ def test_training_lapses_after_the_configured_months(settings):
         assert contact.training_lapsed
         settings.TRAINING_VALID_MONTHS = 24
         assert not contact.training_lapsed
+
+
+def test_a_new_county_is_offered_within_a_minute():
+    CountyFactory(name="Aitkin", fips="27001")
+    with time_machine.travel(datetime.datetime(2026, 6, 1, 12, tzinfo=datetime.UTC), tick=False):
+        assert [name for _, name in county_choices()] == ["Aitkin County"]
+        CountyFactory(name="Anoka", fips="27003")
+    with time_machine.travel(datetime.datetime(2026, 6, 1, 12, 1, 1, tzinfo=datetime.UTC)):
+        assert [name for _, name in county_choices()] == ["Aitkin County", "Anoka County"]
+
+
+def test_the_contact_of_a_user_and_its_agency_cost_one_query(django_assert_num_queries):
+    contact = PointOfContactFactory(user=UserFactory(role=Role.AGENCY_CONTACT, organization=None))
+    user = User.objects.get(pk=contact.user_id)
+    with django_assert_num_queries(1):
+        assert contact_for_user(user=user) == contact
+        assert user.point_of_contact.agency == contact.agency
+        assert contact_for_user(user=user) == contact
+
+
+def test_a_user_whose_contact_or_agency_is_inactive_acts_as_no_contact():
+    contact = PointOfContactFactory(user=UserFactory(role=Role.AGENCY_CONTACT, organization=None))
+    assert contact_for_user(user=User.objects.get(pk=contact.user_id)) == contact
+    PointOfContact.objects.filter(pk=contact.pk).update(is_active=False)
+    assert contact_for_user(user=User.objects.get(pk=contact.user_id)) is None
+    PointOfContact.objects.filter(pk=contact.pk).update(is_active=True)
+    Agency.objects.filter(pk=contact.agency_id).update(is_active=False)
+    assert contact_for_user(user=User.objects.get(pk=contact.user_id)) is None
+    assert contact_for_user(user=AnonymousUser()) is None

@@ -10,7 +10,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from accounts.models import AuditAction, AuditEntry
-from agencies.models import Agency, AgencyKind, PointOfContact
+from agencies.models import Agency, AgencyKind, AgencyLevel, PointOfContact
 from tests.factories import AgencyFactory, CountyFactory, PointOfContactFactory
 
 pytestmark = pytest.mark.django_db
@@ -54,10 +54,7 @@ def test_search_by_name_county_city_and_kind(client, personas):
 
 
 def test_each_row_says_whom_the_agency_serves_who_answers_and_how_fast(client, personas):
-    # The rows are built in Python (agencies/templatetags/directory_rows.py); this pins what
-    # each cell says, and that names are escaped.
-    from agencies.models import AgencyLevel
-
+    # What each cell says, and that names are escaped.
     county = CountyFactory(name="Ramsey")
     served = AgencyFactory(
         name="Row <Test> Police", policy_response_days=30, policy_expedited_days=7
@@ -316,8 +313,8 @@ def test_admin_history_of_an_agency_lists_each_change_with_what_changed(client, 
 
 
 def test_pages_of_a_search_keep_the_search(client, personas):
-    # {% page_links %} (uvisa_portal/templatetags/page_links.py), shared by the directory, the
-    # dashboard, the queues and the audit trail: the links keep the page's other parameters.
+    # templates/_pagination.html, shared by the directory, the dashboard, the queues and the
+    # audit trail: the links keep the page's other parameters.
     AgencyFactory.create_batch(30, name=factory.Sequence(lambda n: f"Paged Police {n:02d}"))
     client.force_login(personas.advocate_a)
     first = client.get(DIRECTORY, {"name": "paged", "kind": "police"}).content.decode()

@@ -6,14 +6,9 @@ import datetime
 
 import pytest
 
-from certifications.statistics import (
-    PRIMARY,
-    SECONDARY,
-    agency_figures,
-    public_report,
-    statistics_report,
-    suppress_cells,
-)
+from certifications.statistics.figures import agency_figures, statistics_report
+from certifications.statistics.public import public_report
+from certifications.statistics.suppression import PRIMARY, SECONDARY, suppress_cells
 
 from .stats_data import END, START, build_known_data_set
 
@@ -158,7 +153,7 @@ def test_period_bounds_select_the_same_local_days_as_date_lookups(personas):
     from django.db.models import Q
 
     from certifications.models import CertificationRequest
-    from certifications.statistics import _in_period
+    from certifications.statistics.figures import _in_period
 
     from ..factories import make_request
     from .stats_data import TZ

@@ -1,95 +1,66 @@
-"""`counted_page` shows what `Paginator.get_page` shows, in one query instead of two."""
+"""templates/_pagination.html: previous, "Page X of Y" and next, keeping the page's other query
+parameters (or those the caller names)."""
 
 from __future__ import annotations
 
-import pytest
 from django.core.paginator import Paginator
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
+from django.http import QueryDict
+from django.template import RequestContext, Template
+from django.test import RequestFactory
 
-from agencies.models import Agency
-from tests.factories import AgencyFactory
-from uvisa_portal.pagination import counted_page, page_number
-
-pytestmark = pytest.mark.django_db
-
-
-def _agencies(count: int) -> None:
-    for i in range(count):
-        AgencyFactory(name=f"Agency {i:02d}")
-
-
-def _same_as_paginator(queryset, number, per_page: int, ids: bool, window: bool = False) -> None:
-    expected = Paginator(
-        queryset.values_list("pk", flat=True) if ids else queryset, per_page
-    ).get_page(number)
-    page = counted_page(queryset, number, per_page, ids=ids, window=window)
-    assert list(page.object_list) == list(expected.object_list)
-    assert page.number == expected.number
-    assert page.paginator.count == expected.paginator.count
-    assert page.paginator.num_pages == expected.paginator.num_pages
-    assert (page.has_previous(), page.has_next()) == (expected.has_previous(), expected.has_next())
-    assert (page.start_index(), page.end_index()) == (expected.start_index(), expected.end_index())
-
-
-@pytest.mark.parametrize("window", [False, True])
-@pytest.mark.parametrize("ids", [False, True])
-@pytest.mark.parametrize("number", [None, "", "x", "2.5", "-1", 0, 1, 2, 3, "3", 4, 99])
-def test_a_page_is_the_one_paginator_shows(number, ids, window):
-    _agencies(7)
-    _same_as_paginator(Agency.objects.order_by("name"), number, 3, ids, window)
-
-
-@pytest.mark.parametrize("window", [False, True])
-@pytest.mark.parametrize("number", [None, 1, 2])
-def test_an_empty_list_has_one_empty_page(number, window):
-    _same_as_paginator(Agency.objects.order_by("name"), number, 3, False, window)
-
-
-@pytest.mark.parametrize("window", [False, True])
-def test_a_filtered_list_is_counted_after_its_filter_not_per_page(window):
-    _agencies(7)
-    queryset = Agency.objects.filter(name__in=["Agency 01", "Agency 03", "Agency 05"])
-    page = counted_page(queryset.order_by("name"), 2, 2, window=window)
-    assert [a.name for a in page.object_list] == ["Agency 05"]
-    assert page.paginator.count == 3
-
-
-@pytest.mark.parametrize(("window", "counted_by"), [(True, "OVER ()"), (False, "(SELECT COUNT(*)")])
-def test_the_page_and_the_size_come_in_one_query_and_a_page_past_the_end_in_three(
-    window, counted_by
-):
-    _agencies(7)
-    queryset = Agency.objects.order_by("name")
-    with CaptureQueriesContext(connection) as queries:
-        page = counted_page(queryset, 2, 3, window=window)
-        assert page.paginator.count == 7 and page.paginator.num_pages == 3
-    assert len(queries.captured_queries) == 1
-    assert counted_by in queries.captured_queries[0]["sql"].upper()
-    with CaptureQueriesContext(connection) as queries:
-        page = counted_page(queryset, 9, 3, window=window)
-    # Nothing on page 9: counted, then the last page read, as Paginator.get_page shows it.
-    assert len(queries.captured_queries) == 3
-    assert (page.number, [a.name for a in page.object_list]) == (3, ["Agency 06"])
-
-
-def test_a_distinct_list_is_counted_apart_without_its_repeated_rows():
-    """A window counts rows before DISTINCT removes repeats, so such a list takes the
-    Paginator's own COUNT(DISTINCT ...) instead."""
-    from tests.factories import CountyFactory
-
-    first, second = CountyFactory(), CountyFactory()
-    for i in range(3):
-        AgencyFactory(name=f"Agency {i}").counties.add(first, second)
-    queryset = Agency.objects.filter(counties__in=[first, second]).distinct().order_by("name")
-    assert queryset.count() == 3
-    _same_as_paginator(queryset, 1, 2, False, window=True)
-    _same_as_paginator(queryset, 2, 2, True, window=False)
-
-
-@pytest.mark.parametrize(
-    ("asked", "read"),
-    [(None, 1), ("", 1), ("two", 1), ("2.0", 1), (2.5, 1), (2.0, 2), ("0", 0), ("2", 2), (5, 5)],
+SOURCE = (
+    '{% include "_pagination.html" with page_obj=page label=label small=small '
+    "previous=previous next=next page_params=page_params %}"
 )
-def test_the_page_number_reads_what_is_not_a_whole_number_as_the_first_page(asked, read):
-    assert page_number(asked) == read
+
+
+def render(query: str, number: int, *, size: int = 50, **options) -> str:
+    request = RequestFactory().get(f"/list/{query}")
+    page = Paginator(list(range(size)), 20).get_page(number)
+    context = {"page": page, "label": "Pages <of> requests", **options}
+    return Template(SOURCE).render(RequestContext(request, context))
+
+
+def test_the_middle_page_links_both_ways_and_keeps_the_search():
+    html = render("?name=po lice&kind=<b>&page=2", 2)
+    assert '<nav aria-label="Pages &lt;of&gt; requests">' in html
+    assert '<ul class="pagination">' in html
+    assert 'href="?name=po+lice&amp;kind=%3Cb%3E&amp;page=1">Previous</a>' in html
+    assert 'href="?name=po+lice&amp;kind=%3Cb%3E&amp;page=3">Next</a>' in html
+    assert '<span class="page-link">Page 2 of 3</span>' in html
+
+
+def test_the_first_page_links_only_forward():
+    first = render("", 1, small=True)
+    assert "pagination-sm" in first
+    assert ">Previous<" not in first
+    assert 'href="?page=2">Next</a>' in first
+    assert "Page 1 of 3" in first
+
+
+def test_the_last_page_links_only_back_with_the_callers_words():
+    last = render("?page=3", 3, previous="Newer", next="Older")
+    assert 'href="?page=2">Newer</a>' in last
+    assert ">Older<" not in last and ">Next<" not in last
+    assert "Page 3 of 3" in last
+
+
+def test_a_page_past_the_end_shows_the_last_page():
+    html = render("?page=99", 99)
+    assert "Page 3 of 3" in html
+    assert 'href="?page=2">Previous</a>' in html
+
+
+def test_a_list_on_one_page_has_no_links():
+    assert render("?page=1", 1, size=2).strip() == ""
+    assert render("", 1, size=0).strip() == ""
+
+
+def test_the_links_keep_the_parameters_the_caller_names_instead_of_the_pages_own():
+    params = QueryDict(mutable=True)
+    params["start"] = "2026-01-01"
+    params["agency"] = "<x>"
+    html = render("?page=2&utm=1", 2, page_params=params)
+    assert 'href="?start=2026-01-01&amp;agency=%3Cx%3E&amp;page=1">Previous</a>' in html
+    assert 'href="?start=2026-01-01&amp;agency=%3Cx%3E&amp;page=3">Next</a>' in html
+    assert "utm" not in html

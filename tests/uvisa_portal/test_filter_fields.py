@@ -1,11 +1,10 @@
-"""`{% filter_fields %}`: each field of a filter bar, with its label, widget, help and errors."""
+"""templates/_filter_fields.html: each field of a filter bar, with its label, widget, help and
+errors."""
 
 from __future__ import annotations
 
 from django import forms
 from django.template import Context, Template
-
-from uvisa_portal.widgets import FastSelect, FastTextInput, style_filter_fields
 
 
 class SearchForm(forms.Form):
@@ -13,22 +12,18 @@ class SearchForm(forms.Form):
         label="Name <or city>",
         required=False,
         help_text="Part of the <b>name</b>.",
-        widget=FastTextInput,
+        widget=forms.TextInput(attrs={"class": "form-control"}),
     )
     kind = forms.ChoiceField(
         label="Kind",
         choices=[("", "Any"), ("police", "Police")],
         required=False,
-        widget=FastSelect,
+        widget=forms.Select(attrs={"class": "form-select"}),
     )
-
-    def __init__(self, *args, **kwargs) -> None:
-        super().__init__(*args, **kwargs)
-        style_filter_fields(self)
 
 
 def render(form: forms.Form, col: str = "") -> str:
-    source = "{% load filter_bar %}{% filter_fields form col=col %}"
+    source = '{% include "_filter_fields.html" with form=form col=col %}'
     return Template(source).render(Context({"form": form, "col": col}))
 
 
