@@ -12,20 +12,8 @@ from django.conf import settings
 from django.db.models import Prefetch, Q, QuerySet
 
 from accounts.models import User
-from uvisa_portal.prepared import PreparedQuery
-from uvisa_portal.queries import built_once
 
 from .models import Agency, AgencyKind, AgencyLevel, County, PointOfContact
-
-# The contact of a user with its agency, on every agency page: a prepared query (uvisa_portal/
-# prepared.py) costs 0.4 ms less than compiling it each time (issue 10). One contact per user
-# (unique user_id): no ordering, so no sort of the one row.
-_CONTACT_WITH_AGENCY = PreparedQuery(
-    "contact_for_user",
-    lambda user: PointOfContact.objects.filter(user_id=user).order_by(),
-    related={"agency": None},
-    user=int,
-)
 
 
 def contact_for_user(*, user: User) -> PointOfContact | None:
@@ -33,10 +21,10 @@ def contact_for_user(*, user: User) -> PointOfContact | None:
     if not user.is_authenticated or not user.is_active:
         return None
     # The contact and its agency in one query, kept where `user.point_of_contact` looks (every
-    # agency page reads both; issue 10 counts queries per page).
+    # agency page reads both).
     related = User.point_of_contact.related
     if not related.is_cached(user):
-        contact = next(iter(_CONTACT_WITH_AGENCY.objects(user=user.pk)), None)
+        contact = PointOfContact.objects.select_related("agency").filter(user_id=user.pk).first()
         related.set_cached_value(user, contact)
     contact = related.get_cached_value(user)
     if contact is None:
@@ -97,21 +85,18 @@ DIRECTORY_ROW_FIELDS = (
 )
 
 
-@built_once
 def agencies_for_directory_list() -> QuerySet[Agency]:
     """The directory list's agencies, active ones first by name, with the columns a row shows;
     their counties and contacts come from `directory_rows_details` for one page of them."""
     return Agency.objects.only(*DIRECTORY_ROW_FIELDS).order_by("-is_active", "name")
 
 
-@built_once
 def _counties_served() -> QuerySet:
     """(agency id, county name) of every agency, by county name; filtered per page."""
     served = Agency.counties.through.objects.order_by("county__name")
     return served.values_list("agency_id", "county__name")
 
 
-@built_once
 def _active_contacts_listed() -> QuerySet:
     """What the directory list shows of each active contact, primary first; filtered per page."""
     active = PointOfContact.objects.active().order_by("-is_primary", "name")
