@@ -231,7 +231,7 @@ def agency_panel_context(
     form of the one that is open (`?act=certify`, or the one just refused with its errors).
 
     Only the open action's form is built and rendered: each costs more to render than the
-    rest of the page (issue 10), and a reviewer decides one thing at a time. Database choices
+    rest of the page, and a reviewer decides one thing at a time. Database choices
     are loaded here, never from the template.
     """
     bound = bound or {}
