@@ -900,3 +900,13 @@ def test_the_request_page_reads_every_field_as_the_orm_does(personas):
             expected.events.values_list("action", flat=True)
         )
         assert found.event_list[0].created_at == expected.events.first().created_at
+
+
+def test_the_lists_escape_what_the_directory_holds(client, personas):
+    # The rows are a template: every value autoescaped.
+    colleague = PointOfContactFactory(agency=personas.agency_x, name="<script>alert(1)</script>")
+    _submitted(personas, assigned_contact=colleague)
+    client.force_login(personas.contact_x)
+    body = client.get(reverse("certifications:queue")).content.decode()
+    assert "<script>alert(1)</script>" not in body
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in body
