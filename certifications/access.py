@@ -9,7 +9,6 @@ Each condition stands on its own line so coverage shows every branch was tested.
 
 from __future__ import annotations
 
-import datetime
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -76,7 +75,7 @@ def viewer_for(user: User) -> Viewer | None:
     return Viewer(agency_id=contact.agency_id, statewide=True)
 
 
-def visibility_condition(viewer: Viewer, *, today: datetime.date | None = None) -> Q:
+def visibility_condition(viewer: Viewer) -> Q:
     """The requests `viewer` may see, as a condition on requests."""
     if viewer.organization_id is not None:
         # Advocates see their own organization's requests, drafts included.
@@ -89,9 +88,8 @@ def visibility_condition(viewer: Viewer, *, today: datetime.date | None = None) 
     # Least privilege: the statewide coordinator sees what was routed to DPS, and what is
     # escalated or overdue while still open; not the requests of agencies that are on time
     # and not escalated, nor what another agency has closed.
-    today = today or timezone.localdate()
     escalated = Q(escalated_at__isnull=False)
-    overdue = Q(due_date__lt=today)
+    overdue = Q(due_date__lt=timezone.localdate())
     still_open = Q(status__in=OPEN_STATUSES)
     return shared & (own | (still_open & (escalated | overdue)))
 
@@ -115,7 +113,9 @@ def _actions(viewer: Viewer, cert_request: CertificationRequest) -> frozenset[st
     if cert_request.status == Status.DRAFT:
         return frozenset()
     if cert_request.agency_id == viewer.agency_id:
-        return COORDINATOR_OWN_ACTIONS if viewer.statewide else AGENCY_OWN_ACTIONS
+        if viewer.statewide:
+            return COORDINATOR_OWN_ACTIONS
+        return AGENCY_OWN_ACTIONS
     if viewer.statewide:
         # Another agency's request that the coordinator sees: escalated or overdue.
         return COORDINATOR_OTHER_ACTIONS
@@ -202,26 +202,22 @@ def certification_request_access(
     return access
 
 
-def _access_of(user: User, cert_request: CertificationRequest) -> RequestAccess:
-    """What `user` may do with a request just read through the rule (`_actions` assumes the
-    user sees it)."""
-    viewer = viewer_for(user)
-    if viewer is None:
-        raise Http404("No such request.")
-    return RequestAccess(cert_request=cert_request, actions=_actions(viewer, cert_request))
-
-
 def attachment_access(
     *, user: User, pk: int, require: str | None = None
 ) -> tuple[Attachment, RequestAccess]:
     """An attachment and its request's access: visible exactly when its request is and the
     user may see its kind (the Notice-to-Appear rule); 404 otherwise."""
-    visible = certification_requests_visible_to(user=user)
+    viewer = viewer_for(user)
+    if viewer is None:
+        raise Http404("No such file.")
+    visible = CertificationRequest.objects.filter(visibility_condition(viewer))
     try:
         attachment = Attachment.objects.select_related("request").get(pk=pk, request__in=visible)
     except Attachment.DoesNotExist:
         raise Http404("No such file.") from None
-    access = _access_of(user, attachment.request)
+    access = RequestAccess(
+        cert_request=attachment.request, actions=_actions(viewer, attachment.request)
+    )
     if not access.shows_attachment(attachment):
         raise Http404("No such file.")
     if require is not None and not access.allows(require):

@@ -249,7 +249,7 @@ def test_an_attachment_is_visible_exactly_when_its_request_is(personas):
     found, request_access = attachment_access(user=personas.contact_x, pk=report.pk)
     assert found == report
     assert request_access.cert_request == request
-    for outsider in (personas.contact_y, personas.advocate_b, personas.admin):
+    for outsider in (personas.contact_y, personas.advocate_b, personas.admin, AnonymousUser()):
         with pytest.raises(Http404):
             attachment_access(user=outsider, pk=report.pk)
 
