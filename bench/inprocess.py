@@ -42,6 +42,7 @@ from agencies.models import Agency, County, PointOfContact  # noqa: E402
 from agencies.selectors import contact_for_user  # noqa: E402
 from bench import pages as bench_pages  # noqa: E402
 from bench.seed import PERSONA_EMAILS, PREFIX  # noqa: E402
+from certifications.access import certification_requests_visible_to  # noqa: E402
 from certifications.choices import OPEN_STATUSES, Status  # noqa: E402
 from certifications.models import (  # noqa: E402
     Attachment,
@@ -49,7 +50,6 @@ from certifications.models import (  # noqa: E402
     Message,
     RequestEvent,
 )
-from certifications.selectors import certification_requests_visible_to  # noqa: E402
 
 CSRF_TOKEN = "benchcsrftokenbenchcsrftoken0123"  # noqa: S105 - 32 characters: a valid unmasked secret
 TX_CONTROL = ("SAVEPOINT", "RELEASE SAVEPOINT", "ROLLBACK", "BEGIN", "COMMIT")

@@ -16,6 +16,8 @@ from django.views.decorators.http import require_GET
 from kombu import Connection
 
 from accounts.models import Role
+from agencies.selectors import contact_for_user
+from certifications.views import agency
 from certifications.views.advocate import dashboard as advocate_dashboard
 from uvisa_portal.celery import app
 
@@ -38,9 +40,6 @@ def home(request: HttpRequest) -> HttpResponse:
         return advocate_dashboard(request)
     # Agency contacts land on their review queue, the coordinator on the statewide overview;
     # an account not (or no longer) linked to an active contact gets the plain empty page.
-    from agencies.selectors import contact_for_user
-    from certifications.views import agency
-
     contact = contact_for_user(user=request.user)
     if contact is not None and request.user.role == Role.AGENCY_CONTACT:
         return agency.queue(request)

@@ -1,8 +1,9 @@
 """The advocate's pages: the dashboard, the intake steps, submission, withdrawal, answers to the
 agency, attachments, and the request page shared with the agency.
 
-Every view reaches a request or attachment only through `certifications.selectors`; outsiders
-get 404. Victim data never goes into a URL: ids, step names and references only.
+Every view reaches a request or attachment only through `certifications.access` (the page
+through `selectors.certification_request_for_page`, which calls it); outsiders get 404.
+Victim data never goes into a URL: ids, step names and references only.
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -21,8 +23,9 @@ from accounts.services import audit_log
 from agencies.models import County
 from agencies.selectors import agency_suggestions
 
+from ..access import ADVOCATE, attachment_access, certification_request_access
 from ..choices import FINAL_STATUSES, OPEN_STATUSES, Action, AttachmentKind, Status
-from ..forms.dashboard import AdvocateDashboardFilter
+from ..forms.filters import AdvocateDashboardFilter
 from ..forms.intake import (
     STEP_FORMS,
     STEP_TITLES,
@@ -36,14 +39,8 @@ from ..forms.intake import (
 )
 from ..models import CertificationRequest
 from ..selectors import (
-    DASHBOARD_ROWS,
-    agency_actions_for,
-    attachment_get_for_user,
     certification_request_for_page,
-    certification_request_get_for_advocate_action,
     certification_requests_for_advocate_dashboard,
-    certification_requests_page,
-    user_can_act_as_advocate,
 )
 from ..services.core import TransitionError
 from ..services.intake import (
@@ -123,6 +120,8 @@ def _after_save(request: HttpRequest, obj: CertificationRequest, step: str) -> H
 
 # --- dashboard -------------------------------------------------------------------------------
 
+DASHBOARD_PAGE_SIZE = 25
+
 
 @login_required
 @require_GET
@@ -131,12 +130,10 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     _require_advocate(request)
     queryset = certification_requests_for_advocate_dashboard(user=request.user)
     filterset = AdvocateDashboardFilter(request.GET or None, queryset=queryset)
-    page = certification_requests_page(
-        filterset.qs, request.GET.get("page"), 25, rows=DASHBOARD_ROWS
-    )
+    page = Paginator(filterset.qs, DASHBOARD_PAGE_SIZE).get_page(request.GET.get("page"))
     rows = page.object_list
-    # The organization's name from the page's first row (DASHBOARD_ROW_FIELDS); read apart
-    # only when there is no row to carry it.
+    # Every row is of the user's organization and carries its name; read apart only when
+    # there is no row.
     organization = rows[0].organization.name if rows else request.user.organization.name
     return render(
         request,
@@ -203,7 +200,7 @@ def request_edit(request: HttpRequest, pk: int, step: str) -> HttpResponse:
     """One step of a draft. "Save draft" keeps the advocate on the step; "Save and continue"
     moves on. Invalid input is shown beside its field with everything typed kept."""
     _require_advocate(request)
-    obj = certification_request_get_for_advocate_action(user=request.user, pk=pk)
+    obj = certification_request_access(user=request.user, pk=pk, require=ADVOCATE).cert_request
     if step not in STEP_SLUGS:
         raise Http404("No such step.")
     if obj.status != Status.DRAFT:
@@ -304,7 +301,9 @@ def _attachments_step(request: HttpRequest, obj: CertificationRequest) -> HttpRe
 def _review_step(request: HttpRequest, obj: CertificationRequest, problems=None) -> HttpResponse:
     if problems is None:
         problems = certification_request_problems(request=obj)
-    page_obj = certification_request_for_page(user=request.user, pk=obj.pk)
+    page_obj = certification_request_for_page(
+        user=request.user, pk=obj.pk, require=ADVOCATE
+    ).cert_request
     preview = None if problems else certification_request_submission_preview(request=page_obj)
     return render(
         request,
@@ -327,7 +326,7 @@ def _review_step(request: HttpRequest, obj: CertificationRequest, problems=None)
 @require_POST
 def request_submit(request: HttpRequest, pk: int) -> HttpResponse:
     _require_advocate(request)
-    obj = certification_request_get_for_advocate_action(user=request.user, pk=pk)
+    obj = certification_request_access(user=request.user, pk=pk, require=ADVOCATE).cert_request
     try:
         obj = certification_request_submit(request=obj, actor=request.user)
     except IncompleteRequestError as exc:
@@ -348,7 +347,7 @@ def request_submit(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def request_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
     _require_advocate(request)
-    obj = certification_request_get_for_advocate_action(user=request.user, pk=pk)
+    obj = certification_request_access(user=request.user, pk=pk, require=ADVOCATE).cert_request
     if obj.status not in WITHDRAWABLE:
         messages.info(request, f"{obj.reference} is {obj.get_status_display().lower()}.")
         return redirect("certifications:detail", pk=obj.pk)
@@ -371,7 +370,7 @@ def request_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
 def request_delete_draft(request: HttpRequest, pk: int) -> HttpResponse:
     """GET: what deleting the draft destroys, and a button; POST: delete it."""
     _require_advocate(request)
-    obj = certification_request_get_for_advocate_action(user=request.user, pk=pk)
+    obj = certification_request_access(user=request.user, pk=pk, require=ADVOCATE).cert_request
     if obj.status != Status.DRAFT:
         messages.info(
             request,
@@ -399,7 +398,7 @@ def request_delete_draft(request: HttpRequest, pk: int) -> HttpResponse:
 def request_provide_info(request: HttpRequest, pk: int) -> HttpResponse:
     """Answer the agency's information request; the request returns to the agency's queue."""
     _require_advocate(request)
-    obj = certification_request_get_for_advocate_action(user=request.user, pk=pk)
+    obj = certification_request_access(user=request.user, pk=pk, require=ADVOCATE).cert_request
     if obj.status != Status.INFO_REQUESTED:
         messages.info(request, "The agency is not waiting for information on this request.")
         return redirect("certifications:detail", pk=obj.pk)
@@ -428,10 +427,8 @@ def request_provide_info(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def attachment_delete(request: HttpRequest, pk: int) -> HttpResponse:
     _require_advocate(request)
-    attachment = attachment_get_for_user(user=request.user, pk=pk)
+    attachment, _ = attachment_access(user=request.user, pk=pk, require=ADVOCATE)
     obj = attachment.request
-    if not user_can_act_as_advocate(user=request.user, request=obj):
-        raise Http404("No such file.")
     try:
         attachment_remove(attachment=attachment, actor=request.user)
     except TransitionError as exc:
@@ -494,21 +491,17 @@ def request_detail(request: HttpRequest, pk: int) -> HttpResponse:
     Advocates of the organization get their actions; an agency user who may act on the request
     gets the agency's review page at this address instead.
     """
-    obj = certification_request_for_page(user=request.user, pk=pk)
-    actions = agency_actions_for(user=request.user, request=obj)
-    if actions:
+    access = certification_request_for_page(user=request.user, pk=pk)
+    obj = access.cert_request
+    if access.can_act_as_agency:
         # One address per request for everyone: an agency user who can act on it gets the
         # agency's page (decisions, transfer, messages) at the same URL.
         from . import agency
 
-        return agency.review_page(request, obj, actions)
+        return agency.review_page(request, access)
     audit_log(action=AuditAction.REQUEST_VIEW, request=request, target=obj.reference)
-    is_advocate = user_can_act_as_advocate(user=request.user, request=obj)
-    attachments = obj.attachment_list
-    if not is_advocate:
-        # 8 U.S.C. 1367 / DOMAIN: the agency sees that removal proceedings were flagged (it sets
-        # the deadline) and nothing more about immigration status, so not the proof itself.
-        attachments = [a for a in attachments if a.kind != AttachmentKind.NOTICE_TO_APPEAR]
+    is_advocate = access.can_act_as_advocate
+    attachments = access.shown_attachments(obj.attachment_list)
     response = render(
         request,
         "certifications/detail.html",
@@ -518,7 +511,7 @@ def request_detail(request: HttpRequest, pk: int) -> HttpResponse:
             # Whoever may act for an agency got the review page above.
             "can_act_as_agency": False,
             "can_withdraw": is_advocate and obj.status in WITHDRAWABLE,
-            "show_immigration_details": is_advocate,
+            "show_immigration_details": access.sees_notice_to_appear,
             "is_final": obj.status in FINAL_STATUSES,
             "attachments": attachments,
             "timeline": _timeline(obj, attachments),
@@ -534,12 +527,8 @@ def request_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def attachment_download(request: HttpRequest, pk: int) -> FileResponse:
     """Stream an attachment to someone who may see its request; audited; never inline."""
-    attachment = attachment_get_for_user(user=request.user, pk=pk)
-    if attachment.kind == AttachmentKind.NOTICE_TO_APPEAR and not user_can_act_as_advocate(
-        user=request.user, request=attachment.request
-    ):
-        # The proof of removal proceedings stays with the advocate (see request_detail).
-        raise Http404("No such file.")
+    # The proof of removal proceedings stays with the advocate (RequestAccess.shows_attachment).
+    attachment, _ = attachment_access(user=request.user, pk=pk)
     audit_log(
         action=AuditAction.ATTACHMENT_DOWNLOAD,
         request=request,

@@ -1,8 +1,8 @@
 """The agency's pages: the review queue, a request's review page with its actions (one POST URL
 each), and the statewide coordinator's overview.
 
-Every view reaches a request only through the access functions in `certifications.selectors`;
-outsiders get 404. Every page that shows a request writes an audit entry.
+Every view reaches a request only through `certifications.access`; outsiders get 404. Every page
+that shows a request writes an audit entry.
 """
 
 from __future__ import annotations
@@ -14,9 +14,10 @@ from typing import Any
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -26,15 +27,16 @@ from accounts.services import audit_log
 from agencies.models import Agency, PointOfContact
 from agencies.selectors import contact_for_user
 
+from ..access import AGENCY, RequestAccess, certification_request_access, shown_attachments
 from ..choices import (
     FINAL_STATUSES,
     TRANSITIONS,
     Action,
-    AttachmentKind,
     Crime,
     Status,
     TraffickingType,
 )
+from ..forms.filters import QueueFilterForm
 from ..models import CertificationRequest
 from ..review_forms import (
     AgencySearchForm,
@@ -43,26 +45,19 @@ from ..review_forms import (
     DenyForm,
     MessageForm,
     MoveForm,
-    QueueFilterForm,
     RequestInfoForm,
 )
 from ..selectors import (
     MOVE_CANDIDATES_SHOWN,
-    QUEUE_ROWS,
     agencies_to_move_to,
-    agency_actions_for,
     agency_contacts_for_assignment,
     agency_queue_counts,
     certification_request_for_page,
-    certification_request_get_for_agency_action,
     certification_request_page_lists,
-    certification_requests_agency_queue_parts,
-    certification_requests_page,
+    certification_requests_agency_queue,
     certification_requests_visible_to,
     coordinator_overdue_agencies,
-    coordinator_overview_ids,
-    coordinator_statewide_summary,
-    request_rows,
+    coordinator_statewide_requests,
 )
 from ..services import TransitionError
 from ..services.review import (
@@ -76,9 +71,12 @@ from ..services.review import (
     certification_request_transfer,
     message_post,
 )
+from ..statistics import Figures, agency_figures
 
 QUEUE_PAGE_SIZE = 25
 STATEWIDE_PAGE_SIZE = 25
+# Requests routed to DPS listed on the coordinator's overview (all of them on the queue).
+ROUTED_SHOWN = 10
 # Actions that are a row of TRANSITIONS; the others (message, assign) are recorded as events.
 TRANSITION_ACTIONS = {
     "start_review": Action.START_REVIEW,
@@ -100,51 +98,20 @@ def _contact_or_404(request: HttpRequest) -> PointOfContact:
     return contact
 
 
-# Aggregates over a year of the agency's requests cost more than the whole queue on a busy
-# agency (bench/results/latest.md); figures a few minutes old are fine on a work queue.
-AGENCY_FIGURES_CACHE_SECONDS = 600
 # Agencies with overdue requests listed on the coordinator's overview before "show all".
 OVERDUE_AGENCIES_SHOWN = 20
-# How long the queue's "assigned to" filter keeps the agency's contacts.
-FILTER_CONTACTS_CACHE_SECONDS = 60
-# How long the overview's table of agencies with overdue requests is kept (figures only).
-OVERDUE_AGENCIES_CACHE_SECONDS = 60
+# How long the shared cache keeps a pure aggregate (no victim data): nothing a user sees is
+# older than a minute.
+AGGREGATE_CACHE_SECONDS = 60
 
 
-def _agency_figures_card(*, agency, start: datetime.date, end: datetime.date) -> str:
-    """The card of the agency's own figures for the period, as contacts see it on their queue
-    page, kept rendered: its nine figures through the template cost 0.2 ms on every view
-    (in-process, issue 10). Aggregates and the agency's name only, no request."""
-    from django.core.cache import cache
-
-    from ..statistics import agency_figures
-
-    def rendered() -> str:
-        context = {
-            "agency": agency,
-            "figures": agency_figures(agency=agency, start=start, end=end),
-            "period_start": start,
-            "period_end": end,
-        }
-        return render_to_string("statistics/_agency_figures.html", context)
-
+def _agency_figures(*, agency: Agency, start: datetime.date, end: datetime.date) -> Figures:
+    """The agency's own figures for the period (the card on its queue page): aggregates over
+    a year of its requests, no victim data, kept a minute in the shared cache."""
     return cache.get_or_set(
-        f"agency-figures-card:{agency.pk}:{start.isoformat()}:{end.isoformat()}",
-        rendered,
-        AGENCY_FIGURES_CACHE_SECONDS,
-    )
-
-
-def _filter_contacts_cached(agency_id: int) -> list[tuple[int, str]]:
-    """The agency's contacts for the queue's "assigned to" filter, kept a minute: names of
-    the agency's staff, no request data; read on every view of the queue, they cost as much
-    as its figures (issue 10). Assigning a request reads them afresh (agency_panel_context)."""
-    from django.core.cache import cache
-
-    return cache.get_or_set(
-        f"queue-filter-contacts:{agency_id}",
-        lambda: agency_contacts_for_assignment(agency_id=agency_id),
-        FILTER_CONTACTS_CACHE_SECONDS,
+        f"agency-figures:{agency.pk}:{start.isoformat()}:{end.isoformat()}",
+        lambda: agency_figures(agency=agency, start=start, end=end),
+        AGGREGATE_CACHE_SECONDS,
     )
 
 
@@ -153,61 +120,47 @@ def _filter_contacts_cached(agency_id: int) -> list[tuple[int, str]]:
 def queue(request: HttpRequest) -> HttpResponse:
     """The agency's requests, most urgent first, with filters, search and pagination."""
     contact = _contact_or_404(request)
-    form = QueueFilterForm(request.GET or None, contacts=_filter_contacts_cached(contact.agency_id))
-    filters = form.filters()
-    counts = agency_queue_counts(user=request.user)
-    rows = certification_requests_agency_queue_parts(user=request.user, **filters)
-    # The unfiltered queue's size is one of the figures above it: not counted twice (issue 10).
-    size = [counts["open"]] if filters == QueueFilterForm.DEFAULTS else None
-    page = certification_requests_page(
-        rows, request.GET.get("page"), QUEUE_PAGE_SIZE, size, rows=QUEUE_ROWS
-    )
+    contacts = agency_contacts_for_assignment(agency_id=contact.agency_id)
+    form = QueueFilterForm(request.GET or None, contacts=contacts)
+    rows = certification_requests_agency_queue(user=request.user, **form.filters())
+    page = Paginator(rows, QUEUE_PAGE_SIZE).get_page(request.GET.get("page"))
     period_end = timezone.localdate()
     period_start = period_end - datetime.timedelta(days=365)
     return render(
         request,
         "home/agency_contact.html",
         {
-            "figures_card": _agency_figures_card(
-                agency=contact.agency, start=period_start, end=period_end
-            ),
+            "figures": _agency_figures(agency=contact.agency, start=period_start, end=period_end),
+            "period_start": period_start,
+            "period_end": period_end,
             "contact": contact,
             "agency": contact.agency,
             "filter_form": form,
             "page_obj": page,
-            "counts": counts,
+            "counts": agency_queue_counts(user=request.user),
             "filtered": bool(request.GET.keys() - {"page"}),
         },
     )
 
 
-def _overdue_agencies_section(*, user, show_all: bool) -> str:
-    """The overview's table of agencies with overdue requests, rendered, with when it was
-    counted (templates/home/_overdue_agencies.html).
+def _overdue_agencies(*, user, show_all: bool) -> dict[str, Any]:
+    """The overview's table of agencies with overdue requests and when it was counted
+    (templates/home/_overdue_agencies.html): figures only (agency names, counts, dates; no
+    request), the same for every coordinator, kept a minute in the shared cache; the table
+    says when it was counted."""
 
-    Grouping the state's overdue requests by agency cost more than the rest of the page
-    (bench/results/latest.md, issue 10), and its twenty rows through the template another
-    0.7 ms (in-process). The table holds figures only (agency names, counts, dates; no
-    request), the same for every coordinator, a management view where a minute's delay
-    changes nothing, and it says when it was counted. The list of requests above it is always
-    read afresh.
-    """
-    from django.core.cache import cache
-
-    def rendered() -> str:
-        limit = None if show_all else OVERDUE_AGENCIES_SHOWN
-        overdue = coordinator_overdue_agencies(user=user, limit=limit)
-        context = {
+    def counted() -> dict[str, Any]:
+        overdue = coordinator_overdue_agencies(
+            user=user, limit=None if show_all else OVERDUE_AGENCIES_SHOWN
+        )
+        return {
             "overdue_agencies": overdue.rows,
             "overdue_agencies_total": overdue.total,
             "overdue_agencies_at": timezone.now(),
-            "all_overdue_agencies": show_all,
-            "overview_url": reverse("certifications:coordinator"),
         }
-        return render_to_string("home/_overdue_agencies.html", context)
 
     key = f"overdue-agencies:{timezone.localdate().isoformat()}:{'all' if show_all else 'top'}"
-    return cache.get_or_set(key, rendered, OVERDUE_AGENCIES_CACHE_SECONDS)
+    return cache.get_or_set(key, counted, AGGREGATE_CACHE_SECONDS)
 
 
 @login_required
@@ -217,29 +170,22 @@ def coordinator(request: HttpRequest) -> HttpResponse:
     contact = _contact_or_404(request)
     if request.user.role != Role.COORDINATOR or not contact.agency.is_statewide_coordinator:
         raise Http404("No such page.")
-    summary = coordinator_statewide_summary(user=request.user)
+    statewide = coordinator_statewide_requests(user=request.user)
+    page = Paginator(statewide, STATEWIDE_PAGE_SIZE).get_page(request.GET.get("page"))
+    routed = certification_requests_agency_queue(user=request.user, status="open")
     # The worst agencies first; the whole list (hundreds of agencies statewide) on request.
     show_all = request.GET.get("agencies") == "all"
-    overdue_agencies = _overdue_agencies_section(user=request.user, show_all=show_all)
-    page, routed = coordinator_overview_ids(
-        user=request.user,
-        number=request.GET.get("page"),
-        per_page=STATEWIDE_PAGE_SIZE,
-        part_sizes=summary.part_sizes,
-        routed=10,
-    )
-    # Both lists' rows in one query (issue 10: each query costs Django about 0.5 ms).
-    page.object_list, routed_rows = request_rows(QUEUE_ROWS, page.object_list, routed)
     return render(
         request,
         "home/coordinator.html",
         {
             "contact": contact,
             "agency": contact.agency,
-            "counts": summary.counts,
-            "routed": routed_rows,
+            "counts": agency_queue_counts(user=request.user),
+            "routed": list(routed[:ROUTED_SHOWN]),
             "page_obj": page,
-            "overdue_agencies_section": overdue_agencies,
+            **_overdue_agencies(user=request.user, show_all=show_all),
+            "all_overdue_agencies": show_all,
         },
     )
 
@@ -250,10 +196,11 @@ def coordinator(request: HttpRequest) -> HttpResponse:
 def _possible_actions(
     *, user, cert_request: CertificationRequest, actions: frozenset[str] | None = None
 ) -> frozenset[str]:
-    """What the user may do (selectors; `actions` when the caller has just asked) intersected
-    with what the status allows now."""
+    """What the user may do (`certifications.access`; `actions` when the caller has just
+    asked) intersected with what the status allows now."""
     if actions is None:
-        actions = agency_actions_for(user=user, request=cert_request)
+        access = certification_request_access(user=user, pk=cert_request.pk, require=AGENCY)
+        actions = access.agency_actions
     possible = set()
     for name in actions:
         if name in TRANSITION_ACTIONS:
@@ -284,7 +231,7 @@ def agency_panel_context(
     form of the one that is open (`?act=certify`, or the one just refused with its errors).
 
     Only the open action's form is built and rendered: each costs more to render than the
-    rest of the page (issue 10), and a reviewer decides one thing at a time. Database choices
+    rest of the page, and a reviewer decides one thing at a time. Database choices
     are loaded here, never from the template.
     """
     bound = bound or {}
@@ -336,7 +283,7 @@ def _render_review(
     actions: frozenset[str] | None = None,
 ) -> HttpResponse:
     # A request fetched for an action (a refused form shown again) lacks the page's lists.
-    certification_request_page_lists(request=cert_request)
+    certification_request_page_lists(cert_request=cert_request)
     audit_log(
         action=AuditAction.REQUEST_VIEW,
         request=request,
@@ -352,9 +299,7 @@ def _render_review(
         "Status": Status,
         # DOMAIN / 8 U.S.C. 1367: the agency sees that removal proceedings were flagged (it
         # sets the deadline) and nothing more about immigration status: not the proof itself.
-        "attachments": [
-            a for a in cert_request.attachment_list if a.kind != AttachmentKind.NOTICE_TO_APPEAR
-        ],
+        "attachments": shown_attachments(cert_request.attachment_list, sees_notice_to_appear=False),
         **agency_panel_context(
             user=request.user,
             cert_request=cert_request,
@@ -378,21 +323,14 @@ def _label(choices, value: str) -> str:
 def review(request: HttpRequest, pk: int) -> HttpResponse:
     """Everything the agency needs to decide, minus immigration status (only the
     removal-proceedings flag, which sets the deadline: Minn. Stat. 611A.95 subd. 2)."""
-    cert_request = certification_request_for_page(user=request.user, pk=pk)
-    actions = agency_actions_for(user=request.user, request=cert_request)
-    if not actions:
-        raise Http404("No such request.")
-    return review_page(request, cert_request, actions)
+    access = certification_request_for_page(user=request.user, pk=pk, require=AGENCY)
+    return review_page(request, access)
 
 
-def review_page(
-    request: HttpRequest, cert_request: CertificationRequest, actions: frozenset[str]
-) -> HttpResponse:
-    """The review page of a request already fetched for its page and checked: the caller
-    (`review`, or the shared request address) has established the user may act on it and
-    passes what `agency_actions_for` answered, so it is not asked twice (on another agency's
-    request the coordinator's answer costs a query)."""
-    return _render_review(request, cert_request, actions=actions)
+def review_page(request: HttpRequest, access: RequestAccess) -> HttpResponse:
+    """The review page of a request already fetched for its page by someone who may act on it
+    for an agency (`review`, or the shared request address)."""
+    return _render_review(request, access.cert_request, actions=access.agency_actions)
 
 
 # --- The actions: one POST URL each ---------------------------------------------------------
@@ -414,9 +352,8 @@ def _act(
 ) -> HttpResponse:
     """Access check, form, service, redirect. A refused action keeps what was typed: the
     review page shows the form again with its errors (or `render_invalid`'s page does)."""
-    cert_request = certification_request_get_for_agency_action(
-        user=request.user, pk=pk, action=action
-    )
+    access = certification_request_access(user=request.user, pk=pk, require=action)
+    cert_request = access.cert_request
     form = make_form(cert_request) if make_form else None
     if form is None or form.is_valid():
         try:
@@ -438,7 +375,9 @@ def _act(
             return _back(cert_request)
     if render_invalid is not None:
         return render_invalid(cert_request, form)
-    return _render_review(request, cert_request, bound={action: form}, status=400)
+    return _render_review(
+        request, cert_request, bound={action: form}, status=400, actions=access.agency_actions
+    )
 
 
 @login_required
@@ -565,10 +504,12 @@ def _move(request: HttpRequest, pk: int, *, action: str) -> HttpResponse:
     local_only = action == "reroute"
     service = certification_request_reroute if local_only else certification_request_transfer
     if request.method == "GET":
-        cert_request = certification_request_get_for_agency_action(
-            user=request.user, pk=pk, action=action
+        access = certification_request_access(user=request.user, pk=pk, require=action)
+        cert_request = access.cert_request
+        possible = _possible_actions(
+            user=request.user, cert_request=cert_request, actions=access.agency_actions
         )
-        if action not in _possible_actions(user=request.user, cert_request=cert_request):
+        if action not in possible:
             messages.error(request, "This request can no longer be sent to another agency.")
             return _back(cert_request)
         return _render_move(request, cert_request, action=action)

@@ -12,12 +12,8 @@ from django.views.decorators.http import require_GET, require_POST
 from accounts.models import AuditAction
 from accounts.services import audit_log
 
+from ..access import certification_request_access
 from ..documents.answers import AgencyFormAnswersForm
-from ..selectors import (
-    certification_request_get_for_agency_action,
-    certification_request_get_for_user,
-    user_can_act_as_agency,
-)
 from ..services.documents import (
     DOCUMENT_SLUGS,
     agency_answer_hints,
@@ -33,7 +29,7 @@ from ..services.documents import (
 def document_download(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
     """The current draft as an attachment. Anyone who may see the request may download it;
     outsiders get 404 (the access function); every download is in the audit log."""
-    cert_request = certification_request_get_for_user(user=request.user, pk=pk)
+    cert_request = certification_request_access(user=request.user, pk=pk).cert_request
     document_kind = DOCUMENT_SLUGS.get(kind)
     if document_kind is None:
         raise Http404("No such document.")
@@ -54,7 +50,8 @@ def document_download(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
 @never_cache
 def documents_page(request: HttpRequest, pk: int) -> HttpResponse:
     """A small page with the request's draft documents (links only; no victim data)."""
-    cert_request = certification_request_get_for_user(user=request.user, pk=pk)
+    access = certification_request_access(user=request.user, pk=pk)
+    cert_request = access.cert_request
     audit_log(
         action=AuditAction.REQUEST_VIEW,
         request=request,
@@ -66,7 +63,7 @@ def documents_page(request: HttpRequest, pk: int) -> HttpResponse:
         "documents/documents_page.html",
         {
             "cert_request": cert_request,
-            "can_act_as_agency": user_can_act_as_agency(user=request.user, request=cert_request),
+            "can_act_as_agency": access.can_act_as_agency,
         },
     )
 
@@ -91,9 +88,9 @@ def agency_answers_edit(request: HttpRequest, pk: int) -> HttpResponse:
     """The agency contact's form for Parts 2-4 of the draft."""
     # Parts 2-4 are the certifying agency's statements: whoever may certify the request (not
     # the coordinator on another agency's escalated or overdue request: it may only re-route).
-    cert_request = certification_request_get_for_agency_action(
-        user=request.user, pk=pk, action="certify"
-    )
+    cert_request = certification_request_access(
+        user=request.user, pk=pk, require="certify"
+    ).cert_request
     audit_log(
         action=AuditAction.REQUEST_VIEW,
         request=request,
@@ -110,9 +107,9 @@ def agency_answers_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def agency_answers_save(request: HttpRequest, pk: int) -> HttpResponse:
-    cert_request = certification_request_get_for_agency_action(
-        user=request.user, pk=pk, action="certify"
-    )
+    cert_request = certification_request_access(
+        user=request.user, pk=pk, require="certify"
+    ).cert_request
     form = _answers_form(cert_request, request.POST)
     if not form.is_valid():
         # Bad input: the form comes back with a message beside each field, nothing lost.

@@ -9,10 +9,10 @@ from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.views.decorators.http import require_GET, require_POST
 
+from ..access import ADVOCATE, certification_request_access
 from ..context_processors import unread_count_forget
 from ..models import Notification
 from ..notification_forms import PetitionFiledForm
-from ..selectors import certification_request_get_for_advocate_action
 from ..services.notifications import (
     PetitionFiledError,
     certification_request_mark_petition_filed,
@@ -69,7 +69,9 @@ def _request_page(pk: int) -> str:
 @require_POST
 def petition_filed(request: HttpRequest, pk: int) -> HttpResponse:
     """8 CFR 214.14(c)(2)(i): record when the petition was filed, which ends the reminders."""
-    cert_request = certification_request_get_for_advocate_action(user=request.user, pk=pk)
+    cert_request = certification_request_access(
+        user=request.user, pk=pk, require=ADVOCATE
+    ).cert_request
     form = PetitionFiledForm(request.POST)
     if form.is_valid():
         try:

@@ -1,0 +1,225 @@
+"""Who may see a certification request, and what they may do with it: the one place the rule
+is written (Zulip's "avoid duplicating code with security impact").
+
+Every view, download, PDF and export reaches a request through `certification_request_access`
+(or an attachment through `attachment_access`), and every list starts from
+`certification_requests_visible_to`. Outsiders get 404, never 403, so ids cannot be probed.
+Each condition stands on its own line so coverage shows every branch was tested.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from django.db.models import Q, QuerySet
+from django.http import Http404
+from django.utils import timezone
+
+from accounts.models import Role, User
+from agencies.selectors import contact_for_user
+
+from .choices import OPEN_STATUSES, AttachmentKind, Status
+from .models import Attachment, CertificationRequest
+
+# The advocate's actions on the organization's own requests: edit a draft, submit, withdraw,
+# answer the agency, attach and remove files.
+ADVOCATE = "advocate"
+# Any of the agency's actions (the review page); each one by its own name below.
+AGENCY = "agency"
+
+# What a contact of the request's own agency may do. The status decides which of these are
+# possible right now (choices.TRANSITIONS); this decides who may try.
+AGENCY_OWN_ACTIONS = frozenset(
+    {"start_review", "request_info", "certify", "deny", "transfer", "message", "assign"}
+)
+# The statewide coordinator decides what was routed to DPS and re-routes it (rather than
+# transferring) to a local agency.
+COORDINATOR_OWN_ACTIONS = (AGENCY_OWN_ACTIONS - {"transfer"}) | {"reroute"}
+# On another agency's escalated or overdue request the coordinator may only re-route it.
+COORDINATOR_OTHER_ACTIONS = frozenset({"reroute"})
+
+
+@dataclass(frozen=True)
+class Viewer:
+    """The access rule that applies to a user: the organization of an advocate, or the agency
+    of a point of contact (`statewide` for the statewide coordinator's)."""
+
+    organization_id: int | None = None
+    agency_id: int | None = None
+    statewide: bool = False
+
+
+def viewer_for(user: User) -> Viewer | None:
+    """The rule that applies to `user`, or None for nobody's requests."""
+    if not user.is_authenticated:
+        return None
+    if not user.is_active:
+        return None
+    if user.role == Role.ADVOCATE:
+        if user.organization_id is None:
+            return None
+        return Viewer(organization_id=user.organization_id)
+    if user.role not in (Role.AGENCY_CONTACT, Role.COORDINATOR):
+        # Administrators maintain the directory and users; they never see victim data.
+        return None
+    contact = contact_for_user(user=user)
+    if contact is None:
+        return None
+    if user.role == Role.AGENCY_CONTACT:
+        return Viewer(agency_id=contact.agency_id)
+    if not contact.agency.is_statewide_coordinator:
+        # A coordinator account linked to an ordinary agency is a directory mistake: it gets
+        # that agency's requests only, never the statewide view.
+        return Viewer(agency_id=contact.agency_id)
+    return Viewer(agency_id=contact.agency_id, statewide=True)
+
+
+def visibility_condition(viewer: Viewer) -> Q:
+    """The requests `viewer` may see, as a condition on requests."""
+    if viewer.organization_id is not None:
+        # Advocates see their own organization's requests, drafts included.
+        return Q(organization_id=viewer.organization_id)
+    # Agencies never see drafts: nothing was shared with them yet (consent is at submit).
+    shared = ~Q(status=Status.DRAFT)
+    own = Q(agency_id=viewer.agency_id)
+    if not viewer.statewide:
+        return shared & own
+    # Least privilege: the statewide coordinator sees what was routed to DPS, and what is
+    # escalated or overdue while still open; not the requests of agencies that are on time
+    # and not escalated, nor what another agency has closed.
+    escalated = Q(escalated_at__isnull=False)
+    overdue = Q(due_date__lt=timezone.localdate())
+    still_open = Q(status__in=OPEN_STATUSES)
+    return shared & (own | (still_open & (escalated | overdue)))
+
+
+def certification_requests_visible_to(
+    *, user: User, queryset: QuerySet[CertificationRequest] | None = None
+) -> QuerySet[CertificationRequest]:
+    """The requests of `queryset` (all of them by default) that `user` may see."""
+    queryset = CertificationRequest.objects.all() if queryset is None else queryset
+    viewer = viewer_for(user)
+    if viewer is None:
+        return queryset.none()
+    return queryset.filter(visibility_condition(viewer))
+
+
+def _actions(viewer: Viewer, cert_request: CertificationRequest) -> frozenset[str]:
+    """What `viewer` may do with a request it may see (it was read through the rule)."""
+    if viewer.organization_id is not None:
+        # An advocate sees only the organization's requests and acts on all of them.
+        return frozenset({ADVOCATE})
+    if cert_request.status == Status.DRAFT:
+        return frozenset()
+    if cert_request.agency_id == viewer.agency_id:
+        if viewer.statewide:
+            return COORDINATOR_OWN_ACTIONS
+        return AGENCY_OWN_ACTIONS
+    if viewer.statewide:
+        # Another agency's request that the coordinator sees: escalated or overdue.
+        return COORDINATOR_OTHER_ACTIONS
+    return frozenset()
+
+
+@dataclass(frozen=True)
+class RequestAccess:
+    """A request and what the user who asked for it may do with it."""
+
+    cert_request: CertificationRequest
+    actions: frozenset[str]
+
+    @property
+    def can_act_as_advocate(self) -> bool:
+        return ADVOCATE in self.actions
+
+    @property
+    def agency_actions(self) -> frozenset[str]:
+        return self.actions - {ADVOCATE}
+
+    @property
+    def can_act_as_agency(self) -> bool:
+        return bool(self.agency_actions)
+
+    @property
+    def sees_notice_to_appear(self) -> bool:
+        # 8 U.S.C. 1367 / DOMAIN: the agency sees that removal proceedings were flagged (it sets
+        # the deadline) and nothing more about immigration status: not the proof itself.
+        return self.can_act_as_advocate
+
+    def allows(self, action: str) -> bool:
+        if action == AGENCY:
+            return self.can_act_as_agency
+        return action in self.actions
+
+    def shown_attachments(self, attachments: Iterable[Attachment]) -> list[Attachment]:
+        """The request's files this user may see."""
+        return shown_attachments(attachments, sees_notice_to_appear=self.sees_notice_to_appear)
+
+    def shows_attachment(self, attachment: Attachment) -> bool:
+        return _shown(attachment, sees_notice_to_appear=self.sees_notice_to_appear)
+
+
+def _shown(attachment: Attachment, *, sees_notice_to_appear: bool) -> bool:
+    """The Notice-to-Appear rule, written once: the proof of removal proceedings stays with
+    the advocate (8 U.S.C. 1367)."""
+    if attachment.kind != AttachmentKind.NOTICE_TO_APPEAR:
+        return True
+    return sees_notice_to_appear
+
+
+def shown_attachments(
+    attachments: Iterable[Attachment], *, sees_notice_to_appear: bool
+) -> list[Attachment]:
+    """The files of `attachments` shown to someone who does (or does not) see a Notice to
+    Appear (`RequestAccess.sees_notice_to_appear`)."""
+    return [a for a in attachments if _shown(a, sees_notice_to_appear=sees_notice_to_appear)]
+
+
+def certification_request_access(
+    *,
+    user: User,
+    pk: int,
+    require: str | None = None,
+    queryset: QuerySet[CertificationRequest] | None = None,
+) -> RequestAccess:
+    """The request with this id and what `user` may do with it; 404 when the user may not
+    see it, or may not do `require` (ADVOCATE, AGENCY, or an agency action's name).
+
+    `queryset` is where to read it from (what the caller's page needs prefetched); the rule
+    is added here."""
+    viewer = viewer_for(user)
+    if viewer is None:
+        raise Http404("No such request.")
+    queryset = CertificationRequest.objects.all() if queryset is None else queryset
+    try:
+        cert_request = queryset.filter(visibility_condition(viewer)).get(pk=pk)
+    except CertificationRequest.DoesNotExist:
+        raise Http404("No such request.") from None
+    access = RequestAccess(cert_request=cert_request, actions=_actions(viewer, cert_request))
+    if require is not None and not access.allows(require):
+        raise Http404("No such request.")
+    return access
+
+
+def attachment_access(
+    *, user: User, pk: int, require: str | None = None
+) -> tuple[Attachment, RequestAccess]:
+    """An attachment and its request's access: visible exactly when its request is and the
+    user may see its kind (the Notice-to-Appear rule); 404 otherwise."""
+    viewer = viewer_for(user)
+    if viewer is None:
+        raise Http404("No such file.")
+    visible = CertificationRequest.objects.filter(visibility_condition(viewer))
+    try:
+        attachment = Attachment.objects.select_related("request").get(pk=pk, request__in=visible)
+    except Attachment.DoesNotExist:
+        raise Http404("No such file.") from None
+    access = RequestAccess(
+        cert_request=attachment.request, actions=_actions(viewer, attachment.request)
+    )
+    if not access.shows_attachment(attachment):
+        raise Http404("No such file.")
+    if require is not None and not access.allows(require):
+        raise Http404("No such file.")
+    return attachment, access
