@@ -10,7 +10,6 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
-from simple_history.models import HistoricalRecords
 
 from accounts.models import Organization
 from agencies.models import Agency, County, PointOfContact
@@ -195,10 +194,6 @@ class CertificationRequest(models.Model):
     purged_at = models.DateTimeField(null=True, blank=True)
 
     objects = CertificationRequestQuerySet.as_manager()
-    # Changes made through save() keep their history; the retention purge deletes these rows
-    # with the victim data (services/retention.py).
-    # The generated sort key is the database's business; history records what people changed.
-    history = HistoricalRecords(excluded_fields=["list_group"])
 
     class Meta:
         ordering = ["-created_at"]
@@ -352,10 +347,13 @@ class RequestEvent(models.Model):
         blank=True,
         related_name="+",
     )
-    action = models.CharField(max_length=30)
+    action = models.CharField(max_length=30, choices=Action.choices)
     from_status = models.CharField(max_length=20, choices=Status.choices, blank=True)
     to_status = models.CharField(max_length=20, choices=Status.choices, blank=True)
     note = models.TextField(blank=True)
+    # The names of the fields an edit changed, never their values: the event is the request's
+    # history, and a copy of victim data here would be one more thing every purge must find.
+    changed_fields = models.JSONField(default=list, blank=True)
 
     class Meta:
         ordering = ["created_at", "id"]
@@ -366,10 +364,7 @@ class RequestEvent(models.Model):
 
     @property
     def action_label(self) -> str:
-        try:
-            return Action(self.action).label
-        except ValueError:
-            return self.action.replace("_", " ").capitalize()
+        return self.get_action_display()
 
 
 class Message(models.Model):

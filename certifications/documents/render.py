@@ -56,14 +56,18 @@ def render_pdf(kind: DocumentKind | str, snapshot: dict[str, Any]) -> bytes:
 
 
 def supplement_b_pdf(
-    *, request: CertificationRequest, answers: AgencyFormAnswers | None | bool = True
+    *, cert_request: CertificationRequest, answers: AgencyFormAnswers | None | bool = True
 ) -> bytes:
     """The draft I-918 Supplement B (U) or I-914 Supplement B (T) of a request."""
-    return render_pdf(DocumentKind.SUPPLEMENT_B, document_inputs(request=request, answers=answers))
+    return render_pdf(
+        DocumentKind.SUPPLEMENT_B, document_inputs(cert_request=cert_request, answers=answers)
+    )
 
 
 def cover_letter_pdf(
-    *, request: CertificationRequest, answers: AgencyFormAnswers | None | bool = True
+    *, cert_request: CertificationRequest, answers: AgencyFormAnswers | None | bool = True
 ) -> bytes:
     """The cover letter of a request to its certifying agency."""
-    return render_pdf(DocumentKind.COVER_LETTER, document_inputs(request=request, answers=answers))
+    return render_pdf(
+        DocumentKind.COVER_LETTER, document_inputs(cert_request=cert_request, answers=answers)
+    )

@@ -81,7 +81,7 @@ def _progress(step: str, obj: CertificationRequest | None) -> list[dict]:
     """The steps with where the advocate is; a tick only on steps that are complete."""
     current = STEP_SLUGS.index(step)
     incomplete = (
-        {FIELD_STEPS.get(f, "review") for f in certification_request_problems(request=obj)}
+        {FIELD_STEPS.get(f, "review") for f in certification_request_problems(cert_request=obj)}
         if obj is not None
         else set(STEP_SLUGS)
     )
@@ -223,7 +223,7 @@ def request_edit(request: HttpRequest, pk: int, step: str) -> HttpResponse:
             try:
                 certification_request_save_draft(
                     actor=request.user,
-                    request=obj,
+                    cert_request=obj,
                     fields=form.draft_fields(),
                     family_members=family_members_from(formset) if formset else None,
                 )
@@ -236,7 +236,7 @@ def request_edit(request: HttpRequest, pk: int, step: str) -> HttpResponse:
             else:
                 return _after_save(request, obj, step)
     elif request.GET.get("check"):
-        problems = certification_request_problems(request=obj)
+        problems = certification_request_problems(cert_request=obj)
         form = _checked_form(step, obj, problems)
     else:
         form = _step_form(step, obj)
@@ -259,7 +259,7 @@ def request_edit(request: HttpRequest, pk: int, step: str) -> HttpResponse:
             "form": form,
             "formset": formset,
             "family_problems": (
-                certification_request_problems(request=obj).get("family_members", [])
+                certification_request_problems(cert_request=obj).get("family_members", [])
                 if step == "narrative" and request.GET.get("check")
                 else []
             ),
@@ -274,7 +274,7 @@ def _attachments_step(request: HttpRequest, obj: CertificationRequest) -> HttpRe
         if form.is_valid():
             try:
                 attachment_add(
-                    request=obj,
+                    cert_request=obj,
                     actor=request.user,
                     upload=form.cleaned_data["file"],
                     kind=form.cleaned_data["kind"],
@@ -303,9 +303,9 @@ def _attachments_step(request: HttpRequest, obj: CertificationRequest) -> HttpRe
 
 def _review_step(request: HttpRequest, obj: CertificationRequest, problems=None) -> HttpResponse:
     if problems is None:
-        problems = certification_request_problems(request=obj)
+        problems = certification_request_problems(cert_request=obj)
     page_obj = certification_request_for_page(user=request.user, pk=obj.pk)
-    preview = None if problems else certification_request_submission_preview(request=page_obj)
+    preview = None if problems else certification_request_submission_preview(cert_request=page_obj)
     return render(
         request,
         "certifications/advocate/review.html",
@@ -329,7 +329,7 @@ def request_submit(request: HttpRequest, pk: int) -> HttpResponse:
     _require_advocate(request)
     obj = certification_request_get_for_advocate_action(user=request.user, pk=pk)
     try:
-        obj = certification_request_submit(request=obj, actor=request.user)
+        obj = certification_request_submit(cert_request=obj, actor=request.user)
     except IncompleteRequestError as exc:
         messages.error(request, "The request is not complete yet: see what is missing below.")
         return _review_step(request, obj, problems=exc.message_dict)
@@ -356,7 +356,7 @@ def request_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             certification_request_withdraw(
-                request=obj, actor=request.user, reason=form.cleaned_data["reason"]
+                cert_request=obj, actor=request.user, reason=form.cleaned_data["reason"]
             )
         except TransitionError as exc:
             messages.error(request, str(exc))
@@ -381,7 +381,7 @@ def request_delete_draft(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect("certifications:detail", pk=obj.pk)
     if request.method == "POST":
         try:
-            reference = certification_request_delete_draft(request=obj, actor=request.user)
+            reference = certification_request_delete_draft(cert_request=obj, actor=request.user)
         except TransitionError as exc:
             messages.error(request, str(exc))
             return redirect("certifications:detail", pk=obj.pk)
@@ -407,7 +407,7 @@ def request_provide_info(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             certification_request_provide_info(
-                request=obj,
+                cert_request=obj,
                 actor=request.user,
                 message=form.cleaned_data["message"],
                 files=form.cleaned_data["files"],

@@ -449,7 +449,7 @@ def start_review(request: HttpRequest, pk: int) -> HttpResponse:
         pk,
         action="start_review",
         make_form=None,
-        perform=lambda r, d: certification_request_start_review(request=r, actor=request.user),
+        perform=lambda r, d: certification_request_start_review(cert_request=r, actor=request.user),
         done="Review started.",
     )
 
@@ -465,7 +465,7 @@ def request_info(request: HttpRequest, pk: int) -> HttpResponse:
             request.POST, action=reverse("certifications:request_info", args=[r.pk])
         ),
         perform=lambda r, d: certification_request_request_info(
-            request=r, actor=request.user, message=d["message"]
+            cert_request=r, actor=request.user, message=d["message"]
         ),
         done="Information requested. The statute's clock keeps running.",
     )
@@ -482,7 +482,7 @@ def certify(request: HttpRequest, pk: int) -> HttpResponse:
             request.POST, request.FILES, action=reverse("certifications:certify", args=[r.pk])
         ),
         perform=lambda r, d: certification_request_certify(
-            request=r,
+            cert_request=r,
             actor=request.user,
             official_name=d["official_name"],
             official_title=d["official_title"],
@@ -504,7 +504,7 @@ def deny(request: HttpRequest, pk: int) -> HttpResponse:
             request.POST, action=reverse("certifications:deny", args=[r.pk])
         ),
         perform=lambda r, d: certification_request_deny(
-            request=r, actor=request.user, reason=d["reason"], explanation=d["explanation"]
+            cert_request=r, actor=request.user, reason=d["reason"], explanation=d["explanation"]
         ),
         done="Denial recorded. The advocate can read the reason and explanation.",
     )
@@ -586,7 +586,10 @@ def _move(request: HttpRequest, pk: int, *, action: str) -> HttpResponse:
     def perform(cert_request: CertificationRequest, data: dict) -> CertificationRequest:
         to_agency = Agency.objects.get(pk=data["agency"])
         return service(
-            request=cert_request, actor=request.user, to_agency=to_agency, reason=data["reason"]
+            cert_request=cert_request,
+            actor=request.user,
+            to_agency=to_agency,
+            reason=data["reason"],
         )
 
     return _act(
@@ -626,7 +629,7 @@ def assign(request: HttpRequest, pk: int) -> HttpResponse:
         ).first()
         if contact is None:
             raise ReviewError("Choose an active point of contact of this agency.")
-        certification_request_assign(request=cert_request, actor=request.user, contact=contact)
+        certification_request_assign(cert_request=cert_request, actor=request.user, contact=contact)
 
     return _act(
         request,
@@ -652,6 +655,6 @@ def message(request: HttpRequest, pk: int) -> HttpResponse:
         make_form=lambda r: MessageForm(
             request.POST, action=reverse("certifications:message", args=[r.pk])
         ),
-        perform=lambda r, d: message_post(request=r, author=request.user, body=d["body"]),
+        perform=lambda r, d: message_post(cert_request=r, author=request.user, body=d["body"]),
         done="Message sent.",
     )
