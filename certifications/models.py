@@ -7,6 +7,7 @@ import uuid
 
 from dateutil.relativedelta import relativedelta
 from django.conf import settings
+from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -365,6 +366,22 @@ class RequestEvent(models.Model):
     @property
     def action_label(self) -> str:
         return self.get_action_display()
+
+    @property
+    def changed_field_labels(self) -> list[str]:
+        """The changed fields in words, for the timeline: the verbose names of the request's
+        fields (or of the agency's answers on the draft)."""
+        model = AgencyFormAnswers if self.action == Action.AGENCY_ANSWERS_EDITED else None
+        labels = []
+        for name in self.changed_fields or []:
+            try:
+                field = (model or CertificationRequest)._meta.get_field(name)
+            except FieldDoesNotExist:
+                labels.append(name.replace("_", " "))
+            else:
+                label = getattr(field, "verbose_name", None) or name.replace("_", " ")
+                labels.append(str(label))
+        return labels
 
 
 class Message(models.Model):

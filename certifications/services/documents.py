@@ -209,6 +209,7 @@ def agency_form_answers_update(
                 actor=actor,
                 action=Action.AGENCY_ANSWERS_EDITED,
                 note=f"The agency corrected {len(changed)} answer(s) on the draft form.",
+                changed_fields=changed,
             )
             audit_log(
                 action=AuditAction.REQUEST_EDIT,

@@ -282,8 +282,9 @@ def certification_request_save_draft(
 
     1. Refuse fields outside DRAFT_FIELDS and requests that are no longer drafts.
     2. Normalise the A-Number (the one value stored in a canonical form).
-    3. Write the fields; replace the family members when a list is given.
-    4. Audit the edit by reference (no victim data).
+    3. Write the fields; replace the family members when a list is given that differs.
+    4. On an existing draft, an "edited" event naming the fields that changed (never their
+       values); audit the edit by reference (no victim data).
     """
     unknown = set(fields) - DRAFT_FIELDS
     if unknown:
@@ -304,21 +305,34 @@ def certification_request_save_draft(
                 form_type=form_type,
                 **fields,
             )
+            changed = []
         else:
             cert_request = CertificationRequest.objects.select_for_update().get(pk=cert_request.pk)
             _check_draft(cert_request)
+            changed = [n for n, v in fields.items() if getattr(cert_request, n) != v]
             for name, value in fields.items():
                 setattr(cert_request, name, value)
             cert_request.save(update_fields=[*fields, "updated_at"])
         if family_members is not None:
-            cert_request.family_members.all().delete()
-            FamilyMember.objects.bulk_create(
-                FamilyMember(
-                    request=cert_request,
-                    full_name=member["full_name"],
-                    relationship=member["relationship"],
+            family_members = [
+                {"full_name": m["full_name"], "relationship": m["relationship"]}
+                for m in family_members
+            ]
+            before = list(
+                cert_request.family_members.order_by("id").values("full_name", "relationship")
+            )
+            if before != family_members:
+                changed.append("family_members")
+                cert_request.family_members.all().delete()
+                FamilyMember.objects.bulk_create(
+                    FamilyMember(request=cert_request, **member) for member in family_members
                 )
-                for member in family_members
+        if changed:
+            request_event_record(
+                cert_request=cert_request,
+                actor=actor,
+                action=Action.EDITED,
+                changed_fields=changed,
             )
         audit_log(action=AuditAction.REQUEST_EDIT, user=actor, target=cert_request.reference)
     return cert_request
