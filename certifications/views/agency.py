@@ -36,16 +36,16 @@ from ..choices import (
     TraffickingType,
 )
 from ..models import CertificationRequest
-from ..review_forms import (
+from ..forms.review import (
     AgencySearchForm,
     AssignForm,
     CertifyForm,
     DenyForm,
     MessageForm,
     MoveForm,
-    QueueFilterForm,
     RequestInfoForm,
 )
+from ..review_forms import QueueFilterForm
 from ..selectors import (
     MOVE_CANDIDATES_SHOWN,
     QUEUE_ROWS,

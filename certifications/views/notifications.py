@@ -11,7 +11,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from ..context_processors import unread_count_forget
 from ..models import Notification
-from ..notification_forms import PetitionFiledForm
+from ..forms.notifications import PetitionFiledForm
 from ..selectors import certification_request_get_for_advocate_action
 from ..services.intake import PetitionFiledError, certification_request_mark_petition_filed
 from ..services.notifications import notification_link_path, notification_mark_read
