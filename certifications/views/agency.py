@@ -35,7 +35,6 @@ from ..choices import (
     Status,
     TraffickingType,
 )
-from ..models import CertificationRequest
 from ..forms.review import (
     AgencySearchForm,
     AssignForm,
@@ -45,6 +44,7 @@ from ..forms.review import (
     MoveForm,
     RequestInfoForm,
 )
+from ..models import CertificationRequest
 from ..review_forms import QueueFilterForm
 from ..selectors import (
     MOVE_CANDIDATES_SHOWN,

@@ -10,8 +10,8 @@ from django.urls import NoReverseMatch, reverse
 from django.views.decorators.http import require_GET, require_POST
 
 from ..context_processors import unread_count_forget
-from ..models import Notification
 from ..forms.notifications import PetitionFiledForm
+from ..models import Notification
 from ..selectors import certification_request_get_for_advocate_action
 from ..services.intake import PetitionFiledError, certification_request_mark_petition_filed
 from ..services.notifications import notification_link_path, notification_mark_read
