@@ -59,6 +59,7 @@ from ..services.intake import (
     certification_request_submit,
     certification_request_withdraw,
 )
+from .review import review_page
 
 STEP_SLUGS = [slug for slug, _ in STEPS]
 # Statuses from which the advocate may withdraw. Drafts are not among them: a draft was never
@@ -499,9 +500,7 @@ def request_detail(request: HttpRequest, pk: int) -> HttpResponse:
     if actions:
         # One address per request for everyone: an agency user who can act on it gets the
         # agency's page (decisions, transfer, messages) at the same URL.
-        from . import agency
-
-        return agency.review_page(request, obj, actions)
+        return review_page(request, obj, actions)
     audit_log(action=AuditAction.REQUEST_VIEW, request=request, target=obj.reference)
     is_advocate = user_can_act_as_advocate(user=request.user, request=obj)
     attachments = obj.attachment_list
