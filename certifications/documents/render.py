@@ -15,8 +15,9 @@ from weasyprint import CSS, HTML
 from weasyprint.text.fonts import FontConfiguration
 
 from ..models import AgencyFormAnswers, CertificationRequest, DocumentKind
-from .drafts import cover_letter, supplement_b_draft
+from .drafts import supplement_b_draft
 from .inputs import document_inputs
+from .letter import cover_letter
 
 
 def html_for(kind: DocumentKind | str, snapshot: dict[str, Any]) -> str:
