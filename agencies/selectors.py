@@ -12,6 +12,7 @@ from django.conf import settings
 from django.db.models import Prefetch, Q, QuerySet
 
 from accounts.models import User
+from certifications.deadlines import days_that_apply
 from uvisa_portal.prepared import PreparedQuery
 from uvisa_portal.queries import built_once
 
@@ -157,13 +158,11 @@ class DeadlineRule:
 
     @property
     def applies_days(self) -> int:
-        if self.policy_days is not None and self.policy_days < self.statute_days:
-            return self.policy_days
-        return self.statute_days
+        return days_that_apply(statute_days=self.statute_days, policy_days=self.policy_days)[0]
 
     @property
     def policy_is_stricter(self) -> bool:
-        return self.policy_days is not None and self.policy_days < self.statute_days
+        return days_that_apply(statute_days=self.statute_days, policy_days=self.policy_days)[1]
 
 
 def agency_deadline_rules(*, agency: Agency) -> list[DeadlineRule]:
