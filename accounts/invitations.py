@@ -14,6 +14,8 @@ from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import timezone
 
+from agencies.models import PointOfContact
+
 from .models import AuditAction, Invitation, Organization, Role, User
 from .services import audit_log
 
@@ -104,8 +106,6 @@ def invitation_accept(
             is_superuser=invitation.role == Role.ADMINISTRATOR,
         )
         if invitation.point_of_contact_id:
-            from agencies.models import PointOfContact
-
             PointOfContact.objects.filter(pk=invitation.point_of_contact_id).update(user=user)
         audit_log(
             action=AuditAction.USER_CHANGE,
