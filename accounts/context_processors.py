@@ -27,8 +27,8 @@ NAV_URL_NAMES = {
 
 @functools.lru_cache(maxsize=16)
 def _nav_urls(script_prefix: str, urlconf: str) -> dict[str, str]:
-    # The same on every page: reversed once per process (and script prefix), not a dozen times
-    # per page; `reverse` was a tenth of the shared layout's cost (issue 10).
+    # The same on every page and for every user: reversed once per process (and script
+    # prefix), not a dozen times on each page.
     return {key: reverse(name) for key, name in NAV_URL_NAMES.items()}
 
 

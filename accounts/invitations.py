@@ -1,4 +1,5 @@
-"""Invitations: the only way an account is created (no open sign-up; issue 8)."""
+"""Invitations: the only way an account is created (no open sign-up: every account is vetted,
+CJIS 5.5.1 account management)."""
 
 from __future__ import annotations
 

@@ -61,7 +61,7 @@ class CertificationRequest(models.Model):
     # The advocate dashboard's first sort key: open requests, then drafts, then closed ones.
     # Computed and stored by the database from `status` (a generated column on PostgreSQL and
     # SQLite alike), so the index `req_org_dashboard` returns a page in order instead of the
-    # database sorting every request of the organization on a CASE (issue 10).
+    # database sorting every request of the organization on a CASE.
     list_group = models.GeneratedField(
         expression=models.Case(
             models.When(status__in=sorted(OPEN_STATUSES), then=models.Value(0)),

@@ -1,4 +1,4 @@
-"""The state machine and the agency's review services (issue 5)."""
+"""The state machine and the agency's review services."""
 
 from __future__ import annotations
 
