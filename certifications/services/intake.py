@@ -295,8 +295,10 @@ def certification_request_save_draft(
             fields["victim_a_number"] = a_number_normalize(fields["victim_a_number"])
         except ValidationError as exc:
             raise ValidationError({"victim_a_number": exc.messages}) from exc
+    created = cert_request is None
+    changed: list[str] = []
     with transaction.atomic():
-        if cert_request is None:
+        if created:
             if form_type not in FormType.values:
                 raise ValueError("A new request needs a form type (U or T).")
             cert_request = certification_request_create(
@@ -305,7 +307,6 @@ def certification_request_save_draft(
                 form_type=form_type,
                 **fields,
             )
-            changed = []
         else:
             cert_request = CertificationRequest.objects.select_for_update().get(pk=cert_request.pk)
             _check_draft(cert_request)
@@ -327,14 +328,19 @@ def certification_request_save_draft(
                 FamilyMember.objects.bulk_create(
                     FamilyMember(request=cert_request, **member) for member in family_members
                 )
-        if changed:
+        if changed and not created:
             request_event_record(
                 cert_request=cert_request,
                 actor=actor,
                 action=Action.EDITED,
                 changed_fields=changed,
             )
-        audit_log(action=AuditAction.REQUEST_EDIT, user=actor, target=cert_request.reference)
+        audit_log(
+            action=AuditAction.REQUEST_EDIT,
+            user=actor,
+            target=cert_request.reference,
+            detail=f"changed: {', '.join(sorted(changed))}" if changed else "",
+        )
     return cert_request
 
 

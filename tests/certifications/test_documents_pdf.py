@@ -8,11 +8,18 @@ import re
 import pytest
 from django.test import override_settings
 
-from certifications.choices import Crime, FormType, Gender, TraffickingType, YesNoUnknown
+from certifications.choices import (
+    AttachmentKind,
+    Crime,
+    FormType,
+    Gender,
+    TraffickingType,
+    YesNoUnknown,
+)
 from certifications.documents.drafts import BOX_LIMITS, supplement_b_draft
 from certifications.documents.inputs import document_inputs
 from certifications.documents.render import cover_letter_pdf, supplement_b_pdf
-from certifications.models import Attachment, AttachmentKind, CertificationRequest, FamilyMember
+from certifications.models import Attachment, CertificationRequest, FamilyMember
 from tests.factories import CountyFactory, make_request
 
 from .documents_helpers import HEADER, body_text, flat, pdf_pages, pdf_text, submit_to
