@@ -1,4 +1,5 @@
-"""Invitations: the only way an account is created (no open sign-up; issue 8)."""
+"""Invitations: the only way an account is created (no open sign-up: every account is vetted,
+CJIS 5.5.1 account management)."""
 
 from __future__ import annotations
 
@@ -13,6 +14,8 @@ from django.db import transaction
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import timezone
+
+from agencies.models import PointOfContact
 
 from .models import AuditAction, Invitation, Organization, Role, User
 from .services import audit_log
@@ -104,8 +107,6 @@ def invitation_accept(
             is_superuser=invitation.role == Role.ADMINISTRATOR,
         )
         if invitation.point_of_contact_id:
-            from agencies.models import PointOfContact
-
             PointOfContact.objects.filter(pk=invitation.point_of_contact_id).update(user=user)
         audit_log(
             action=AuditAction.USER_CHANGE,

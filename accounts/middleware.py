@@ -5,11 +5,15 @@ from __future__ import annotations
 import time
 
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth import logout
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.cache import add_never_cache_headers, patch_cache_control
+
+from accounts.security import user_has_totp
+from accounts.services import audit_log
 
 SESSION_STARTED_KEY = "portal_session_started"
 MFA_OK_KEY = "portal_mfa_enrolled"
@@ -32,8 +36,6 @@ class SessionLimitsMiddleware:
             if started is None:
                 request.session[SESSION_STARTED_KEY] = now
             elif now - int(started) > settings.SESSION_ABSOLUTE_SECONDS:
-                from accounts.services import audit_log
-
                 user = request.user
                 logout(request)
                 audit_log(action="logout", user=user, request=request, detail="session expired")
@@ -72,14 +74,10 @@ class RequireMFAMiddleware:
             and not request.session.get(MFA_OK_KEY)
             and not request.path.startswith(_mfa_exempt_paths())
         ):
-            from accounts.security import user_has_totp
-
             if user_has_totp(user):
                 request.session[MFA_OK_KEY] = True
             else:
                 if not request.session.get("portal_mfa_told"):
-                    from django.contrib import messages
-
                     request.session["portal_mfa_told"] = True
                     messages.info(
                         request,

@@ -6,6 +6,7 @@ from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 
 
 class Role(models.TextChoices):
@@ -240,7 +241,5 @@ class Invitation(models.Model):
         return f"invitation #{self.pk} ({self.get_role_display()})"
 
     def is_usable(self, now=None) -> bool:
-        from django.utils import timezone
-
         now = now or timezone.now()
         return self.accepted_at is None and self.revoked_at is None and self.expires_at > now

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from importlib import import_module
+
+from django.conf import settings
 from django.http import HttpRequest
 
-from .models import AuditAction, AuditEntry, User
+from .models import AuditAction, AuditEntry, SessionRecord, User
 
 
 def _client_ip(request: HttpRequest | None) -> str | None:
@@ -39,12 +42,6 @@ def audit_log(
 
 def user_sessions_end(*, user: User) -> None:
     """End every session of `user`, on every device (CJIS 5.5.6; ASVS 3.3.1)."""
-    from importlib import import_module
-
-    from django.conf import settings
-
-    from .models import SessionRecord
-
     store = import_module(settings.SESSION_ENGINE).SessionStore
     records = SessionRecord.objects.filter(user_id=user.pk)
     for key in records.values_list("session_key", flat=True):
@@ -54,8 +51,6 @@ def user_sessions_end(*, user: User) -> None:
 
 def session_record(*, user: User, request: HttpRequest) -> None:
     """Remember that this session belongs to `user` (called at sign-in)."""
-    from .models import SessionRecord
-
     session = getattr(request, "session", None)
     if session is None:
         return

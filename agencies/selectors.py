@@ -13,6 +13,7 @@ from django.db.models import Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
 from accounts.models import User
+from certifications.deadlines import days_that_apply
 
 from .models import Agency, AgencyKind, AgencyLevel, County, PointOfContact
 
@@ -116,13 +117,11 @@ class DeadlineRule:
 
     @property
     def applies_days(self) -> int:
-        if self.policy_days is not None and self.policy_days < self.statute_days:
-            return self.policy_days
-        return self.statute_days
+        return days_that_apply(statute_days=self.statute_days, policy_days=self.policy_days)[0]
 
     @property
     def policy_is_stricter(self) -> bool:
-        return self.policy_days is not None and self.policy_days < self.statute_days
+        return days_that_apply(statute_days=self.statute_days, policy_days=self.policy_days)[1]
 
 
 def agency_deadline_rules(*, agency: Agency) -> list[DeadlineRule]:

@@ -93,7 +93,11 @@ OPEN_STATUSES = (Status.IN_REVIEW, Status.INFO_REQUESTED, Status.SUBMITTED)
 
 
 class Action(models.TextChoices):
-    """What a person does to a request. Each action has one row in TRANSITIONS."""
+    """Every kind of event on a request's timeline (`RequestEvent.action`).
+
+    The first nine are what a person does to the status: each has one row in TRANSITIONS. The
+    others are recorded beside the status, which they leave alone.
+    """
 
     SUBMIT = "submit", "Submitted"
     START_REVIEW = "start_review", "Review started"
@@ -104,6 +108,27 @@ class Action(models.TextChoices):
     TRANSFER = "transfer", "Transferred"
     REROUTE = "reroute", "Re-routed by the statewide coordinator"
     WITHDRAW = "withdraw", "Withdrawn"
+    EDITED = "edited", "Edited"
+    ASSIGNED = "assigned", "Assigned"
+    MESSAGE = "message", "Message"
+    ESCALATED = "escalated", "Escalated"
+    PETITION_FILED = "petition_filed", "Petition filed"
+    DOCUMENT_GENERATED = "document_generated", "Document generated"
+    AGENCY_ANSWERS_EDITED = "agency_answers_edited", "Agency answers edited"
+
+
+# The actions recorded on the timeline that leave the status alone (no row in TRANSITIONS).
+RECORDED_ONLY_ACTIONS = frozenset(
+    {
+        Action.EDITED,
+        Action.ASSIGNED,
+        Action.MESSAGE,
+        Action.ESCALATED,
+        Action.PETITION_FILED,
+        Action.DOCUMENT_GENERATED,
+        Action.AGENCY_ANSWERS_EDITED,
+    }
+)
 
 
 # The explicit table of allowed transitions: action -> (statuses it may start from, result).

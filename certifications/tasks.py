@@ -1,9 +1,10 @@
-"""Background work: the notification outbox, the daily reminder sweeps, the retention purge,
-the statistics snapshot.
+"""Background work: the notification outbox, the daily reminder sweeps, the pre-rendering of
+the draft documents, the retention purge, the statistics snapshot.
 
 Every task takes ids (or nothing), is harmless when run twice (rows are claimed with a
 conditional UPDATE; notices have a unique key), carries its own time limits, and is enqueued
-with `transaction.on_commit`. REMINDERS_PAUSED stops the sweeps that create reminders.
+with `uvisa_portal.celery.enqueue_on_commit`. REMINDERS_PAUSED stops the sweeps that create
+reminders.
 """
 
 from __future__ import annotations
@@ -12,7 +13,13 @@ import logging
 
 from celery import shared_task
 
+from .models import DocumentKind
 from .services import notifications as svc
+from .services import reminders
+from .services.documents import document_store
+from .services.retention import certification_requests_purge_due
+from .services.statistics import statistics_snapshot_compute
+from .statistics import default_period
 
 logger = logging.getLogger(__name__)
 
@@ -45,35 +52,33 @@ def notifications_send_pending() -> dict:
 
 @shared_task(name="certifications.tasks.requests_escalate_overdue", **SWEEP_LIMITS)
 def requests_escalate_overdue() -> dict:
-    return {"escalated": svc.requests_escalate_overdue()}
+    return {"escalated": reminders.requests_escalate_overdue()}
 
 
 @shared_task(name="certifications.tasks.agency_digests_create", **SWEEP_LIMITS)
 def agency_digests_create() -> dict:
-    return {"created": svc.agency_digests_create()}
+    return {"created": reminders.agency_digests_create()}
 
 
 @shared_task(name="certifications.tasks.info_reminders_create", **SWEEP_LIMITS)
 def info_reminders_create() -> dict:
-    return {"created": svc.info_reminders_create()}
+    return {"created": reminders.info_reminders_create()}
 
 
 @shared_task(name="certifications.tasks.expiry_reminders_create", **SWEEP_LIMITS)
 def expiry_reminders_create() -> dict:
-    return {"created": svc.expiry_reminders_create()}
+    return {"created": reminders.expiry_reminders_create()}
 
 
 @shared_task(name="certifications.tasks.training_lapse_reminders_create", **SWEEP_LIMITS)
 def training_lapse_reminders_create() -> dict:
-    return {"created": svc.training_lapse_reminders_create()}
+    return {"created": reminders.training_lapse_reminders_create()}
 
 
 @shared_task(name="certifications.tasks.purge_closed_requests", soft_time_limit=600, time_limit=660)
 def purge_closed_requests() -> int:
     """Nightly retention purge (beat). Each request is claimed with a conditional UPDATE, so
     overlapping runs purge nothing twice."""
-    from certifications.services.retention import certification_requests_purge_due
-
     return certification_requests_purge_due()
 
 
@@ -84,8 +89,26 @@ def statistics_snapshot_refresh() -> int:
     """Beat (every STATS_SNAPSHOT_REFRESH_SECONDS): a new snapshot of the default period (the
     last twelve months), so its viewers never wait for the computation. Running it twice
     writes a newer snapshot and prunes the older one; the pages read whichever is newest."""
-    from certifications.services.statistics import statistics_snapshot_compute
-    from certifications.statistics import default_period
-
     start, end = default_period()
     return statistics_snapshot_compute(start=start, end=end).pk
+
+
+@shared_task(
+    name="certifications.documents.prerender",
+    soft_time_limit=60,
+    time_limit=90,
+    acks_late=True,
+)
+def documents_prerender(request_id: int) -> list[str]:
+    """Pre-render a request's draft documents after a submit or an edit.
+
+    Takes an id; harmless to run twice (a current stored file is left alone, and a unique
+    constraint keeps one row per version). Returns the hashes it ensured, for tests and logs."""
+    hashes = []
+    for kind in DocumentKind:
+        document = document_store(request_id=request_id, kind=kind)
+        if document is None:
+            logger.info("documents: request id=%s is gone; nothing to render", request_id)
+            return []
+        hashes.append(document.content_hash)
+    return hashes

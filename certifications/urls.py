@@ -1,6 +1,6 @@
 from django.urls import path  # noqa: F401 - each section below adds its patterns
 
-from .views import advocate, agency, documents
+from .views import advocate, agency, agency_actions, documents, review
 from .views import notifications as notification_views
 
 app_name = "certifications"
@@ -18,18 +18,19 @@ urlpatterns: list = [
     path("attachments/<int:pk>/", advocate.attachment_download, name="attachment_download"),
     path("attachments/<int:pk>/delete/", advocate.attachment_delete, name="attachment_delete"),
     path("agency-suggestions/", advocate.agency_suggestions_json, name="agency_suggestions"),
-    # Agencies: queue, decisions, coordinator (certifications.views.agency)
+    # Agencies: queue and coordinator (views.agency), review page (views.review), decisions
+    # (views.agency_actions)
     path("queue/", agency.queue, name="queue"),
     path("statewide/", agency.coordinator, name="coordinator"),
-    path("<int:pk>/review/", agency.review, name="review"),
-    path("<int:pk>/review/start/", agency.start_review, name="start_review"),
-    path("<int:pk>/review/request-info/", agency.request_info, name="request_info"),
-    path("<int:pk>/review/certify/", agency.certify, name="certify"),
-    path("<int:pk>/review/deny/", agency.deny, name="deny"),
-    path("<int:pk>/review/transfer/", agency.transfer, name="transfer"),
-    path("<int:pk>/review/reroute/", agency.reroute, name="reroute"),
-    path("<int:pk>/review/message/", agency.message, name="message"),
-    path("<int:pk>/review/assign/", agency.assign, name="assign"),
+    path("<int:pk>/review/", review.review, name="review"),
+    path("<int:pk>/review/start/", agency_actions.start_review, name="start_review"),
+    path("<int:pk>/review/request-info/", agency_actions.request_info, name="request_info"),
+    path("<int:pk>/review/certify/", agency_actions.certify, name="certify"),
+    path("<int:pk>/review/deny/", agency_actions.deny, name="deny"),
+    path("<int:pk>/review/transfer/", agency_actions.transfer, name="transfer"),
+    path("<int:pk>/review/reroute/", agency_actions.reroute, name="reroute"),
+    path("<int:pk>/review/message/", agency_actions.message, name="message"),
+    path("<int:pk>/review/assign/", agency_actions.assign, name="assign"),
     # Draft documents (certifications.views.documents)
     # Notifications: the bell and "petition filed" (certifications.views.notifications)
     path("notifications/", notification_views.notification_list, name="notifications"),

@@ -170,7 +170,7 @@ def make_submitted_request(
         agency=agency,
     )
     request = certification_request_transition(
-        request=request,
+        cert_request=request,
         action=Action.SUBMIT,
         actor=created_by,
         updates={
@@ -184,11 +184,11 @@ def make_submitted_request(
     )
     if status in (Status.IN_REVIEW, Status.INFO_REQUESTED):
         request = certification_request_transition(
-            request=request, action=Action.START_REVIEW, actor=actor
+            cert_request=request, action=Action.START_REVIEW, actor=actor
         )
     if status == Status.INFO_REQUESTED:
         request = certification_request_transition(
-            request=request, action=Action.REQUEST_INFO, actor=actor, note="Need the report."
+            cert_request=request, action=Action.REQUEST_INFO, actor=actor, note="Need the report."
         )
     return request
 

@@ -1,5 +1,5 @@
-"""The parts and items of the draft forms and the content of the cover letter (pure: a snapshot
-from `inputs.document_inputs` in, plain data out; no database, no settings).
+"""The parts and items of the draft forms (pure: a snapshot from `inputs.document_inputs` in,
+plain data out; no database, no settings). The cover letter is in `letter`.
 
 Rules that come from the form's instructions (Form I-918 Supplement B, Form I-914 Supplement B):
 - USCIS may reject a form with a required field left blank: every item gets an answer, "None"
@@ -177,14 +177,14 @@ def _yes_no(value: str) -> list[Option]:
     return _choices(pairs, value)
 
 
-def _crime_dates(s: dict[str, Any]) -> str:
+def crime_dates(s: dict[str, Any]) -> str:
     start, end = us_date(s["crime_date_from"]), us_date(s["crime_date_to"])
     if start and end and end != start:
         return f"{start} to {end}"
     return start or end
 
 
-def _location(s: dict[str, Any]) -> str:
+def crime_location(s: dict[str, Any]) -> str:
     parts = [s["crime_city"], f"{s['crime_county']} County" if s["crime_county"] else ""]
     parts = [p for p in parts if p]
     if s["crime_county"]:
@@ -378,7 +378,7 @@ def _part3_u(b: _Builder, s: dict[str, Any]) -> Part:
         crimes_item,
         b.fit(
             b.item("2", "Date(s) of the criminal activity (mm/dd/yyyy)"),
-            first(a.get("crime_dates"), _crime_dates(s)) or UNKNOWN,
+            first(a.get("crime_dates"), crime_dates(s)) or UNKNOWN,
             "crime_dates",
         ),
         b.fit(
@@ -405,7 +405,7 @@ def _part3_u(b: _Builder, s: dict[str, Any]) -> Part:
         ),
         b.fit(
             b.item("6", "Location where the criminal activity occurred (city, county, state)"),
-            first(a.get("crime_location"), _location(s)) or UNKNOWN,
+            first(a.get("crime_location"), crime_location(s)) or UNKNOWN,
             "location",
         ),
         b.fit(
@@ -444,7 +444,7 @@ def _part3_t(b: _Builder, s: dict[str, Any]) -> Part:
         types_item,
         b.fit(
             b.item("2", "Date(s) of the trafficking (mm/dd/yyyy)"),
-            first(a.get("crime_dates"), _crime_dates(s)) or UNKNOWN,
+            first(a.get("crime_dates"), crime_dates(s)) or UNKNOWN,
             "crime_dates",
         ),
         b.fit(
@@ -454,7 +454,7 @@ def _part3_t(b: _Builder, s: dict[str, Any]) -> Part:
         ),
         b.fit(
             b.item("4", "Location where the trafficking occurred (city, county, state)"),
-            first(a.get("crime_location"), _location(s)) or UNKNOWN,
+            first(a.get("crime_location"), crime_location(s)) or UNKNOWN,
             "location",
         ),
         b.fit(
@@ -637,122 +637,3 @@ def supplement_b_draft(snapshot: dict[str, Any]) -> FormDraft:
 def _item_order(number: str) -> tuple[int, str]:
     head, _, tail = number.partition(".")
     return int(head), tail
-
-
-# --- The cover letter ------------------------------------------------------------------------
-
-
-@dataclass
-class CoverLetter:
-    reference: str
-    form_name: str
-    short_form: str
-    edition: str
-    date: str
-    sender_name: str
-    sender_lines: list[str]
-    sender_contact: str
-    recipient_lines: list[str]
-    salutation: str
-    victim_name: str
-    victim_born: str
-    victim_other_names: str
-    case_number: str
-    crimes: str
-    crime_when_where: str
-    agency_name: str
-    due_date: str
-    deadline_basis: str
-    expedite: bool
-    expedited_days: int
-    response_days: int
-    child_turns_21_on: str
-    enclosures: list[str]
-    advocate_name: str
-    advocate_email: str
-    return_lines: list[str]
-
-
-def _crime_labels(s: dict[str, Any]) -> list[str]:
-    if s["form_type"] == FormType.T:
-        labels = dict(TraffickingType.choices)
-        return [labels[t] for t in s["trafficking_types"] if t in labels]
-    labels = dict(Crime.choices)
-    named = []
-    for crime in s["crimes"]:
-        if crime == Crime.SIMILAR_ACTIVITY:
-            named.append("similar activity: " + (s["similar_activity_description"] or UNKNOWN))
-        elif crime in labels:
-            named.append(labels[crime])
-    return named
-
-
-def cover_letter(snapshot: dict[str, Any]) -> CoverLetter:
-    """The letter that asks the agency to certify: who asks, for whom, the crime, the case, the
-    deadline and its legal basis, the expedite, the enclosures and where to send the form."""
-    s = snapshot
-    org = s["organization"]
-    agency = s["agency"]
-    contact = s["contact"] or {}
-    victim = s["victim"]
-    trafficking = s["form_type"] == FormType.T
-    form_name = (
-        "Form I-914 Supplement B, Declaration of Law Enforcement Officer for Victim of "
-        "Trafficking in Persons"
-        if trafficking
-        else "Form I-918 Supplement B, U Nonimmigrant Status Certification"
-    )
-    sender_lines = [line.strip() for line in org["address"].splitlines() if line.strip()]
-    recipient_lines = []
-    if contact.get("name"):
-        recipient_lines.append(
-            contact["name"] + (f", {contact['title']}" if contact.get("title") else "")
-        )
-    if agency:
-        recipient_lines.append(agency["name"])
-        recipient_lines.extend(agency["address_lines"])
-    else:
-        recipient_lines.append("Certifying agency: " + UNKNOWN)
-    victim_name = " ".join(
-        p for p in [victim["given_name"], victim["middle_name"], victim["family_name"]] if p
-    )
-    dates = _crime_dates(s)
-    place = _location(s)
-    when_where = " ".join(
-        p for p in [f"on {dates}" if dates else "", f"in {place}" if place else ""] if p
-    )
-    short = "I-914 Supplement B" if trafficking else "I-918 Supplement B"
-    enclosures = [f"Draft Form {short} (edition {s['edition']}), reference {s['reference']}"]
-    enclosures += [f"{a['kind_label']}: {a['name']}" for a in s["attachments"]]
-    contact_bits = [p for p in [org["phone"], org["email"]] if p]
-    return CoverLetter(
-        reference=s["reference"],
-        form_name=form_name,
-        short_form=short,
-        edition=s["edition"],
-        date=long_date(s["letter_date"]),
-        sender_name=org["name"],
-        sender_lines=sender_lines,
-        sender_contact=" · ".join(contact_bits),
-        recipient_lines=recipient_lines,
-        salutation=f"Dear {contact['name']}:"
-        if contact.get("name")
-        else "Dear Certifying Official:",
-        victim_name=victim_name or UNKNOWN,
-        victim_born=us_date(victim["date_of_birth"]) or UNKNOWN,
-        victim_other_names=victim["other_names"],
-        case_number=first(s["answers"].get("case_number"), s["case_number"]) or UNKNOWN,
-        crimes=", ".join(_crime_labels(s)) or UNKNOWN,
-        crime_when_where=when_where,
-        agency_name=agency["name"] if agency else "your agency",
-        due_date=long_date(s["due_date"]),
-        deadline_basis=s["deadline_basis"],
-        expedite=s["in_removal_proceedings"],
-        expedited_days=s["statute_expedited_days"],
-        response_days=s["statute_response_days"],
-        child_turns_21_on=long_date(s["child_turns_21_on"]),
-        enclosures=enclosures,
-        advocate_name=s["advocate"]["name"],
-        advocate_email=s["advocate"]["email"],
-        return_lines=[org["name"], *sender_lines],
-    )

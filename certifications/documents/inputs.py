@@ -105,7 +105,7 @@ def _contact_snapshot(contact: PointOfContact | None) -> dict[str, Any] | None:
 
 def document_inputs(
     *,
-    request: CertificationRequest,
+    cert_request: CertificationRequest,
     answers: AgencyFormAnswers | None | bool = True,
     today: datetime.date | None = None,
 ) -> dict[str, Any]:
@@ -115,67 +115,69 @@ def document_inputs(
     preview corrections, or None to render the advocate's data alone.
     """
     if answers is True:
-        answers = AgencyFormAnswers.objects.filter(request_id=request.pk).first()
-    agency = request.agency or request.requested_agency
-    organization = request.organization
-    advocate = request.created_by
-    if request.submitted_at is not None:
-        letter_date = timezone.localtime(request.submitted_at).date()
+        answers = AgencyFormAnswers.objects.filter(request_id=cert_request.pk).first()
+    agency = cert_request.agency or cert_request.requested_agency
+    organization = cert_request.organization
+    advocate = cert_request.created_by
+    if cert_request.submitted_at is not None:
+        letter_date = timezone.localtime(cert_request.submitted_at).date()
     else:
         # A draft is dated the day it is printed (the date is part of the hash).
         letter_date = today or timezone.localdate()
-    family = list(request.family_members.order_by("id").values("full_name", "relationship"))
+    family = list(cert_request.family_members.order_by("id").values("full_name", "relationship"))
     attachments = [
         {"kind": a.kind, "kind_label": a.get_kind_display(), "name": a.original_name}
-        for a in request.attachments.order_by("uploaded_at", "id")
+        for a in cert_request.attachments.order_by("uploaded_at", "id")
         if a.kind not in NOT_ENCLOSED
     ]
     return {
         "layout_version": LAYOUT_VERSION,
         "edition": (
             settings.FORM_I918B_EDITION
-            if request.form_type == FormType.U
+            if cert_request.form_type == FormType.U
             else settings.FORM_I914B_EDITION
         ),
-        "reference": request.reference,
-        "form_type": request.form_type,
-        "is_draft_request": request.status == Status.DRAFT,
+        "reference": cert_request.reference,
+        "form_type": cert_request.form_type,
+        "is_draft_request": cert_request.status == Status.DRAFT,
         "letter_date": _date(letter_date),
         "victim": {
-            "family_name": request.victim_family_name,
-            "given_name": request.victim_given_name,
-            "middle_name": request.victim_middle_name,
-            "other_names": request.victim_other_names,
-            "date_of_birth": _date(request.victim_date_of_birth),
-            "gender": request.victim_gender,
-            "a_number": request.victim_a_number,
+            "family_name": cert_request.victim_family_name,
+            "given_name": cert_request.victim_given_name,
+            "middle_name": cert_request.victim_middle_name,
+            "other_names": cert_request.victim_other_names,
+            "date_of_birth": _date(cert_request.victim_date_of_birth),
+            "gender": cert_request.victim_gender,
+            "a_number": cert_request.victim_a_number,
         },
-        "in_removal_proceedings": request.in_removal_proceedings,
-        "child_turns_21_on": _date(request.child_turns_21_on),
-        "crimes": list(request.crimes or []),
-        "similar_activity_description": request.similar_activity_description,
-        "trafficking_types": list(request.trafficking_types or []),
-        "crime_date_from": _date(request.crime_date_from),
-        "crime_date_to": _date(request.crime_date_to),
-        "crime_city": request.crime_city,
-        "crime_county": request.crime_county.name if request.crime_county_id else "",
-        "occurred_in_us": request.occurred_in_us,
-        "statutes_cited": request.statutes_cited,
-        "case_number": request.case_number,
-        "narrative": request.narrative,
-        "known_injuries": request.known_injuries,
-        "helpfulness": request.helpfulness,
-        "family_implicated": request.family_implicated,
+        "in_removal_proceedings": cert_request.in_removal_proceedings,
+        "child_turns_21_on": _date(cert_request.child_turns_21_on),
+        "crimes": list(cert_request.crimes or []),
+        "similar_activity_description": cert_request.similar_activity_description,
+        "trafficking_types": list(cert_request.trafficking_types or []),
+        "crime_date_from": _date(cert_request.crime_date_from),
+        "crime_date_to": _date(cert_request.crime_date_to),
+        "crime_city": cert_request.crime_city,
+        "crime_county": cert_request.crime_county.name if cert_request.crime_county_id else "",
+        "occurred_in_us": cert_request.occurred_in_us,
+        "statutes_cited": cert_request.statutes_cited,
+        "case_number": cert_request.case_number,
+        "narrative": cert_request.narrative,
+        "known_injuries": cert_request.known_injuries,
+        "helpfulness": cert_request.helpfulness,
+        "family_implicated": cert_request.family_implicated,
         "family_members": family,
         "submitted_on": _date(
-            timezone.localtime(request.submitted_at).date() if request.submitted_at else None
+            timezone.localtime(cert_request.submitted_at).date()
+            if cert_request.submitted_at
+            else None
         ),
-        "due_date": _date(request.due_date),
-        "deadline_basis": request.deadline_basis,
-        "decision_official_name": request.certifying_official_name,
-        "decision_official_title": request.certifying_official_title,
+        "due_date": _date(cert_request.due_date),
+        "deadline_basis": cert_request.deadline_basis,
+        "decision_official_name": cert_request.certifying_official_name,
+        "decision_official_title": cert_request.certifying_official_title,
         "agency": _agency_snapshot(agency),
-        "contact": _contact_snapshot(request.assigned_contact),
+        "contact": _contact_snapshot(cert_request.assigned_contact),
         "organization": {
             "name": organization.name,
             "address": organization.address,

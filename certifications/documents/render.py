@@ -15,8 +15,9 @@ from weasyprint import CSS, HTML
 from weasyprint.text.fonts import FontConfiguration
 
 from ..models import AgencyFormAnswers, CertificationRequest, DocumentKind
-from .drafts import cover_letter, supplement_b_draft
+from .drafts import supplement_b_draft
 from .inputs import document_inputs
+from .letter import cover_letter
 
 
 def html_for(kind: DocumentKind | str, snapshot: dict[str, Any]) -> str:
@@ -56,14 +57,18 @@ def render_pdf(kind: DocumentKind | str, snapshot: dict[str, Any]) -> bytes:
 
 
 def supplement_b_pdf(
-    *, request: CertificationRequest, answers: AgencyFormAnswers | None | bool = True
+    *, cert_request: CertificationRequest, answers: AgencyFormAnswers | None | bool = True
 ) -> bytes:
     """The draft I-918 Supplement B (U) or I-914 Supplement B (T) of a request."""
-    return render_pdf(DocumentKind.SUPPLEMENT_B, document_inputs(request=request, answers=answers))
+    return render_pdf(
+        DocumentKind.SUPPLEMENT_B, document_inputs(cert_request=cert_request, answers=answers)
+    )
 
 
 def cover_letter_pdf(
-    *, request: CertificationRequest, answers: AgencyFormAnswers | None | bool = True
+    *, cert_request: CertificationRequest, answers: AgencyFormAnswers | None | bool = True
 ) -> bytes:
     """The cover letter of a request to its certifying agency."""
-    return render_pdf(DocumentKind.COVER_LETTER, document_inputs(request=request, answers=answers))
+    return render_pdf(
+        DocumentKind.COVER_LETTER, document_inputs(cert_request=cert_request, answers=answers)
+    )

@@ -1,12 +1,19 @@
 """Writes to requests, one module per capability:
 
-- core: the state machine's single transition service, events, creation and references;
-- intake: the advocate's drafts, submission, withdrawal and answers;
+- core: the state machine's single transition service, creation, references, attachments;
+- events: the timeline's events (and the notices each causes);
+- intake: the advocate's drafts, submission, withdrawal, answers and "petition filed";
 - review: the agency's decisions, transfers, assignment and messages;
-- notifications: the outbox and reminders;
+- notices: who is told what about an event (outbox rows);
+- notifications: the outbox's delivery and the bell;
+- reminders: the daily sweeps (escalation, digests, reminders);
 - documents: the draft forms and cover letter;
 - retention: the purge of closed requests;
 - statistics: the stored snapshots of the statistics pages' figures.
+
+Imports run one way (a test fails on any circle): core -> documents -> events -> notices ->
+notifications; intake, review and reminders sit above them. Tasks are enqueued by name after
+the commit (`uvisa_portal.celery.enqueue_on_commit`), so no service imports a tasks module.
 """
 
 from .core import (
@@ -14,8 +21,8 @@ from .core import (
     certification_request_create,
     certification_request_transition,
     reference_for,
-    request_event_record,
 )
+from .events import request_event_record
 
 __all__ = [
     "TransitionError",

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 
@@ -11,9 +14,10 @@ from accounts.models import AuditAction, User
 from accounts.services import audit_log
 
 from ..choices import FINAL_STATUSES, TRANSITIONS, Action
-from ..models import Attachment, CertificationRequest, Message, RequestEvent
+from ..models import Attachment, CertificationRequest, Message
 from ..uploads import CleanUpload
-from .notifications import notifications_for_event
+from .documents import documents_prerender_enqueue
+from .events import request_event_record
 
 
 class TransitionError(Exception):
@@ -21,28 +25,6 @@ class TransitionError(Exception):
 
     The message is shown to the user as it is: plain words, no victim data.
     """
-
-
-def request_event_record(
-    *,
-    request: CertificationRequest,
-    actor: User | None,
-    action: str,
-    note: str = "",
-    from_status: str = "",
-    to_status: str = "",
-) -> RequestEvent:
-    event = RequestEvent.objects.create(
-        request=request,
-        actor=actor,
-        action=action,
-        from_status=from_status,
-        to_status=to_status,
-        note=note,
-    )
-    # Issue 6: the notices this event causes, in this same transaction (outbox rows).
-    notifications_for_event(event=event)
-    return event
 
 
 # Actions after which the draft documents' inputs have changed.
@@ -53,7 +35,7 @@ DOCUMENT_INPUT_ACTIONS = frozenset(
 
 def certification_request_transition(
     *,
-    request: CertificationRequest,
+    cert_request: CertificationRequest,
     action: Action | str,
     actor: User | None,
     note: str = "",
@@ -69,10 +51,10 @@ def certification_request_transition(
     Returns the request reloaded from the database.
     """
     allowed_from, to_status = TRANSITIONS[Action(action)]
-    from_status = request.status
+    from_status = cert_request.status
     if from_status not in allowed_from:
         raise TransitionError(
-            f"This request is {request.get_status_display().lower()}; "
+            f"This request is {cert_request.get_status_display().lower()}; "
             f"it cannot be {Action(action).label.lower()} now."
         )
     now = timezone.now()
@@ -82,17 +64,17 @@ def certification_request_transition(
     if to_status in FINAL_STATUSES:
         fields.setdefault("closed_at", now)
     with transaction.atomic():
-        changed = CertificationRequest.objects.filter(pk=request.pk, status=from_status).update(
-            **fields
-        )
+        changed = CertificationRequest.objects.filter(
+            pk=cert_request.pk, status=from_status
+        ).update(**fields)
         if changed == 0:
             raise TransitionError(
                 "Someone else changed this request a moment ago. Reload the page to see its "
                 "current state; nothing was changed."
             )
-        request.refresh_from_db()
+        cert_request.refresh_from_db()
         request_event_record(
-            request=request,
+            cert_request=cert_request,
             actor=actor,
             action=Action(action),
             note=note,
@@ -102,16 +84,14 @@ def certification_request_transition(
         audit_log(
             action=AuditAction.STATUS_CHANGE,
             user=actor,
-            target=request.reference,
+            target=cert_request.reference,
             detail=f"{from_status} -> {to_status} ({Action(action).value})",
         )
         if Action(action) in DOCUMENT_INPUT_ACTIONS:
             # The draft forms depend on the agency, the routing and the attachments: pre-render
             # them once this commits (a download re-renders anyway if they are stale).
-            from .documents import documents_prerender_enqueue
-
-            documents_prerender_enqueue(request_id=request.pk)
-    return request
+            documents_prerender_enqueue(request_id=cert_request.pk)
+    return cert_request
 
 
 def reference_for(*, form_type: str, year: int, pk: int) -> str:
@@ -123,26 +103,26 @@ def certification_request_create(
     *, organization, created_by: User, form_type: str, **fields: Any
 ) -> CertificationRequest:
     """Create a draft and give it its permanent reference number (built from its id)."""
-    import uuid
-
     with transaction.atomic():
-        request = CertificationRequest.objects.create(
+        cert_request = CertificationRequest.objects.create(
             organization=organization,
             created_by=created_by,
             form_type=form_type,
             reference=f"tmp-{uuid.uuid4().hex[:16]}",
             **fields,
         )
-        request.reference = reference_for(
-            form_type=form_type, year=request.created_at.astimezone().year, pk=request.pk
+        cert_request.reference = reference_for(
+            form_type=form_type, year=cert_request.created_at.astimezone().year, pk=cert_request.pk
         )
-        CertificationRequest.objects.filter(pk=request.pk).update(reference=request.reference)
-    return request
+        CertificationRequest.objects.filter(pk=cert_request.pk).update(
+            reference=cert_request.reference
+        )
+    return cert_request
 
 
 def attachment_store(
     *,
-    request: CertificationRequest,
+    cert_request: CertificationRequest,
     upload: CleanUpload,
     kind: str,
     uploaded_by: User | None,
@@ -151,13 +131,10 @@ def attachment_store(
     """Store bytes already checked by `validate_upload` under a random name (see
     `attachment_path`); the original name is kept only in the database. The file is removed
     again if the row cannot be saved, so no orphan stays on disk."""
-    from django.core.exceptions import ValidationError
-    from django.core.files.base import ContentFile
-
     if not isinstance(upload, CleanUpload):
         raise ValidationError("Uploads must be checked with validate_upload first.")
     attachment = Attachment(
-        request=request,
+        request=cert_request,
         message=message,
         kind=kind,
         original_name=upload.original_name,

@@ -7,7 +7,6 @@ draft. A Celery task pre-renders after a submit or an edit (`documents_prerender
 
 from __future__ import annotations
 
-import logging
 from dataclasses import dataclass
 from typing import Any
 
@@ -16,13 +15,14 @@ from django.db import IntegrityError, transaction
 
 from accounts.models import AuditAction, User
 from accounts.services import audit_log
+from uvisa_portal.celery import enqueue_on_commit
 
+from ..choices import Action
+from ..documents.drafts import supplement_b_draft
 from ..documents.inputs import ANSWER_FIELDS, content_hash, document_inputs
 from ..documents.render import render_pdf
 from ..models import AgencyFormAnswers, CertificationRequest, DocumentKind, GeneratedDocument
-from .core import request_event_record
-
-logger = logging.getLogger(__name__)
+from .events import request_event_record
 
 # URL slugs of the downloadable documents.
 DOCUMENT_SLUGS: dict[str, DocumentKind] = {
@@ -39,12 +39,12 @@ class DocumentFile:
     from_store: bool
 
 
-def document_filename(*, request: CertificationRequest, kind: DocumentKind | str) -> str:
+def document_filename(*, cert_request: CertificationRequest, kind: DocumentKind | str) -> str:
     """The reference and the document, never the victim's name (8 U.S.C. 1367)."""
     if kind == DocumentKind.COVER_LETTER:
-        return f"{request.reference}-cover-letter-draft.pdf"
-    form = "I-914-Supplement-B" if request.form_type == "T" else "I-918-Supplement-B"
-    return f"{request.reference}-{form}-draft.pdf"
+        return f"{cert_request.reference}-cover-letter-draft.pdf"
+    form = "I-914-Supplement-B" if cert_request.form_type == "T" else "I-918-Supplement-B"
+    return f"{cert_request.reference}-{form}-draft.pdf"
 
 
 def _load(request_id: int) -> CertificationRequest | None:
@@ -79,19 +79,23 @@ def document_store(*, request_id: int, kind: DocumentKind | str) -> GeneratedDoc
     3. Remove older versions (they hold victim data that is no longer current) and record a
        "document_generated" event.
     """
-    request = _load(request_id)
-    if request is None:
+    cert_request = _load(request_id)
+    if cert_request is None:
         return None
-    inputs = document_inputs(request=request)
+    inputs = document_inputs(cert_request=cert_request)
     digest = content_hash(kind=kind, inputs=inputs)
     existing = GeneratedDocument.objects.filter(
-        request=request, kind=kind, content_hash=digest
+        request=cert_request, kind=kind, content_hash=digest
     ).first()
     if existing is not None and existing.file and existing.file.storage.exists(existing.file.name):
         return existing
     pdf = render_pdf(kind, inputs)
     document = GeneratedDocument(
-        request=request, kind=kind, content_hash=digest, edition=inputs["edition"], size=len(pdf)
+        request=cert_request,
+        kind=kind,
+        content_hash=digest,
+        edition=inputs["edition"],
+        size=len(pdf),
     )
     document.file.save("document.pdf", ContentFile(pdf), save=False)
     try:
@@ -103,28 +107,32 @@ def document_store(*, request_id: int, kind: DocumentKind | str) -> GeneratedDoc
     except IntegrityError:
         document.file.delete(save=False)
         return GeneratedDocument.objects.filter(
-            request=request, kind=kind, content_hash=digest
+            request=cert_request, kind=kind, content_hash=digest
         ).first()
-    for old in GeneratedDocument.objects.filter(request=request, kind=kind).exclude(pk=document.pk):
+    for old in GeneratedDocument.objects.filter(request=cert_request, kind=kind).exclude(
+        pk=document.pk
+    ):
         old.file.delete(save=False)
         old.delete()
     request_event_record(
-        request=request,
+        cert_request=cert_request,
         actor=None,
-        action="document_generated",
+        action=Action.DOCUMENT_GENERATED,
         note=f"{DocumentKind(kind).label} prepared (edition {inputs['edition']}).",
     )
     return document
 
 
-def document_current(*, request: CertificationRequest, kind: DocumentKind | str) -> DocumentFile:
+def document_current(
+    *, cert_request: CertificationRequest, kind: DocumentKind | str
+) -> DocumentFile:
     """The document for the request as it is now: the stored file when its hash matches,
     else rendered on demand (never stale). Nothing is written, so a GET has no side effects."""
-    loaded = _load(request.pk) or request
-    inputs = document_inputs(request=loaded)
+    loaded = _load(cert_request.pk) or cert_request
+    inputs = document_inputs(cert_request=loaded)
     digest = content_hash(kind=kind, inputs=inputs)
     stored = GeneratedDocument.objects.filter(
-        request_id=request.pk, kind=kind, content_hash=digest
+        request_id=cert_request.pk, kind=kind, content_hash=digest
     ).first()
     content = _read(stored) if stored is not None else None
     from_store = content is not None
@@ -132,22 +140,22 @@ def document_current(*, request: CertificationRequest, kind: DocumentKind | str)
         content = render_pdf(kind, inputs)
     return DocumentFile(
         content=content,
-        filename=document_filename(request=loaded, kind=kind),
+        filename=document_filename(cert_request=loaded, kind=kind),
         content_hash=digest,
         from_store=from_store,
     )
 
 
 def document_download_log(
-    *, user: User, http_request: Any, request: CertificationRequest, document: DocumentFile
+    *, user: User, http_request: Any, cert_request: CertificationRequest, document: DocumentFile
 ) -> None:
     audit_log(
         action=AuditAction.DOCUMENT_DOWNLOAD,
         user=user,
         request=http_request,
-        target=request.reference,
+        target=cert_request.reference,
         detail=(
-            f"{document.filename.removeprefix(request.reference + '-')} "
+            f"{document.filename.removeprefix(cert_request.reference + '-')} "
             f"({'stored' if document.from_store else 'rendered'}, {document.content_hash[:12]})"
         ),
     )
@@ -159,26 +167,18 @@ def documents_prerender_enqueue(*, request_id: int) -> None:
     Called by the submit and edit services. If the broker is down nothing is lost: a download
     renders on demand.
     """
-    from ..documents.tasks import documents_prerender
-
-    def send() -> None:
-        try:
-            documents_prerender.delay(request_id)
-        except Exception:  # noqa: BLE001 - the broker being down must not break the edit
-            logger.warning("documents: could not enqueue pre-render for request id=%s", request_id)
-
-    transaction.on_commit(send)
+    enqueue_on_commit("certifications.documents.prerender", request_id)
 
 
-def agency_form_answers_get(*, request: CertificationRequest) -> AgencyFormAnswers:
+def agency_form_answers_get(*, cert_request: CertificationRequest) -> AgencyFormAnswers:
     """The agency's answers, or an unsaved empty set (nothing corrected yet)."""
-    return AgencyFormAnswers.objects.filter(request=request).first() or AgencyFormAnswers(
-        request=request
+    return AgencyFormAnswers.objects.filter(request=cert_request).first() or AgencyFormAnswers(
+        request=cert_request
     )
 
 
 def agency_form_answers_update(
-    *, request: CertificationRequest, actor: User, answers: dict[str, Any]
+    *, cert_request: CertificationRequest, actor: User, answers: dict[str, Any]
 ) -> AgencyFormAnswers:
     """Save the agency's corrections to Parts 2-4. The advocate's data is never touched: the
     answers live in their own row and the draft prefers them. A blank answer means "keep what
@@ -186,14 +186,14 @@ def agency_form_answers_update(
     draft for every item the agency did not correct.
     """
     with transaction.atomic():
-        row, _ = AgencyFormAnswers.objects.select_for_update().get_or_create(request=request)
+        row, _ = AgencyFormAnswers.objects.select_for_update().get_or_create(request=cert_request)
         changed = []
         for name in ANSWER_FIELDS:
             if name not in answers:
                 continue
             value = answers[name]
             if name in ("crimes", "trafficking_types"):
-                requested = getattr(request, name) or []
+                requested = getattr(cert_request, name) or []
                 # Checking exactly what the advocate checked is no correction.
                 value = None if value is None or set(value) == set(requested) else list(value)
             elif value is None:
@@ -205,18 +205,19 @@ def agency_form_answers_update(
         row.save()
         if changed:
             request_event_record(
-                request=request,
+                cert_request=cert_request,
                 actor=actor,
-                action="agency_answers_edited",
+                action=Action.AGENCY_ANSWERS_EDITED,
                 note=f"The agency corrected {len(changed)} answer(s) on the draft form.",
+                changed_fields=changed,
             )
             audit_log(
                 action=AuditAction.REQUEST_EDIT,
                 user=actor,
-                target=request.reference,
+                target=cert_request.reference,
                 detail="agency answers on the draft form: " + ", ".join(changed)[:400],
             )
-    documents_prerender_enqueue(request_id=request.pk)
+    documents_prerender_enqueue(request_id=cert_request.pk)
     return row
 
 
@@ -238,13 +239,11 @@ ANSWER_ITEMS: dict[str, tuple[int, str]] = {
 }
 
 
-def agency_answer_hints(*, request: CertificationRequest) -> dict[str, str]:
+def agency_answer_hints(*, cert_request: CertificationRequest) -> dict[str, str]:
     """What the draft shows for an item when the agency leaves it blank (from the request and
     the directory), to print beside each field of the corrections form."""
-    from ..documents.drafts import supplement_b_draft
-
-    loaded = _load(request.pk) or request
-    draft = supplement_b_draft(document_inputs(request=loaded, answers=None))
+    loaded = _load(cert_request.pk) or cert_request
+    draft = supplement_b_draft(document_inputs(cert_request=loaded, answers=None))
     items = {(p.number, i.number): i for p in draft.parts for i in p.items}
     hints = {}
     for name, (part, number) in ANSWER_ITEMS.items():

@@ -39,8 +39,9 @@ from .core import (
     attachment_store,
     certification_request_create,
     certification_request_transition,
-    request_event_record,
 )
+from .events import request_event_record
+from .retention import purge_related
 
 # Minn. Stat. 611A.95 counts days; the portal serves Minnesota, so "today" is Minnesota's today
 # whatever TIME_ZONE a deployment sets.
@@ -146,25 +147,25 @@ class IncompleteRequestError(ValidationError):
     """Submission refused: `message_dict` maps each field to what is missing or wrong."""
 
 
-def _date_errors(request: CertificationRequest, today: datetime.date) -> dict[str, list[str]]:
+def _date_errors(cert_request: CertificationRequest, today: datetime.date) -> dict[str, list[str]]:
     errors: dict[str, list[str]] = {}
-    dob = request.victim_date_of_birth
+    dob = cert_request.victim_date_of_birth
     if dob is not None and dob > today:
         errors["victim_date_of_birth"] = ["The date of birth cannot be in the future."]
-    start, end = request.crime_date_from, request.crime_date_to
+    start, end = cert_request.crime_date_from, cert_request.crime_date_to
     if start is not None and start > today:
         errors["crime_date_from"] = ["The crime cannot have happened after today."]
     if end is not None and end > today:
         errors["crime_date_to"] = ["The crime cannot have happened after today."]
     elif start is not None and end is not None and end < start:
         errors["crime_date_to"] = ["The end date is before the start date."]
-    if request.consent_date is not None and request.consent_date > today:
+    if cert_request.consent_date is not None and cert_request.consent_date > today:
         errors["consent_date"] = ["Consent cannot be dated in the future."]
     return errors
 
 
 def certification_request_problems(
-    *, request: CertificationRequest, today: datetime.date | None = None
+    *, cert_request: CertificationRequest, today: datetime.date | None = None
 ) -> dict[str, list[str]]:
     """What keeps this request from being submitted, field by field (empty when complete).
 
@@ -172,29 +173,29 @@ def certification_request_problems(
     may be missing (USCIS rejects forms with blank required items).
     """
     today = today or minnesota_today()
-    errors = _date_errors(request, today)
+    errors = _date_errors(cert_request, today)
 
     def need(field: str, message: str) -> None:
         errors.setdefault(field, []).append(message)
 
     # Form I-918 Supp. B Part 1: the victim.
-    if not request.victim_family_name.strip():
+    if not cert_request.victim_family_name.strip():
         need("victim_family_name", "Enter the victim's family name.")
-    if not request.victim_given_name.strip():
+    if not cert_request.victim_given_name.strip():
         need("victim_given_name", "Enter the victim's given name.")
-    if request.victim_date_of_birth is None:
+    if cert_request.victim_date_of_birth is None:
         need("victim_date_of_birth", "Enter the victim's date of birth.")
-    if request.victim_gender not in Gender.values:
+    if cert_request.victim_gender not in Gender.values:
         need("victim_gender", "Choose the victim's gender, or 'Not stated'.")
-    if request.victim_a_number:
+    if cert_request.victim_a_number:
         try:
-            a_number_normalize(request.victim_a_number)
+            a_number_normalize(cert_request.victim_a_number)
         except ValidationError as exc:
             need("victim_a_number", exc.messages[0])
 
     # Part 3: the criminal activity (for T requests, the trafficking type instead).
-    if request.form_type == FormType.U:
-        crimes = set(request.crimes or [])
+    if cert_request.form_type == FormType.U:
+        crimes = set(cert_request.crimes or [])
         unknown = crimes - set(Crime.values)
         if not crimes:
             need("crimes", "Select at least one qualifying criminal activity.")
@@ -205,48 +206,54 @@ def certification_request_problems(
                 "crimes",
                 "Attempt, conspiracy and solicitation need the crime they refer to: select it too.",
             )
-        if Crime.SIMILAR_ACTIVITY in crimes and not request.similar_activity_description.strip():
+        if (
+            Crime.SIMILAR_ACTIVITY in crimes
+            and not cert_request.similar_activity_description.strip()
+        ):
             need("similar_activity_description", "Describe the similar activity.")
     else:
-        types = set(request.trafficking_types or [])
+        types = set(cert_request.trafficking_types or [])
         if not types:
             need("trafficking_types", "Select the type of trafficking.")
         elif types - set(TraffickingType.values):
             need("trafficking_types", "Select trafficking types from the list only.")
-    if request.crime_date_from is None:
+    if cert_request.crime_date_from is None:
         need("crime_date_from", "Enter the date (or first date) of the criminal activity.")
-    if not request.crime_city.strip():
+    if not cert_request.crime_city.strip():
         need("crime_city", "Enter the city where it happened.")
-    if request.occurred_in_us == YesNoUnknown.YES and request.crime_county_id is None:
+    if cert_request.occurred_in_us == YesNoUnknown.YES and cert_request.crime_county_id is None:
         need("crime_county", "Choose the county where it happened.")
-    if request.requested_agency_id is None:
+    if cert_request.requested_agency_id is None:
         need("requested_agency", "Choose the agency asked to certify.")
-    elif not request.requested_agency.is_active:
+    elif not cert_request.requested_agency.is_active:
         need("requested_agency", "That agency is no longer in the directory; choose another.")
 
     # Parts 3.5 and 4: what happened and how the victim helped.
-    if not request.narrative.strip():
+    if not cert_request.narrative.strip():
         need("narrative", "Describe what happened.")
-    if not request.helpfulness.strip():
+    if not cert_request.helpfulness.strip():
         need(
             "helpfulness", "Describe how the victim has been, is being or is likely to be helpful."
         )
     # Part 5: family members implicated.
-    if request.family_implicated == YesNoUnknown.YES and not request.family_members.exists():
+    if (
+        cert_request.family_implicated == YesNoUnknown.YES
+        and not cert_request.family_members.exists()
+    ):
         need("family_members", "Name the family members implicated, or answer 'No'.")
 
     # Minn. Stat. 611A.95 / 8 U.S.C. 1367: nothing is shared without the victim's consent.
-    if not request.consent_given:
+    if not cert_request.consent_given:
         need("consent_given", "The victim's consent to share this request is required to submit.")
-    if not request.consent_by.strip():
+    if not cert_request.consent_by.strip():
         need("consent_by", "Say who gave the consent.")
-    if request.consent_date is None:
+    if cert_request.consent_date is None:
         need("consent_date", "Enter the date consent was given.")
 
     # Minn. Stat. 611A.95 subd. 2: the 14-day expedite must be raised, with proof, at request.
     if (
-        request.in_removal_proceedings
-        and not request.attachments.filter(kind=AttachmentKind.NOTICE_TO_APPEAR).exists()
+        cert_request.in_removal_proceedings
+        and not cert_request.attachments.filter(kind=AttachmentKind.NOTICE_TO_APPEAR).exists()
     ):
         need(
             "attachments",
@@ -255,10 +262,11 @@ def certification_request_problems(
     return errors
 
 
-def _check_draft(request: CertificationRequest) -> None:
-    if request.status != Status.DRAFT:
+def _check_draft(cert_request: CertificationRequest) -> None:
+    if cert_request.status != Status.DRAFT:
         raise TransitionError(
-            f"This request is {request.get_status_display().lower()}; only drafts can be edited."
+            f"This request is {cert_request.get_status_display().lower()}; "
+            "only drafts can be edited."
         )
 
 
@@ -266,7 +274,7 @@ def certification_request_save_draft(
     *,
     actor: User,
     fields: dict[str, Any],
-    request: CertificationRequest | None = None,
+    cert_request: CertificationRequest | None = None,
     form_type: str | None = None,
     family_members: Iterable[dict[str, str]] | None = None,
 ) -> CertificationRequest:
@@ -274,8 +282,9 @@ def certification_request_save_draft(
 
     1. Refuse fields outside DRAFT_FIELDS and requests that are no longer drafts.
     2. Normalise the A-Number (the one value stored in a canonical form).
-    3. Write the fields; replace the family members when a list is given.
-    4. Audit the edit by reference (no victim data).
+    3. Write the fields; replace the family members when a list is given that differs.
+    4. On an existing draft, an "edited" event naming the fields that changed (never their
+       values); audit the edit by reference (no victim data).
     """
     unknown = set(fields) - DRAFT_FIELDS
     if unknown:
@@ -286,39 +295,58 @@ def certification_request_save_draft(
             fields["victim_a_number"] = a_number_normalize(fields["victim_a_number"])
         except ValidationError as exc:
             raise ValidationError({"victim_a_number": exc.messages}) from exc
+    created = cert_request is None
+    changed: list[str] = []
     with transaction.atomic():
-        if request is None:
+        if created:
             if form_type not in FormType.values:
                 raise ValueError("A new request needs a form type (U or T).")
-            request = certification_request_create(
+            cert_request = certification_request_create(
                 organization=actor.organization,
                 created_by=actor,
                 form_type=form_type,
                 **fields,
             )
         else:
-            request = CertificationRequest.objects.select_for_update().get(pk=request.pk)
-            _check_draft(request)
+            cert_request = CertificationRequest.objects.select_for_update().get(pk=cert_request.pk)
+            _check_draft(cert_request)
+            changed = [n for n, v in fields.items() if getattr(cert_request, n) != v]
             for name, value in fields.items():
-                setattr(request, name, value)
-            request.save(update_fields=[*fields, "updated_at"])
+                setattr(cert_request, name, value)
+            cert_request.save(update_fields=[*fields, "updated_at"])
         if family_members is not None:
-            request.family_members.all().delete()
-            FamilyMember.objects.bulk_create(
-                FamilyMember(
-                    request=request,
-                    full_name=member["full_name"],
-                    relationship=member["relationship"],
-                )
-                for member in family_members
+            family_members = [
+                {"full_name": m["full_name"], "relationship": m["relationship"]}
+                for m in family_members
+            ]
+            before = list(
+                cert_request.family_members.order_by("id").values("full_name", "relationship")
             )
-        audit_log(action=AuditAction.REQUEST_EDIT, user=actor, target=request.reference)
-    return request
+            if before != family_members:
+                changed.append("family_members")
+                cert_request.family_members.all().delete()
+                FamilyMember.objects.bulk_create(
+                    FamilyMember(request=cert_request, **member) for member in family_members
+                )
+        if changed and not created:
+            request_event_record(
+                cert_request=cert_request,
+                actor=actor,
+                action=Action.EDITED,
+                changed_fields=changed,
+            )
+        audit_log(
+            action=AuditAction.REQUEST_EDIT,
+            user=actor,
+            target=cert_request.reference,
+            detail=f"changed: {', '.join(sorted(changed))}" if changed else "",
+        )
+    return cert_request
 
 
 def attachment_add(
     *,
-    request: CertificationRequest,
+    cert_request: CertificationRequest,
     actor: User | None,
     upload,
     kind: str,
@@ -334,7 +362,7 @@ def attachment_add(
         raise ValidationError({"kind": ["Choose what kind of document this is."]})
     clean = validate_upload(upload)
     return attachment_store(
-        request=request, upload=clean, kind=kind, uploaded_by=actor, message=message
+        cert_request=cert_request, upload=clean, kind=kind, uploaded_by=actor, message=message
     )
 
 
@@ -353,34 +381,34 @@ def attachment_remove(*, attachment: Attachment, actor: User) -> None:
         transaction.on_commit(lambda: storage.delete(name))
 
 
-def _routing_and_deadline(*, request: CertificationRequest, today: datetime.date):
+def _routing_and_deadline(*, cert_request: CertificationRequest, today: datetime.date):
     """Where the request would go and when its answer would be due, if submitted `today`."""
     decision = route_request(
-        agency=request.requested_agency,
-        crimes=list(request.crimes or []),
-        form_type=request.form_type,
-        county=request.crime_county,
+        agency=cert_request.requested_agency,
+        crimes=list(cert_request.crimes or []),
+        form_type=cert_request.form_type,
+        county=cert_request.crime_county,
     )
     deadline = compute_due_date(
         requested_on=today,
-        in_removal_proceedings=request.in_removal_proceedings,
+        in_removal_proceedings=cert_request.in_removal_proceedings,
         agency=decision.agency,
     )
     return decision, deadline
 
 
-def certification_request_submission_preview(*, request: CertificationRequest):
+def certification_request_submission_preview(*, cert_request: CertificationRequest):
     """For the review step of a complete draft (the caller has checked
     `certification_request_problems`): the agency, routing reason, due date and its basis that
     submitting today would give, computed exactly as the submission computes them. Changes
     nothing; None when no agency was chosen."""
-    if request.requested_agency_id is None:
+    if cert_request.requested_agency_id is None:
         return None
-    return _routing_and_deadline(request=request, today=minnesota_today())
+    return _routing_and_deadline(cert_request=cert_request, today=minnesota_today())
 
 
 def certification_request_submit(
-    *, request: CertificationRequest, actor: User
+    *, cert_request: CertificationRequest, actor: User
 ) -> CertificationRequest:
     """Submit a draft to the agency.
 
@@ -392,15 +420,17 @@ def certification_request_submit(
        basis in words.
     4. Transition DRAFT -> SUBMITTED, storing all of that in the same conditional update.
     """
-    request = CertificationRequest.objects.select_related("requested_agency").get(pk=request.pk)
-    _check_draft(request)
+    cert_request = CertificationRequest.objects.select_related("requested_agency").get(
+        pk=cert_request.pk
+    )
+    _check_draft(cert_request)
     today = minnesota_today()
-    problems = certification_request_problems(request=request, today=today)
+    problems = certification_request_problems(cert_request=cert_request, today=today)
     if problems:
         raise IncompleteRequestError(problems)
-    decision, deadline = _routing_and_deadline(request=request, today=today)
+    decision, deadline = _routing_and_deadline(cert_request=cert_request, today=today)
     return certification_request_transition(
-        request=request,
+        cert_request=cert_request,
         action=Action.SUBMIT,
         actor=actor,
         note=f"Due {deadline.due_date:%B} {deadline.due_date.day}, {deadline.due_date.year} "
@@ -417,20 +447,20 @@ def certification_request_submit(
 
 
 def certification_request_withdraw(
-    *, request: CertificationRequest, actor: User, reason: str
+    *, cert_request: CertificationRequest, actor: User, reason: str
 ) -> CertificationRequest:
     """Withdraw an open request; the reason is kept and shown on the timeline.
 
     Drafts are refused: they were never sent, and the model requires a submission time on every
     request that is not a draft (`submitted_request_has_submission_time`).
     """
-    if request.status == Status.DRAFT:
+    if cert_request.status == Status.DRAFT:
         raise TransitionError("This request is still a draft: it was never sent to an agency.")
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError({"reason": ["Say why the request is withdrawn."]})
     return certification_request_transition(
-        request=request,
+        cert_request=cert_request,
         action=Action.WITHDRAW,
         actor=actor,
         note=reason,
@@ -438,33 +468,29 @@ def certification_request_withdraw(
     )
 
 
-def certification_request_delete_draft(*, request: CertificationRequest, actor: User) -> str:
+def certification_request_delete_draft(*, cert_request: CertificationRequest, actor: User) -> str:
     """Destroy a draft the organization will not file: the row, everything typed in it, its
-    attachments (with their stored files) and its history. Returns its reference.
+    attachments (with their stored files) and its timeline. Returns its reference.
 
     Why deletion rather than withdrawal: a draft was never shared with anybody, and data about
     a victim that is not needed should not be kept (8 U.S.C. 1367; the same removal as the
     retention purge). Only a draft: once submitted, a request is the agency's record too. The
     row is locked first, so a submission at the same moment either wins or is refused.
     """
-    from .retention import _purge_related
-
     with transaction.atomic():
         locked = (
             CertificationRequest.objects.select_for_update()
-            .filter(pk=request.pk, status=Status.DRAFT)
+            .filter(pk=cert_request.pk, status=Status.DRAFT)
             .first()
         )
         if locked is None:
             raise TransitionError(
                 "Only a draft can be deleted: this request was submitted meanwhile."
             )
-        reference, pk = locked.reference, locked.pk
-        _purge_related(locked)
+        reference = locked.reference
+        purge_related(locked)
         locked.events.all().delete()
         locked.delete()
-        # After the delete, which itself records a last version of the row.
-        CertificationRequest.history.filter(id=pk).delete()
         audit_log(
             action=AuditAction.PURGE,
             user=actor,
@@ -476,7 +502,7 @@ def certification_request_delete_draft(*, request: CertificationRequest, actor: 
 
 def certification_request_provide_info(
     *,
-    request: CertificationRequest,
+    cert_request: CertificationRequest,
     actor: User,
     message: str,
     files: Sequence = (),
@@ -491,7 +517,7 @@ def certification_request_provide_info(
        If the transition loses a race, everything is rolled back.
     """
     body = (message or "").strip()
-    if request.status != Status.INFO_REQUESTED:
+    if cert_request.status != Status.INFO_REQUESTED:
         raise TransitionError("The agency has not asked for information on this request.")
     if not body:
         raise ValidationError({"message": ["Write an answer to the agency."]})
@@ -505,21 +531,25 @@ def certification_request_provide_info(
     stored: list[Attachment] = []
     try:
         with transaction.atomic():
-            msg = Message.objects.create(request=request, author=actor, body=body)
+            msg = Message.objects.create(request=cert_request, author=actor, body=body)
             for clean in cleaned:
                 stored.append(
                     attachment_store(
-                        request=request, upload=clean, kind=kind, uploaded_by=actor, message=msg
+                        cert_request=cert_request,
+                        upload=clean,
+                        kind=kind,
+                        uploaded_by=actor,
+                        message=msg,
                     )
                 )
             request_event_record(
-                request=request,
+                cert_request=cert_request,
                 actor=actor,
-                action="message",
+                action=Action.MESSAGE,
                 note="The advocate answered the information request.",
             )
             return certification_request_transition(
-                request=request,
+                cert_request=cert_request,
                 action=Action.PROVIDE_INFO,
                 actor=actor,
                 note="Information provided; back in the agency's queue.",
@@ -528,3 +558,37 @@ def certification_request_provide_info(
         for attachment in stored:
             attachment.file.delete(save=False)
         raise
+
+
+class PetitionFiledError(Exception):
+    """The petition cannot be marked as filed (plain words for the user, no victim data)."""
+
+
+def certification_request_mark_petition_filed(
+    *, cert_request: CertificationRequest, actor: User, filed_on: datetime.date
+) -> CertificationRequest:
+    """Record that the petition was filed, which stops the expiry reminders.
+
+    Conditional UPDATE on a certified request without a filing date, so a double click
+    records one event.
+    """
+    if cert_request.status != Status.CERTIFIED:
+        raise PetitionFiledError("Only a certified request can be marked as filed.")
+    if filed_on > timezone.localdate():
+        raise PetitionFiledError("The filing date cannot be in the future.")
+    if cert_request.signature_date and filed_on < cert_request.signature_date:
+        raise PetitionFiledError("The filing date cannot be before the signature date.")
+    with transaction.atomic():
+        changed = CertificationRequest.objects.filter(
+            pk=cert_request.pk, status=Status.CERTIFIED, petition_filed_on__isnull=True
+        ).update(petition_filed_on=filed_on, updated_at=timezone.now())
+        if not changed:
+            raise PetitionFiledError("The petition was already marked as filed.")
+        cert_request.refresh_from_db()
+        request_event_record(
+            cert_request=cert_request,
+            actor=actor,
+            action=Action.PETITION_FILED,
+            note=f"Petition filed on {filed_on:%Y-%m-%d}.",
+        )
+    return cert_request

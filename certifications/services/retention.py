@@ -1,5 +1,5 @@
-"""The retention purge: victim data of long-closed requests is destroyed (8 U.S.C. 1367;
-issue 8 "retention limits with purge"), non-identifying facts stay for the statistics."""
+"""The retention purge: victim data of long-closed requests is destroyed (8 U.S.C. 1367: no
+victim data kept longer than needed), non-identifying facts stay for the statistics."""
 
 from __future__ import annotations
 
@@ -93,7 +93,7 @@ def _delete_files(queryset: models.QuerySet) -> int:
     return removed
 
 
-def _purge_related(request: CertificationRequest) -> dict[str, int]:
+def purge_related(cert_request: CertificationRequest) -> dict[str, int]:
     """Delete every row that hangs off the request (attachments and their files, messages,
     family members, generated documents, notifications...), except KEPT_RELATIONS.
 
@@ -105,11 +105,9 @@ def _purge_related(request: CertificationRequest) -> dict[str, int]:
         if rel.one_to_many is False and rel.one_to_one is False:
             continue
         accessor = rel.get_accessor_name()
-        if accessor in KEPT_RELATIONS or rel.related_model._meta.label.startswith(
-            "certifications.Historical"
-        ):
+        if accessor in KEPT_RELATIONS:
             continue
-        queryset = rel.related_model._default_manager.filter(**{rel.field.name: request})
+        queryset = rel.related_model._default_manager.filter(**{rel.field.name: cert_request})
         _delete_files(queryset)
         deleted, _ = queryset.delete()
         if deleted:
@@ -124,7 +122,7 @@ def certification_request_purge(*, request_id: int) -> bool:
        cut-off): a second run, or a second worker, finds nothing to claim.
     2. In the same UPDATE, blank every victim and case field not kept for the statistics.
     3. Delete attachments (and their files), messages and every other related row.
-    4. Blank the notes of the timeline's events; delete the request's history rows.
+    4. Blank the notes of the timeline's events (their changed fields are names, no values).
     5. Write an audit entry naming only the reference.
     """
     now = timezone.now()
@@ -135,14 +133,13 @@ def certification_request_purge(*, request_id: int) -> bool:
         ).update(purged_at=now, **_blanked_values())
         if not claimed:
             return False
-        request = CertificationRequest.objects.get(pk=request_id)
-        counts = _purge_related(request)
-        RequestEvent.objects.filter(request=request).update(note="")
-        CertificationRequest.history.filter(id=request_id).delete()
+        cert_request = CertificationRequest.objects.get(pk=request_id)
+        counts = purge_related(cert_request)
+        RequestEvent.objects.filter(request=cert_request).update(note="")
         audit_log(
             action=AuditAction.PURGE,
             user=None,
-            target=request.reference,
+            target=cert_request.reference,
             detail="victim data purged after retention period; "
             + ", ".join(f"{k}: {v}" for k, v in sorted(counts.items())),
         )

@@ -28,15 +28,15 @@ class ReviewError(Exception):
 
 
 def certification_request_start_review(
-    *, request: CertificationRequest, actor: User
+    *, cert_request: CertificationRequest, actor: User
 ) -> CertificationRequest:
     return certification_request_transition(
-        request=request, action=Action.START_REVIEW, actor=actor
+        cert_request=cert_request, action=Action.START_REVIEW, actor=actor
     )
 
 
 def certification_request_request_info(
-    *, request: CertificationRequest, actor: User, message: str
+    *, cert_request: CertificationRequest, actor: User, message: str
 ) -> CertificationRequest:
     """Ask the advocate for more information.
 
@@ -47,16 +47,16 @@ def certification_request_request_info(
     if not message:
         raise ReviewError("Write what information you need from the advocate.")
     with transaction.atomic():
-        request = certification_request_transition(
-            request=request, action=Action.REQUEST_INFO, actor=actor, note=message
+        cert_request = certification_request_transition(
+            cert_request=cert_request, action=Action.REQUEST_INFO, actor=actor, note=message
         )
-        Message.objects.create(request=request, author=actor, body=message)
-    return request
+        Message.objects.create(request=cert_request, author=actor, body=message)
+    return cert_request
 
 
 def certification_request_certify(
     *,
-    request: CertificationRequest,
+    cert_request: CertificationRequest,
     actor: User,
     official_name: str,
     official_title: str,
@@ -76,8 +76,8 @@ def certification_request_certify(
         raise ReviewError("Give the certifying official's name and title.")
     now = timezone.now()
     with transaction.atomic():
-        request = certification_request_transition(
-            request=request,
+        cert_request = certification_request_transition(
+            cert_request=cert_request,
             action=Action.CERTIFY,
             actor=actor,
             note=(
@@ -93,16 +93,16 @@ def certification_request_certify(
         )
         if signed_form is not None:
             attachment_store(
-                request=request,
+                cert_request=cert_request,
                 upload=signed_form,
                 kind=AttachmentKind.SIGNED_FORM,
                 uploaded_by=actor,
             )
-    return request
+    return cert_request
 
 
 def certification_request_deny(
-    *, request: CertificationRequest, actor: User, reason: str, explanation: str
+    *, cert_request: CertificationRequest, actor: User, reason: str, explanation: str
 ) -> CertificationRequest:
     """Deny with a reason category and a written explanation, both shown to the advocate
     (the written reason other states require, e.g. Illinois; DOMAIN: denials without reasons)."""
@@ -112,7 +112,7 @@ def certification_request_deny(
     if not explanation:
         raise ReviewError("Explain the denial in writing; the advocate will read it.")
     return certification_request_transition(
-        request=request,
+        cert_request=cert_request,
         action=Action.DENY,
         actor=actor,
         note=f"{DenialReason(reason).label}: {explanation}",
@@ -126,7 +126,7 @@ def certification_request_deny(
 
 def _move_to_agency(
     *,
-    request: CertificationRequest,
+    cert_request: CertificationRequest,
     actor: User,
     to_agency: Agency,
     reason: str,
@@ -144,33 +144,33 @@ def _move_to_agency(
     reason = reason.strip()
     if not reason:
         raise ReviewError("Give the reason for sending this request to another agency.")
-    if to_agency.pk == request.agency_id:
+    if to_agency.pk == cert_request.agency_id:
         raise ReviewError("The request is already with that agency; choose another one.")
     if not to_agency.is_active:
         raise ReviewError(f"{to_agency.name} is no longer active in the directory.")
     decision = route_request(
         agency=to_agency,
-        crimes=list(request.crimes or []),
-        form_type=request.form_type,
-        county=request.crime_county,
+        crimes=list(cert_request.crimes or []),
+        form_type=cert_request.form_type,
+        county=cert_request.crime_county,
     )
     if action == Action.REROUTE and decision.agency.is_statewide_coordinator:
         # The coordinator re-routes *to a local agency*; routing it back to DPS helps no one.
         raise ReviewError(
             f"{to_agency.name} cannot take this request ({decision.reason}) Choose another agency."
         )
-    if decision.agency.pk == request.agency_id:
+    if decision.agency.pk == cert_request.agency_id:
         raise ReviewError(
             f"The directory routes requests for {to_agency.name} back to this agency "
             f"({decision.reason}) Choose another agency."
         )
-    requested_on = timezone.localdate(request.submitted_at)
+    requested_on = timezone.localdate(cert_request.submitted_at)
     deadline = compute_due_date(
         requested_on=requested_on,
-        in_removal_proceedings=request.in_removal_proceedings,
+        in_removal_proceedings=cert_request.in_removal_proceedings,
         agency=decision.agency,
     )
-    from_name = request.agency.name if request.agency_id else "the previous agency"
+    from_name = cert_request.agency.name if cert_request.agency_id else "the previous agency"
     verb = "Transferred" if action == Action.TRANSFER else "Re-routed by the statewide coordinator"
     basis = (
         f"{deadline.basis}; counted from the original request of "
@@ -179,7 +179,7 @@ def _move_to_agency(
     )
     routing_reason = f"{verb} from {from_name}: {reason}\n{decision.reason}"
     return certification_request_transition(
-        request=request,
+        cert_request=cert_request,
         action=action,
         actor=actor,
         note=f"{verb} from {from_name} to {decision.agency.name}: {reason}",
@@ -194,48 +194,59 @@ def _move_to_agency(
 
 
 def certification_request_transfer(
-    *, request: CertificationRequest, actor: User, to_agency: Agency, reason: str
+    *, cert_request: CertificationRequest, actor: User, to_agency: Agency, reason: str
 ) -> CertificationRequest:
     """An agency sends a request it cannot decide to another agency of the directory."""
     return _move_to_agency(
-        request=request, actor=actor, to_agency=to_agency, reason=reason, action=Action.TRANSFER
+        cert_request=cert_request,
+        actor=actor,
+        to_agency=to_agency,
+        reason=reason,
+        action=Action.TRANSFER,
     )
 
 
 def certification_request_reroute(
-    *, request: CertificationRequest, actor: User, to_agency: Agency, reason: str
+    *, cert_request: CertificationRequest, actor: User, to_agency: Agency, reason: str
 ) -> CertificationRequest:
     """The statewide coordinator sends a request routed to DPS, or an escalated or overdue one,
     to a local agency."""
     return _move_to_agency(
-        request=request, actor=actor, to_agency=to_agency, reason=reason, action=Action.REROUTE
+        cert_request=cert_request,
+        actor=actor,
+        to_agency=to_agency,
+        reason=reason,
+        action=Action.REROUTE,
     )
 
 
 def certification_request_assign(
-    *, request: CertificationRequest, actor: User, contact: PointOfContact
+    *, cert_request: CertificationRequest, actor: User, contact: PointOfContact
 ) -> CertificationRequest:
     """Give the request to one contact of its agency; recorded as an "assigned" event."""
-    if request.status in FINAL_STATUSES:
+    if cert_request.status in FINAL_STATUSES:
         raise ReviewError("This request is closed; it cannot be assigned.")
-    if contact.agency_id != request.agency_id or not contact.is_active:
+    if contact.agency_id != cert_request.agency_id or not contact.is_active:
         raise ReviewError("Choose an active point of contact of this agency.")
-    if contact.pk == request.assigned_contact_id:
+    if contact.pk == cert_request.assigned_contact_id:
         raise ReviewError(f"The request is already assigned to {contact.name}.")
     with transaction.atomic():
-        CertificationRequest.objects.filter(pk=request.pk).update(
+        CertificationRequest.objects.filter(pk=cert_request.pk).update(
             assigned_contact=contact, updated_at=timezone.now()
         )
         request_event_record(
-            request=request, actor=actor, action="assigned", note=f"Assigned to {contact.name}."
+            cert_request=cert_request,
+            actor=actor,
+            action=Action.ASSIGNED,
+            note=f"Assigned to {contact.name}.",
         )
-    request.refresh_from_db()
-    return request
+    cert_request.refresh_from_db()
+    return cert_request
 
 
 def message_post(
     *,
-    request: CertificationRequest,
+    cert_request: CertificationRequest,
     author: User,
     body: str,
     attachment: CleanUpload | None = None,
@@ -249,14 +260,14 @@ def message_post(
     if not body:
         raise ReviewError("Write a message before sending it.")
     with transaction.atomic():
-        message = Message.objects.create(request=request, author=author, body=body)
+        message = Message.objects.create(request=cert_request, author=author, body=body)
         if attachment is not None:
             attachment_store(
-                request=request,
+                cert_request=cert_request,
                 upload=attachment,
                 kind=AttachmentKind.OTHER,
                 uploaded_by=author,
                 message=message,
             )
-        request_event_record(request=request, actor=author, action="message")
+        request_event_record(cert_request=cert_request, actor=author, action=Action.MESSAGE)
     return message

@@ -106,10 +106,11 @@ def statistics_snapshot_get(
     viewer of another period (or of one unlooked-at for an hour) waits for the computation;
     everyone after reads the stored figures. The write is a cache fill: it changes no record.
 
-    `public`: for the public page, which needs no sign-in. A new period costs the server about
-    two seconds and anyone can name one, so computations of periods other than the default are
-    capped at STATS_PUBLIC_COMPUTES_PER_MINUTE across all visitors (counted from the snapshots
-    themselves, so every web process shares the count); beyond it, TooManyComputations.
+    `public`: for the public page, which needs no sign-in. A new period costs the server a
+    computation over every request of the period and anyone can name one, so computations of
+    periods other than the default are capped at STATS_PUBLIC_COMPUTES_PER_MINUTE across all
+    visitors (counted from the snapshots themselves, so every web process shares the count);
+    beyond it, TooManyComputations.
     """
     snapshot = statistics_snapshot_fresh(start=start, end=end)
     if snapshot is not None:

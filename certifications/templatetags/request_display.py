@@ -22,12 +22,17 @@ def trafficking_labels(codes) -> list[str]:
     return [_TRAFFICKING.get(code, code) for code in codes or []]
 
 
+# The one wording of the time left to answer (`CertificationRequest.days_left`), for every page
+# and list that shows it.
+
+
 @register.filter
 def days_left_class(days: int | None) -> str:
-    """CSS class for a number of days left: overdue (red) and due within 7 days (amber)."""
+    """CSS class for a number of days left: due today or overdue (red), due within 7 days
+    (amber)."""
     if days is None:
         return ""
-    if days < 0:
+    if days <= 0:
         return "days-overdue"
     if days <= 7:
         return "days-soon"
@@ -36,6 +41,7 @@ def days_left_class(days: int | None) -> str:
 
 @register.filter
 def days_left_text(days: int | None) -> str:
+    """"3 days left", "Due today", "2 days overdue"."""
     if days is None:
         return ""
     if days < 0:

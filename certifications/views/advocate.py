@@ -56,6 +56,7 @@ from ..services.intake import (
     certification_request_submit,
     certification_request_withdraw,
 )
+from .review import review_page
 
 STEP_SLUGS = [slug for slug, _ in STEPS]
 # Statuses from which the advocate may withdraw. Drafts are not among them: a draft was never
@@ -74,12 +75,15 @@ def _next_step(step: str) -> str:
     return STEP_SLUGS[min(index + 1, len(STEP_SLUGS) - 1)]
 
 
-def _progress(step: str, obj: CertificationRequest | None) -> list[dict]:
+def _progress(step: str, cert_request: CertificationRequest | None) -> list[dict]:
     """The steps with where the advocate is; a tick only on steps that are complete."""
     current = STEP_SLUGS.index(step)
     incomplete = (
-        {FIELD_STEPS.get(f, "review") for f in certification_request_problems(request=obj)}
-        if obj is not None
+        {
+            FIELD_STEPS.get(f, "review")
+            for f in certification_request_problems(cert_request=cert_request)
+        }
+        if cert_request is not None
         else set(STEP_SLUGS)
     )
 
@@ -94,7 +98,9 @@ def _progress(step: str, obj: CertificationRequest | None) -> list[dict]:
             "title": title,
             "number": i + 1,
             "state": state(i, slug),
-            "url": reverse("certifications:edit", args=[obj.pk, slug]) if obj else "",
+            "url": reverse("certifications:edit", args=[cert_request.pk, slug])
+            if cert_request
+            else "",
         }
         for i, (slug, title) in enumerate(STEPS)
     ]
@@ -111,11 +117,15 @@ def _problems_by_step(problems: dict[str, list[str]]) -> list[dict]:
     ]
 
 
-def _after_save(request: HttpRequest, obj: CertificationRequest, step: str) -> HttpResponse:
+def _after_save(
+    request: HttpRequest, cert_request: CertificationRequest, step: str
+) -> HttpResponse:
     if request.POST.get("go") == "next":
-        return redirect("certifications:edit", pk=obj.pk, step=_next_step(step))
-    messages.success(request, f"Draft {obj.reference} saved. You can come back to it any time.")
-    return redirect("certifications:edit", pk=obj.pk, step=step)
+        return redirect("certifications:edit", pk=cert_request.pk, step=_next_step(step))
+    messages.success(
+        request, f"Draft {cert_request.reference} saved. You can come back to it any time."
+    )
+    return redirect("certifications:edit", pk=cert_request.pk, step=step)
 
 
 # --- dashboard -------------------------------------------------------------------------------
@@ -152,12 +162,12 @@ def request_new(request: HttpRequest) -> HttpResponse:
     _require_advocate(request)
     form = VictimForm(request.POST or None, new=True)
     if request.method == "POST" and form.is_valid():
-        obj = certification_request_save_draft(
+        cert_request = certification_request_save_draft(
             actor=request.user,
             form_type=form.cleaned_data["form_type"],
             fields=form.draft_fields(),
         )
-        return _after_save(request, obj, "victim")
+        return _after_save(request, cert_request, "victim")
     return render(
         request,
         "certifications/advocate/step.html",
@@ -171,21 +181,21 @@ def request_new(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _step_form(step: str, obj: CertificationRequest, data=None):
+def _step_form(step: str, cert_request: CertificationRequest, data=None):
     form_class = STEP_FORMS[step]
-    kwargs = {"form_type": obj.form_type} if step == "crime" else {}
-    return form_class(data, instance=obj, **kwargs)
+    kwargs = {"form_type": cert_request.form_type} if step == "crime" else {}
+    return form_class(data, instance=cert_request, **kwargs)
 
 
-def _checked_form(step: str, obj: CertificationRequest, problems: dict[str, list[str]]):
+def _checked_form(step: str, cert_request: CertificationRequest, problems: dict[str, list[str]]):
     """The step's form bound to the saved values, with what blocks submission beside each field
     (the review page links here with ?check=1)."""
-    form = _step_form(step, obj)
+    form = _step_form(step, cert_request)
     data = {}
     for name, field in form.fields.items():
         value = form.initial.get(name, field.initial)
         data[name] = field.prepare_value(value) if value is not None else ""
-    form = _step_form(step, obj, data=data)
+    form = _step_form(step, cert_request, data=data)
     form.is_valid()
     for field, msgs in problems.items():
         if field in form.fields:
@@ -200,27 +210,31 @@ def request_edit(request: HttpRequest, pk: int, step: str) -> HttpResponse:
     """One step of a draft. "Save draft" keeps the advocate on the step; "Save and continue"
     moves on. Invalid input is shown beside its field with everything typed kept."""
     _require_advocate(request)
-    obj = certification_request_access(user=request.user, pk=pk, require=ADVOCATE).cert_request
+    cert_request = certification_request_access(
+        user=request.user, pk=pk, require=ADVOCATE
+    ).cert_request
     if step not in STEP_SLUGS:
         raise Http404("No such step.")
-    if obj.status != Status.DRAFT:
-        messages.info(request, f"{obj.reference} was submitted; it can no longer be edited.")
-        return redirect("certifications:detail", pk=obj.pk)
+    if cert_request.status != Status.DRAFT:
+        messages.info(
+            request, f"{cert_request.reference} was submitted; it can no longer be edited."
+        )
+        return redirect("certifications:detail", pk=cert_request.pk)
     if step == "attachments":
-        return _attachments_step(request, obj)
+        return _attachments_step(request, cert_request)
     if step == "review":
-        return _review_step(request, obj)
+        return _review_step(request, cert_request)
 
     formset = None
     if request.method == "POST":
-        form = _step_form(step, obj, data=request.POST)
+        form = _step_form(step, cert_request, data=request.POST)
         if step == "narrative":
             formset = FamilyMemberFormSet(request.POST, prefix="family")
         if form.is_valid() and (formset is None or formset.is_valid()):
             try:
                 certification_request_save_draft(
                     actor=request.user,
-                    request=obj,
+                    cert_request=cert_request,
                     fields=form.draft_fields(),
                     family_members=family_members_from(formset) if formset else None,
                 )
@@ -229,34 +243,34 @@ def request_edit(request: HttpRequest, pk: int, step: str) -> HttpResponse:
                     form.add_error(field if field in form.fields else None, msgs)
             except TransitionError as exc:
                 messages.error(request, str(exc))
-                return redirect("certifications:detail", pk=obj.pk)
+                return redirect("certifications:detail", pk=cert_request.pk)
             else:
-                return _after_save(request, obj, step)
+                return _after_save(request, cert_request, step)
     elif request.GET.get("check"):
-        problems = certification_request_problems(request=obj)
-        form = _checked_form(step, obj, problems)
+        problems = certification_request_problems(cert_request=cert_request)
+        form = _checked_form(step, cert_request, problems)
     else:
-        form = _step_form(step, obj)
+        form = _step_form(step, cert_request)
     if step == "narrative" and formset is None:
         formset = FamilyMemberFormSet(
             prefix="family",
             initial=[
                 {"full_name": m.full_name, "relationship": m.relationship}
-                for m in obj.family_members.all()
+                for m in cert_request.family_members.all()
             ],
         )
     return render(
         request,
         "certifications/advocate/step.html",
         {
-            "obj": obj,
+            "obj": cert_request,
             "step": step,
             "step_title": STEP_TITLES[step],
-            "progress": _progress(step, obj),
+            "progress": _progress(step, cert_request),
             "form": form,
             "formset": formset,
             "family_problems": (
-                certification_request_problems(request=obj).get("family_members", [])
+                certification_request_problems(cert_request=cert_request).get("family_members", [])
                 if step == "narrative" and request.GET.get("check")
                 else []
             ),
@@ -264,14 +278,14 @@ def request_edit(request: HttpRequest, pk: int, step: str) -> HttpResponse:
     )
 
 
-def _attachments_step(request: HttpRequest, obj: CertificationRequest) -> HttpResponse:
+def _attachments_step(request: HttpRequest, cert_request: CertificationRequest) -> HttpResponse:
     form = AttachmentForm()
     if request.method == "POST":
         form = AttachmentForm(request.POST, request.FILES)
         if form.is_valid():
             try:
                 attachment_add(
-                    request=obj,
+                    cert_request=cert_request,
                     actor=request.user,
                     upload=form.cleaned_data["file"],
                     kind=form.cleaned_data["kind"],
@@ -280,31 +294,33 @@ def _attachments_step(request: HttpRequest, obj: CertificationRequest) -> HttpRe
                 form.add_error("file", exc.messages)
             else:
                 messages.success(request, "The file was attached.")
-                return redirect("certifications:edit", pk=obj.pk, step="attachments")
-    attachments = list(obj.attachments.select_related("uploaded_by"))
+                return redirect("certifications:edit", pk=cert_request.pk, step="attachments")
+    attachments = list(cert_request.attachments.select_related("uploaded_by"))
     return render(
         request,
         "certifications/advocate/attachments.html",
         {
-            "obj": obj,
+            "obj": cert_request,
             "step": "attachments",
             "step_title": STEP_TITLES["attachments"],
-            "progress": _progress("attachments", obj),
+            "progress": _progress("attachments", cert_request),
             "form": form,
             "attachments": attachments,
-            "needs_notice_to_appear": obj.in_removal_proceedings
+            "needs_notice_to_appear": cert_request.in_removal_proceedings
             and not any(a.kind == AttachmentKind.NOTICE_TO_APPEAR for a in attachments),
         },
     )
 
 
-def _review_step(request: HttpRequest, obj: CertificationRequest, problems=None) -> HttpResponse:
+def _review_step(
+    request: HttpRequest, cert_request: CertificationRequest, problems=None
+) -> HttpResponse:
     if problems is None:
-        problems = certification_request_problems(request=obj)
+        problems = certification_request_problems(cert_request=cert_request)
     page_obj = certification_request_for_page(
-        user=request.user, pk=obj.pk, require=ADVOCATE
+        user=request.user, pk=cert_request.pk, require=ADVOCATE
     ).cert_request
-    preview = None if problems else certification_request_submission_preview(request=page_obj)
+    preview = None if problems else certification_request_submission_preview(cert_request=page_obj)
     return render(
         request,
         "certifications/advocate/review.html",
@@ -314,7 +330,7 @@ def _review_step(request: HttpRequest, obj: CertificationRequest, problems=None)
             "req": page_obj,
             "step": "review",
             "step_title": STEP_TITLES["review"],
-            "progress": _progress("review", obj),
+            "progress": _progress("review", cert_request),
             "problems": _problems_by_step(problems),
             "show_immigration_details": True,
             "attachments": page_obj.attachment_list,
@@ -326,43 +342,51 @@ def _review_step(request: HttpRequest, obj: CertificationRequest, problems=None)
 @require_POST
 def request_submit(request: HttpRequest, pk: int) -> HttpResponse:
     _require_advocate(request)
-    obj = certification_request_access(user=request.user, pk=pk, require=ADVOCATE).cert_request
+    cert_request = certification_request_access(
+        user=request.user, pk=pk, require=ADVOCATE
+    ).cert_request
     try:
-        obj = certification_request_submit(request=obj, actor=request.user)
+        cert_request = certification_request_submit(cert_request=cert_request, actor=request.user)
     except IncompleteRequestError as exc:
         messages.error(request, "The request is not complete yet: see what is missing below.")
-        return _review_step(request, obj, problems=exc.message_dict)
+        return _review_step(request, cert_request, problems=exc.message_dict)
     except TransitionError as exc:
         messages.error(request, str(exc))
-        return redirect("certifications:detail", pk=obj.pk)
+        return redirect("certifications:detail", pk=cert_request.pk)
     messages.success(
         request,
-        f"{obj.reference} was submitted to {obj.agency}. Due {obj.due_date:%B} "
-        f"{obj.due_date.day}, {obj.due_date.year}.",
+        f"{cert_request.reference} was submitted to {cert_request.agency}. Due "
+        f"{cert_request.due_date:%B} {cert_request.due_date.day}, {cert_request.due_date.year}.",
     )
-    return redirect("certifications:detail", pk=obj.pk)
+    return redirect("certifications:detail", pk=cert_request.pk)
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def request_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
     _require_advocate(request)
-    obj = certification_request_access(user=request.user, pk=pk, require=ADVOCATE).cert_request
-    if obj.status not in WITHDRAWABLE:
-        messages.info(request, f"{obj.reference} is {obj.get_status_display().lower()}.")
-        return redirect("certifications:detail", pk=obj.pk)
+    cert_request = certification_request_access(
+        user=request.user, pk=pk, require=ADVOCATE
+    ).cert_request
+    if cert_request.status not in WITHDRAWABLE:
+        messages.info(
+            request, f"{cert_request.reference} is {cert_request.get_status_display().lower()}."
+        )
+        return redirect("certifications:detail", pk=cert_request.pk)
     form = WithdrawForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
             certification_request_withdraw(
-                request=obj, actor=request.user, reason=form.cleaned_data["reason"]
+                cert_request=cert_request, actor=request.user, reason=form.cleaned_data["reason"]
             )
         except TransitionError as exc:
             messages.error(request, str(exc))
         else:
-            messages.success(request, f"{obj.reference} was withdrawn.")
-        return redirect("certifications:detail", pk=obj.pk)
-    return render(request, "certifications/advocate/withdraw.html", {"obj": obj, "form": form})
+            messages.success(request, f"{cert_request.reference} was withdrawn.")
+        return redirect("certifications:detail", pk=cert_request.pk)
+    return render(
+        request, "certifications/advocate/withdraw.html", {"obj": cert_request, "form": form}
+    )
 
 
 @login_required
@@ -370,26 +394,30 @@ def request_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
 def request_delete_draft(request: HttpRequest, pk: int) -> HttpResponse:
     """GET: what deleting the draft destroys, and a button; POST: delete it."""
     _require_advocate(request)
-    obj = certification_request_access(user=request.user, pk=pk, require=ADVOCATE).cert_request
-    if obj.status != Status.DRAFT:
+    cert_request = certification_request_access(
+        user=request.user, pk=pk, require=ADVOCATE
+    ).cert_request
+    if cert_request.status != Status.DRAFT:
         messages.info(
             request,
-            f"{obj.reference} is {obj.get_status_display().lower()}: only a draft can be "
-            "deleted. An open request can be withdrawn.",
+            f"{cert_request.reference} is {cert_request.get_status_display().lower()}: "
+            "only a draft can be deleted. An open request can be withdrawn.",
         )
-        return redirect("certifications:detail", pk=obj.pk)
+        return redirect("certifications:detail", pk=cert_request.pk)
     if request.method == "POST":
         try:
-            reference = certification_request_delete_draft(request=obj, actor=request.user)
+            reference = certification_request_delete_draft(
+                cert_request=cert_request, actor=request.user
+            )
         except TransitionError as exc:
             messages.error(request, str(exc))
-            return redirect("certifications:detail", pk=obj.pk)
+            return redirect("certifications:detail", pk=cert_request.pk)
         messages.success(request, f"Draft {reference} was deleted with its attachments.")
         return redirect("certifications:dashboard")
     return render(
         request,
         "certifications/advocate/delete_draft.html",
-        {"obj": obj, "attachment_count": obj.attachments.count()},
+        {"obj": cert_request, "attachment_count": cert_request.attachments.count()},
     )
 
 
@@ -398,15 +426,17 @@ def request_delete_draft(request: HttpRequest, pk: int) -> HttpResponse:
 def request_provide_info(request: HttpRequest, pk: int) -> HttpResponse:
     """Answer the agency's information request; the request returns to the agency's queue."""
     _require_advocate(request)
-    obj = certification_request_access(user=request.user, pk=pk, require=ADVOCATE).cert_request
-    if obj.status != Status.INFO_REQUESTED:
+    cert_request = certification_request_access(
+        user=request.user, pk=pk, require=ADVOCATE
+    ).cert_request
+    if cert_request.status != Status.INFO_REQUESTED:
         messages.info(request, "The agency is not waiting for information on this request.")
-        return redirect("certifications:detail", pk=obj.pk)
+        return redirect("certifications:detail", pk=cert_request.pk)
     form = ProvideInfoForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         try:
             certification_request_provide_info(
-                request=obj,
+                cert_request=cert_request,
                 actor=request.user,
                 message=form.cleaned_data["message"],
                 files=form.cleaned_data["files"],
@@ -416,11 +446,13 @@ def request_provide_info(request: HttpRequest, pk: int) -> HttpResponse:
                 form.add_error(field if field in form.fields else None, msgs)
         except TransitionError as exc:
             messages.error(request, str(exc))
-            return redirect("certifications:detail", pk=obj.pk)
+            return redirect("certifications:detail", pk=cert_request.pk)
         else:
             messages.success(request, "Your answer was sent; the request is back with the agency.")
-            return redirect("certifications:detail", pk=obj.pk)
-    return render(request, "certifications/advocate/respond.html", {"obj": obj, "form": form})
+            return redirect("certifications:detail", pk=cert_request.pk)
+    return render(
+        request, "certifications/advocate/respond.html", {"obj": cert_request, "form": form}
+    )
 
 
 @login_required
@@ -428,14 +460,14 @@ def request_provide_info(request: HttpRequest, pk: int) -> HttpResponse:
 def attachment_delete(request: HttpRequest, pk: int) -> HttpResponse:
     _require_advocate(request)
     attachment, _ = attachment_access(user=request.user, pk=pk, require=ADVOCATE)
-    obj = attachment.request
+    cert_request = attachment.request
     try:
         attachment_remove(attachment=attachment, actor=request.user)
     except TransitionError as exc:
         messages.error(request, str(exc))
-        return redirect("certifications:detail", pk=obj.pk)
+        return redirect("certifications:detail", pk=cert_request.pk)
     messages.success(request, "The file was removed.")
-    return redirect("certifications:edit", pk=obj.pk, step="attachments")
+    return redirect("certifications:edit", pk=cert_request.pk, step="attachments")
 
 
 @login_required
@@ -460,12 +492,12 @@ def agency_suggestions_json(request: HttpRequest) -> JsonResponse:
 # --- shared by both audiences ----------------------------------------------------------------
 
 
-def _timeline(obj: CertificationRequest, attachments: list) -> list[dict]:
+def _timeline(cert_request: CertificationRequest, attachments: list) -> list[dict]:
     """Events and messages in one list, oldest first. A message's own "message" event is not
     repeated: the message is shown instead. Each message comes with its files from
     `attachments`, the request's files this viewer may see (so what the page leaves out for
     an agency, the proof of removal proceedings, is left out of the timeline too)."""
-    events = [e for e in obj.event_list if e.action != "message"]
+    events = [e for e in cert_request.event_list if e.action != "message"]
     # An information request is an event whose note is also sent as a message: the timeline
     # shows the event with its note once, not the same text again as a message.
     asked = {(e.actor_id, e.note) for e in events if e.action == Action.REQUEST_INFO}
@@ -476,7 +508,7 @@ def _timeline(obj: CertificationRequest, attachments: list) -> list[dict]:
             files.setdefault(attachment.message_id, []).append(attachment)
     items += [
         {"kind": "message", "at": m.created_at, "message": m, "files": files.get(m.pk, [])}
-        for m in obj.message_list
+        for m in cert_request.message_list
         if (m.author_id, m.body) not in asked
     ]
     return sorted(items, key=lambda item: item["at"])
@@ -492,29 +524,27 @@ def request_detail(request: HttpRequest, pk: int) -> HttpResponse:
     gets the agency's review page at this address instead.
     """
     access = certification_request_for_page(user=request.user, pk=pk)
-    obj = access.cert_request
+    cert_request = access.cert_request
     if access.can_act_as_agency:
         # One address per request for everyone: an agency user who can act on it gets the
         # agency's page (decisions, transfer, messages) at the same URL.
-        from . import agency
-
-        return agency.review_page(request, access)
-    audit_log(action=AuditAction.REQUEST_VIEW, request=request, target=obj.reference)
+        return review_page(request, access)
+    audit_log(action=AuditAction.REQUEST_VIEW, request=request, target=cert_request.reference)
     is_advocate = access.can_act_as_advocate
-    attachments = access.shown_attachments(obj.attachment_list)
+    attachments = access.shown_attachments(cert_request.attachment_list)
     response = render(
         request,
         "certifications/detail.html",
         {
-            "req": obj,
+            "req": cert_request,
             "can_act_as_advocate": is_advocate,
             # Whoever may act for an agency got the review page above.
             "can_act_as_agency": False,
-            "can_withdraw": is_advocate and obj.status in WITHDRAWABLE,
+            "can_withdraw": is_advocate and cert_request.status in WITHDRAWABLE,
             "show_immigration_details": access.sees_notice_to_appear,
-            "is_final": obj.status in FINAL_STATUSES,
+            "is_final": cert_request.status in FINAL_STATUSES,
             "attachments": attachments,
-            "timeline": _timeline(obj, attachments),
+            "timeline": _timeline(cert_request, attachments),
             "viewer_is_advocate": request.user.role == Role.ADVOCATE,
         },
     )

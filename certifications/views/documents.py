@@ -33,9 +33,9 @@ def document_download(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
     document_kind = DOCUMENT_SLUGS.get(kind)
     if document_kind is None:
         raise Http404("No such document.")
-    document = document_current(request=cert_request, kind=document_kind)
+    document = document_current(cert_request=cert_request, kind=document_kind)
     document_download_log(
-        user=request.user, http_request=request, request=cert_request, document=document
+        user=request.user, http_request=request, cert_request=cert_request, document=document
     )
     response = HttpResponse(document.content, content_type="application/pdf")
     # The file name carries the reference only, never the victim's name (8 U.S.C. 1367).
@@ -74,9 +74,9 @@ def _answers_form(cert_request, data=None) -> AgencyFormAnswersForm:
     )
     return AgencyFormAnswersForm(
         data,
-        instance=agency_form_answers_get(request=cert_request),
+        instance=agency_form_answers_get(cert_request=cert_request),
         form_type=cert_request.form_type,
-        hints=agency_answer_hints(request=cert_request),
+        hints=agency_answer_hints(cert_request=cert_request),
         requested=list(requested or []),
     )
 
@@ -120,7 +120,7 @@ def agency_answers_save(request: HttpRequest, pk: int) -> HttpResponse:
             status=400,
         )
     agency_form_answers_update(
-        request=cert_request, actor=request.user, answers=dict(form.cleaned_data)
+        cert_request=cert_request, actor=request.user, answers=dict(form.cleaned_data)
     )
     messages.success(request, "Corrections saved. The draft form now shows the agency's answers.")
     return redirect("certifications:documents", pk=cert_request.pk)

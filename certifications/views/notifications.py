@@ -11,14 +11,10 @@ from django.views.decorators.http import require_GET, require_POST
 
 from ..access import ADVOCATE, certification_request_access
 from ..context_processors import unread_count_forget
+from ..forms.notifications import PetitionFiledForm
 from ..models import Notification
-from ..notification_forms import PetitionFiledForm
-from ..services.notifications import (
-    PetitionFiledError,
-    certification_request_mark_petition_filed,
-    notification_link_path,
-    notification_mark_read,
-)
+from ..services.intake import PetitionFiledError, certification_request_mark_petition_filed
+from ..services.notifications import notification_link_path, notification_mark_read
 
 PAGE_SIZE = 100
 
@@ -76,7 +72,9 @@ def petition_filed(request: HttpRequest, pk: int) -> HttpResponse:
     if form.is_valid():
         try:
             certification_request_mark_petition_filed(
-                request=cert_request, actor=request.user, filed_on=form.cleaned_data["filed_on"]
+                cert_request=cert_request,
+                actor=request.user,
+                filed_on=form.cleaned_data["filed_on"],
             )
         except PetitionFiledError as exc:
             form.add_error("filed_on", str(exc))

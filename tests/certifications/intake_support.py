@@ -59,7 +59,7 @@ def attach_notice_to_appear(request, actor):
 
 
 def attach(request, actor, *, kind=AttachmentKind.POLICE_REPORT, name="report.pdf"):
-    return attachment_add(request=request, actor=actor, upload=pdf_upload(name), kind=kind)
+    return attachment_add(cert_request=request, actor=actor, upload=pdf_upload(name), kind=kind)
 
 
 TODAY = datetime.date(2026, 3, 2)

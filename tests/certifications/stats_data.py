@@ -78,7 +78,7 @@ def submitted(personas, *, agency, when, due, removal=False, **fields):
     )
     with time_machine.travel(when, tick=False):
         return certification_request_transition(
-            request=request,
+            cert_request=request,
             action=Action.SUBMIT,
             actor=personas.advocate_a,
             updates={"agency": agency, "submitted_at": when, "due_date": due},
@@ -88,7 +88,7 @@ def submitted(personas, *, agency, when, due, removal=False, **fields):
 def act(request, action, when, actor, **updates):
     with time_machine.travel(when, tick=False):
         return certification_request_transition(
-            request=request, action=action, actor=actor, updates=updates
+            cert_request=request, action=action, actor=actor, updates=updates
         )
 
 

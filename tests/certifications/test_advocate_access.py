@@ -128,7 +128,7 @@ def test_the_agency_sees_the_removal_flag_but_not_detention_or_the_notice(client
     obj.in_removal_proceedings = True
     obj.save()
     notice = attach_notice_to_appear(obj, personas.advocate_a)
-    certification_request_submit(request=obj, actor=personas.advocate_a)
+    certification_request_submit(cert_request=obj, actor=personas.advocate_a)
     client.force_login(personas.contact_x)
     body = client.get(reverse("certifications:detail", args=[obj.pk])).content.decode()
     assert "Removal proceedings" in body
@@ -149,7 +149,7 @@ def test_the_request_page_includes_the_agency_actions_only_for_the_agency(
     client, personas, filed, settings, tmp_path
 ):
     obj, _ = filed
-    certification_request_submit(request=obj, actor=personas.advocate_a)
+    certification_request_submit(cert_request=obj, actor=personas.advocate_a)
     client.force_login(personas.contact_x)
     response = client.get(reverse("certifications:detail", args=[obj.pk]))
     # The agency gets its own page, with its actions, at the same address.
@@ -172,7 +172,7 @@ def test_the_request_page_costs_the_same_queries_however_long_its_history(client
     from .intake_support import pdf_upload
 
     obj = certification_request_submit(
-        request=complete_request(personas), actor=personas.advocate_a
+        cert_request=complete_request(personas), actor=personas.advocate_a
     )
     client.force_login(personas.advocate_a)
     url = reverse("certifications:detail", args=[obj.pk])
@@ -184,10 +184,10 @@ def test_the_request_page_costs_the_same_queries_however_long_its_history(client
 
     def exchange(i: int):
         answered = certification_request_transition(
-            request=obj, action=Action.REQUEST_INFO, actor=personas.contact_x, note=f"Q{i}"
+            cert_request=obj, action=Action.REQUEST_INFO, actor=personas.contact_x, note=f"Q{i}"
         )
         return certification_request_provide_info(
-            request=answered, actor=personas.advocate_a, message=f"A{i}", files=[pdf_upload()]
+            cert_request=answered, actor=personas.advocate_a, message=f"A{i}", files=[pdf_upload()]
         )
 
     obj = exchange(0)

@@ -169,10 +169,10 @@ def test_an_advocate_answers_the_agency_then_withdraws(portal, personas, tmp_pat
     from .intake_support import complete_request
 
     obj = certification_request_submit(
-        request=complete_request(personas), actor=personas.advocate_a
+        cert_request=complete_request(personas), actor=personas.advocate_a
     )
     certification_request_transition(
-        request=obj, action=Action.REQUEST_INFO, actor=personas.contact_x, note="Which night?"
+        cert_request=obj, action=Action.REQUEST_INFO, actor=personas.contact_x, note="Which night?"
     )
     page = portal.page
     portal.login(personas.advocate_a.email)

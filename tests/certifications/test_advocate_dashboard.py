@@ -31,7 +31,7 @@ def _filed(personas, n: int, submit_every: int = 2):
     for i in range(n):
         obj = complete_request(personas, victim_given_name=f"Person{i}")
         if i % submit_every == 0:
-            obj = certification_request_submit(request=obj, actor=personas.advocate_a)
+            obj = certification_request_submit(cert_request=obj, actor=personas.advocate_a)
         made.append(obj)
     return made
 
@@ -70,7 +70,7 @@ def test_the_home_page_of_an_advocate_is_the_dashboard(client, personas):
 @time_machine.travel(datetime.datetime(2026, 3, 2, 18, 0, tzinfo=datetime.UTC), tick=False)
 def test_rows_show_status_agency_due_date_days_left_and_routing_reason(client, personas):
     submitted = certification_request_submit(
-        request=complete_request(personas), actor=personas.advocate_a
+        cert_request=complete_request(personas), actor=personas.advocate_a
     )
     draft = complete_request(personas)
     client.force_login(personas.advocate_a)
@@ -89,11 +89,11 @@ def test_rows_show_status_agency_due_date_days_left_and_routing_reason(client, p
 def test_overdue_and_due_soon_rows_are_highlighted(client, personas):
     with time_machine.travel(datetime.datetime(2026, 2, 1, 18, 0, tzinfo=datetime.UTC)):
         late = certification_request_submit(
-            request=complete_request(personas), actor=personas.advocate_a
+            cert_request=complete_request(personas), actor=personas.advocate_a
         )
     with time_machine.travel(datetime.datetime(2026, 4, 1, 18, 0, tzinfo=datetime.UTC)):
         soon = certification_request_submit(
-            request=complete_request(personas), actor=personas.advocate_a
+            cert_request=complete_request(personas), actor=personas.advocate_a
         )
     with time_machine.travel(datetime.datetime(2026, 6, 25, 18, 0, tzinfo=datetime.UTC)):
         client.force_login(personas.advocate_a)

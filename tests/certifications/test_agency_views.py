@@ -293,7 +293,7 @@ def test_contact_requests_information_then_certifies(client, personas):
     from certifications.services import certification_request_transition
 
     certification_request_transition(
-        request=request, action=Action.PROVIDE_INFO, actor=personas.advocate_a
+        cert_request=request, action=Action.PROVIDE_INFO, actor=personas.advocate_a
     )
     signed = timezone.localdate() - datetime.timedelta(days=1)
     response = client.post(
@@ -831,7 +831,7 @@ def test_attachments_follow_the_request_contact_y_gets_404(personas):
     request = _submitted(personas)
     png = _png()
     message_post(
-        request=request,
+        cert_request=request,
         author=personas.contact_x,
         body="See the attached note.",
         attachment=validate_upload(SimpleUploadedFile("note.png", png, "image/png")),
@@ -887,7 +887,7 @@ def test_the_request_page_reads_every_field_as_the_orm_does(personas):
         (at_dps, personas.coordinator, personas.coordinator),
     ):
         if not request.messages.exists():
-            message_post(request=request, author=author, body="Please call.")
+            message_post(cert_request=request, author=author, body="Please call.")
         expected = CertificationRequest.objects.get(pk=request.pk)
         found = certification_request_for_page(user=user, pk=request.pk).cert_request
         for field in CertificationRequest._meta.concrete_fields:

@@ -62,7 +62,7 @@ def test_contact_requests_information_certifies_and_denies_another(portal, perso
         request=first, author=personas.advocate_a, body="Attached the report; statement on 3/2."
     )
     certification_request_transition(
-        request=first, action=Action.PROVIDE_INFO, actor=personas.advocate_a
+        cert_request=first, action=Action.PROVIDE_INFO, actor=personas.advocate_a
     )
 
     portal.goto(f"/requests/{first.pk}/review/")

@@ -8,11 +8,18 @@ import re
 import pytest
 from django.test import override_settings
 
-from certifications.choices import Crime, FormType, Gender, TraffickingType, YesNoUnknown
+from certifications.choices import (
+    AttachmentKind,
+    Crime,
+    FormType,
+    Gender,
+    TraffickingType,
+    YesNoUnknown,
+)
 from certifications.documents.drafts import BOX_LIMITS, supplement_b_draft
 from certifications.documents.inputs import document_inputs
 from certifications.documents.render import cover_letter_pdf, supplement_b_pdf
-from certifications.models import Attachment, AttachmentKind, CertificationRequest, FamilyMember
+from certifications.models import Attachment, CertificationRequest, FamilyMember
 from tests.factories import CountyFactory, make_request
 
 from .documents_helpers import HEADER, body_text, flat, pdf_pages, pdf_text, submit_to
@@ -23,7 +30,7 @@ BLANK_OK = {"Signature of the certifying official (in ink)", "Date of signature 
 
 
 def _labels(request: CertificationRequest) -> list[tuple[int, str, str, object]]:
-    draft = supplement_b_draft(document_inputs(request=request))
+    draft = supplement_b_draft(document_inputs(cert_request=request))
     return [
         (part.number, part.title, f"{item.number}. {flat(item.label)}", item)
         for part in draft.parts
@@ -89,7 +96,7 @@ def _full_u_request(personas, **overrides):
 @override_settings(FORM_I918B_EDITION="04/01/24")
 def test_u_draft_has_every_part_and_item_answered_with_the_checked_crimes(personas):
     request = _full_u_request(personas)
-    pdf = supplement_b_pdf(request=request)
+    pdf = supplement_b_pdf(cert_request=request)
     text = assert_every_item_answered(request, pdf)
     for crime in Crime:
         mark = "☒" if crime in (Crime.DOMESTIC_VIOLENCE, Crime.STALKING) else "☐"
@@ -121,7 +128,7 @@ def test_t_draft_has_every_part_and_item_answered_with_the_checked_trafficking(p
         trafficking_types=[TraffickingType.LABOR_DEBT_BONDAGE.value],
     )
     request = submit_to(request, personas.agency_x)
-    pdf = supplement_b_pdf(request=request)
+    pdf = supplement_b_pdf(cert_request=request)
     text = assert_every_item_answered(request, pdf)
     assert "Form I-914, Supplement B: Declaration of Law Enforcement Officer" in text
     assert "Part 3. Statement of Claim" in text and "Part 4. Cooperation of the Victim" in text
@@ -148,7 +155,7 @@ def test_a_request_with_every_optional_field_empty_still_has_no_blank_item(perso
         occurred_in_us=YesNoUnknown.UNKNOWN,
         family_implicated=YesNoUnknown.UNKNOWN,
     )
-    text = assert_every_item_answered(request, supplement_b_pdf(request=request))
+    text = assert_every_item_answered(request, supplement_b_pdf(cert_request=request))
     for expected in ("1. Alien Registration Number (A-Number), if any None", "Unknown", "N/A"):
         assert expected in text
     assert "None checked by the requester" in text
@@ -190,7 +197,7 @@ def _max_request(personas, form_type):
 @pytest.mark.parametrize("form_type", [FormType.U, FormType.T])
 def test_every_field_at_its_maximum_length_continues_in_part_7(personas, form_type):
     request = _max_request(personas, form_type)
-    pdf = supplement_b_pdf(request=request)
+    pdf = supplement_b_pdf(cert_request=request)
     text = assert_every_item_answered(request, pdf)
     part7 = text[text.index("Part 7. Additional Information") :]
     description_item = "5" if form_type == FormType.T else "7"
@@ -226,7 +233,7 @@ def test_cover_letter_says_who_asks_for_whom_what_and_by_when(personas):
     )
     request.organization.address = "1 Example Plaza\nSaint Paul, MN 55101"
     request.organization.save()
-    text = flat(pdf_text(cover_letter_pdf(request=request)))
+    text = flat(pdf_text(cover_letter_pdf(cert_request=request)))
     for expected in [
         HEADER,
         "Organization A Shelter",
@@ -251,7 +258,7 @@ def test_cover_letter_says_who_asks_for_whom_what_and_by_when(personas):
 
 def test_cover_letter_without_removal_proceedings_has_no_expedite(personas):
     request = _full_u_request(personas)
-    text = flat(pdf_text(cover_letter_pdf(request=request)))
+    text = flat(pdf_text(cover_letter_pdf(cert_request=request)))
     assert "Expedited request" not in text
     assert "90 days" in text
 
@@ -267,7 +274,7 @@ def test_agency_answers_replace_the_request_data_on_the_draft(personas):
         case_status="ongoing",
         crimes=[Crime.FELONIOUS_ASSAULT.value],
     )
-    text = body_text(supplement_b_pdf(request=request, answers=answers))
+    text = body_text(supplement_b_pdf(cert_request=request, answers=answers))
     assert "Lt. Ana Muñoz" in text and "AGENCY-999" in text and "SPPD-25-012345" not in text
     assert "☒ On-going" in text
     assert "☒ Felonious assault" in text and "☐ Domestic violence" in text

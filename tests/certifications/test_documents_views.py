@@ -10,7 +10,6 @@ from pypdf import PdfReader
 
 from accounts.models import AuditAction, AuditEntry
 from certifications.choices import Crime, FormType
-from certifications.documents.tasks import documents_prerender
 from certifications.models import (
     AgencyFormAnswers,
     CertificationRequest,
@@ -24,6 +23,7 @@ from certifications.services.documents import (
     document_store,
     documents_prerender_enqueue,
 )
+from certifications.tasks import documents_prerender
 from tests.factories import make_request
 
 from .documents_helpers import body_text, pdf_text, submit_to
@@ -95,18 +95,18 @@ def test_agency_never_sees_a_draft_request(client, personas):
 
 def test_the_stored_file_is_used_while_current_and_never_when_stale(personas, u_request):
     stored = document_store(request_id=u_request.pk, kind=DocumentKind.SUPPLEMENT_B)
-    current = document_current(request=u_request, kind=DocumentKind.SUPPLEMENT_B)
+    current = document_current(cert_request=u_request, kind=DocumentKind.SUPPLEMENT_B)
     assert current.from_store and current.content_hash == stored.content_hash
     # The advocate changes the case number: the stored file is stale and is not served.
     CertificationRequest.objects.filter(pk=u_request.pk).update(case_number="CASE-2")
-    current = document_current(request=u_request, kind=DocumentKind.SUPPLEMENT_B)
+    current = document_current(cert_request=u_request, kind=DocumentKind.SUPPLEMENT_B)
     assert not current.from_store
     assert "CASE-2" in body_text(current.content) and "CASE-1" not in body_text(current.content)
     # A directory change is an input too.
     document_store(request_id=u_request.pk, kind=DocumentKind.SUPPLEMENT_B)
     personas.agency_x.phone = "612-555-0199"
     personas.agency_x.save()
-    current = document_current(request=u_request, kind=DocumentKind.SUPPLEMENT_B)
+    current = document_current(cert_request=u_request, kind=DocumentKind.SUPPLEMENT_B)
     assert not current.from_store and "612-555-0199" in body_text(current.content)
 
 
@@ -167,7 +167,7 @@ def test_contact_corrects_the_agency_answers_and_the_draft_follows(client, perso
 
 def test_unchanged_crimes_are_no_correction(personas, u_request):
     agency_form_answers_update(
-        request=u_request, actor=personas.contact_x, answers={"crimes": list(u_request.crimes)}
+        cert_request=u_request, actor=personas.contact_x, answers={"crimes": list(u_request.crimes)}
     )
     assert AgencyFormAnswers.objects.get(request=u_request).crimes is None
     assert not RequestEvent.objects.filter(action="agency_answers_edited").exists()
@@ -209,7 +209,7 @@ def test_documents_page_links_and_corrections_link_only_for_the_agency(client, p
 def test_pdf_title_metadata_carries_the_reference_not_the_name(personas, u_request):
     from certifications.documents.render import supplement_b_pdf
 
-    pdf = supplement_b_pdf(request=u_request)
+    pdf = supplement_b_pdf(cert_request=u_request)
     title = PdfReader(io.BytesIO(pdf)).metadata.title
     assert u_request.reference in title and "Muñoz" not in title
     assert "Muñoz" in pdf_text(pdf)

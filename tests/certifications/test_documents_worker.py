@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 
 from certifications.choices import FormType
-from certifications.documents.tasks import documents_prerender
 from certifications.models import DocumentKind, GeneratedDocument
 from certifications.services.documents import document_current
+from certifications.tasks import documents_prerender
 from tests.factories import make_request
 
 from .documents_helpers import submit_to
@@ -27,5 +27,5 @@ def test_a_real_worker_prerenders_and_the_download_uses_its_file(celery_worker_p
         pytest.fail("worker did not answer:\n" + celery_worker_process.logs())
     assert len(hashes) == 2
     assert GeneratedDocument.objects.filter(request=request).count() == 2
-    current = document_current(request=request, kind=DocumentKind.SUPPLEMENT_B)
+    current = document_current(cert_request=request, kind=DocumentKind.SUPPLEMENT_B)
     assert current.from_store and current.content_hash in hashes

@@ -41,7 +41,7 @@ def _submit(personas, *, removal: bool, policy_days=None, policy_expedited_days=
     obj = complete_request(personas, agency=agency, in_removal_proceedings=removal)
     if removal:
         attach_notice_to_appear(obj, personas.advocate_a)
-    return certification_request_submit(request=obj, actor=personas.advocate_a)
+    return certification_request_submit(cert_request=obj, actor=personas.advocate_a)
 
 
 def test_statute_gives_90_days(personas):
@@ -81,7 +81,7 @@ def test_the_policy_of_the_agency_routed_to_applies(personas):
     # not the named agency's stricter policy.
     lonely = AgencyFactory(name="Lonely Police", policy_response_days=10)
     obj = certification_request_submit(
-        request=complete_request(personas, agency=lonely), actor=personas.advocate_a
+        cert_request=complete_request(personas, agency=lonely), actor=personas.advocate_a
     )
     assert obj.agency == personas.coordinator_agency
     assert obj.due_date == TODAY + datetime.timedelta(days=90)

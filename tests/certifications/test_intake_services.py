@@ -79,13 +79,13 @@ def test_save_draft_updates_and_replaces_family_members(personas):
     obj = complete_request(personas)
     certification_request_save_draft(
         actor=personas.advocate_a,
-        request=obj,
+        cert_request=obj,
         fields={"family_implicated": "yes"},
         family_members=[{"full_name": "Sam Example", "relationship": "brother"}],
     )
     certification_request_save_draft(
         actor=personas.advocate_a,
-        request=obj,
+        cert_request=obj,
         fields={},
         family_members=[{"full_name": "Lee Example", "relationship": "father"}],
     )
@@ -96,19 +96,19 @@ def test_save_draft_refuses_fields_outside_the_form_and_submitted_requests(perso
     obj = complete_request(personas)
     with pytest.raises(ValueError):
         certification_request_save_draft(
-            actor=personas.advocate_a, request=obj, fields={"status": Status.CERTIFIED}
+            actor=personas.advocate_a, cert_request=obj, fields={"status": Status.CERTIFIED}
         )
-    certification_request_submit(request=obj, actor=personas.advocate_a)
+    certification_request_submit(cert_request=obj, actor=personas.advocate_a)
     with pytest.raises(TransitionError):
         certification_request_save_draft(
-            actor=personas.advocate_a, request=obj, fields={"narrative": "changed"}
+            actor=personas.advocate_a, cert_request=obj, fields={"narrative": "changed"}
         )
 
 
 @time_machine.travel(NOON_CHICAGO, tick=False)
 def test_submit_routes_computes_the_due_date_and_records_the_event(personas):
     obj = complete_request(personas)
-    obj = certification_request_submit(request=obj, actor=personas.advocate_a)
+    obj = certification_request_submit(cert_request=obj, actor=personas.advocate_a)
     assert obj.status == Status.SUBMITTED
     assert obj.agency == personas.agency_x
     assert obj.assigned_contact.user == personas.contact_x
@@ -125,7 +125,7 @@ def test_submit_routes_computes_the_due_date_and_records_the_event(personas):
 def test_the_day_counted_from_is_minnesota_s_day_not_utc_s(personas):
     # 04:30 UTC on March 3 is still March 2 in Minnesota (22:30 CST).
     obj = certification_request_submit(
-        request=complete_request(personas), actor=personas.advocate_a
+        cert_request=complete_request(personas), actor=personas.advocate_a
     )
     assert obj.due_date == datetime.date(2026, 3, 2) + datetime.timedelta(days=90)
 
@@ -133,7 +133,7 @@ def test_the_day_counted_from_is_minnesota_s_day_not_utc_s(personas):
 def test_submit_routes_to_the_coordinator_when_the_agency_has_no_contact(personas):
     lonely = AgencyFactory(name="Lonely Township Police")
     obj = certification_request_submit(
-        request=complete_request(personas, agency=lonely), actor=personas.advocate_a
+        cert_request=complete_request(personas, agency=lonely), actor=personas.advocate_a
     )
     assert obj.agency == personas.coordinator_agency
     assert "no active point of contact" in obj.routing_reason
@@ -148,7 +148,7 @@ def test_submit_refuses_an_incomplete_request_listing_every_problem(personas):
         in_removal_proceedings=True,
     )
     with pytest.raises(IncompleteRequestError) as exc:
-        certification_request_submit(request=obj, actor=personas.advocate_a)
+        certification_request_submit(cert_request=obj, actor=personas.advocate_a)
     problems = exc.value.message_dict
     assert set(problems) >= {"victim_family_name", "crimes", "consent_given", "attachments"}
     obj.refresh_from_db()
@@ -187,24 +187,24 @@ def test_submit_refuses_an_incomplete_request_listing_every_problem(personas):
 @time_machine.travel(NOON_CHICAGO, tick=False)
 def test_each_completeness_rule_names_its_field(personas, fields, field, words):
     obj = complete_request(personas, **fields)
-    problems = certification_request_problems(request=obj)
+    problems = certification_request_problems(cert_request=obj)
     assert field in problems
     assert words.lower() in " ".join(problems[field]).lower()
 
 
 def test_a_complete_request_has_no_problems_and_t_requests_need_a_trafficking_type(personas):
-    assert certification_request_problems(request=complete_request(personas)) == {}
+    assert certification_request_problems(cert_request=complete_request(personas)) == {}
     t_request = complete_request(personas, form_type=FormType.T, trafficking_types=[])
-    assert "trafficking_types" in certification_request_problems(request=t_request)
-    assert "crimes" not in certification_request_problems(request=t_request)
+    assert "trafficking_types" in certification_request_problems(cert_request=t_request)
+    assert "crimes" not in certification_request_problems(cert_request=t_request)
 
 
 def test_removal_proceedings_with_a_notice_to_appear_can_be_submitted(personas):
     obj = complete_request(personas, in_removal_proceedings=True)
     attach(obj, personas.advocate_a, kind=AttachmentKind.POLICE_REPORT)
-    assert "attachments" in certification_request_problems(request=obj)
+    assert "attachments" in certification_request_problems(cert_request=obj)
     attach_notice_to_appear(obj, personas.advocate_a)
-    obj = certification_request_submit(request=obj, actor=personas.advocate_a)
+    obj = certification_request_submit(cert_request=obj, actor=personas.advocate_a)
     assert obj.status == Status.SUBMITTED
     assert "removal proceedings" in obj.deadline_basis
 
@@ -235,7 +235,7 @@ def test_attachment_add_refuses_disguised_and_active_files(personas, content, wo
     upload = SimpleUploadedFile("report.pdf", content, content_type="application/pdf")
     with pytest.raises(ValidationError) as exc:
         attachment_add(
-            request=obj, actor=personas.advocate_a, upload=upload, kind=AttachmentKind.OTHER
+            cert_request=obj, actor=personas.advocate_a, upload=upload, kind=AttachmentKind.OTHER
         )
     assert words in " ".join(exc.value.messages)
     assert not Attachment.objects.exists()
@@ -246,23 +246,26 @@ def test_attachment_add_refuses_an_oversized_file(personas, settings):
     obj = complete_request(personas)
     with pytest.raises(ValidationError) as exc:
         attachment_add(
-            request=obj, actor=personas.advocate_a, upload=pdf_upload(), kind=AttachmentKind.OTHER
+            cert_request=obj,
+            actor=personas.advocate_a,
+            upload=pdf_upload(),
+            kind=AttachmentKind.OTHER,
         )
     assert "larger than" in exc.value.messages[0]
 
 
 def test_withdraw_needs_a_reason_and_keeps_it(personas):
     obj = certification_request_submit(
-        request=complete_request(personas), actor=personas.advocate_a
+        cert_request=complete_request(personas), actor=personas.advocate_a
     )
     with pytest.raises(ValidationError):
-        certification_request_withdraw(request=obj, actor=personas.advocate_a, reason="  ")
+        certification_request_withdraw(cert_request=obj, actor=personas.advocate_a, reason="  ")
     with pytest.raises(TransitionError):
         certification_request_withdraw(
-            request=complete_request(personas), actor=personas.advocate_a, reason="Never mind"
+            cert_request=complete_request(personas), actor=personas.advocate_a, reason="Never mind"
         )
     obj = certification_request_withdraw(
-        request=obj, actor=personas.advocate_a, reason="The victim moved out of state."
+        cert_request=obj, actor=personas.advocate_a, reason="The victim moved out of state."
     )
     assert obj.status == Status.WITHDRAWN
     assert obj.withdrawal_reason == "The victim moved out of state."
@@ -272,17 +275,17 @@ def test_withdraw_needs_a_reason_and_keeps_it(personas):
 
 def _info_requested(personas) -> CertificationRequest:
     obj = certification_request_submit(
-        request=complete_request(personas), actor=personas.advocate_a
+        cert_request=complete_request(personas), actor=personas.advocate_a
     )
     return certification_request_transition(
-        request=obj, action=Action.REQUEST_INFO, actor=personas.contact_x, note="Which night?"
+        cert_request=obj, action=Action.REQUEST_INFO, actor=personas.contact_x, note="Which night?"
     )
 
 
 def test_provide_info_sends_a_message_with_files_and_returns_the_request_to_the_agency(personas):
     obj = _info_requested(personas)
     obj = certification_request_provide_info(
-        request=obj,
+        cert_request=obj,
         actor=personas.advocate_a,
         message="It was the night of March 1.",
         files=[pdf_upload("statement.pdf")],
@@ -303,21 +306,21 @@ def test_provide_info_writes_nothing_when_a_file_is_refused_or_nothing_was_asked
     bad = SimpleUploadedFile("x.pdf", b"not a pdf at all", content_type="application/pdf")
     with pytest.raises(ValidationError) as exc:
         certification_request_provide_info(
-            request=obj, actor=personas.advocate_a, message="Here", files=[bad]
+            cert_request=obj, actor=personas.advocate_a, message="Here", files=[bad]
         )
     assert "files" in exc.value.message_dict
     with pytest.raises(ValidationError):
         certification_request_provide_info(
-            request=obj, actor=personas.advocate_a, message=" ", files=[]
+            cert_request=obj, actor=personas.advocate_a, message=" ", files=[]
         )
     assert not Message.objects.exists()
     assert not Attachment.objects.exists()
     submitted = certification_request_submit(
-        request=complete_request(personas), actor=personas.advocate_a
+        cert_request=complete_request(personas), actor=personas.advocate_a
     )
     with pytest.raises(TransitionError):
         certification_request_provide_info(
-            request=submitted, actor=personas.advocate_a, message="Hello", files=[]
+            cert_request=submitted, actor=personas.advocate_a, message="Hello", files=[]
         )
 
 
@@ -325,6 +328,6 @@ def test_a_second_primary_contact_elsewhere_does_not_change_routing(personas):
     # The contact assigned is the agency's own primary, not another agency's.
     PointOfContactFactory(agency=personas.agency_y, is_primary=False)
     obj = certification_request_submit(
-        request=complete_request(personas), actor=personas.advocate_a
+        cert_request=complete_request(personas), actor=personas.advocate_a
     )
     assert obj.assigned_contact.agency == personas.agency_x

@@ -11,7 +11,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from certifications.choices import Crime, FormType, Status
-from certifications.models import Attachment, CertificationRequest
+from certifications.models import Attachment, CertificationRequest, RequestEvent
 
 from .intake_support import (
     attach_notice_to_appear,
@@ -296,10 +296,10 @@ def test_answering_an_information_request_returns_it_to_the_agency(advocate, per
     from certifications.services.intake import certification_request_submit
 
     obj = certification_request_submit(
-        request=complete_request(personas), actor=personas.advocate_a
+        cert_request=complete_request(personas), actor=personas.advocate_a
     )
     certification_request_transition(
-        request=obj, action=Action.REQUEST_INFO, actor=personas.contact_x, note="Which night?"
+        cert_request=obj, action=Action.REQUEST_INFO, actor=personas.contact_x, note="Which night?"
     )
     url = reverse("certifications:respond", args=[obj.pk])
     response = advocate.post(url, {"message": "", "files": []})
@@ -352,11 +352,11 @@ def _asked_for_the_police_report(personas) -> CertificationRequest:
     )
 
     obj = certification_request_submit(
-        request=complete_request(personas), actor=personas.advocate_a
+        cert_request=complete_request(personas), actor=personas.advocate_a
     )
-    obj = certification_request_start_review(request=obj, actor=personas.contact_x)
+    obj = certification_request_start_review(cert_request=obj, actor=personas.contact_x)
     certification_request_request_info(
-        request=obj, actor=personas.contact_x, message="Please attach the police report."
+        cert_request=obj, actor=personas.contact_x, message="Please attach the police report."
     )
     obj.refresh_from_db()
     return obj
@@ -383,7 +383,7 @@ def test_a_replys_files_show_under_its_message_on_the_timeline(advocate, persona
     upload = pdf_upload()
     upload.name = "report-for-agency.pdf"
     certification_request_provide_info(
-        request=obj, actor=personas.advocate_a, message="Here it is.", files=[upload]
+        cert_request=obj, actor=personas.advocate_a, message="Here it is.", files=[upload]
     )
     with CaptureQueriesContext(connection) as after:
         detail = advocate.get(url).content.decode()
@@ -400,7 +400,7 @@ def test_an_advocate_deletes_a_draft_with_its_files_and_the_deletion_is_audited(
 
     draft = complete_request(personas)
     attachment = attachment_add(
-        request=draft, actor=personas.advocate_a, upload=pdf_upload(), kind="police_report"
+        cert_request=draft, actor=personas.advocate_a, upload=pdf_upload(), kind="police_report"
     )
     stored = attachment.file.storage
     name = attachment.file.name
@@ -416,7 +416,7 @@ def test_an_advocate_deletes_a_draft_with_its_files_and_the_deletion_is_audited(
     assert not CertificationRequest.objects.filter(pk=draft.pk).exists()
     assert not Attachment.objects.filter(pk=attachment.pk).exists()
     assert not stored.exists(name)
-    assert not CertificationRequest.history.filter(id=draft.pk).exists()
+    assert not RequestEvent.objects.filter(request_id=draft.pk).exists()
     entry = AuditEntry.objects.filter(action=AuditAction.PURGE).latest("created_at")
     assert entry.target == draft.reference and entry.user == personas.advocate_a
     assert "Victim" not in entry.detail  # the audit trail names the reference only
@@ -430,7 +430,7 @@ def test_only_a_draft_of_ones_own_organization_can_be_deleted(client, personas):
     client.force_login(personas.advocate_b)
     assert client.post(url).status_code == 404
     client.force_login(personas.advocate_a)
-    submitted = certification_request_submit(request=draft, actor=personas.advocate_a)
+    submitted = certification_request_submit(cert_request=draft, actor=personas.advocate_a)
     response = client.post(url, follow=True)
     assert "only a draft can be deleted" in response.content.decode()
     assert CertificationRequest.objects.filter(pk=submitted.pk).exists()
@@ -452,7 +452,7 @@ def test_the_review_step_previews_the_agency_and_due_date_the_submission_will_se
     # March 2 + 30 days under the agency's stricter policy, named with its basis.
     assert "April 1, 2026" in html
     assert "Agency X Police Department policy: 30 days (stricter than the statute)" in html
-    submitted = certification_request_submit(request=draft, actor=personas.advocate_a)
+    submitted = certification_request_submit(cert_request=draft, actor=personas.advocate_a)
     assert submitted.due_date == datetime.date(2026, 4, 1)
     # An incomplete draft shows what is missing instead of a preview.
     incomplete = complete_request(personas, crimes=[])

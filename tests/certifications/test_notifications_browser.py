@@ -16,9 +16,9 @@ def test_advocate_sees_the_bell_and_marks_notices_read(portal, personas):
         organization=personas.org_a, created_by=personas.advocate_a, agency=personas.agency_x
     )
     certification_request_transition(
-        request=request, action=Action.REQUEST_INFO, actor=personas.contact_x
+        cert_request=request, action=Action.REQUEST_INFO, actor=personas.contact_x
     )
-    request_event_record(request=request, actor=personas.contact_x, action="message")
+    request_event_record(cert_request=request, actor=personas.contact_x, action="message")
 
     portal.login(personas.advocate_a.email)
     nav_link = portal.page.get_by_role("link", name="Notifications 2 unread")

@@ -14,6 +14,8 @@ from certifications.choices import Action
 from certifications.models import Notification, NotificationKind, RequestEvent
 from certifications.services import certification_request_transition
 from certifications.services import notifications as svc
+from certifications.services import reminders as sweeps
+from certifications.services.intake import certification_request_mark_petition_filed
 from tests.factories import PointOfContactFactory, make_submitted_request
 
 CHICAGO = zoneinfo.ZoneInfo("America/Chicago")
@@ -50,14 +52,14 @@ def test_escalation_happens_the_day_after_the_due_date(personas):
     svc.notifications_send_pending()  # the submission notice
     mail.outbox.clear()
     with travel(due, hour=6):
-        assert svc.requests_escalate_overdue() == 0
+        assert sweeps.requests_escalate_overdue() == 0
     request.refresh_from_db()
     assert request.escalated_at is None
     assert kinds(NotificationKind.ESCALATED) == []
 
     with travel(due + datetime.timedelta(days=1), hour=6):
-        assert svc.requests_escalate_overdue() == 1
-        assert svc.requests_escalate_overdue() == 0
+        assert sweeps.requests_escalate_overdue() == 1
+        assert sweeps.requests_escalate_overdue() == 0
     request.refresh_from_db()
     assert request.escalated_at == at(due + datetime.timedelta(days=1), hour=6)
     [event] = RequestEvent.objects.filter(request=request, action="escalated")
@@ -78,13 +80,13 @@ def test_a_decided_request_is_not_escalated(personas):
     due = datetime.date(2026, 3, 2)
     request = submitted(personas, datetime.date(2026, 2, 1), due_date=due)
     certification_request_transition(
-        request=request,
+        cert_request=request,
         action=Action.CERTIFY,
         actor=personas.contact_x,
         updates={"signature_date": due},
     )
     with travel(due + datetime.timedelta(days=3)):
-        assert svc.requests_escalate_overdue() == 0
+        assert sweeps.requests_escalate_overdue() == 0
 
 
 # --- Agency digest -------------------------------------------------------------------------
@@ -99,7 +101,7 @@ def test_the_digest_is_one_email_per_contact_per_day_with_every_section(personas
     later = submitted(personas, datetime.date(2026, 4, 14), due_date=today + datetime.timedelta(8))
     for r in (overdue, due_today, soon):
         certification_request_transition(
-            request=r, action=Action.START_REVIEW, actor=personas.contact_x
+            cert_request=r, action=Action.START_REVIEW, actor=personas.contact_x
         )
     # Another agency's request is not in agency X's digest.
     make_submitted_request(
@@ -108,8 +110,8 @@ def test_the_digest_is_one_email_per_contact_per_day_with_every_section(personas
     Notification.objects.all().delete()
 
     with travel(today, hour=7):
-        assert svc.agency_digests_create() == 3  # two contacts of X, one of Y
-        assert svc.agency_digests_create() == 0
+        assert sweeps.agency_digests_create() == 3  # two contacts of X, one of Y
+        assert sweeps.agency_digests_create() == 0
         assert svc.notifications_send_pending().sent == 3
     digests = Notification.objects.filter(
         kind=NotificationKind.AGENCY_DIGEST, agency=personas.agency_x
@@ -127,12 +129,12 @@ def test_the_digest_is_one_email_per_contact_per_day_with_every_section(personas
     assert "Victim" not in message.body
 
     with travel(today + datetime.timedelta(days=1), hour=7):
-        assert svc.agency_digests_create() == 3
+        assert sweeps.agency_digests_create() == 3
 
 
 def test_no_digest_for_an_agency_without_open_requests(personas):
     with travel(datetime.date(2026, 4, 15)):
-        assert svc.agency_digests_create() == 0
+        assert sweeps.agency_digests_create() == 0
 
 
 # --- Waiting on the advocate -----------------------------------------------------------------
@@ -143,13 +145,13 @@ def test_info_reminders_on_day_7_and_14_only(personas):
     asked = datetime.date(2026, 5, 4)
     with travel(asked, hour=15):
         certification_request_transition(
-            request=request, action=Action.REQUEST_INFO, actor=personas.contact_x
+            cert_request=request, action=Action.REQUEST_INFO, actor=personas.contact_x
         )
     sent_on = {}
     for offset in range(0, 20):
         day = asked + datetime.timedelta(days=offset)
         with travel(day, hour=8):
-            if svc.info_reminders_create():
+            if sweeps.info_reminders_create():
                 sent_on[offset] = [n.window for n in kinds(NotificationKind.INFO_REMINDER)][-1]
     assert list(sent_on) == [7, 14]
     reminders = kinds(NotificationKind.INFO_REMINDER)
@@ -166,26 +168,26 @@ def test_an_answered_information_request_gets_no_reminder(personas):
     request = submitted(personas, datetime.date(2026, 5, 1))
     with travel(datetime.date(2026, 5, 4)):
         request = certification_request_transition(
-            request=request, action=Action.REQUEST_INFO, actor=personas.contact_x
+            cert_request=request, action=Action.REQUEST_INFO, actor=personas.contact_x
         )
     with travel(datetime.date(2026, 5, 6)):
         certification_request_transition(
-            request=request, action=Action.PROVIDE_INFO, actor=personas.advocate_a
+            cert_request=request, action=Action.PROVIDE_INFO, actor=personas.advocate_a
         )
     with travel(datetime.date(2026, 5, 11)):
-        assert svc.info_reminders_create() == 0
+        assert sweeps.info_reminders_create() == 0
 
 
 def test_a_missed_day_is_caught_up_once(personas):
     request = submitted(personas, datetime.date(2026, 5, 1))
     with travel(datetime.date(2026, 5, 4)):
         certification_request_transition(
-            request=request, action=Action.REQUEST_INFO, actor=personas.contact_x
+            cert_request=request, action=Action.REQUEST_INFO, actor=personas.contact_x
         )
     with travel(datetime.date(2026, 5, 12)):  # day 8: the day-7 reminder was missed
-        assert svc.info_reminders_create() == 1
+        assert sweeps.info_reminders_create() == 1
     with travel(datetime.date(2026, 5, 13)):
-        assert svc.info_reminders_create() == 0
+        assert sweeps.info_reminders_create() == 0
 
 
 # --- Certification expiry -------------------------------------------------------------------
@@ -195,7 +197,7 @@ def certified(personas, signature_date: datetime.date):
     request = submitted(personas, signature_date - datetime.timedelta(days=20))
     with travel(signature_date):
         return certification_request_transition(
-            request=request,
+            cert_request=request,
             action=Action.CERTIFY,
             actor=personas.contact_x,
             updates={"signature_date": signature_date},
@@ -210,7 +212,7 @@ def test_expiry_reminders_60_30_and_7_days_before_the_filing_deadline(personas):
     sent_days_left = []
     for left in range(75, -3, -1):
         with travel(deadline - datetime.timedelta(days=left), hour=8):
-            if svc.expiry_reminders_create():
+            if sweeps.expiry_reminders_create():
                 sent_days_left.append(left)
     assert sent_days_left == [60, 30, 7]
     reminders = kinds(NotificationKind.EXPIRY_REMINDER)
@@ -229,11 +231,11 @@ def test_expiry_reminders_60_30_and_7_days_before_the_filing_deadline(personas):
 def test_no_expiry_reminder_once_the_petition_is_filed(personas):
     request = certified(personas, datetime.date(2026, 1, 15))
     with travel(datetime.date(2026, 2, 1)):
-        svc.certification_request_mark_petition_filed(
-            request=request, actor=personas.advocate_a, filed_on=datetime.date(2026, 2, 1)
+        certification_request_mark_petition_filed(
+            cert_request=request, actor=personas.advocate_a, filed_on=datetime.date(2026, 2, 1)
         )
     with travel(datetime.date(2026, 5, 16)):  # 60 days before the deadline
-        assert svc.expiry_reminders_create() == 0
+        assert sweeps.expiry_reminders_create() == 0
 
 
 # --- Training lapse -------------------------------------------------------------------------
@@ -248,11 +250,11 @@ def test_training_lapse_tells_the_contact_and_the_administrators_once(personas):
         last_training_date=datetime.date(2026, 5, 1)
     )
     with travel(datetime.date(2026, 5, 30)):  # 31 days before
-        assert svc.training_lapse_reminders_create() == 0
+        assert sweeps.training_lapse_reminders_create() == 0
     with travel(datetime.date(2026, 5, 31)):  # 30 days before
-        assert svc.training_lapse_reminders_create() == 2
+        assert sweeps.training_lapse_reminders_create() == 2
     with travel(datetime.date(2026, 6, 10)):
-        assert svc.training_lapse_reminders_create() == 0
+        assert sweeps.training_lapse_reminders_create() == 0
     notices = kinds(NotificationKind.TRAINING_LAPSE)
     assert sorted(n.email for n in notices) == ["admin@example.org", "contact.x@example.org"]
     assert notices[0].subject == (
@@ -262,7 +264,7 @@ def test_training_lapse_tells_the_contact_and_the_administrators_once(personas):
     contact.last_training_date = datetime.date(2025, 7, 5)
     contact.save(update_fields=["last_training_date"])
     with travel(datetime.date(2026, 6, 10)):
-        assert svc.training_lapse_reminders_create() == 2
+        assert sweeps.training_lapse_reminders_create() == 2
 
 
 # --- The global switch -----------------------------------------------------------------------
@@ -272,11 +274,11 @@ def test_reminders_paused_creates_nothing(personas, settings):
     settings.REMINDERS_PAUSED = True
     request = submitted(personas, datetime.date(2026, 1, 1), due_date=datetime.date(2026, 2, 1))
     with travel(datetime.date(2026, 3, 1)):
-        assert svc.requests_escalate_overdue() == 0
-        assert svc.agency_digests_create() == 0
-        assert svc.info_reminders_create() == 0
-        assert svc.expiry_reminders_create() == 0
-        assert svc.training_lapse_reminders_create() == 0
+        assert sweeps.requests_escalate_overdue() == 0
+        assert sweeps.agency_digests_create() == 0
+        assert sweeps.info_reminders_create() == 0
+        assert sweeps.expiry_reminders_create() == 0
+        assert sweeps.training_lapse_reminders_create() == 0
     request.refresh_from_db()
     assert request.escalated_at is None
 
@@ -292,4 +294,4 @@ def test_days_are_counted_in_minnesota_time(personas, hour):
     due = datetime.date(2026, 3, 2)
     submitted(personas, datetime.date(2026, 2, 1), due_date=due)
     with travel(due, hour=hour):
-        assert svc.requests_escalate_overdue() == 0
+        assert sweeps.requests_escalate_overdue() == 0

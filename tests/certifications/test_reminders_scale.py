@@ -13,6 +13,7 @@ from django.utils import timezone
 from certifications.choices import Action, Status
 from certifications.models import CertificationRequest, Notification, RequestEvent
 from certifications.services import notifications as svc
+from certifications.services import reminders as sweeps
 from tests.factories import PointOfContactFactory
 
 BATCH = 500
@@ -65,11 +66,11 @@ def lapsing(personas, n):
 
 
 SWEEPS = {
-    "escalation": (overdue, svc.requests_escalate_overdue),
-    "digest": (overdue, svc.agency_digests_create),
-    "info": (waiting, svc.info_reminders_create),
-    "expiry": (expiring, svc.expiry_reminders_create),
-    "training": (lapsing, svc.training_lapse_reminders_create),
+    "escalation": (overdue, sweeps.requests_escalate_overdue),
+    "digest": (overdue, sweeps.agency_digests_create),
+    "info": (waiting, sweeps.info_reminders_create),
+    "expiry": (expiring, sweeps.expiry_reminders_create),
+    "training": (lapsing, sweeps.training_lapse_reminders_create),
 }
 
 
@@ -107,8 +108,8 @@ def test_sweep_queries_are_bounded_per_batch_not_per_request(personas, settings,
 def test_the_outbox_sweep_costs_queries_per_batch_not_per_email(personas, settings):
     settings.NOTIFICATIONS_BATCH_SIZE = BATCH
     overdue(personas, 1000)
-    svc.agency_digests_create()
-    svc.requests_escalate_overdue()
+    sweeps.agency_digests_create()
+    sweeps.requests_escalate_overdue()
     pending = Notification.objects.filter(sent_at__isnull=True).count()
     assert pending >= 2000
     with CaptureQueriesContext(connection) as ctx:

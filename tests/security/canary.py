@@ -16,7 +16,7 @@ CANARY_STRINGS = (CANARY_FAMILY, CANARY_A_NUMBER, "Qwertzuiop", "Plokmijn")
 
 def seed_canary_request(personas, *, status_path=("submit",)):
     """A request of org A routed to agency X, full of canary values, with an attachment (a real
-    file), a message, a family member, events and history rows."""
+    file), a message, a family member and events."""
     from certifications.models import Attachment, FamilyMember, Message
     from certifications.services import certification_request_transition
     from tests.factories import make_request
@@ -36,7 +36,7 @@ def seed_canary_request(personas, *, status_path=("submit",)):
         consent_by=f"{CANARY_NAME} {CANARY_FAMILY}",
         requested_agency=personas.agency_x,
     )
-    # A save() so simple-history records a row with the victim's data in it.
+    # A save() after creation, as an edit of the draft makes.
     request.victim_middle_name = "Qwertzuiop"
     request.save()
     for action in status_path:
@@ -49,7 +49,7 @@ def seed_canary_request(personas, *, status_path=("submit",)):
                 "due_date": datetime.date.today() + datetime.timedelta(days=60),
             }
         request = certification_request_transition(
-            request=request,
+            cert_request=request,
             action=action,
             actor=personas.advocate_a,
             note=f"note about {CANARY_FAMILY}",

@@ -10,6 +10,8 @@ from uvisa_portal.tasks import heartbeat
 
 
 def test_celery_is_configured_for_json_late_acks_and_time_limits():
+    # What a worker does on start: import every app's tasks module (autodiscovery).
+    app.loader.import_default_modules()
     assert app.conf.task_serializer == "json"
     assert app.conf.accept_content == ["json"]
     assert app.conf.task_acks_late is True
@@ -17,6 +19,13 @@ def test_celery_is_configured_for_json_late_acks_and_time_limits():
     assert "uvisa_portal.tasks.heartbeat" in app.tasks
     for entry in settings.CELERY_BEAT_SCHEDULE.values():
         assert entry["task"] in app.tasks, entry
+    # Tasks enqueued by name (`enqueue_on_commit`) are registered under that name.
+    for name in (
+        "certifications.documents.prerender",
+        "certifications.tasks.notifications_send_for_event",
+        "certifications.tasks.notifications_send_pending",
+    ):
+        assert name in app.tasks, name
 
 
 @pytest.mark.worker

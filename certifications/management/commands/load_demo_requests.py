@@ -102,20 +102,26 @@ class Command(BaseCommand):
             if obj.in_removal_proceedings:
                 # Minn. Stat. 611A.95 subd. 2: the expedite needs its proof with the request.
                 attachment_add(
-                    request=obj,
+                    cert_request=obj,
                     actor=advocate,
                     upload=SimpleUploadedFile("notice-to-appear-demo.pdf", _blank_pdf()),
                     kind=AttachmentKind.NOTICE_TO_APPEAR,
                 )
-        submitted = [certification_request_submit(request=r, actor=advocate) for r in created[:3]]
+        submitted = [
+            certification_request_submit(cert_request=r, actor=advocate) for r in created[:3]
+        ]
         # One waiting on the advocate, one certified; the others stay new, and the last a draft.
         certification_request_request_info(
-            request=certification_request_start_review(request=submitted[1], actor=contact),
+            cert_request=certification_request_start_review(
+                cert_request=submitted[1], actor=contact
+            ),
             actor=contact,
             message="Please add the date the victim gave her statement.",
         )
         certification_request_certify(
-            request=certification_request_start_review(request=submitted[2], actor=contact),
+            cert_request=certification_request_start_review(
+                cert_request=submitted[2], actor=contact
+            ),
             actor=contact,
             official_name="Casey Contact (demo)",
             official_title="Sergeant, Family Violence Unit",

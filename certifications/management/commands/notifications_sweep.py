@@ -3,6 +3,7 @@
 from django.core.management.base import BaseCommand
 
 from certifications.services import notifications as svc
+from certifications.services import reminders
 
 
 class Command(BaseCommand):
@@ -10,11 +11,11 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options) -> None:
         counts = {
-            "escalated": svc.requests_escalate_overdue(),
-            "digests": svc.agency_digests_create(),
-            "info_reminders": svc.info_reminders_create(),
-            "expiry_reminders": svc.expiry_reminders_create(),
-            "training_reminders": svc.training_lapse_reminders_create(),
+            "escalated": reminders.requests_escalate_overdue(),
+            "digests": reminders.agency_digests_create(),
+            "info_reminders": reminders.info_reminders_create(),
+            "expiry_reminders": reminders.expiry_reminders_create(),
+            "training_reminders": reminders.training_lapse_reminders_create(),
         }
         result = svc.notifications_send_pending()
         counts["sent"] = result.sent

@@ -12,8 +12,8 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from .choices import DenialReason
-from .uploads import validate_upload
+from ..choices import DenialReason
+from ..uploads import validate_upload
 
 
 class ActionForm(forms.Form):

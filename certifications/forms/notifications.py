@@ -1,4 +1,4 @@
-"""Forms of the notifications capability (kept apart from the intake and review forms)."""
+"""The advocate's "petition filed" form (it stops the expiry reminders)."""
 
 from __future__ import annotations
 

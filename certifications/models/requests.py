@@ -7,15 +7,15 @@ import uuid
 
 from dateutil.relativedelta import relativedelta
 from django.conf import settings
+from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
-from simple_history.models import HistoricalRecords
 
 from accounts.models import Organization
 from agencies.models import Agency, County, PointOfContact
 
-from .choices import (
+from ..choices import (
     FINAL_STATUSES,
     OPEN_STATUSES,
     Action,
@@ -61,7 +61,7 @@ class CertificationRequest(models.Model):
     # The advocate dashboard's first sort key: open requests, then drafts, then closed ones.
     # Computed and stored by the database from `status` (a generated column on PostgreSQL and
     # SQLite alike), so the index `req_org_dashboard` returns a page in order instead of the
-    # database sorting every request of the organization on a CASE (issue 10).
+    # database sorting every request of the organization on a CASE.
     list_group = models.GeneratedField(
         expression=models.Case(
             models.When(status__in=sorted(OPEN_STATUSES), then=models.Value(0)),
@@ -195,10 +195,6 @@ class CertificationRequest(models.Model):
     purged_at = models.DateTimeField(null=True, blank=True)
 
     objects = CertificationRequestQuerySet.as_manager()
-    # Changes made through save() keep their history; the retention purge deletes these rows
-    # with the victim data (services/retention.py).
-    # The generated sort key is the database's business; history records what people changed.
-    history = HistoricalRecords(excluded_fields=["list_group"])
 
     class Meta:
         ordering = ["-created_at"]
@@ -352,10 +348,13 @@ class RequestEvent(models.Model):
         blank=True,
         related_name="+",
     )
-    action = models.CharField(max_length=30)
+    action = models.CharField(max_length=30, choices=Action.choices)
     from_status = models.CharField(max_length=20, choices=Status.choices, blank=True)
     to_status = models.CharField(max_length=20, choices=Status.choices, blank=True)
     note = models.TextField(blank=True)
+    # The names of the fields an edit changed, never their values: the event is the request's
+    # history, and a copy of victim data here would be one more thing every purge must find.
+    changed_fields = models.JSONField(default=list, blank=True)
 
     class Meta:
         ordering = ["created_at", "id"]
@@ -366,10 +365,26 @@ class RequestEvent(models.Model):
 
     @property
     def action_label(self) -> str:
-        try:
-            return Action(self.action).label
-        except ValueError:
-            return self.action.replace("_", " ").capitalize()
+        return self.get_action_display()
+
+    @property
+    def changed_field_labels(self) -> list[str]:
+        """The changed fields in words, for the timeline: the verbose names of the request's
+        fields (or of the agency's answers on the draft)."""
+        model = CertificationRequest
+        if self.action == Action.AGENCY_ANSWERS_EDITED:
+            # AgencyFormAnswers, reached through the relation (models.documents imports this).
+            model = CertificationRequest._meta.get_field("agency_answers").related_model
+        labels = []
+        for name in self.changed_fields or []:
+            try:
+                field = model._meta.get_field(name)
+            except FieldDoesNotExist:
+                labels.append(name.replace("_", " "))
+            else:
+                label = getattr(field, "verbose_name", None) or name.replace("_", " ")
+                labels.append(str(label))
+        return labels
 
 
 class Message(models.Model):
@@ -420,270 +435,3 @@ class Attachment(models.Model):
 
     def __str__(self) -> str:
         return f"attachment #{self.pk}"
-
-
-class NotificationKind(models.TextChoices):
-    """What a notification is about; each kind has its e-mail templates under templates/emails/."""
-
-    REQUEST_RECEIVED = "request_received", "New request for your agency"
-    REQUEST_UPDATE = "request_update", "Update from the agency"
-    ADVOCATE_UPDATE = "advocate_update", "Update from the advocate"
-    ESCALATED = "escalated", "Overdue request escalated"
-    AGENCY_DIGEST = "agency_digest", "Daily summary of open requests"
-    INFO_REMINDER = "info_reminder", "Information still requested"
-    EXPIRY_REMINDER = "expiry_reminder", "Certification about to expire"
-    TRAINING_LAPSE = "training_lapse", "Training about to lapse"
-
-
-class Notification(models.Model):
-    """One notice to one person: an outbox row for the e-mail and the in-app bell entry.
-
-    `key` is (kind, recipient, request or agency, window) in one string with a unique
-    constraint, so a sweep that runs twice, two beats or a retried task create it at most once.
-    `subject` and `context` hold the reference number, dates and counts only, never victim data.
-    """
-
-    key = models.CharField(max_length=200, unique=True)
-    kind = models.CharField(max_length=30, choices=NotificationKind.choices)
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.CASCADE,
-        null=True,
-        blank=True,
-        related_name="notifications",
-    )
-    email = models.EmailField(blank=True)
-    request = models.ForeignKey(
-        CertificationRequest,
-        on_delete=models.CASCADE,
-        null=True,
-        blank=True,
-        related_name="notifications",
-    )
-    agency = models.ForeignKey(
-        Agency, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
-    )
-    event = models.ForeignKey(
-        RequestEvent, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
-    window = models.CharField(max_length=60, blank=True)
-    subject = models.CharField(max_length=200)
-    context = models.JSONField(default=dict, blank=True)
-    created_at = models.DateTimeField(default=timezone.now)
-    # E-mail delivery (the outbox): claimed by one sender at a time, retried with backoff.
-    claim_token = models.CharField(max_length=32, blank=True)
-    claimed_at = models.DateTimeField(null=True, blank=True)
-    next_attempt_at = models.DateTimeField(null=True, blank=True)
-    attempts = models.PositiveSmallIntegerField(default=0)
-    last_error = models.CharField(max_length=300, blank=True)
-    sent_at = models.DateTimeField(null=True, blank=True)
-    # In-app bell.
-    read_at = models.DateTimeField(null=True, blank=True)
-
-    class Meta:
-        ordering = ["-created_at", "-id"]
-        indexes = [
-            # The outbox sweep: unsent e-mails, oldest first.
-            models.Index(
-                fields=["created_at"],
-                condition=Q(sent_at__isnull=True) & ~Q(email=""),
-                name="notif_unsent",
-            ),
-            # The bell: a user's unread notifications.
-            models.Index(
-                fields=["user", "created_at"],
-                condition=Q(read_at__isnull=True),
-                name="notif_unread",
-            ),
-            models.Index(fields=["user", "-created_at"], name="notif_user_time"),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.kind} #{self.pk}"
-
-
-# --- Draft documents (Form I-918 / I-914 Supplement B and the cover letter) -----------------
-
-
-class CaseStatus(models.TextChoices):
-    """Form I-918 Supp. B Part 2: status of the case."""
-
-    ONGOING = "ongoing", "On-going"
-    COMPLETED = "completed", "Completed"
-    OTHER = "other", "Other"
-
-
-class AgencyType(models.TextChoices):
-    """Form I-918 Supp. B Part 2: agency type."""
-
-    FEDERAL = "federal", "Federal"
-    STATE = "state", "State"
-    LOCAL = "local", "Local"
-
-
-class AgencyCategory(models.TextChoices):
-    """Form I-918 Supp. B Part 2: agency category."""
-
-    LAW_ENFORCEMENT = "law_enforcement", "Law enforcement"
-    PROSECUTOR = "prosecutor", "Prosecutor"
-    JUDGE = "judge", "Judge"
-    OTHER = "other", "Other"
-
-
-class AgencyFormAnswers(models.Model):
-    """The certifying agency's own answers to Parts 2-4 of the draft, kept apart from the
-    advocate's data, which is never overwritten.
-
-    A blank field (or a null list) means "use what the request and the directory say"; the
-    draft shows the agency's answer wherever there is one.
-    """
-
-    request = models.OneToOneField(
-        CertificationRequest, on_delete=models.CASCADE, related_name="agency_answers"
-    )
-    # --- Part 2 ---
-    agency_name = models.CharField("name of the certifying agency", max_length=200, blank=True)
-    agency_address = models.CharField("agency address", max_length=300, blank=True)
-    certifying_official_name = models.CharField(max_length=200, blank=True)
-    certifying_official_title = models.CharField(max_length=200, blank=True)
-    division_office = models.CharField("division or office", max_length=200, blank=True)
-    head_of_agency_name = models.CharField(
-        "head of the agency (if the official is a designee)", max_length=200, blank=True
-    )
-    agency_phone = models.CharField("phone", max_length=40, blank=True)
-    agency_fax = models.CharField("fax", max_length=40, blank=True)
-    agency_email = models.EmailField("e-mail", blank=True)
-    agency_type = models.CharField(max_length=10, choices=AgencyType.choices, blank=True)
-    agency_category = models.CharField(max_length=20, choices=AgencyCategory.choices, blank=True)
-    agency_category_other = models.CharField("other agency category", max_length=100, blank=True)
-    case_status = models.CharField(max_length=10, choices=CaseStatus.choices, blank=True)
-    case_status_other = models.CharField("other case status", max_length=200, blank=True)
-    case_number = models.CharField(max_length=100, blank=True)
-    fbi_sid_number = models.CharField("FBI or SID number", max_length=100, blank=True)
-    # --- Part 3 ---
-    crimes = models.JSONField(null=True, blank=True)
-    trafficking_types = models.JSONField(null=True, blank=True)
-    crime_dates = models.CharField("date(s) of the criminal activity", max_length=200, blank=True)
-    statutes_cited = models.CharField(max_length=500, blank=True)
-    crime_location = models.CharField("location", max_length=200, blank=True)
-    activity_description = models.TextField("description of the criminal activity", blank=True)
-    known_injuries = models.TextField(blank=True)
-    # --- Part 4 ---
-    possesses_information = models.CharField(
-        max_length=10, choices=YesNoUnknown.choices, blank=True
-    )
-    has_been_helpful = models.CharField(max_length=10, choices=YesNoUnknown.choices, blank=True)
-    refused_assistance = models.CharField(max_length=10, choices=YesNoUnknown.choices, blank=True)
-    helpfulness_explanation = models.TextField(blank=True)
-    refusal_explanation = models.TextField(blank=True)
-
-    updated_at = models.DateTimeField(auto_now=True)
-    updated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
-    )
-
-    class Meta:
-        verbose_name = "agency answers on the draft form"
-        verbose_name_plural = "agency answers on draft forms"
-
-    def __str__(self) -> str:
-        return f"agency answers #{self.pk}"
-
-
-class DocumentKind(models.TextChoices):
-    SUPPLEMENT_B = "supplement_b", "Draft Supplement B"
-    COVER_LETTER = "cover_letter", "Cover letter"
-
-
-def generated_document_path(instance: GeneratedDocument, filename: str) -> str:
-    # Random storage name: nothing about the victim on disk or in a URL.
-    return f"documents/{uuid.uuid4().hex}.pdf"
-
-
-class GeneratedDocument(models.Model):
-    """A rendered draft, kept while its `content_hash` (of every input) matches the request."""
-
-    request = models.ForeignKey(
-        CertificationRequest, on_delete=models.CASCADE, related_name="generated_documents"
-    )
-    kind = models.CharField(max_length=20, choices=DocumentKind.choices)
-    content_hash = models.CharField(max_length=64)
-    edition = models.CharField(max_length=20, blank=True)
-    file = models.FileField(upload_to=generated_document_path, max_length=200)
-    size = models.PositiveIntegerField(default=0)
-    generated_at = models.DateTimeField(default=timezone.now)
-
-    class Meta:
-        ordering = ["-generated_at", "-id"]
-        constraints = [
-            # Two workers rendering the same inputs store one row (the task may run twice).
-            models.UniqueConstraint(
-                fields=["request", "kind", "content_hash"], name="unique_document_version"
-            )
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.kind} #{self.pk}"
-
-
-class StatisticsSnapshot(models.Model):
-    """The statistics of one period as computed at `computed_at`, for the pages to read.
-
-    Why: computing the figures (and the public page's suppression) over every request takes
-    seconds on a decade of the state's data; the pages read this instead while it is fresh
-    (`STATS_SNAPSHOT_MAX_AGE_SECONDS`). A snapshot is written whole in one transaction with its
-    rows and never changed; readers take the newest one of the period, so nobody reads half of
-    one. Aggregates and agency names only: nothing about a request or a victim.
-    """
-
-    period_start = models.DateField()
-    period_end = models.DateField()
-    computed_at = models.DateTimeField(default=timezone.now)
-    # The unsuppressed figures (certifications.statistics.Figures / MonthFigures as JSON).
-    statewide = models.JSONField()
-    months = models.JSONField()
-    # The public page's figures, suppressed with `threshold` (STATS_SUPPRESS_BELOW then).
-    threshold = models.PositiveSmallIntegerField()
-    public_statewide = models.JSONField()
-    public_months = models.JSONField()
-    any_hidden = models.BooleanField(default=False)
-    # Whether the public chart of all agencies has anything to draw (the page shows 50 rows).
-    public_agencies_charted = models.BooleanField(default=False)
-    agency_count = models.PositiveIntegerField(default=0)
-
-    class Meta:
-        ordering = ["-computed_at", "-id"]
-        indexes = [
-            # The pages' lookup: the newest snapshot of a period.
-            models.Index(
-                fields=["period_start", "period_end", "-computed_at"], name="stats_snap_period"
-            ),
-            models.Index(fields=["computed_at"], name="stats_snap_computed"),
-        ]
-
-    def __str__(self) -> str:
-        return f"statistics {self.period_start} to {self.period_end} at {self.computed_at:%Y-%m-%d}"
-
-
-class StatisticsSnapshotRow(models.Model):
-    """One agency's figures in a snapshot, in the pages' order (`position`, by agency name)."""
-
-    snapshot = models.ForeignKey(StatisticsSnapshot, on_delete=models.CASCADE, related_name="rows")
-    # SET_NULL, not CASCADE: dropping a row would change the sums the suppression was worked
-    # out against and could let a hidden count be recovered by subtraction; the name stays.
-    agency = models.ForeignKey(
-        Agency, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
-    position = models.PositiveIntegerField()
-    agency_name = models.CharField(max_length=255)
-    figures = models.JSONField()
-    public = models.JSONField()
-
-    class Meta:
-        ordering = ["snapshot", "position"]
-        constraints = [
-            models.UniqueConstraint(fields=["snapshot", "position"], name="stats_row_position")
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.agency_name} in snapshot #{self.snapshot_id}"

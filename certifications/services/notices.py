@@ -1,0 +1,262 @@
+"""Who is told what about an event: the outbox rows an event causes, and the recipients of a
+batch of requests.
+
+Every notice is a `Notification` row whose unique `key` is (kind, recipient, request or agency,
+window). Rows are created in the same transaction as the event that causes them (through
+`request_event_record`) or by a daily sweep (`reminders`); `notifications` sends them.
+
+Privacy (8 U.S.C. 1367): subjects, contexts, e-mails and log lines carry reference numbers,
+agency names, dates and counts only; never the victim's name or any other victim data.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from accounts.models import Role, User
+from agencies.models import PointOfContact
+
+from ..choices import Action
+from ..models import CertificationRequest, Notification, NotificationKind, RequestEvent
+from .notifications import enqueue_send_for_event
+
+# Which events tell whom. The advocate hears about every decision, information request and
+# agency message; the agency hears about new, transferred and assigned requests and about
+# what the advocate does.
+_TO_CONTACTS = {
+    Action.SUBMIT: "New request {ref} for {agency}",
+    Action.TRANSFER: "Request {ref} was transferred to {agency}",
+    Action.REROUTE: "Request {ref} was re-routed to {agency} by the statewide coordinator",
+    Action.ASSIGNED: "Request {ref} was assigned to you",
+}
+_TO_CONTACTS_FROM_ADVOCATE = {
+    Action.PROVIDE_INFO: "The advocate answered the information request on {ref}",
+    Action.WITHDRAW: "Request {ref} was withdrawn by the advocate",
+    Action.MESSAGE: "New message from the advocate on request {ref}",
+}
+_TO_ADVOCATES = {
+    Action.CERTIFY: "Request {ref} was certified by {agency}",
+    Action.DENY: "Request {ref} was denied by {agency}",
+    Action.REQUEST_INFO: "{agency} asked for more information on request {ref}",
+    Action.MESSAGE: "New message from {agency} on request {ref}",
+}
+
+
+@dataclass(frozen=True)
+class Recipient:
+    email: str
+    user_id: int | None
+
+
+def contact_recipient(contact: PointOfContact) -> Recipient:
+    return Recipient(email=contact.email, user_id=contact.user_id)
+
+
+def user_recipient(user: User) -> Recipient:
+    return Recipient(email=user.email, user_id=user.pk)
+
+
+def _key(kind: str, recipient: Recipient, scope: str, window: str) -> str:
+    who = f"u{recipient.user_id}" if recipient.user_id else recipient.email.lower()
+    return f"{kind}:{scope}:{window}:{who}"
+
+
+def notification_rows(
+    *,
+    kind: str,
+    recipients: Iterable[Recipient],
+    window: str,
+    subject: str,
+    context: dict[str, Any],
+    cert_request: CertificationRequest | None = None,
+    agency_id: int | None = None,
+    event: RequestEvent | None = None,
+) -> list[Notification]:
+    scope = f"r{cert_request.pk}" if cert_request is not None else f"a{agency_id}"
+    rows: dict[str, Notification] = {}
+    for recipient in recipients:
+        if not recipient.email and not recipient.user_id:
+            continue
+        key = _key(kind, recipient, scope, window)
+        rows[key] = Notification(
+            key=key,
+            kind=kind,
+            user_id=recipient.user_id,
+            email=recipient.email,
+            request=cert_request,
+            agency_id=agency_id
+            if agency_id is not None
+            else getattr(cert_request, "agency_id", None),
+            event=event,
+            window=window,
+            subject=subject[:200],
+            context={**context, "subject": subject[:200]},
+        )
+    return list(rows.values())
+
+
+def notifications_save(rows: list[Notification]) -> int:
+    """Insert what is new; an existing key (a second run, a second beat) is skipped silently."""
+    if not rows:
+        return 0
+    before = Notification.objects.filter(key__in=[r.key for r in rows]).count()
+    Notification.objects.bulk_create(rows, ignore_conflicts=True, batch_size=500)
+    return len(rows) - before
+
+
+# --- Recipients, loaded in a bounded number of queries for a whole batch -------------------
+
+
+class RecipientDirectory:
+    """Recipients for a batch of requests: a fixed number of queries whatever the batch size."""
+
+    def __init__(self, requests: list[CertificationRequest]) -> None:
+        self._contacts: dict[int, list[PointOfContact]] = defaultdict(list)
+        self._advocates: dict[int, list[User]] = defaultdict(list)
+        self._coordinator: list[PointOfContact] | None = None
+        agency_ids = {
+            r.agency_id
+            for r in requests
+            if r.agency_id and not (r.assigned_contact_id and r.assigned_contact.is_active)
+        }
+        if agency_ids:
+            for contact in PointOfContact.objects.active().filter(agency_id__in=agency_ids):
+                self._contacts[contact.agency_id].append(contact)
+        org_ids = {r.organization_id for r in requests if not r.created_by.is_active}
+        if org_ids:
+            for user in User.objects.filter(
+                organization_id__in=org_ids, role=Role.ADVOCATE, is_active=True
+            ):
+                self._advocates[user.organization_id].append(user)
+
+    def contacts(self, cert_request: CertificationRequest) -> list[Recipient]:
+        """The assigned contact, else every active contact of the request's agency."""
+        if cert_request.assigned_contact_id and cert_request.assigned_contact.is_active:
+            return [contact_recipient(cert_request.assigned_contact)]
+        return [contact_recipient(c) for c in self._contacts.get(cert_request.agency_id, [])]
+
+    def advocates(self, cert_request: CertificationRequest) -> list[Recipient]:
+        """The advocate who filed the request; if that account is gone, the organization's
+        active advocates, so a request never goes silent when a staff member leaves."""
+        if cert_request.created_by.is_active:
+            return [user_recipient(cert_request.created_by)]
+        return [user_recipient(u) for u in self._advocates.get(cert_request.organization_id, [])]
+
+    def coordinator(self) -> list[Recipient]:
+        if self._coordinator is None:
+            self._coordinator = list(
+                PointOfContact.objects.active().filter(agency__is_statewide_coordinator=True)
+            )
+        return [contact_recipient(c) for c in self._coordinator]
+
+
+def requests_for_notices(ids: Iterable[int]) -> dict[int, CertificationRequest]:
+    qs = CertificationRequest.objects.filter(pk__in=list(ids)).select_related(
+        "agency", "assigned_contact", "created_by"
+    )
+    return {r.pk: r for r in qs}
+
+
+def request_notice_context(cert_request: CertificationRequest) -> dict[str, Any]:
+    return {
+        "reference": cert_request.reference,
+        "agency": cert_request.agency.name if cert_request.agency_id else "",
+        "status": cert_request.get_status_display(),
+        # A response date means nothing once the agency has decided.
+        "due_date": cert_request.due_date.isoformat()
+        if cert_request.due_date and cert_request.is_open
+        else "",
+    }
+
+
+def event_notification_rows(
+    event: RequestEvent,
+    cert_request: CertificationRequest,
+    directory: RecipientDirectory,
+    actor_role: str,
+) -> list[Notification]:
+    fmt = {
+        "ref": cert_request.reference,
+        "agency": cert_request.agency.name if cert_request.agency_id else "",
+    }
+    context = {**request_notice_context(cert_request), "action": event.action}
+    window = f"e{event.pk}"
+    action = event.action
+    rows: list[Notification] = []
+    from_advocate = actor_role == Role.ADVOCATE
+    if action in _TO_CONTACTS:
+        rows += notification_rows(
+            kind=NotificationKind.REQUEST_RECEIVED,
+            recipients=directory.contacts(cert_request),
+            window=window,
+            subject=_TO_CONTACTS[action].format(**fmt),
+            context=context,
+            cert_request=cert_request,
+            event=event,
+        )
+    if action in _TO_CONTACTS_FROM_ADVOCATE and (from_advocate or action != Action.MESSAGE):
+        rows += notification_rows(
+            kind=NotificationKind.ADVOCATE_UPDATE,
+            recipients=directory.contacts(cert_request),
+            window=window,
+            subject=_TO_CONTACTS_FROM_ADVOCATE[action].format(**fmt),
+            context=context,
+            cert_request=cert_request,
+            event=event,
+        )
+    if action in _TO_ADVOCATES and not from_advocate:
+        rows += notification_rows(
+            kind=NotificationKind.REQUEST_UPDATE,
+            recipients=directory.advocates(cert_request),
+            window=window,
+            subject=_TO_ADVOCATES[action].format(**fmt),
+            context=context,
+            cert_request=cert_request,
+            event=event,
+        )
+    if action == Action.ESCALATED:
+        # The day after the due date passed without a decision (Minn. Stat. 611A.95 subd. 2):
+        # the statewide coordinator and the advocate are told.
+        subject = f"Request {cert_request.reference} is overdue and was escalated"
+        context["overdue_since"] = context["due_date"]
+        for recipients in (directory.coordinator(), directory.advocates(cert_request)):
+            rows += notification_rows(
+                kind=NotificationKind.ESCALATED,
+                recipients=recipients,
+                window=window,
+                subject=subject,
+                context=context,
+                cert_request=cert_request,
+                event=event,
+            )
+    return rows
+
+
+def notifications_for_event(*, event: RequestEvent) -> int:
+    """Create the notices an event causes, in the caller's transaction; send them on commit.
+
+    Called by `request_event_record` for every event. If the broker cannot be reached when the
+    transaction commits, the rows stay unsent and the outbox sweep sends them later.
+    """
+    if event.action not in _NOTIFYING_ACTIONS:
+        return 0
+    requests = requests_for_notices([event.request_id])
+    cert_request = requests.get(event.request_id)
+    if cert_request is None:
+        return 0
+    actor_role = event.actor.role if event.actor_id and event.actor else ""
+    rows = event_notification_rows(
+        event, cert_request, RecipientDirectory([cert_request]), actor_role
+    )
+    created = notifications_save(rows)
+    if created:
+        enqueue_send_for_event(event_id=event.pk)
+    return created
+
+
+_NOTIFYING_ACTIONS = (
+    set(_TO_CONTACTS) | set(_TO_CONTACTS_FROM_ADVOCATE) | set(_TO_ADVOCATES) | {Action.ESCALATED}
+)

@@ -1,0 +1,345 @@
+"""The daily reminder sweeps: overdue escalation, the agencies' digests, and the reminders of an
+unanswered information request, an expiring certification and a lapsing training.
+
+Each sweep selects only what is due, in batches, and creates outbox rows with a unique key, so
+a sweep that runs twice (two beats, a retried task) tells nobody twice. REMINDERS_PAUSED stops
+them all.
+"""
+
+from __future__ import annotations
+
+import datetime
+import logging
+from collections import defaultdict
+
+from dateutil.relativedelta import relativedelta
+from django.conf import settings
+from django.db import transaction
+from django.db.models import OuterRef, Q, Subquery
+from django.utils import timezone
+
+from accounts.models import Role, User
+from agencies.models import Agency, PointOfContact
+
+from ..choices import Action, Status
+from ..models import CertificationRequest, Notification, NotificationKind, RequestEvent
+from .notices import (
+    RecipientDirectory,
+    contact_recipient,
+    event_notification_rows,
+    notification_rows,
+    notifications_save,
+    request_notice_context,
+    requests_for_notices,
+    user_recipient,
+)
+from .notifications import enqueue_send_pending
+
+logger = logging.getLogger(__name__)
+
+# Reminder days: information requests unanswered; filing deadline approaching.
+INFO_REMINDER_DAYS = (7, 14)
+EXPIRY_REMINDER_DAYS = (60, 30, 7)
+TRAINING_LAPSE_WARNING_DAYS = 30
+
+
+def _batch_size(batch_size: int | None) -> int:
+    return batch_size or settings.NOTIFICATIONS_BATCH_SIZE
+
+
+def _after_sweep(created: int) -> None:
+    if created:
+        enqueue_send_pending()
+
+
+def requests_escalate_overdue(
+    *, today: datetime.date | None = None, batch_size: int | None = None
+) -> int:
+    """Escalate open requests whose due date has passed (the day after it, at the latest).
+
+    1. In one transaction per batch, lock up to `batch_size` overdue, not yet escalated open
+       requests (SKIP LOCKED on PostgreSQL; SQLite serialises writers), and stamp
+       `escalated_at` with a conditional UPDATE.
+    2. Record an "escalated" event for each and create the notices for the statewide
+       coordinator's contacts and the advocate, all in bulk.
+    Returns the number of requests escalated.
+    """
+    if settings.REMINDERS_PAUSED:
+        return 0
+    today = today or timezone.localdate()
+    size = _batch_size(batch_size)
+    escalated = 0
+    while True:
+        with transaction.atomic():
+            ids = list(
+                CertificationRequest.objects.overdue(today)
+                .filter(escalated_at__isnull=True)
+                .order_by("due_date", "pk")
+                .select_for_update(skip_locked=True)
+                .values_list("pk", flat=True)[:size]
+            )
+            if not ids:
+                break
+            now = timezone.now()
+            CertificationRequest.objects.filter(pk__in=ids, escalated_at__isnull=True).update(
+                escalated_at=now
+            )
+            requests = requests_for_notices(ids)
+            events = RequestEvent.objects.bulk_create(
+                [
+                    RequestEvent(
+                        request_id=pk,
+                        actor=None,
+                        action=Action.ESCALATED,
+                        note=f"Overdue since {requests[pk].due_date:%Y-%m-%d}; "
+                        "escalated to the statewide coordinator.",
+                        created_at=now,
+                    )
+                    for pk in ids
+                ]
+            )
+            directory = RecipientDirectory(list(requests.values()))
+            rows: list[Notification] = []
+            for event in events:
+                rows += event_notification_rows(event, requests[event.request_id], directory, "")
+            _after_sweep(notifications_save(rows))
+            escalated += len(ids)
+        if len(ids) < size:
+            break
+    if escalated:
+        logger.info("escalated %s overdue requests", escalated)
+    return escalated
+
+
+def agency_digests_create(*, today: datetime.date | None = None) -> int:
+    """One summary a day per contact of each agency with open requests (not one per request).
+
+    Sections: new (not yet opened), due within 7 days, due today, overdue. References and
+    dates only.
+    """
+    if settings.REMINDERS_PAUSED:
+        return 0
+    today = today or timezone.localdate()
+    soon = today + datetime.timedelta(days=7)
+    by_agency: dict[int, dict[str, list[dict[str, str]]]] = defaultdict(
+        lambda: {"new": [], "due_soon": [], "due_today": [], "overdue": [], "open": []}
+    )
+    open_requests = (
+        CertificationRequest.objects.open()
+        .filter(agency__isnull=False)
+        .order_by("due_date", "pk")
+        .values_list("agency_id", "reference", "status", "due_date")
+    )
+    for agency_id, reference, status, due in open_requests.iterator(chunk_size=2000):
+        item = {"reference": reference, "due_date": due.isoformat() if due else ""}
+        sections = by_agency[agency_id]
+        sections["open"].append(item)
+        if status == Status.SUBMITTED:
+            sections["new"].append(item)
+        if due is None:
+            continue
+        if due < today:
+            sections["overdue"].append(item)
+        elif due == today:
+            sections["due_today"].append(item)
+        elif due <= soon:
+            sections["due_soon"].append(item)
+    if not by_agency:
+        return 0
+    names = dict(Agency.objects.filter(pk__in=by_agency).values_list("pk", "name"))
+    contacts: dict[int, list[PointOfContact]] = defaultdict(list)
+    for contact in PointOfContact.objects.active().filter(agency_id__in=by_agency):
+        contacts[contact.agency_id].append(contact)
+    rows: list[Notification] = []
+    cap = 50  # an e-mail lists at most this many references per section; the portal has all
+    for agency_id, sections in by_agency.items():
+        counts = {name: len(items) for name, items in sections.items()}
+        context = {
+            "agency": names.get(agency_id, ""),
+            "date": today.isoformat(),
+            "counts": counts,
+            "sections": {name: items[:cap] for name, items in sections.items() if name != "open"},
+        }
+        subject = (
+            f"{names.get(agency_id, '')}: {counts['open']} open certification requests, "
+            f"{counts['overdue']} overdue ({today:%b} {today.day})"
+        )
+        rows += notification_rows(
+            kind=NotificationKind.AGENCY_DIGEST,
+            recipients=[contact_recipient(c) for c in contacts.get(agency_id, [])],
+            window=today.isoformat(),
+            subject=subject,
+            context=context,
+            agency_id=agency_id,
+        )
+    created = notifications_save(rows)
+    _after_sweep(created)
+    return created
+
+
+def _advocate_reminders(
+    requests: list[CertificationRequest], kind: str, build
+) -> list[Notification]:
+    directory = RecipientDirectory(requests)
+    rows: list[Notification] = []
+    for cert_request in requests:
+        spec = build(cert_request)
+        if spec is None:
+            continue
+        window, subject, extra = spec
+        rows += notification_rows(
+            kind=kind,
+            recipients=directory.advocates(cert_request),
+            window=window,
+            subject=subject,
+            context={**request_notice_context(cert_request), **extra},
+            cert_request=cert_request,
+        )
+    return rows
+
+
+def info_reminders_create(*, today: datetime.date | None = None) -> int:
+    """Remind the advocate 7 and 14 days after an information request that is unanswered.
+
+    A day missed by the beat is caught up the next day; the 14-day reminder replaces a
+    7-day one never sent. Each (information request, day) is sent once.
+    """
+    if settings.REMINDERS_PAUSED:
+        return 0
+    today = today or timezone.localdate()
+    first, second = INFO_REMINDER_DAYS
+    latest = RequestEvent.objects.filter(
+        request=OuterRef("pk"), action=Action.REQUEST_INFO
+    ).order_by("-created_at", "-id")
+    cutoff = timezone.now() - datetime.timedelta(days=first - 1)
+    candidates = list(
+        CertificationRequest.objects.filter(status=Status.INFO_REQUESTED)
+        .annotate(
+            info_at=Subquery(latest.values("created_at")[:1]),
+            info_event=Subquery(latest.values("pk")[:1]),
+        )
+        .filter(info_at__lte=cutoff)
+        .select_related("agency", "assigned_contact", "created_by")
+    )
+
+    def build(cert_request):
+        asked_on = timezone.localdate(cert_request.info_at)
+        days = (today - asked_on).days
+        if days >= second:
+            step = second
+        elif days >= first:
+            step = first
+        else:
+            return None
+        subject = (
+            f"Reminder: {cert_request.agency.name if cert_request.agency_id else 'the agency'} is "
+            f"waiting for your answer on request {cert_request.reference} ({step} days)"
+        )
+        return (
+            f"e{cert_request.info_event}:{step}",
+            subject,
+            {
+                "days": step,
+                "asked_on": asked_on.isoformat(),
+            },
+        )
+
+    created = notifications_save(
+        _advocate_reminders(candidates, NotificationKind.INFO_REMINDER, build)
+    )
+    _after_sweep(created)
+    return created
+
+
+def expiry_reminders_create(*, today: datetime.date | None = None) -> int:
+    """Remind the advocate 60, 30 and 7 days before the filing deadline (signature + 6 months,
+    8 CFR 214.14(c)(2)(i)) unless the petition was marked as filed."""
+    if settings.REMINDERS_PAUSED:
+        return 0
+    today = today or timezone.localdate()
+    months = relativedelta(months=settings.CERTIFICATION_VALID_MONTHS)
+    widest = max(EXPIRY_REMINDER_DAYS)
+    # Indexed range on signature_date, a few days wider than needed for month-end rounding.
+    earliest = today - months - datetime.timedelta(days=3)
+    latest = today + datetime.timedelta(days=widest) - months + datetime.timedelta(days=3)
+    candidates = list(
+        CertificationRequest.objects.filter(
+            status=Status.CERTIFIED,
+            petition_filed_on__isnull=True,
+            signature_date__gte=earliest,
+            signature_date__lte=latest,
+        ).select_related("agency", "assigned_contact", "created_by")
+    )
+    steps = sorted(EXPIRY_REMINDER_DAYS)  # 7, 30, 60
+
+    def build(cert_request):
+        deadline = cert_request.filing_deadline
+        left = (deadline - today).days
+        if left < 0 or left > widest:
+            return None
+        step = next(s for s in steps if left <= s)
+        subject = (
+            f"Certification {cert_request.reference} expires on {deadline:%B} {deadline.day}, "
+            f"{deadline:%Y}: file the petition or mark it as filed"
+        )
+        return f"d{step}", subject, {"days": step, "filing_deadline": deadline.isoformat()}
+
+    created = notifications_save(
+        _advocate_reminders(candidates, NotificationKind.EXPIRY_REMINDER, build)
+    )
+    _after_sweep(created)
+    return created
+
+
+def training_lapse_reminders_create(*, today: datetime.date | None = None) -> int:
+    """Tell a contact whose training lapses within 30 days, and the administrators, once per
+    training date (a new training starts a new cycle)."""
+    if settings.REMINDERS_PAUSED:
+        return 0
+    today = today or timezone.localdate()
+    months = relativedelta(months=settings.TRAINING_VALID_MONTHS)
+    earliest = today - months - datetime.timedelta(days=3)
+    latest = today + datetime.timedelta(days=TRAINING_LAPSE_WARNING_DAYS) - months
+    contacts = list(
+        PointOfContact.objects.active()
+        .filter(
+            agency__is_active=True,
+            last_training_date__gte=earliest,
+            last_training_date__lte=latest + datetime.timedelta(days=3),
+        )
+        .select_related("agency")
+    )
+    if not contacts:
+        return 0
+    admins = [
+        user_recipient(u)
+        for u in User.objects.filter(is_active=True).filter(
+            Q(role=Role.ADMINISTRATOR) | Q(is_superuser=True)
+        )
+    ]
+    rows: list[Notification] = []
+    for contact in contacts:
+        lapses_on = contact.last_training_date + months
+        left = (lapses_on - today).days
+        if left < 0 or left > TRAINING_LAPSE_WARNING_DAYS:
+            continue
+        subject = (
+            f"Certification training for {contact.name} ({contact.agency.name}) lapses on "
+            f"{lapses_on:%B} {lapses_on.day}, {lapses_on:%Y}"
+        )
+        context = {
+            "contact_name": contact.name,
+            "agency": contact.agency.name,
+            "lapses_on": lapses_on.isoformat(),
+        }
+        rows += notification_rows(
+            kind=NotificationKind.TRAINING_LAPSE,
+            recipients=[contact_recipient(contact), *admins],
+            window=f"c{contact.pk}:{contact.last_training_date.isoformat()}",
+            subject=subject,
+            context=context,
+            agency_id=contact.agency_id,
+        )
+    created = notifications_save(rows)
+    _after_sweep(created)
+    return created

@@ -1,0 +1,337 @@
+"""The agency's actions on one request, one POST URL each: access, form, service, redirect.
+
+Every action reaches the request through `certifications.access.certification_request_access`
+(outsiders get 404). A refused form is shown again with what was typed and its errors, on the
+review page (or, for a transfer or re-route, on the page that finds the receiving agency).
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_http_methods, require_POST
+
+from agencies.models import Agency, PointOfContact
+
+from ..access import certification_request_access, certification_requests_visible_to
+from ..choices import Action
+from ..forms.review import (
+    AgencySearchForm,
+    AssignForm,
+    CertifyForm,
+    DenyForm,
+    MessageForm,
+    MoveForm,
+    RequestInfoForm,
+)
+from ..models import CertificationRequest
+from ..selectors import (
+    MOVE_CANDIDATES_SHOWN,
+    agencies_to_move_to,
+    agency_contacts_for_assignment,
+)
+from ..services import TransitionError
+from ..services.review import (
+    ReviewError,
+    certification_request_assign,
+    certification_request_certify,
+    certification_request_deny,
+    certification_request_request_info,
+    certification_request_reroute,
+    certification_request_start_review,
+    certification_request_transfer,
+    message_post,
+)
+from .review import possible_actions, render_review
+
+
+def _back(cert_request: CertificationRequest) -> HttpResponse:
+    return redirect("certifications:detail", pk=cert_request.pk)
+
+
+def _refused(request: HttpRequest, cert_request: CertificationRequest, exc: Exception):
+    messages.error(request, str(exc))
+    return _back(cert_request)
+
+
+def _done(request: HttpRequest, cert_request: CertificationRequest, text: str) -> HttpResponse:
+    messages.success(request, text)
+    if not certification_requests_visible_to(user=request.user).filter(pk=cert_request.pk).exists():
+        # A transfer or re-route can take the request out of the user's sight: go home rather
+        # than to a page that now answers 404.
+        return redirect("home")
+    return _back(cert_request)
+
+
+@login_required
+@require_POST
+def start_review(request: HttpRequest, pk: int) -> HttpResponse:
+    access = certification_request_access(user=request.user, pk=pk, require=Action.START_REVIEW)
+    cert_request = access.cert_request
+    try:
+        certification_request_start_review(cert_request=cert_request, actor=request.user)
+    except (TransitionError, ReviewError) as exc:
+        return _refused(request, cert_request, exc)
+    return _done(request, cert_request, "Review started.")
+
+
+@login_required
+@require_POST
+def request_info(request: HttpRequest, pk: int) -> HttpResponse:
+    access = certification_request_access(user=request.user, pk=pk, require=Action.REQUEST_INFO)
+    cert_request = access.cert_request
+    form = RequestInfoForm(request.POST, action=reverse("certifications:request_info", args=[pk]))
+    if form.is_valid():
+        try:
+            certification_request_request_info(
+                cert_request=cert_request, actor=request.user, message=form.cleaned_data["message"]
+            )
+        except TransitionError as exc:
+            return _refused(request, cert_request, exc)
+        except ReviewError as exc:
+            form.add_error(None, str(exc))
+        else:
+            return _done(
+                request,
+                cert_request,
+                "Information requested. The statute's clock keeps running.",
+            )
+    return render_review(
+        request,
+        cert_request,
+        bound={"request_info": form},
+        status=400,
+        actions=access.agency_actions,
+    )
+
+
+@login_required
+@require_POST
+def certify(request: HttpRequest, pk: int) -> HttpResponse:
+    access = certification_request_access(user=request.user, pk=pk, require=Action.CERTIFY)
+    cert_request = access.cert_request
+    form = CertifyForm(
+        request.POST, request.FILES, action=reverse("certifications:certify", args=[pk])
+    )
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            certification_request_certify(
+                cert_request=cert_request,
+                actor=request.user,
+                official_name=data["official_name"],
+                official_title=data["official_title"],
+                signature_date=data["signature_date"],
+                signed_form=data.get("signed_form"),
+            )
+        except TransitionError as exc:
+            return _refused(request, cert_request, exc)
+        except ReviewError as exc:
+            form.add_error(None, str(exc))
+        else:
+            return _done(
+                request,
+                cert_request,
+                "Certification recorded. The advocate can now see the filing deadline.",
+            )
+    return render_review(
+        request, cert_request, bound={"certify": form}, status=400, actions=access.agency_actions
+    )
+
+
+@login_required
+@require_POST
+def deny(request: HttpRequest, pk: int) -> HttpResponse:
+    access = certification_request_access(user=request.user, pk=pk, require=Action.DENY)
+    cert_request = access.cert_request
+    form = DenyForm(request.POST, action=reverse("certifications:deny", args=[pk]))
+    if form.is_valid():
+        try:
+            certification_request_deny(
+                cert_request=cert_request,
+                actor=request.user,
+                reason=form.cleaned_data["reason"],
+                explanation=form.cleaned_data["explanation"],
+            )
+        except TransitionError as exc:
+            return _refused(request, cert_request, exc)
+        except ReviewError as exc:
+            form.add_error(None, str(exc))
+        else:
+            return _done(
+                request,
+                cert_request,
+                "Denial recorded. The advocate can read the reason and explanation.",
+            )
+    return render_review(
+        request, cert_request, bound={"deny": form}, status=400, actions=access.agency_actions
+    )
+
+
+@login_required
+@require_POST
+def assign(request: HttpRequest, pk: int) -> HttpResponse:
+    access = certification_request_access(user=request.user, pk=pk, require="assign")
+    cert_request = access.cert_request
+    form = AssignForm(
+        request.POST,
+        contacts=agency_contacts_for_assignment(agency_id=cert_request.agency_id),
+        action=reverse("certifications:assign", args=[pk]),
+    )
+    if form.is_valid():
+        contact = PointOfContact.objects.filter(
+            pk=form.cleaned_data["contact"], agency_id=cert_request.agency_id, is_active=True
+        ).first()
+        try:
+            if contact is None:
+                raise ReviewError("Choose an active point of contact of this agency.")
+            certification_request_assign(
+                cert_request=cert_request, actor=request.user, contact=contact
+            )
+        except TransitionError as exc:
+            return _refused(request, cert_request, exc)
+        except ReviewError as exc:
+            form.add_error(None, str(exc))
+        else:
+            return _done(request, cert_request, "Assignment saved.")
+    return render_review(
+        request, cert_request, bound={"assign": form}, status=400, actions=access.agency_actions
+    )
+
+
+@login_required
+@require_POST
+def message(request: HttpRequest, pk: int) -> HttpResponse:
+    access = certification_request_access(user=request.user, pk=pk, require="message")
+    cert_request = access.cert_request
+    form = MessageForm(request.POST, action=reverse("certifications:message", args=[pk]))
+    if form.is_valid():
+        try:
+            message_post(
+                cert_request=cert_request, author=request.user, body=form.cleaned_data["body"]
+            )
+        except TransitionError as exc:
+            return _refused(request, cert_request, exc)
+        except ReviewError as exc:
+            form.add_error(None, str(exc))
+        else:
+            return _done(request, cert_request, "Message sent.")
+    return render_review(
+        request, cert_request, bound={"message": form}, status=400, actions=access.agency_actions
+    )
+
+
+# --- Transfer and re-route: a page that finds the receiving agency, then the POST -----------
+
+MOVE_BUTTONS = {Action.TRANSFER: "Transfer", Action.REROUTE: "Re-route"}
+MOVE_SERVICES = {
+    Action.TRANSFER: certification_request_transfer,
+    Action.REROUTE: certification_request_reroute,
+}
+
+
+def _move_form(
+    cert_request: CertificationRequest, action: Action, agencies: list, data=None
+) -> MoveForm:
+    return MoveForm(
+        data,
+        agencies=[(a.pk, a.name) for a in agencies],
+        action=reverse(f"certifications:{action.value}", args=[cert_request.pk]),
+        button=MOVE_BUTTONS[action],
+    )
+
+
+def _render_move(
+    request: HttpRequest,
+    cert_request: CertificationRequest,
+    *,
+    action: Action,
+    form: MoveForm | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    """The transfer (or re-route) page: find the receiving agency, give the reason."""
+    local_only = action == Action.REROUTE
+    search = AgencySearchForm(request.GET or None)
+    query = search.cleaned_data["q"].strip() if search.is_valid() else ""
+    candidates = agencies_to_move_to(cert_request=cert_request, local_only=local_only, query=query)
+    if form is None:
+        form = _move_form(cert_request, action, candidates)
+    else:
+        # Keep the choice that was posted among the agencies listed again.
+        listed = {pk for pk, _ in form.fields["agency"].choices}
+        extra = [(a.pk, a.name) for a in candidates if a.pk not in listed]
+        form.fields["agency"].choices = list(form.fields["agency"].choices) + extra
+    return render(
+        request,
+        "certifications/move.html",
+        {
+            "req": cert_request,
+            "action": action.value,
+            "local_only": local_only,
+            "search": search,
+            "query": query,
+            "candidates": candidates,
+            "form": form,
+            "shown_at_most": MOVE_CANDIDATES_SHOWN,
+        },
+        status=status,
+    )
+
+
+def _move(request: HttpRequest, pk: int, *, action: Action) -> HttpResponse:
+    """GET: the page that finds the receiving agency. POST: access, form, service, redirect."""
+    access = certification_request_access(user=request.user, pk=pk, require=action)
+    cert_request = access.cert_request
+    if request.method == "GET":
+        possible = possible_actions(
+            user=request.user, cert_request=cert_request, actions=access.agency_actions
+        )
+        if action not in possible:
+            messages.error(request, "This request can no longer be sent to another agency.")
+            return _back(cert_request)
+        return _render_move(request, cert_request, action=action)
+    # The choice is checked against the agencies it may go to, not a list of all of them.
+    chosen = request.POST.get("agency", "")
+    agencies = (
+        agencies_to_move_to(
+            cert_request=cert_request, local_only=action == Action.REROUTE, pk=int(chosen)
+        )
+        if chosen.isdigit()
+        else []
+    )
+    form = _move_form(cert_request, action, agencies, data=request.POST)
+    if form.is_valid():
+        try:
+            moved = MOVE_SERVICES[action](
+                cert_request=cert_request,
+                actor=request.user,
+                to_agency=Agency.objects.get(pk=form.cleaned_data["agency"]),
+                reason=form.cleaned_data["reason"],
+            )
+        except TransitionError as exc:
+            return _refused(request, cert_request, exc)
+        except ReviewError as exc:
+            form.add_error(None, str(exc))
+        else:
+            return _done(
+                request,
+                cert_request,
+                f"{moved.reference} was sent to {moved.agency.name}; its original deadline "
+                "clock continues.",
+            )
+    return _render_move(request, cert_request, action=action, form=form, status=400)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def transfer(request: HttpRequest, pk: int) -> HttpResponse:
+    return _move(request, pk, action=Action.TRANSFER)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def reroute(request: HttpRequest, pk: int) -> HttpResponse:
+    return _move(request, pk, action=Action.REROUTE)

@@ -1,0 +1,169 @@
+"""The agency's review page of one request: everything the agency needs to decide, and the panel
+of the actions possible now (each action posts to its own URL, `agency_actions`).
+
+The page reaches a request only through the access rule in `certifications.access`;
+outsiders get 404. Every view of the page writes an audit entry.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.views.decorators.http import require_GET
+
+from accounts.models import AuditAction
+from accounts.services import audit_log
+
+from ..access import AGENCY, RequestAccess, certification_request_access, shown_attachments
+from ..choices import FINAL_STATUSES, TRANSITIONS, Crime, Status, TraffickingType
+from ..forms.review import AssignForm, CertifyForm, DenyForm, MessageForm, RequestInfoForm
+from ..models import CertificationRequest
+from ..selectors import (
+    agency_contacts_for_assignment,
+    certification_request_for_page,
+    certification_request_page_lists,
+)
+
+
+def possible_actions(
+    *, user, cert_request: CertificationRequest, actions: frozenset[str] | None = None
+) -> frozenset[str]:
+    """What the user may do (`certifications.access`; `actions` when the caller has just
+    asked) intersected with what the status allows now."""
+    if actions is None:
+        access = certification_request_access(user=user, pk=cert_request.pk, require=AGENCY)
+        actions = access.agency_actions
+    possible = set()
+    for name in actions:
+        if name in TRANSITIONS:
+            allowed_from, _ = TRANSITIONS[name]
+            if cert_request.status in allowed_from:
+                possible.add(name)
+        elif name == "assign":
+            if cert_request.status not in FINAL_STATUSES:
+                possible.add(name)
+        else:
+            possible.add(name)
+    return frozenset(possible)
+
+
+# The actions whose form opens on the review page, in the order the panel lists them.
+PANEL_FORMS = ("certify", "deny", "request_info", "assign", "message")
+
+
+def agency_panel_context(
+    *,
+    user,
+    cert_request: CertificationRequest,
+    bound: dict[str, forms.Form] | None = None,
+    open_action: str = "",
+    actions: frozenset[str] | None = None,
+) -> dict[str, Any]:
+    """Context for `certifications/_agency_actions.html`: the actions possible now, and the
+    form of the one that is open (`?act=certify`, or the one just refused with its errors).
+
+    Only the open action's form is built: a reviewer decides one thing at a time, and the page
+    stays short. Database choices are loaded here, never from the template.
+    """
+    bound = bound or {}
+    possible = possible_actions(user=user, cert_request=cert_request, actions=actions)
+    pk = cert_request.pk
+    opened = next(iter(bound), "") or open_action
+    if opened not in PANEL_FORMS or opened not in possible:
+        opened = ""
+
+    def url(name: str) -> str:
+        return reverse(f"certifications:{name}", args=[pk])
+
+    panel: dict[str, Any] = {
+        "possible": possible,
+        "open": opened,
+        "can_certify": "certify" in possible,
+        "buttons": [name for name in PANEL_FORMS if name in possible and name != opened],
+    }
+    if opened == "request_info":
+        panel["form"] = bound.get(opened) or RequestInfoForm(action=url("request_info"))
+    elif opened == "certify":
+        panel["form"] = bound.get(opened) or CertifyForm(action=url("certify"))
+    elif opened == "deny":
+        panel["form"] = bound.get(opened) or DenyForm(action=url("deny"))
+    elif opened == "assign":
+        contacts = agency_contacts_for_assignment(agency_id=cert_request.agency_id)
+        panel["form"] = bound.get(opened) or AssignForm(
+            contacts=contacts,
+            action=url("assign"),
+            initial={"contact": cert_request.assigned_contact_id},
+        )
+    elif opened == "message":
+        panel["form"] = bound.get(opened) or MessageForm(action=url("message"))
+    # Transfer and re-route have a page of their own (an agency search): the review page
+    # only links to it, so it never lists the state's thousand agencies.
+    if "transfer" in possible:
+        panel["transfer"] = url("transfer")
+    if "reroute" in possible:
+        panel["reroute"] = url("reroute")
+    return {"agency_panel": panel}
+
+
+def render_review(
+    request: HttpRequest,
+    cert_request: CertificationRequest,
+    *,
+    bound: dict[str, forms.Form] | None = None,
+    status: int = 200,
+    actions: frozenset[str] | None = None,
+) -> HttpResponse:
+    # A request fetched for an action (a refused form shown again) lacks the page's lists.
+    certification_request_page_lists(cert_request=cert_request)
+    audit_log(
+        action=AuditAction.REQUEST_VIEW,
+        request=request,
+        target=cert_request.reference,
+        detail="agency review page",
+    )
+    context = {
+        "req": cert_request,
+        "crime_labels": [_label(Crime, c) for c in cert_request.crimes or []],
+        "trafficking_labels": [
+            _label(TraffickingType, t) for t in cert_request.trafficking_types or []
+        ],
+        "Status": Status,
+        # DOMAIN / 8 U.S.C. 1367: the agency sees that removal proceedings were flagged (it
+        # sets the deadline) and nothing more about immigration status: not the proof itself.
+        "attachments": shown_attachments(cert_request.attachment_list, sees_notice_to_appear=False),
+        **agency_panel_context(
+            user=request.user,
+            cert_request=cert_request,
+            bound=bound,
+            open_action=request.GET.get("act", ""),
+            actions=actions,
+        ),
+    }
+    return render(request, "certifications/review.html", context, status=status)
+
+
+def _label(choices, value: str) -> str:
+    try:
+        return choices(value).label
+    except ValueError:
+        return value
+
+
+@login_required
+@require_GET
+def review(request: HttpRequest, pk: int) -> HttpResponse:
+    """Everything the agency needs to decide, minus immigration status (only the
+    removal-proceedings flag, which sets the deadline: Minn. Stat. 611A.95 subd. 2)."""
+    access = certification_request_for_page(user=request.user, pk=pk, require=AGENCY)
+    return review_page(request, access)
+
+
+def review_page(request: HttpRequest, access: RequestAccess) -> HttpResponse:
+    """The review page of a request already fetched for its page by someone who may act on it
+    for an agency (`review`, or the shared request address)."""
+    return render_review(request, access.cert_request, actions=access.agency_actions)
