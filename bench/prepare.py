@@ -114,8 +114,8 @@ def targets(people: dict[str, User]) -> dict[str, dict]:
 
 def complete_drafts(advocate: User, count: int) -> list[int]:
     """`count` complete drafts of the advocate persona, ready to submit: the program's latest
-    submitted U requests as they were before submission, with the victim's consent and without
-    removal proceedings (which would also need a Notice to Appear on file)."""
+    submitted U requests (not purged) as they were before submission, with the victim's
+    consent and without removal proceedings (which would also need a Notice to Appear)."""
     copied = [
         "victim_family_name",
         "victim_given_name",
@@ -136,7 +136,7 @@ def complete_drafts(advocate: User, count: int) -> list[int]:
     ]
     sources = (
         CertificationRequest.objects.filter(
-            organization_id=advocate.organization_id, form_type=FormType.U
+            organization_id=advocate.organization_id, form_type=FormType.U, purged_at=None
         )
         .exclude(status=Status.DRAFT)
         .order_by("-id")

@@ -47,7 +47,7 @@ import redis
 
 from bench import load, report
 from bench import pages as bench_pages
-from bench.servers import HOST, Gunicorn, PgBouncer, free_port
+from bench.servers import HOST, LOG, Gunicorn, PgBouncer, free_port
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "results"
@@ -415,6 +415,8 @@ def main() -> int:
     full_env = django_env(full_url, secret_key, config.redis_url)
     small_env = django_env(small_url, secret_key, config.redis_url)
     RESULTS.mkdir(parents=True, exist_ok=True)
+    LOG.parent.mkdir(parents=True, exist_ok=True)
+    LOG.write_text("")
     seed_file = RESULTS / "seed.json"
 
     log("preparing the small data set (scale 0.01)")
@@ -511,6 +513,8 @@ def main() -> int:
     (RESULTS / f"{stem}.md").write_text(markdown)
     print(markdown)
     log(f"written {RESULTS / f'{stem}.md'}")
+    if data["failures"]:
+        log(f"failures: the servers' output is in {LOG.relative_to(ROOT)}")
     return 1 if data["failures"] else 0
 
 

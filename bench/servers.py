@@ -21,6 +21,8 @@ from bench import load
 ROOT = Path(__file__).resolve().parent.parent
 HOST = "127.0.0.1"
 PGBOUNCER = "/usr/sbin/pgbouncer"
+# The servers' own output (a traceback for every server error), kept out of the run's output.
+LOG = ROOT / "var" / "bench" / "servers.log"
 
 
 def free_port() -> int:
@@ -39,23 +41,27 @@ class Gunicorn:
 
     def start(self) -> None:
         self.started_at = time.monotonic()
-        self.process = subprocess.Popen(
-            [
-                str(Path(sys.executable).parent / "gunicorn"),
-                "bench.wsgi:application",
-                "--bind",
-                f"{HOST}:{self.port}",
-                "--workers",
-                str(self.workers),
-                "--timeout",
-                "120",
-                "--log-level",
-                "warning",
-            ],
-            cwd=ROOT,
-            env=self.env,
-            start_new_session=True,
-        )
+        LOG.parent.mkdir(parents=True, exist_ok=True)
+        with LOG.open("a") as log:
+            self.process = subprocess.Popen(
+                [
+                    str(Path(sys.executable).parent / "gunicorn"),
+                    "bench.wsgi:application",
+                    "--bind",
+                    f"{HOST}:{self.port}",
+                    "--workers",
+                    str(self.workers),
+                    "--timeout",
+                    "120",
+                    "--log-level",
+                    "warning",
+                ],
+                cwd=ROOT,
+                env=self.env,
+                stdout=log,
+                stderr=log,
+                start_new_session=True,
+            )
 
     def wait_ready(self, path: str = "/healthz", timeout: float = 90) -> float:
         """Seconds from start until `path` answered without a server error (a load balancer's
