@@ -54,8 +54,17 @@ RESULTS = ROOT / "bench" / "results"
 PY = sys.executable
 
 
+STARTED = time.monotonic()
+
+
 def log(message: str) -> None:
-    print(f"bench: {message}", flush=True)
+    print(f"bench [{time.monotonic() - STARTED:5.0f} s]: {message}", flush=True)
+
+
+def settle(seconds: float = 2.0) -> None:
+    """A pause between measurements: what a server still had queued (requests whose client
+    gave up) is not counted in the next one."""
+    time.sleep(seconds)
 
 
 @dataclass(frozen=True)
@@ -273,6 +282,7 @@ def expected(sample: load.Sample) -> bool:
 
 
 def run_info(run: load.Run) -> dict:
+    overall = load.summarize(run.samples, expected)
     return {
         "planned": run.planned,
         "sent": len(run.samples),
@@ -280,8 +290,11 @@ def run_info(run: load.Run) -> dict:
         "wall_seconds": round(run.wall_seconds, 2),
         "offered_rate": round(run.offered_rate, 2) if run.offered_rate else None,
         "achieved_rate": round(run.achieved_rate, 2),
+        # Answered as expected, per second: what throughput is compared by (a server error is
+        # fast, and no answer).
+        "ok_rate": round((overall["count"] - overall["failures"]) / run.wall_seconds, 2),
         "generator_cpu_share": round(run.cpu_share, 3),
-        "overall": load.summarize(run.samples, expected),
+        "overall": overall,
         "pages": load.by_label(run.samples, expected),
     }
 
@@ -428,15 +441,13 @@ def main() -> int:
             seed_file.write_text(
                 json.dumps({"seconds": round(seeded, 1), "date": str(datetime.date.today())})
             )
-    seed = json.loads(seed_file.read_text()) if seed_file.exists() else {}
+    seed = json.loads(seed_file.read_text()) if seed_file.exists() and not config.small_only else {}
 
     log("sweeps, in process, on each data set")
-    sweeps = {
-        "small": django_step("bench.sweeps", small_env),
-        "full": django_step("bench.sweeps", full_env),
-    }
-    vacuum(small_url)
-    vacuum(full_url)
+    sweeps = {"small": django_step("bench.sweeps", small_env)}
+    sweeps["full"] = sweeps["small"] if config.small_only else django_step("bench.sweeps", full_env)
+    for url in {small_url, full_url}:
+        vacuum(url)
 
     started = datetime.datetime.now(datetime.UTC)
     results: dict = {"seed": seed, "sweeps": sweeps, "config": config.__dict__}
@@ -466,17 +477,19 @@ def main() -> int:
             results["one_client"] = one_client(server, calls, config.runs)
             results["open_loop"] = []
             for rate in bench_pages.RATES:
+                settle()
                 log(f"  the mix at {rate} requests/s for {config.aload_seconds:g} s")
                 results["open_loop"].append(
                     open_loop(server, mix, rate, config.aload_seconds, config)
                 )
             log(f"  saturation: {bench_pages.SATURATION_CLIENTS} clients")
-            results["saturation"] = {
-                "mix": saturated(server, mix, config.saturation_seconds),
-                "minimal": saturated(
-                    server, [calls.page(bench_pages.MINIMAL)], config.saturation_seconds
-                ),
-            }
+            settle()
+            results["saturation"] = {"mix": saturated(server, mix, config.saturation_seconds)}
+            settle()
+            results["saturation"]["minimal"] = saturated(
+                server, [calls.page(bench_pages.MINIMAL)], config.saturation_seconds
+            )
+            settle()
             log(f"  {len(full['drafts'])} submissions, one at a time")
             if full["drafts"]:
                 submissions = calls.submissions()
@@ -501,9 +514,9 @@ def main() -> int:
             }
         results["pgbouncer"] = pgbouncer_phase(full_url, full_env, config, calls, mix)
     finally:
-        for name, env in (("small", small_env), ("full", full_env)):
+        for url, env in {small_url: small_env, full_url: full_env}.items():
             removed = django_step("bench.prepare", env, "cleanup", "--since", started.isoformat())
-            log(f"removed the {removed['removed']} requests this run filed ({name})")
+            log(f"removed the {removed['removed']} requests this run filed ({url})")
         flush_redis(config.redis_url)
 
     results["machine"] = machine(config.workers, results.get("server", {}))
@@ -512,7 +525,7 @@ def main() -> int:
     (RESULTS / f"{stem}.json").write_text(json.dumps(data, indent=2) + "\n")
     (RESULTS / f"{stem}.md").write_text(markdown)
     print(markdown)
-    log(f"written {RESULTS / f'{stem}.md'}")
+    log(f"written {RESULTS / f'{stem}.md'} ({(time.monotonic() - STARTED) / 60:.1f} minutes)")
     if data["failures"]:
         log(f"failures: the servers' output is in {LOG.relative_to(ROOT)}")
     return 1 if data["failures"] else 0
