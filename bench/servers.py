@@ -5,6 +5,7 @@ of its own, both on 127.0.0.1, each stopped by its own process id (nothing else 
 # pgbouncer, with arguments built here; nothing comes from outside.
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import signal
@@ -127,7 +128,6 @@ class PgBouncer:
     def start(self) -> None:
         user = self.upstream.username or "postgres"
         self.directory = Path(tempfile.mkdtemp(prefix="bench-pgbouncer-"))
-        self.directory.chmod(0o755)
         (self.directory / "userlist.txt").write_text(f'"{user}" ""\n')
         (self.directory / "pgbouncer.ini").write_text(
             "\n".join(
@@ -145,17 +145,16 @@ class PgBouncer:
                     "default_pool_size = 20",
                     "ignore_startup_parameters = extra_float_digits",
                     f"logfile = {self.directory / 'pgbouncer.log'}",
+                    f"pidfile = {self.directory / 'pgbouncer.pid'}",
                     "",
                 ]
             )
         )
-        for path in self.directory.iterdir():
-            path.chmod(0o644)
         command = [PGBOUNCER, str(self.directory / "pgbouncer.ini")]
         if os.geteuid() == 0:
-            # The log file is written by the postgres user.
-            (self.directory / "pgbouncer.log").touch()
-            shutil.chown(self.directory / "pgbouncer.log", user="postgres")
+            # Its log and pid files are written by the postgres user.
+            for path in [self.directory, *self.directory.iterdir()]:
+                shutil.chown(path, user="postgres")
             command = ["runuser", "-u", "postgres", "--", *command]
         self.process = subprocess.Popen(
             command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
@@ -176,9 +175,13 @@ class PgBouncer:
         return path.read_text()[-2000:] if path and path.exists() else ""
 
     def stop(self) -> None:
-        if self.process is not None and self.process.poll() is None:
-            # runuser passes the signal on to pgbouncer; SIGINT is its safe shutdown.
-            self.process.send_signal(signal.SIGINT)
+        """SIGINT (its safe shutdown) to pgbouncer itself, by the id in its pid file (runuser
+        does not pass signals on), then to what this run started."""
+        pidfile = self.directory / "pgbouncer.pid" if self.directory else None
+        if pidfile is not None and pidfile.exists():
+            with contextlib.suppress(ValueError, ProcessLookupError):
+                os.kill(int(pidfile.read_text().strip()), signal.SIGINT)
+        if self.process is not None:
             try:
                 self.process.wait(timeout=15)
             except subprocess.TimeoutExpired:
