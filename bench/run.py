@@ -450,7 +450,8 @@ def main() -> int:
         vacuum(url)
 
     started = datetime.datetime.now(datetime.UTC)
-    results: dict = {"seed": seed, "sweeps": sweeps, "config": config.__dict__}
+    settings = {k: v for k, v in config.__dict__.items() if k != "redis_url"}
+    results: dict = {"seed": seed, "sweeps": sweeps, "config": settings}
     try:
         flush_redis(config.redis_url)
         small = django_step("bench.prepare", small_env, "targets")
@@ -516,7 +517,8 @@ def main() -> int:
     finally:
         for url, env in {small_url: small_env, full_url: full_env}.items():
             removed = django_step("bench.prepare", env, "cleanup", "--since", started.isoformat())
-            log(f"removed the {removed['removed']} requests this run filed ({url})")
+            name = urlsplit(url).path.lstrip("/")
+            log(f"removed the {removed['removed']} requests this run filed ({name})")
         flush_redis(config.redis_url)
 
     results["machine"] = machine(config.workers, results.get("server", {}))
