@@ -50,7 +50,7 @@ PAGES: list[Page] = [
     Page("Coordinator view", "/requests/statewide/", "coordinator"),
     Page("Request page (coordinator)", "/requests/{request_pk}/", "coordinator"),
     Page("Statistics (coordinator)", "/statistics/figures/", "coordinator"),
-    Page("Directory (administrator)", "/directory/?name=sheriff", "admin"),
+    Page("Directory (administrator)", "/directory/", "admin"),
     Page("Administration index", "/admin/", "admin"),
 ]
 PAGES_BY_NAME = {page.name: page for page in PAGES}

@@ -22,7 +22,9 @@ bench/results/smoke.md), BENCH_RUNS (40 rounds of the one-client pages), BENCH_A
 (60 per open-loop rate), BENCH_SATURATION_SECONDS (30), BENCH_RESTART_SECONDS (10),
 BENCH_SUBMISSIONS (60), BENCH_DOCUMENTS (32), BENCH_WORKERS (2 per core), BENCH_THREADS (64
 open-loop threads), BENCH_REDIS_URL (redis://127.0.0.1:6379/5: the cache and the broker of the
-run, emptied at its start and end), BENCH_SEED (2026: the arrivals' random seed).
+run, emptied at its start and end), BENCH_SEED (2026: the arrivals' random seed), BENCH_OUTPUT
+(the results' file name, `latest`, or `smoke` with BENCH_SMALL_ONLY: a trial run at full size
+with short durations can write elsewhere than the recorded run).
 """
 
 # ruff: noqa: S603 - the commands run are this interpreter with arguments built here.
@@ -80,6 +82,7 @@ class Config:
     threads: int
     redis_url: str
     seed: int
+    output: str
 
     @classmethod
     def from_env(cls) -> Config:
@@ -96,6 +99,7 @@ class Config:
             threads=int(env("BENCH_THREADS", "64")),
             redis_url=env("BENCH_REDIS_URL", "redis://127.0.0.1:6379/5"),
             seed=int(env("BENCH_SEED", "2026")),
+            output=env("BENCH_OUTPUT", ""),
         )
 
 
@@ -523,7 +527,7 @@ def main() -> int:
 
     results["machine"] = machine(config.workers, results.get("server", {}))
     data, markdown = report.build(results)
-    stem = "smoke" if config.small_only else "latest"
+    stem = config.output or ("smoke" if config.small_only else "latest")
     (RESULTS / f"{stem}.json").write_text(json.dumps(data, indent=2) + "\n")
     (RESULTS / f"{stem}.md").write_text(markdown)
     print(markdown)
