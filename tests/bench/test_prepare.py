@@ -15,7 +15,9 @@ from django.db import connection
 from django.test import Client, override_settings
 from django.utils import timezone
 
+from bench import pages as bench_pages
 from bench import prepare
+from bench.run import Calls
 from bench.wsgi import CountQueries
 from certifications.choices import Status
 from certifications.models import CertificationRequest
@@ -116,3 +118,15 @@ def test_every_response_carries_its_query_count():
 
     assert body == [b"ok"]
     assert started["X-Bench-Queries"] == "2"
+
+
+def test_every_listed_page_answers_its_persona_as_expected(people):
+    calls = Calls({"targets": prepare.targets(people)})
+    clients = {persona: signed_in(user) for persona, user in people.items()}
+
+    for page in bench_pages.PAGES:
+        client = clients[page.persona] if page.persona else Client()
+        path = calls.path(page.path, page.persona)
+        response = client.post(path, page.data) if page.method == "POST" else client.get(path)
+
+        assert response.status_code == page.status, page.name
