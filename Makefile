@@ -68,9 +68,11 @@ lock: | $(PY)
 clean:
 	rm -rf var/test .pytest_cache test-artifacts
 
-# The statewide-scale benchmark (bench/run.py): seeds uvisa_bench and uvisa_bench_small on the
-# PostgreSQL server of DATABASE_URL when needed, runs the portal under gunicorn on 127.0.0.1 and
-# writes bench/results/latest.md. Fails when a page's query count grows with the data.
+# The benchmark (bench/run.py): seeds uvisa_bench (200,004 requests) and uvisa_bench_small on the
+# PostgreSQL server of DATABASE_URL when needed, runs the portal under gunicorn on 127.0.0.1 with
+# 2 workers per core and drives it over HTTP; writes bench/results/latest.md. BENCH_SMALL_ONLY=1
+# runs it against the small data set only (a smoke test: bench/results/smoke.md). Fails when a
+# page answers with an unexpected status or its query count grows with the data.
 bench: install
 	$(PY) -m bench.run
 

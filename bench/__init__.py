@@ -1,5 +1,8 @@
-"""The statewide-scale benchmark: a data-set generator and a runner (`make bench`).
+"""The statewide-scale benchmark (`make bench`, bench/run.py): what users feel under concurrent
+use, measured over HTTP.
 
-`bench.seed` fills a database with a decade of the whole state's requests; `bench.pages` lists
-what is measured (one line per page); `bench.run` starts the portal under gunicorn and measures.
+`seed` (with `bulk`) fills a database with a decade of the whole state's requests; `pages` lists
+what is measured and the targets; `prepare` and `sweeps` run in Django processes beside it;
+`servers` starts gunicorn and PgBouncer; `load` is the load generator; `report` writes the
+results (bench/results/latest.md).
 """

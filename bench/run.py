@@ -1,54 +1,106 @@
-"""`make bench`: the statewide-scale benchmark, end to end.
+"""`make bench`: the statewide-scale benchmark, end to end, in one run so its ratios hold.
 
-1. Two PostgreSQL databases on the server of DATABASE_URL: `uvisa_bench` (the full data set) and
-   `uvisa_bench_small` (1 %), created, migrated and seeded when needed (seeding is idempotent).
-2. In-process, against each (bench/inprocess.py): sessions for the personas, each page's SQL
-   query count; against the full one also each page's SQL floor, the sweeps and the documents.
-3. The portal under gunicorn on 127.0.0.1 (loopback only) with the full data set; each page and
-   the minimal view requested BENCH_RUNS times after a warm-up, one at a time.
-4. bench/results/latest.md and latest.json; exit status 1 when a page's query count grows with
-   the data or a page answers with an unexpected status.
-5. The drafts the run filed (the "new draft" page) deleted from both data sets.
+1. Two PostgreSQL databases on the server of DATABASE_URL: `uvisa_bench` (200,004 requests) and
+   `uvisa_bench_small` (1 %), created, migrated and seeded when needed, vacuumed.
+2. The sweeps, in process on each (bench/sweeps.py); the personas' sessions, the pages'
+   targets and complete drafts (bench/prepare.py).
+3. Every page's query count on each data set, with the cache empty and filled (a one-worker
+   gunicorn, the count in each response's X-Bench-Queries header).
+4. The portal under gunicorn with 2 sync workers per core, on 127.0.0.1, driven over HTTP by the
+   benchmark's own load generator (bench/load.py): every page with one client; the mix at 20,
+   50 and 80 requests/s (open loop); the mix and the minimal view at saturation (16 clients);
+   a whole submission; the draft documents four at a time; the first seconds after a
+   restart; the mix through a PgBouncer of the run's own against direct.
+5. bench/results/latest.md and latest.json (bench/report.py); the requests the run filed
+   deleted. Exit status 1 when a page answered with an unexpected status or a query count
+   grew with the data.
 
-Variables: DATABASE_URL (a PostgreSQL server; its database name is ignored), BENCH_DATABASE_URL
-and BENCH_SMALL_DATABASE_URL (explicit databases), BENCH_RUNS (150), BENCH_PORT (8800),
-BENCH_WORKERS (the number of CPUs), BENCH_SCALE (1.0), BENCH_SMALL_SCALE (0.01).
+Variables (durations in seconds): DATABASE_URL (a PostgreSQL server; its database name is
+ignored), BENCH_DATABASE_URL and BENCH_SMALL_DATABASE_URL (explicit databases), BENCH_SMALL_ONLY=1
+(everything against the small data set: a smoke test, results written to
+bench/results/smoke.md), BENCH_RUNS (40 rounds of the one-client pages), BENCH_ALOAD_SECONDS
+(60 per open-loop rate), BENCH_SATURATION_SECONDS (30), BENCH_RESTART_SECONDS (10),
+BENCH_SUBMISSIONS (60), BENCH_DOCUMENTS (32), BENCH_WORKERS (2 per core), BENCH_THREADS (64
+open-loop threads), BENCH_REDIS_URL (redis://127.0.0.1:6379/5: the cache and the broker of the
+run, emptied at its start and end), BENCH_SEED (2026: the arrivals' random seed), BENCH_OUTPUT
+(the results' file name, `latest`, or `smoke` with BENCH_SMALL_ONLY: a trial run at full size
+with short durations can write elsewhere than the recorded run).
 """
 
-# ruff: noqa: S603, S607 - the commands run are this interpreter, its gunicorn and git, with
-# arguments built here; nothing comes from outside.
+# ruff: noqa: S603 - the commands run are this interpreter with arguments built here.
 from __future__ import annotations
 
 import datetime
-import http.client
 import importlib.metadata
 import json
-import math
 import os
 import platform
+import random
 import secrets
-import signal
-import statistics
 import subprocess
 import sys
 import time
+from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlencode, urlsplit, urlunsplit
 
+import psycopg2
+import redis
+
+from bench import load, report
 from bench import pages as bench_pages
+from bench.servers import HOST, LOG, Gunicorn, PgBouncer, free_port
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "results"
 PY = sys.executable
 
 
+STARTED = time.monotonic()
+
+
 def log(message: str) -> None:
-    print(f"bench: {message}", flush=True)
+    print(f"bench [{time.monotonic() - STARTED:5.0f} s]: {message}", flush=True)
 
 
-def percentile(values: list[float], fraction: float) -> float:
-    ordered = sorted(values)
-    return ordered[max(0, math.ceil(fraction * len(ordered)) - 1)]
+def settle(seconds: float = 2.0) -> None:
+    """A pause between measurements: what a server still had queued (requests whose client
+    gave up) is not counted in the next one."""
+    time.sleep(seconds)
+
+
+@dataclass(frozen=True)
+class Config:
+    small_only: bool
+    runs: int
+    aload_seconds: float
+    saturation_seconds: float
+    restart_seconds: float
+    submissions: int
+    documents: int
+    workers: int
+    threads: int
+    redis_url: str
+    seed: int
+    output: str
+
+    @classmethod
+    def from_env(cls) -> Config:
+        env = os.environ.get
+        return cls(
+            small_only=env("BENCH_SMALL_ONLY", "") not in ("", "0"),
+            runs=int(env("BENCH_RUNS", "40")),
+            aload_seconds=float(env("BENCH_ALOAD_SECONDS", "60")),
+            saturation_seconds=float(env("BENCH_SATURATION_SECONDS", "30")),
+            restart_seconds=float(env("BENCH_RESTART_SECONDS", "10")),
+            submissions=int(env("BENCH_SUBMISSIONS", "60")),
+            documents=int(env("BENCH_DOCUMENTS", "32")),
+            workers=int(env("BENCH_WORKERS", str(2 * (os.cpu_count() or 1)))),
+            threads=int(env("BENCH_THREADS", "64")),
+            redis_url=env("BENCH_REDIS_URL", "redis://127.0.0.1:6379/5"),
+            seed=int(env("BENCH_SEED", "2026")),
+            output=env("BENCH_OUTPUT", ""),
+        )
 
 
 # --- databases ----------------------------------------------------------------------------------
@@ -69,23 +121,22 @@ def database_urls() -> tuple[str, str]:
     )
 
 
-def ensure_database(url: str) -> None:
-    import psycopg2
-
+def sql(url: str, statement: str, params: list | None = None, database: str | None = None):
+    """One statement in autocommit (CREATE DATABASE and VACUUM cannot run in a transaction)."""
     parts = urlsplit(url)
-    name = parts.path.lstrip("/")
-    admin = urlunsplit((parts.scheme, parts.netloc, "/postgres", parts.query, ""))
-    connection = psycopg2.connect(admin)
+    if database is not None:
+        url = urlunsplit((parts.scheme, parts.netloc, f"/{database}", parts.query, ""))
+    connection = psycopg2.connect(url)
     connection.autocommit = True
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
-        if cursor.fetchone() is None:
-            log(f"creating database {name}")
-            cursor.execute(f'CREATE DATABASE "{name}"')
-    connection.close()
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute(statement, params)
+            return cursor.fetchall() if cursor.description else None
+    finally:
+        connection.close()
 
 
-def django_env(database_url: str, secret_key: str) -> dict[str, str]:
+def django_env(database_url: str, secret_key: str, redis_url: str) -> dict[str, str]:
     env = dict(os.environ)
     env.update(
         DATABASE_URL=database_url,
@@ -93,21 +144,26 @@ def django_env(database_url: str, secret_key: str) -> dict[str, str]:
         SECRET_KEY=secret_key,
         ALLOWED_HOSTS="127.0.0.1,localhost",
         STATIC_MANIFEST="0",
+        CACHE_URL=redis_url,
+        CELERY_BROKER_URL=redis_url,
         # Nothing leaves the machine: no page or sweep may send a real e-mail from bench data.
         EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend",
         LOG_LEVEL="WARNING",
         PYTHONUNBUFFERED="1",
     )
+    env.pop("DJANGO_SETTINGS_MODULE", None)
     return env
 
 
-def prepare(url: str, scale: float, env: dict[str, str]) -> float | None:
-    """Migrate and seed; the seconds the seed took, or None when it was already there."""
-    ensure_database(url)
+def prepare_database(url: str, scale: float, env: dict[str, str]) -> float | None:
+    """Create, migrate, seed and vacuum; the seconds the seed took, or None if it was there."""
+    name = urlsplit(url).path.lstrip("/")
+    if not sql(url, "SELECT 1 FROM pg_database WHERE datname = %s", [name], "postgres"):
+        log(f"creating database {name}")
+        sql(url, f'CREATE DATABASE "{name}"', database="postgres")
     subprocess.run([PY, "manage.py", "migrate", "--noinput", "-v0"], cwd=ROOT, env=env, check=True)
     started = time.monotonic()
     seeded = False
-    # The seeder's progress lines are passed on as they come.
     with subprocess.Popen(
         [PY, "manage.py", "seed_benchmark", "--scale", str(scale)],
         cwd=ROOT,
@@ -126,470 +182,359 @@ def prepare(url: str, scale: float, env: dict[str, str]) -> float | None:
 
 
 def vacuum(url: str) -> None:
-    """VACUUM (ANALYZE) the data set, as autovacuum keeps a database in service: a migration
-    that rewrote a table (a new stored column) leaves it without a visibility map, and every
-    index-only scan would then read the table too, which is not what production sees."""
-    import psycopg2
-
-    connection = psycopg2.connect(url)
-    connection.autocommit = True
-    with connection.cursor() as cursor:
-        cursor.execute("VACUUM (ANALYZE)")
-    connection.close()
+    """VACUUM (ANALYZE), as autovacuum keeps a database in service: fresh statistics, and a
+    visibility map so that index-only scans do not read the table (a freshly copied or
+    migrated table has none, and the sweeps' rolled-back runs leave dead rows)."""
+    sql(url, "VACUUM (ANALYZE)")
 
 
-def remove_filed_drafts(env: dict[str, str], out: Path, started: datetime.datetime) -> int:
-    """The drafts this run filed, deleted (bench/inprocess.py, remove_drafts_filed_since)."""
-    command = [PY, "-m", "bench.inprocess", "--out", str(out)]
-    command += ["--remove-drafts-since", started.isoformat()]
-    subprocess.run(command, cwd=ROOT, env=env, check=True)
-    removed = json.loads(out.read_text())["removed"]
-    out.unlink()
-    return removed
+def django_step(module: str, env: dict[str, str], *args: str) -> dict | list:
+    out = RESULTS / f".{module.rpartition('.')[2]}-{secrets.token_hex(4)}.json"
+    try:
+        subprocess.run([PY, "-m", module, *args, "--out", str(out)], cwd=ROOT, env=env, check=True)
+        return json.loads(out.read_text())
+    finally:
+        out.unlink(missing_ok=True)  # it may hold session keys
 
 
-def inprocess(env: dict[str, str], out: Path, timing: bool, runs: int) -> dict:
-    command = [PY, "-m", "bench.inprocess", "--out", str(out), "--runs", str(runs)]
-    if timing:
-        command.append("--timing")
-    subprocess.run(command, cwd=ROOT, env=env, check=True)
-    return json.loads(out.read_text())
+def flush_redis(url: str) -> None:
+    """The run's own Redis database: its cache and the tasks it enqueued (no worker runs)."""
+    redis.Redis.from_url(url).flushdb()
 
 
-# --- HTTP ---------------------------------------------------------------------------------------
+# --- what is sent -------------------------------------------------------------------------------
 
 
-class Server:
-    """gunicorn on the loopback interface, stopped by its own process group."""
+class Calls:
+    """HTTP requests for the pages, signed in as their personas (one data set's sessions)."""
 
-    def __init__(self, env: dict[str, str], port: int, workers: int) -> None:
-        self.port = port
-        self.process = subprocess.Popen(
-            [
-                str(Path(PY).parent / "gunicorn"),
-                "bench.wsgi:application",
-                "--bind",
-                f"127.0.0.1:{port}",
-                "--workers",
-                str(workers),
-                "--log-level",
-                "warning",
-            ],
-            cwd=ROOT,
-            env=env,
-            start_new_session=True,
+    def __init__(self, prepared: dict) -> None:
+        self.prepared = prepared
+
+    def headers(self, persona: str | None, post: bool = False) -> dict[str, str]:
+        token = self.prepared["csrf_token"]
+        cookies = [f"{self.prepared['csrf_cookie']}={token}"]
+        if persona:
+            cookies.append(f"{self.prepared['session_cookie']}={self.prepared['cookies'][persona]}")
+        headers = {"Host": HOST, "User-Agent": "uvisa-bench", "Cookie": "; ".join(cookies)}
+        if post:
+            headers.update(
+                {"X-CSRFToken": token, "Content-Type": "application/x-www-form-urlencoded"}
+            )
+        return headers
+
+    def path(self, template: str, persona: str | None, pick: int = 0) -> str:
+        targets = self.prepared["targets"].get(persona or "advocate", {})
+        pks = targets.get("request_pks") or [0]
+        return template.format(request_pk=pks[pick % len(pks)], agency_pk=targets["agency_pk"])
+
+    def page(self, page: bench_pages.Page, pick: int = 0) -> load.Call:
+        post = page.method == "POST"
+        return load.Call(
+            page.name,
+            page.method,
+            self.path(page.path, page.persona, pick),
+            self.headers(page.persona, post),
+            urlencode(page.data).encode() if post else None,
         )
 
-    def wait_ready(self, path: str, timeout: float = 60) -> None:
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                sys.exit("bench: gunicorn exited during start-up")
-            try:
-                status, _ = self.fetch("GET", path, {})
-                if status < 500:
-                    return
-            except OSError:
-                time.sleep(0.2)
-        sys.exit("bench: gunicorn did not answer within a minute")
+    def mix(self, count: int, rng: random.Random) -> list[load.Call]:
+        """`count` arrivals of the realistic mix: a role by its share, then one of its pages,
+        then (for a request page) one of a hundred requests of the persona."""
+        roles = list(bench_pages.ROLE_SHARES)
+        shares = list(bench_pages.ROLE_SHARES.values())
+        calls = []
+        for _ in range(count):
+            role = rng.choices(roles, shares)[0]
+            names = list(bench_pages.MIX[role])
+            name = rng.choices(names, list(bench_pages.MIX[role].values()))[0]
+            calls.append(self.page(bench_pages.PAGES_BY_NAME[name], rng.randrange(1_000_000)))
+        return calls
 
-    def fetch(self, method: str, path: str, headers: dict, body: str | None = None):
-        connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=60)
-        try:
-            connection.request(method, path, body=body, headers=headers)
-            response = connection.getresponse()
-            payload = response.read()
-            return response.status, payload
-        finally:
-            connection.close()
+    def submissions(self) -> list[load.Call]:
+        return [
+            load.Call(
+                "Submission",
+                "POST",
+                bench_pages.SUBMIT_PATH.format(request_pk=pk),
+                self.headers("advocate", post=True),
+                b"",
+            )
+            for pk in self.prepared["drafts"]
+        ]
 
-    def stop(self) -> None:
-        if self.process.poll() is None:
-            os.killpg(self.process.pid, signal.SIGTERM)
-            try:
-                self.process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                os.killpg(self.process.pid, signal.SIGKILL)
-
-
-def _request_for(page: bench_pages.Page, page_result: dict, full: dict):
-    headers = {"Host": "127.0.0.1", "User-Agent": "uvisa-bench"}
-    cookies = [f"csrftoken={full['csrf_token']}"]
-    if page.persona:
-        cookies.append(f"sessionid={full['cookies'][page.persona]}")
-    headers["Cookie"] = "; ".join(cookies)
-    body = None
-    if page.method == "POST":
-        headers["X-CSRFToken"] = full["csrf_token"]
-        headers["Content-Type"] = "application/x-www-form-urlencoded"
-        body = urlencode(page_result.get("data", {}))
-    return page.method, page_result["path"], headers, body
+    def documents(self, count: int) -> list[load.Call]:
+        pks = self.prepared["targets"]["contact"]["request_pks"] or [0]
+        kinds = list(bench_pages.DOCUMENT_PATHS.items())
+        return [
+            load.Call(
+                kinds[i % len(kinds)][0],
+                "GET",
+                kinds[i % len(kinds)][1].format(request_pk=pks[(i // len(kinds)) % len(pks)]),
+                self.headers("contact"),
+            )
+            for i in range(count)
+        ]
 
 
-def time_pages(server: Server, pages: list[bench_pages.Page], full: dict, runs: int) -> dict:
-    """Round robin: every page (and the minimal view) once per round, 5 warm-up rounds, then
-    `runs` timed ones. On a shared machine the load drifts; interleaving makes every page see the
-    same drift, so the ratios stay fair."""
-    requests = {p.name: _request_for(p, full["pages"][p.name], full) for p in pages}
-    times: dict[str, list[float]] = {p.name: [] for p in pages}
-    statuses: dict[str, set[int]] = {p.name: set() for p in pages}
-    for round_ in range(5 + runs):
-        for page in pages:
-            method, path, headers, body = requests[page.name]
-            started = time.perf_counter()
-            status, _ = server.fetch(method, path, headers, body)
-            elapsed = time.perf_counter() - started
-            statuses[page.name].add(status)
-            if round_ >= 5:
-                times[page.name].append(elapsed)
+EXPECTED = {page.name: page.status for page in [bench_pages.MINIMAL, *bench_pages.PAGES]}
+EXPECTED["Submission"] = 302
+
+
+def expected(sample: load.Sample) -> bool:
+    return sample.status == EXPECTED.get(sample.label, 200)
+
+
+def run_info(run: load.Run) -> dict:
+    overall = load.summarize(run.samples, expected)
     return {
-        name: {
-            "median_ms": round(statistics.median(values) * 1000, 3),
-            "p95_ms": round(percentile(values, 0.95) * 1000, 3),
-            "runs": runs,
-            "http_statuses": sorted(statuses[name]),
-        }
-        for name, values in times.items()
+        "planned": run.planned,
+        "sent": len(run.samples),
+        "unsent": run.unsent,
+        "wall_seconds": round(run.wall_seconds, 2),
+        "offered_rate": round(run.offered_rate, 2) if run.offered_rate else None,
+        "achieved_rate": round(run.achieved_rate, 2),
+        # Answered as expected, per second: what throughput is compared by (a server error is
+        # fast, and no answer).
+        "ok_rate": round((overall["count"] - overall["failures"]) / run.wall_seconds, 2),
+        "generator_cpu_share": round(run.cpu_share, 3),
+        "overall": overall,
+        "pages": load.by_label(run.samples, expected),
     }
 
 
-# --- the machine --------------------------------------------------------------------------------
+# --- the measurements ---------------------------------------------------------------------------
 
 
-def subsetter() -> str:
-    """Which font subsetter WeasyPrint finds: HarfBuzz's library, or its fontTools fallback,
-    which makes every document about three times slower (README, "Two commands")."""
-    from weasyprint.text import ffi
+def query_counts(env: dict[str, str], calls: Calls) -> dict[str, dict]:
+    """Each page with the cache emptied just before, then again: the counts and statuses."""
+    counts = {}
+    clear = load.Call("clear", "POST", "/_bench/cache-clear/", {"Host": HOST})
+    with Gunicorn(env, free_port(), workers=1) as server:
+        server.wait_ready()
+        for page in [bench_pages.MINIMAL, *bench_pages.PAGES]:
+            call = calls.page(page)
+            load.fetch(HOST, server.port, call)  # first use of templates and the like
+            load.fetch(HOST, server.port, clear)
+            status_uncached, uncached = load.fetch(HOST, server.port, call)
+            status, queries = load.fetch(HOST, server.port, call)
+            counts[page.name] = {
+                "queries": queries,
+                "queries_uncached": uncached,
+                "statuses": sorted({status, status_uncached}),
+            }
+    return counts
 
-    return "HarfBuzz" if ffi.harfbuzz_subset is not None else "fontTools (slow)"
 
-
-def machine(server_version: str, workers: int) -> dict[str, str]:
-    cpu = "unknown"
-    memory = "unknown"
+def server_info(port: int) -> dict:
+    connection = load.Connection(HOST, port, 30)
     try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-        for line in Path("/proc/meminfo").read_text().splitlines():
-            if line.startswith("MemTotal"):
-                memory = f"{int(line.split()[1]) / 1024 / 1024:.1f} GiB"
-                break
-    except OSError:
-        pass
-    load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
+        connection.connection.request("GET", "/_bench/info/", headers={"Host": HOST})
+        return json.loads(connection.connection.getresponse().read())
+    finally:
+        connection.close()
+
+
+def warm(server: Gunicorn, calls: list[load.Call], seconds: float = 3.0) -> None:
+    """Every worker warm (imports, templates, connections), as in service between restarts."""
+    load.closed_loop(HOST, server.port, calls, clients=server.workers, seconds=seconds)
+
+
+def one_client(server: Gunicorn, calls: Calls, runs: int) -> dict:
+    """Round robin: every page (and the minimal view) once per round, 3 warm-up rounds. On a
+    shared machine the load drifts; interleaving makes every page see the same drift."""
+    sequence = [calls.page(p) for p in [bench_pages.MINIMAL, *bench_pages.PAGES]]
+    load.closed_loop(HOST, server.port, sequence, clients=1, total=3 * len(sequence))
+    run = load.closed_loop(HOST, server.port, sequence, clients=1, total=runs * len(sequence))
+    return run_info(run)
+
+
+def open_loop(server: Gunicorn, calls: list[load.Call], rate: float, seconds: float, config):
+    rng = random.Random(config.seed + int(rate))
+    offsets = load.poisson_offsets(rate, seconds, rng, limit=int(rate * seconds * 2))
+    run = load.open_loop(HOST, server.port, calls[: len(offsets)], offsets, threads=config.threads)
+    return {"rate": rate, "seconds": seconds, **run_info(run)}
+
+
+def saturated(server: Gunicorn, calls: list[load.Call], seconds: float) -> dict:
+    clients = bench_pages.SATURATION_CLIENTS
+    run = load.closed_loop(HOST, server.port, calls, clients=clients, seconds=seconds)
+    return {"clients": clients, "seconds": seconds, **run_info(run)}
+
+
+def pgbouncer_phase(url: str, env: dict, config: Config, calls: Calls, mix: list) -> dict:
+    """The mix at saturation through PgBouncer, then direct again right after (adjacent in
+    time, so the comparison sees the same machine)."""
+    missing = PgBouncer.missing()
+    if missing:
+        log(f"PgBouncer not measured: {missing}")
+        return {"measured": False, "reason": missing}
+    bouncer = PgBouncer(url)
+    result: dict = {"measured": True}
+    try:
+        bouncer.start()
+        log(f"PgBouncer (transaction mode) on {HOST}:{bouncer.port}")
+        through_env = {**env, "DATABASE_URL": bouncer.url(url)}
+        for key, server_env in (("through", through_env), ("direct", env)):
+            with Gunicorn(server_env, free_port(), config.workers) as server:
+                server.wait_ready()
+                result[f"{key}_server"] = server_info(server.port)
+                warm(server, mix)
+                result[key] = saturated(server, mix, config.saturation_seconds)
+    except (RuntimeError, OSError) as exc:
+        log(f"PgBouncer failed: {exc}")
+        return {"measured": False, "reason": f"PgBouncer failed: {exc}"}
+    finally:
+        bouncer.stop()
+    return result
+
+
+def machine(workers: int, server: dict) -> dict[str, str]:
+    def first(path: str, prefix: str) -> str:
+        try:
+            for line in Path(path).read_text().splitlines():
+                if line.startswith(prefix):
+                    return line.split(":", 1)[1].strip()
+        except OSError:
+            pass
+        return "unknown"
+
+    memory = first("/proc/meminfo", "MemTotal")
+    commit = subprocess.run(
+        ["git", "rev-parse", "--short", "HEAD"],  # noqa: S607 - git from PATH
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+    ).stdout.strip()
     return {
         "date": datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d %H:%M UTC"),
         "cpus": str(os.cpu_count()),
-        # Other work on the machine shows in the absolute times (not much in the ratios).
-        "load_average_1_5_15_min_at_the_end": load,
-        "cpu_model": cpu,
-        "memory": memory,
+        "cpu_model": first("/proc/cpuinfo", "model name"),
+        "memory": f"{int(memory.split()[0]) / 1024 / 1024:.1f} GiB" if memory[0].isdigit() else "",
+        "load_average_1_5_15_min_at_the_end": ", ".join(f"{x:.1f}" for x in os.getloadavg()),
         "os": platform.platform(),
-        "database": server_version,
         "python": platform.python_version(),
-        "django": importlib.metadata.version("django"),
+        "django": server.get("django", ""),
+        "database": server.get("database", ""),
+        "cache": server.get("cache", ""),
+        "session_engine": server.get("session_engine", ""),
         "gunicorn": f"{importlib.metadata.version('gunicorn')} ({workers} sync workers)",
-        "weasyprint": f"{importlib.metadata.version('weasyprint')}, fonts subset by {subsetter()}",
-        "commit": subprocess.run(
-            ["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True
-        ).stdout.strip()
-        or "unknown",
+        "commit": commit or "unknown",
     }
-
-
-# --- the report ---------------------------------------------------------------------------------
-
-
-def ratio(a: float | None, b: float | None) -> float | None:
-    if a is None or not b:
-        return None
-    return round(a / b, 2)
-
-
-def fmt(value, suffix: str = "") -> str:
-    if value is None:
-        return "–"
-    if isinstance(value, float):
-        return f"{value:,.2f}{suffix}"
-    return f"{value:,}{suffix}"
-
-
-def page_verdict(notes: list[str]) -> list[str]:
-    """ "ok" before a page's notes when none of them is a miss or a failure."""
-    return [] if any(note.startswith(("miss", "FAIL")) for note in notes) else ["ok"]
-
-
-def build_report(
-    small: dict, full: dict, http: dict[str, dict], seed: dict, info: dict
-) -> tuple[dict, str, list[str]]:
-    failures: list[str] = []
-    minimal = http[bench_pages.MINIMAL.name]
-    base = http.get(bench_pages.BASE_PAGE.name)
-    rows = []
-    for page in bench_pages.PAGES:
-        f, s, h = full["pages"][page.name], small["pages"][page.name], http[page.name]
-        floor = f["floor"]["median_ms"] if f["floor"]["statements"] else None
-        row = {
-            "name": page.name,
-            "path": f["path"],
-            "persona": page.persona or "anonymous",
-            "median_ms": h["median_ms"],
-            "p95_ms": h["p95_ms"],
-            "x_minimal": ratio(h["median_ms"], minimal["median_ms"]),
-            "x_base_page": ratio(h["median_ms"], base["median_ms"]) if base else None,
-            "sql_floor_ms": floor,
-            "x_sql_floor": ratio(h["median_ms"], floor),
-            "queries_small": s["queries"],
-            "queries_full": f["queries"],
-            "queries_uncached_small": s.get("queries_uncached"),
-            "queries_uncached_full": f.get("queries_uncached"),
-            "http_statuses": h["http_statuses"],
-            "notes": [],
-        }
-        counts = [("", row["queries_small"], row["queries_full"])]
-        if row["queries_uncached_small"] is not None and row["queries_uncached_full"] is not None:
-            counts.append(
-                (" uncached", row["queries_uncached_small"], row["queries_uncached_full"])
-            )
-        for kind, small_count, full_count in counts:
-            if full_count > small_count:
-                failures.append(
-                    f"{page.name}: {small_count}{kind} queries on the small data set, "
-                    f"{full_count} on the full one (grows with the data)"
-                )
-                row["notes"].append(f"FAIL:{kind} queries grow with the data")
-        if len(counts) > 1 and row["queries_uncached_full"] != row["queries_full"]:
-            row["notes"].append(
-                f"{row['queries_uncached_small']} → {row['queries_uncached_full']} queries with "
-                "Django's cache empty (the timed views find it filled)"
-            )
-        if h["http_statuses"] != [page.status] or f["status"] != page.status:
-            failures.append(f"{page.name}: HTTP {h['http_statuses']}, expected {page.status}")
-            row["notes"].append(f"FAIL: HTTP {h['http_statuses']}")
-        if row["x_minimal"] is not None and row["x_minimal"] > bench_pages.PAGE_RATIO_TARGET:
-            row["notes"].append(f"miss: over {bench_pages.PAGE_RATIO_TARGET:g}× the minimal view")
-        if h["p95_ms"] > bench_pages.PAGE_P95_TARGET_MS:
-            row["notes"].append(f"miss: p95 over {bench_pages.PAGE_P95_TARGET_MS:g} ms")
-        rows.append(row)
-
-    reference = full.get("weasyprint_one_line", {})
-    documents = []
-    for doc in full.get("documents", []):
-        if doc.get("present") and "median_ms" in doc:
-            target = 2 * reference["median_ms"] + 300
-            doc = {
-                **doc,
-                "target_ms": round(target, 1),
-                "x_weasyprint": ratio(doc["median_ms"], reference["median_ms"]),
-                "meets": doc["median_ms"] < target,
-            }
-        documents.append(doc)
-    sweeps = []
-    small_sweeps = {s["hook"]: s for s in small.get("sweeps", [])}
-    # Issue: queries per batch, not per request. Per-request queries grow like the number of open
-    # requests (about 120× from the 1 % set to the full one); batches grow far more slowly.
-    open_growth = full["dataset"].get("open_requests", 0) / max(
-        1, small["dataset"].get("open_requests", 0)
-    )
-    for sweep in full.get("sweeps", []):
-        if sweep.get("present"):
-            queries_small = small_sweeps.get(sweep["hook"], {}).get("queries")
-            growth = sweep["queries"] / max(1, queries_small or 0)
-            sweep = {
-                **sweep,
-                "queries_small": queries_small,
-                "per_request": growth > open_growth / 2,
-            }
-        sweeps.append(sweep)
-    present_sweeps = [s for s in sweeps if s.get("present")]
-    sweeps_total = sum(s["seconds"] for s in present_sweeps) if present_sweeps else None
-
-    data = {
-        "machine": info,
-        "dataset": {"small": small["dataset"], "full": full["dataset"]},
-        "seed": seed,
-        "minimal_view": minimal,
-        "base_page": base,
-        "pages": rows,
-        "sweeps": sweeps,
-        "sweeps_total_seconds": sweeps_total,
-        "weasyprint_one_line": reference,
-        "documents": documents,
-        "failures": failures,
-    }
-
-    lines = [
-        "# Benchmark results",
-        "",
-        "Written by `make bench` (bench/run.py). Times are for this machine; the ratios are what "
-        "count. Targets: README, section Performance.",
-        "",
-        "## Machine",
-        "",
-        *[f"- {key.replace('_', ' ')}: {value}" for key, value in info.items()],
-        "",
-        "## Data set",
-        "",
-        "| | small | full |",
-        "|---|---:|---:|",
-        *[
-            f"| {key.replace('_', ' ')} | {small['dataset'][key]:,} | {full['dataset'][key]:,} |"
-            for key in full["dataset"]
-        ],
-        "",
-        (
-            f"Seeding the full data set took {seed['seconds']:.0f} s on {seed['date']} "
-            f"(`manage.py seed_benchmark`, COPY on PostgreSQL)."
-            if seed.get("seconds")
-            else "Seeding time: not recorded (the data set was seeded before this run)."
-        ),
-        "",
-        "## Pages",
-        "",
-        f"Each page {minimal['runs']} times after 5 warm-up rounds, one request at a time in "
-        "round robin over all pages, over HTTP to gunicorn on 127.0.0.1, signed in as the "
-        "persona. Minimal Django view (framework "
-        f"floor, same server, middleware and session cookie): median {minimal['median_ms']:.2f} "
-        f"ms, p95 {minimal['p95_ms']:.2f} ms. SQL floor: the page's own statements (captured "
-        "in-process) run again directly on a cursor."
-        + (
-            f" Second reference (not a target): the base template with navigation and no "
-            f"content, median {base['median_ms']:.2f} ms, p95 {base['p95_ms']:.2f} ms."
-            if base
-            else ""
-        ),
-        "",
-        "| Page | Persona | Median ms | p95 ms | × minimal | × base template | SQL floor ms "
-        "| × SQL floor | Queries (1 % → full) | Notes |",
-        "|---|---|---:|---:|---:|---:|---:|---:|---:|---|",
-    ]
-    for row in rows:
-        lines.append(
-            f"| {row['name']} (`{row['path']}`) | {row['persona']} | {fmt(row['median_ms'])} "
-            f"| {fmt(row['p95_ms'])} | {fmt(row['x_minimal'])} | {fmt(row['x_base_page'])} "
-            f"| {fmt(row['sql_floor_ms'])} "
-            f"| {fmt(row['x_sql_floor'])} | {row['queries_small']} → {row['queries_full']} "
-            f"| {'; '.join(page_verdict(row['notes']) + row['notes'])} |"
-        )
-    lines += ["", "## Reminder sweeps", ""]
-    lines += (
-        [
-            "| Sweep | Hook | Seconds (full) | Queries (1 % → full) |",
-            "|---|---|---:|---:|",
-            *[
-                f"| {s['name']} | `{s['hook']}` | {s['seconds']:.3f} | "
-                f"{fmt(s.get('queries_small'))} → {s['queries']}"
-                f"{' (grows like the requests: per request?)' if s['per_request'] else ''} |"
-                if s.get("present")
-                else f"| {s['name']} | `{s['hook']}` | not present | – |"
-                for s in sweeps
-            ],
-            "",
-            (
-                f"All sweeps together: {sweeps_total:.2f} s (target under "
-                f"{bench_pages.SWEEPS_TOTAL_TARGET_SECONDS:g} s)."
-                if sweeps_total is not None
-                else "No sweep is present yet."
-            ),
-        ]
-        if sweeps
-        else ["No sweep listed."]
-    )
-    lines += [
-        "",
-        "## Draft documents",
-        "",
-        f"Reference: a one-line WeasyPrint page, median {fmt(reference.get('median_ms'))} ms, "
-        f"p95 {fmt(reference.get('p95_ms'))} ms.",
-        "",
-        "| Document | Hook | Median ms | p95 ms | × one-line page | Target ms | |",
-        "|---|---|---:|---:|---:|---:|---|",
-    ]
-    for doc in documents:
-        if "median_ms" in doc:
-            lines.append(
-                f"| {doc['name']} | `{doc['hook']}` | {fmt(doc['median_ms'])} | "
-                f"{fmt(doc['p95_ms'])} | {fmt(doc['x_weasyprint'])} | {fmt(doc['target_ms'])} | "
-                f"{'ok' if doc['meets'] else 'miss'} |"
-            )
-        else:
-            lines.append(f"| {doc['name']} | `{doc['hook']}` | not present | | | | |")
-    lines += ["", "## Result", ""]
-    lines += [f"- FAIL: {f}" for f in failures] or ["- No page's query count grows with the data."]
-    return data, "\n".join(lines) + "\n", failures
 
 
 def main() -> int:
-    # 150 rounds: with 50, a page's median moved 3 to 5 % between runs of the same code, as
-    # much as the margin of the pages closest to 3x (README, "Latest figures"). About five
-    # minutes for the whole benchmark on the 2-CPU machine, one more than with 50.
-    runs = int(os.environ.get("BENCH_RUNS", "150"))
-    port = int(os.environ.get("BENCH_PORT", "8800"))
-    workers = int(os.environ.get("BENCH_WORKERS", str(os.cpu_count() or 2)))
-    scale = float(os.environ.get("BENCH_SCALE", "1.0"))
-    small_scale = float(os.environ.get("BENCH_SMALL_SCALE", "0.01"))
+    config = Config.from_env()
     full_url, small_url = database_urls()
+    if config.small_only:
+        full_url = small_url
     secret_key = secrets.token_urlsafe(50)
-    full_env = django_env(full_url, secret_key)
-    small_env = django_env(small_url, secret_key)
+    full_env = django_env(full_url, secret_key, config.redis_url)
+    small_env = django_env(small_url, secret_key, config.redis_url)
     RESULTS.mkdir(parents=True, exist_ok=True)
+    LOG.parent.mkdir(parents=True, exist_ok=True)
+    LOG.write_text("")
     seed_file = RESULTS / "seed.json"
 
-    log(f"preparing the small data set (scale {small_scale})")
-    prepare(small_url, small_scale, small_env)
-    log(f"preparing the full data set (scale {scale})")
-    seeded = prepare(full_url, scale, full_env)
-    if seeded is not None:
-        seed_file.write_text(
-            json.dumps(
-                {
-                    "seconds": round(seeded, 1),
-                    "scale": scale,
-                    "date": datetime.date.today().isoformat(),
-                },
-                indent=2,
+    log("preparing the small data set (scale 0.01)")
+    prepare_database(small_url, 0.01, small_env)
+    if not config.small_only:
+        log("preparing the full data set")
+        seeded = prepare_database(full_url, 1.0, full_env)
+        if seeded is not None:
+            seed_file.write_text(
+                json.dumps({"seconds": round(seeded, 1), "date": str(datetime.date.today())})
             )
-        )
-    seed = json.loads(seed_file.read_text()) if seed_file.exists() else {}
+    seed = json.loads(seed_file.read_text()) if seed_file.exists() and not config.small_only else {}
 
-    # What the run files from here on (the "new draft" page) is removed at its end.
+    log("sweeps, in process, on each data set")
+    sweeps = {"small": django_step("bench.sweeps", small_env)}
+    sweeps["full"] = sweeps["small"] if config.small_only else django_step("bench.sweeps", full_env)
+    for url in {small_url, full_url}:
+        vacuum(url)
+
     started = datetime.datetime.now(datetime.UTC)
-    log("measuring query counts on the small data set")
-    small = inprocess(small_env, RESULTS / "inprocess-small.json", False, runs)
-    log("measuring query counts, SQL floors, sweeps and documents on the full data set")
-    full = inprocess(full_env, RESULTS / "inprocess-full.json", True, runs)
-    # The in-process run just escalated and rolled back some 2,600 requests at once (the seeded
-    # backlog; in service the sweep escalates a day's few dozen) and filed drafts. Left
-    # there, those dead row versions would send every index-only count to the table until
-    # autovacuum came by; the pages are measured as autovacuum keeps them.
-    vacuum(full_url)
-
-    log(f"starting gunicorn on 127.0.0.1:{port} ({workers} workers)")
-    server = Server(full_env, port, workers)
-    http: dict[str, dict] = {}
+    settings = {k: v for k, v in config.__dict__.items() if k != "redis_url"}
+    results: dict = {"seed": seed, "sweeps": sweeps, "config": settings}
     try:
-        server.wait_ready(bench_pages.MINIMAL.path)
-        log(f"  {len(bench_pages.PAGES) + 1} pages, {runs} rounds")
-        http = time_pages(
-            server, [bench_pages.MINIMAL, bench_pages.BASE_PAGE, *bench_pages.PAGES], full, runs
+        flush_redis(config.redis_url)
+        small = django_step("bench.prepare", small_env, "targets")
+        full = django_step(
+            "bench.prepare", full_env, "targets", "--drafts", str(config.submissions)
         )
-    finally:
-        server.stop()
-        for name, env in (("small", small_env), ("full", full_env)):
-            removed = remove_filed_drafts(env, RESULTS / f"removed-{name}.json", started)
-            log(f"removed the {removed} drafts this run filed in the {name} data set")
+        results["dataset"] = {"small": small["dataset"], "full": full["dataset"]}
+        small_calls, calls = Calls(small), Calls(full)
+        log("query counts, cache empty and filled, on each data set")
+        results["queries"] = {
+            "small": query_counts(small_env, small_calls),
+            "full": query_counts(full_env, calls),
+        }
+        flush_redis(config.redis_url)
+        rng = random.Random(config.seed)
+        mix = calls.mix(int(max(bench_pages.RATES) * config.aload_seconds * 2), rng)
 
-    info = machine(full.get("server_version", "unknown"), workers)
-    data, markdown, failures = build_report(small, full, http, seed, info)
-    (RESULTS / "latest.json").write_text(json.dumps(data, indent=2) + "\n")
-    (RESULTS / "latest.md").write_text(markdown)
-    for scratch in ("inprocess-small.json", "inprocess-full.json"):
-        (RESULTS / scratch).unlink(missing_ok=True)  # they hold session keys
+        log(f"gunicorn with {config.workers} workers")
+        with Gunicorn(full_env, free_port(), config.workers) as server:
+            server.wait_ready()
+            results["server"] = server_info(server.port)
+            warm(server, mix)
+            log(f"  every page with one client ({config.runs} rounds)")
+            results["one_client"] = one_client(server, calls, config.runs)
+            results["open_loop"] = []
+            for rate in bench_pages.RATES:
+                settle()
+                log(f"  the mix at {rate} requests/s for {config.aload_seconds:g} s")
+                results["open_loop"].append(
+                    open_loop(server, mix, rate, config.aload_seconds, config)
+                )
+            log(f"  saturation: {bench_pages.SATURATION_CLIENTS} clients")
+            settle()
+            results["saturation"] = {"mix": saturated(server, mix, config.saturation_seconds)}
+            settle()
+            results["saturation"]["minimal"] = saturated(
+                server, [calls.page(bench_pages.MINIMAL)], config.saturation_seconds
+            )
+            settle()
+            log(f"  {len(full['drafts'])} submissions, one at a time")
+            if full["drafts"]:
+                submissions = calls.submissions()
+                run = load.closed_loop(
+                    HOST, server.port, submissions, total=len(submissions), clients=1
+                )
+                results["submission"] = run_info(run)
+            log(f"  {config.documents} draft documents, {bench_pages.DOCUMENT_CLIENTS} at a time")
+            documents = calls.documents(config.documents)
+            clients = bench_pages.DOCUMENT_CLIENTS
+            run = load.closed_loop(
+                HOST, server.port, documents, clients=clients, total=len(documents)
+            )
+            results["documents"] = run_info(run)
+
+        log(f"restart: the mix at {bench_pages.RESTART_RATE}/s for {config.restart_seconds:g} s")
+        with Gunicorn(full_env, free_port(), config.workers) as server:
+            ready = server.wait_ready()
+            results["restart"] = {
+                "ready_seconds": round(ready, 2),
+                **open_loop(server, mix, bench_pages.RESTART_RATE, config.restart_seconds, config),
+            }
+        results["pgbouncer"] = pgbouncer_phase(full_url, full_env, config, calls, mix)
+    finally:
+        for url, env in {small_url: small_env, full_url: full_env}.items():
+            removed = django_step("bench.prepare", env, "cleanup", "--since", started.isoformat())
+            name = urlsplit(url).path.lstrip("/")
+            log(f"removed the {removed['removed']} requests this run filed ({name})")
+        flush_redis(config.redis_url)
+
+    results["machine"] = machine(config.workers, results.get("server", {}))
+    data, markdown = report.build(results)
+    stem = config.output or ("smoke" if config.small_only else "latest")
+    (RESULTS / f"{stem}.json").write_text(json.dumps(data, indent=2) + "\n")
+    (RESULTS / f"{stem}.md").write_text(markdown)
     print(markdown)
-    log(f"written {RESULTS / 'latest.md'}")
-    return 1 if failures else 0
+    log(f"written {RESULTS / f'{stem}.md'} ({(time.monotonic() - STARTED) / 60:.1f} minutes)")
+    if data["failures"]:
+        log(f"failures: the servers' output is in {LOG.relative_to(ROOT)}")
+    return 1 if data["failures"] else 0
 
 
 if __name__ == "__main__":

@@ -13,26 +13,21 @@ How it stays fast:
 
 from __future__ import annotations
 
-import contextlib
 import datetime
-import io
-import json
 import random
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.contrib.auth.hashers import make_password
-from django.core.management.color import no_style
-from django.db import connection, models, transaction
-from django.db.models import Max
+from django.db import connection, transaction
 from django.utils import timezone
 
 from accounts.models import Organization, OrganizationKind, Role, User
 from agencies.models import Agency, AgencyKind, AgencyLevel, ContactRole, County, PointOfContact
 from certifications.choices import (
     FINAL_STATUSES,
-    OPEN_STATUSES,
     Action,
     AttachmentKind,
     Crime,
@@ -44,6 +39,8 @@ from certifications.choices import (
 )
 from certifications.models import Attachment, CertificationRequest, Message, RequestEvent
 from certifications.services.core import reference_for
+
+from .bulk import Table, reset_sequences
 
 PREFIX = "Bench "
 EMAIL_DOMAIN = "bench.example.org"
@@ -109,103 +106,26 @@ STATUS_MIX = [
            "denied": 13, "withdrawn": 7}),
     (10**6, {"draft": 0.5, "submitted": 0.3, "in_review": 0.6, "info_requested": 0.3,
              "certified": 75, "denied": 15, "withdrawn": 8.3}),
+
 ]  # fmt: skip
+# What the retention purge (RETENTION_DAYS_AFTER_CLOSE) leaves of a long-closed request: the
+# victim's and the case's text blank, no messages or attachments; the events and the figures
+# stay. A portal in service holds its old requests in that state, so they are seeded so, and
+# the purge sweep finds a day's work rather than a decade's.
+PURGED_BLANK = {
+    **dict.fromkeys(
+        ["victim_family_name", "victim_given_name", "victim_a_number", "case_number",
+         "victim_preferred_language", "crime_city", "narrative", "known_injuries",
+         "helpfulness", "consent_by", "routing_reason", "certifying_official_name",
+         "certifying_official_title", "denial_explanation", "withdrawal_reason"],
+        "",
+    ),
+    **dict.fromkeys(["victim_date_of_birth", "crime_date_from", "consent_date"]),
+}  # fmt: skip
 
 
 def sizes_for(scale: float) -> dict[str, int]:
     return {name: max(MINIMUM[name], round(count * scale)) for name, count in FULL_SIZE.items()}
-
-
-# --- bulk insertion -----------------------------------------------------------------------------
-
-
-def _stored_fields(model: type[models.Model]) -> list:
-    """The columns a row is written with: generated columns are the database's to fill."""
-    return [f for f in model._meta.concrete_fields if not f.generated]
-
-
-def _copy_text(value) -> str:
-    """One value in PostgreSQL's COPY text format."""
-    if value is None:
-        return "\\N"
-    if value is True:
-        return "t"
-    if value is False:
-        return "f"
-    if isinstance(value, datetime.datetime | datetime.date):
-        return value.isoformat()
-    if isinstance(value, list | dict):
-        value = json.dumps(value)
-    return (
-        str(value)
-        .replace("\\", "\\\\")
-        .replace("\t", "\\t")
-        .replace("\n", "\\n")
-        .replace("\r", "\\r")
-    )
-
-
-@contextlib.contextmanager
-def _keep_given_timestamps(model: type[models.Model]) -> Iterator[None]:
-    """bulk_create stamps auto_now/auto_now_add fields with "now"; a decade of history needs the
-    timestamps given here, so those flags are lifted for the duration of the insert."""
-    saved = []
-    for field in _stored_fields(model):
-        if getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False):
-            saved.append((field, field.auto_now, field.auto_now_add))
-            field.auto_now = field.auto_now_add = False
-    try:
-        yield
-    finally:
-        for field, auto_now, auto_now_add in saved:
-            field.auto_now, field.auto_now_add = auto_now, auto_now_add
-
-
-class Table:
-    """Rows for one model, given as dicts of attname -> value, with ids assigned here."""
-
-    def __init__(self, model: type[models.Model]) -> None:
-        self.model = model
-        self.fields = _stored_fields(model)
-        self.next_id = (model.objects.aggregate(m=Max("pk"))["m"] or 0) + 1
-        self.rows: list[dict] = []
-        self.inserted = 0
-
-    def add(self, **values) -> int:
-        values["id"] = self.next_id
-        self.next_id += 1
-        self.rows.append(values)
-        return values["id"]
-
-    def flush(self) -> None:
-        if not self.rows:
-            return
-        defaults = {f.attname: f.get_default() for f in self.fields}
-        if connection.vendor == "postgresql":
-            buffer = io.StringIO()
-            attnames = [f.attname for f in self.fields]
-            for row in self.rows:
-                buffer.write("\t".join(_copy_text(row.get(a, defaults[a])) for a in attnames))
-                buffer.write("\n")
-            buffer.seek(0)
-            columns = ", ".join(connection.ops.quote_name(f.column) for f in self.fields)
-            table = connection.ops.quote_name(self.model._meta.db_table)
-            with connection.cursor() as cursor:
-                cursor.copy_expert(f"COPY {table} ({columns}) FROM STDIN", buffer)
-        else:
-            with _keep_given_timestamps(self.model):
-                self.model.objects.bulk_create(
-                    [self.model(**{**defaults, **row}) for row in self.rows], batch_size=500
-                )
-        self.inserted += len(self.rows)
-        self.rows = []
-
-
-def _reset_sequences(models_: list[type[models.Model]]) -> None:
-    statements = connection.ops.sequence_reset_sql(no_style(), models_)
-    with connection.cursor() as cursor:
-        for sql in statements:
-            cursor.execute(sql)
 
 
 # --- reset --------------------------------------------------------------------------------------
@@ -266,6 +186,8 @@ def seed(
     sizes = sizes_for(scale)
     now = timezone.now()
     today = timezone.localdate()
+    retention = datetime.timedelta(days=settings.RETENTION_DAYS_AFTER_CLOSE)
+    purge_before = now - retention
     password = make_password(BENCH_PASSWORD)
     progress(
         "Seeding: "
@@ -569,6 +491,9 @@ def seed(
                     row["escalated_at"] = min(escalated, now)
                     timeline.append((row["escalated_at"], None, "escalated", "", ""))
             row["updated_at"] = max(last, created)
+            purged = row.get("closed_at") is not None and row["closed_at"] < purge_before
+            if purged:
+                row.update(PURGED_BLANK, purged_at=row["closed_at"] + retention)
             row["reference"] = reference_for(
                 form_type=form_type, year=timezone.localtime(created).year, pk=requests.next_id
             )
@@ -588,12 +513,6 @@ def seed(
                 for k in range(rng.choice([0, 1, 1, 2, 3])):
                     sent = min(row["submitted_at"] + datetime.timedelta(days=k * 3 + 1), now)
                     sender = author if k % 2 == 0 else official
-                    message_id = messages.add(
-                        request_id=request_id,
-                        author_id=sender,
-                        body="Could you confirm the case number and the date of the statement?",
-                        created_at=sent,
-                    )
                     events.add(
                         request_id=request_id,
                         created_at=sent,
@@ -603,17 +522,25 @@ def seed(
                         to_status="",
                         note="",
                     )
+                    if purged:
+                        continue
+                    message_id = messages.add(
+                        request_id=request_id,
+                        author_id=sender,
+                        body="Could you confirm the case number and the date of the statement?",
+                        created_at=sent,
+                    )
                     if k == 1:
                         _attachment(attachments, rng, request_id, author, sent, message_id,
                                     AttachmentKind.OTHER)  # fmt: skip
-                kinds_ = [AttachmentKind.POLICE_REPORT, AttachmentKind.RELEASE]
-                if rng.random() < 0.5:
+                kinds_ = [] if purged else [AttachmentKind.POLICE_REPORT, AttachmentKind.RELEASE]
+                if kinds_ and rng.random() < 0.5:
                     kinds_.append(AttachmentKind.DECLARATION)
-                if removal:
+                if kinds_ and removal:
                     kinds_.append(AttachmentKind.NOTICE_TO_APPEAR)
                 for kind in kinds_:
                     _attachment(attachments, rng, request_id, author, created, None, kind)
-                if status == Status.CERTIFIED:
+                if kinds_ and status == Status.CERTIFIED:
                     _attachment(attachments, rng, request_id, official, last, None,
                                 AttachmentKind.SIGNED_FORM)  # fmt: skip
 
@@ -628,7 +555,7 @@ def seed(
                     f"({elapsed:.1f} s)"
                 )
 
-        _reset_sequences(
+        reset_sequences(
             [County, Agency, through, User, PointOfContact, Organization, CertificationRequest,
              RequestEvent, Message, Attachment]
         )  # fmt: skip
@@ -673,7 +600,3 @@ def _attachment(table, rng, request_id, uploader, at, message_id, kind) -> None:
         uploaded_by_id=uploader,
         uploaded_at=at,
     )
-
-
-# Open statuses, re-exported for the benchmark's queue query.
-__all__ = ["OPEN_STATUSES", "PERSONA_EMAILS", "bench_data_exists", "reset", "seed", "sizes_for"]

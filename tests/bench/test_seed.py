@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import datetime
 import io
 
 import pytest
+from django.conf import settings
 from django.core.management import CommandError, call_command
 from django.db.models import Count
+from django.utils import timezone
 
 from accounts.models import Organization, Role, User
 from agencies.models import Agency, PointOfContact
@@ -127,3 +130,19 @@ def test_personas_exist_and_share_one_valid_password():
     assert contact.user.role == Role.AGENCY_CONTACT
     assert coordinator.agency.is_statewide_coordinator
     assert coordinator.user.role == Role.COORDINATOR
+
+
+def test_requests_closed_longer_than_the_retention_period_are_seeded_purged():
+    _seed()
+
+    purged = _bench_requests().exclude(purged_at=None)
+    assert purged.exists()
+    cutoff = timezone.now() - datetime.timedelta(days=settings.RETENTION_DAYS_AFTER_CLOSE)
+    # Exactly those the purge sweep would have handled, none left for it.
+    assert not _bench_requests().filter(purged_at=None, closed_at__lt=cutoff).exists()
+    assert not purged.filter(closed_at__gte=cutoff).exists()
+    assert set(purged.values_list("victim_family_name", "narrative").distinct()) == {("", "")}
+    assert not Attachment.objects.filter(request__in=purged).exists()
+    assert not Message.objects.filter(request__in=purged).exists()
+    # The timeline stays: the statistics read it.
+    assert RequestEvent.objects.filter(request__in=purged).exists()
