@@ -450,7 +450,7 @@ def _prepare_environment(var_dir: Path) -> None:
             "DATABASE_URL": f"sqlite:///{var_dir / 'db.sqlite3'}",
             "CELERY_BROKER_URL": "memory://",
             "CELERY_RESULT_BACKEND": "cache+memory://",
-            "CACHE_URL": "locmem://",
+            "CACHE_URL": "locmemcache://",
             "STATIC_MANIFEST": "0",
             "EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend",
             "MEDIA_ROOT": str(var_dir / "media"),
