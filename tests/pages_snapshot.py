@@ -456,6 +456,9 @@ def _prepare_environment(var_dir: Path) -> None:
             "MEDIA_ROOT": str(var_dir / "media"),
             "STATIC_ROOT": str(var_dir / "static"),
             "SITE_URL": "http://testserver",
+            # The test client's host. Django's test environment (which would allow it) is not
+            # set up: it keeps a copy of the context of every template rendered.
+            "ALLOWED_HOSTS": "testserver",
         }
     )
 
@@ -463,10 +466,8 @@ def _prepare_environment(var_dir: Path) -> None:
 def _setup_django() -> None:
     import django
     from django.core.management import call_command
-    from django.test.utils import setup_test_environment
 
     django.setup()
-    setup_test_environment()
     call_command("migrate", verbosity=0, interactive=False)
 
 
