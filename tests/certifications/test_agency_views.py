@@ -860,13 +860,15 @@ def test_the_request_page_costs_the_same_queries_for_1_and_5_of_each_list(client
     # query, its lists prefetched; the templates run no query of their own.
     from certifications.services.review import message_post
 
-    request = _submitted(personas)
+    cert_request = _submitted(personas)
     client.force_login(personas.contact_x)
-    url = reverse("certifications:detail", args=[request.pk])
+    url = reverse("certifications:detail", args=[cert_request.pk])
     client.get(url)
     one = _queries_for(client, url)
     for n in range(4):
-        message_post(request=request, author=personas.contact_x, body=f"Please call ({n}).")
+        message_post(
+            cert_request=cert_request, author=personas.contact_x, body=f"Please call ({n})."
+        )
     assert _queries_for(client, url) == one
     # Another agency's contact: 404.
     client.force_login(personas.contact_y)
