@@ -9,6 +9,8 @@ from django.conf import settings
 from django.http import HttpRequest
 from django.utils.functional import SimpleLazyObject
 
+from .services.notifications import notifications_unread_count
+
 # [count, when it was counted (seconds since the epoch)]; a count, never a notification's text.
 UNREAD_SESSION_KEY = "portal_unread_notifications"
 
@@ -24,13 +26,11 @@ def notifications(request: HttpRequest) -> dict:
         return {}
 
     def count() -> int:
-        from .services.notifications import notifications_unread_count
-
         now = time.time()
         kept = request.session.get(UNREAD_SESSION_KEY)
         # A badge that is a minute late is harmless (reminders come days ahead), and the
-        # session is saved on every request anyway (SESSION_SAVE_EVERY_REQUEST): a query
-        # less on every page (issue 10).
+        # session is saved on every request anyway (SESSION_SAVE_EVERY_REQUEST): no count
+        # query on every page.
         if kept and 0 <= now - kept[1] < settings.NOTIFICATIONS_BADGE_MAX_AGE_SECONDS:
             return kept[0]
         value = notifications_unread_count(user=user)
