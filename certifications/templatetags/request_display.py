@@ -41,7 +41,7 @@ def days_left_class(days: int | None) -> str:
 
 @register.filter
 def days_left_text(days: int | None) -> str:
-    """ "3 days left", "Due today", "2 days overdue"."""
+    """The time left in words: "3 days left", "Due today", "2 days overdue"."""
     if days is None:
         return ""
     if days < 0:
