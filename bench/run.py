@@ -1,6 +1,6 @@
 """`make bench`: the statewide-scale benchmark, end to end, in one run so its ratios hold.
 
-1. Two PostgreSQL databases on the server of DATABASE_URL: `uvisa_bench` (200,004 requests) and
+1. Two PostgreSQL databases on the server of DATABASE_URL: `uvisa_bench` (200,000 requests) and
    `uvisa_bench_small` (1 %), created, migrated and seeded when needed, vacuumed.
 2. The sweeps, in process on each (bench/sweeps.py); the personas' sessions, the pages'
    targets and complete drafts (bench/prepare.py).
