@@ -134,5 +134,6 @@ class Command(BaseCommand):
             self.stdout.write(line)
         self.stdout.write(
             "  Accounts with a secret ask for a 6-digit code after the password: add the secret "
-            "to an authenticator app, or run `.venv/bin/python manage.py demo_totp_code EMAIL`."
+            "to an authenticator app, or run\n"
+            "  `DEBUG=1 .venv/bin/python manage.py demo_totp_code EMAIL`."
         )
