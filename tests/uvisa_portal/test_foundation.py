@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import shlex
@@ -155,6 +156,16 @@ def test_demo_data_commands_are_idempotent(settings):
     assert roles == {r.value for r in Role}
     emails = list(User.objects.values_list("email", flat=True))
     assert len(emails) == len(set(emails))
+
+
+@pytest.mark.django_db
+def test_the_demo_code_command_is_printed_as_it_must_be_run(settings):
+    """`make run` prints it; the command refuses to run without DEBUG, so the line says it."""
+    settings.DEBUG = True
+    call_command("load_minnesota_directory", verbosity=0)
+    out = io.StringIO()
+    call_command("load_demo_accounts", stdout=out)
+    assert "`DEBUG=1 .venv/bin/python manage.py demo_totp_code EMAIL`" in out.getvalue()
 
 
 def test_demo_accounts_refuse_to_run_in_production(db):
