@@ -13,9 +13,8 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 from django.core.cache import cache
-from django.urls import reverse
 
-from tests.factories import TEST_PASSWORD
+from tests.role_pages import read_every_roles_pages
 from tests.security.canary import CANARY_STRINGS, seed_canary_request
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -113,38 +112,7 @@ def _cached_values() -> list[bytes]:
 
 def test_no_cached_value_holds_victim_data_after_every_role_read_its_pages(client, personas):
     cert_request, _, _ = seed_canary_request(personas)
-    # A real sign-in first: allauth keeps its rate-limit record in the cache.
-    signed_in = client.post(
-        reverse("account_login"), {"login": personas.advocate_a.email, "password": TEST_PASSWORD}
-    )
-    assert signed_in.status_code == 302
-    pages = {
-        personas.advocate_a: [
-            reverse("home"),
-            reverse("certifications:dashboard"),
-            reverse("certifications:detail", args=[cert_request.pk]),
-            reverse("certifications:notifications"),
-        ],
-        personas.contact_x: [
-            reverse("home"),
-            reverse("certifications:queue"),
-            reverse("certifications:detail", args=[cert_request.pk]),
-            reverse("certifications:notifications"),
-        ],
-        personas.coordinator: [
-            reverse("home"),
-            reverse("certifications:coordinator"),
-            reverse("statistics:figures"),
-        ],
-        personas.admin: [reverse("agencies:directory"), reverse("agencies:health")],
-    }
-    for user, urls in pages.items():
-        client.force_login(user)
-        for url in urls:
-            response = client.get(url)
-            assert response.status_code == 200, url
-    client.logout()
-    assert client.get(reverse("statistics:public")).status_code == 200
+    read_every_roles_pages(client, personas, cert_request)
     # Sign-in and the pages stored something (rate limits, figures, directory choices), and none
     # of it is the victim's: only the pages' own bodies show the canary values.
     values = _cached_values()

@@ -11,10 +11,9 @@ import sys
 from pathlib import Path
 
 from django.db import connection
-from django.urls import reverse
 
 from agencies.models import County
-from tests.factories import TEST_PASSWORD
+from tests.role_pages import read_every_roles_pages
 from tests.security.canary import seed_canary_request
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -101,34 +100,7 @@ def test_every_roles_pages_leave_nothing_on_the_database_session(client, persona
     statement, advisory lock, LISTEN, temporary table or setting the pooler does not track.
     (On SQLite nothing of the kind exists; the pages must still answer.)"""
     cert_request, _, _ = seed_canary_request(personas)
-    signed_in = client.post(
-        reverse("account_login"), {"login": personas.advocate_a.email, "password": TEST_PASSWORD}
-    )
-    assert signed_in.status_code == 302
-    pages = {
-        personas.advocate_a: [
-            reverse("home"),
-            reverse("certifications:detail", args=[cert_request.pk]),
-            reverse("certifications:notifications"),
-        ],
-        personas.contact_x: [
-            reverse("home"),
-            reverse("certifications:queue"),
-            reverse("certifications:detail", args=[cert_request.pk]),
-        ],
-        personas.coordinator: [
-            reverse("home"),
-            reverse("certifications:coordinator"),
-            reverse("statistics:figures"),
-        ],
-        personas.admin: [reverse("agencies:directory"), reverse("accounts:audit_list")],
-    }
-    for user, urls in pages.items():
-        client.force_login(user)
-        for url in urls:
-            assert client.get(url).status_code == 200, url
-    client.logout()
-    assert client.get(reverse("statistics:public")).status_code == 200
+    read_every_roles_pages(client, personas, cert_request)
     assert client.get("/healthz").status_code == 200
 
     if connection.vendor == "postgresql":
