@@ -144,6 +144,17 @@ class AuditAction(models.TextChoices):
     USER_CHANGE = "user_change", "Changed a user account"
     PURGE = "purge", "Purged victim data"
     STATISTICS_RECOMPUTE = "statistics_recompute", "Recomputed the statistics"
+    LIST_VIEW = "list_view", "Viewed a list of requests"
+    VICTIM_DATA_VIEW = "victim_data_view", "Viewed victim data"
+    MFA_FAILED = "mfa_failed", "Wrong second-factor code"
+    MFA_LOCKOUT = "mfa_lockout", "Sign-in attempt ended after wrong codes"
+    MFA_CHANGE = "mfa_change", "Changed their second factor"
+    MFA_RESET = "mfa_reset", "Reset a user's second factor"
+    ROLE_CHANGE = "role_change", "Changed a user's role or organization"
+    INVITATION = "invitation", "Invited a user"
+    ACCOUNT_APPROVAL = "account_approval", "Approved or refused an account"
+    UPLOAD_SCAN = "upload_scan", "Scanned an upload"
+    KEY_ROTATION = "key_rotation", "Re-encrypted data with the current key"
 
 
 class AuditEntry(models.Model):
@@ -162,6 +173,8 @@ class AuditEntry(models.Model):
     detail = models.CharField(max_length=500, blank=True)
     ip_address = models.GenericIPAddressField(null=True, blank=True)
     user_agent = models.CharField(max_length=300, blank=True)
+    # What came of it: a view's HTTP status, a scan's verdict, "denied"...
+    outcome = models.CharField(max_length=40, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]

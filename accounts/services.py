@@ -25,6 +25,7 @@ def audit_log(
     request: HttpRequest | None = None,
     target: str = "",
     detail: str = "",
+    outcome: str = "",
 ) -> AuditEntry:
     """Append one audit entry. `target` and `detail` must not contain victim data."""
     if user is None and request is not None and request.user.is_authenticated:
@@ -35,6 +36,7 @@ def audit_log(
         action=action,
         target=target[:120],
         detail=detail[:500],
+        outcome=str(outcome)[:40],
         ip_address=_client_ip(request),
         user_agent=(request.META.get("HTTP_USER_AGENT", "")[:300] if request else ""),
     )
