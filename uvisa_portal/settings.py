@@ -390,6 +390,11 @@ FORM_I918B_EDITION = env.str("FORM_I918B_EDITION", default="04/01/24")
 FORM_I914B_EDITION = env.str("FORM_I914B_EDITION", default="01/20/25")
 INVITATION_VALID_DAYS = env.int("INVITATION_VALID_DAYS", default=7)
 RETENTION_DAYS_AFTER_CLOSE = env.int("RETENTION_DAYS_AFTER_CLOSE", default=365 * 3)
+# Backups (uvisa_portal/backups.py): where they go and how long they are kept. Purged data
+# survives in a backup at most this long, so keep it short.
+BACKUP_DIR = Path(env.str("BACKUP_DIR", default=str(VAR_DIR / "backups")))
+BACKUP_RETENTION_DAYS = env.int("BACKUP_RETENTION_DAYS", default=35)
+BACKUP_DATABASE_URL = env.str("BACKUP_DATABASE_URL", default="")
 STATS_SUPPRESS_BELOW = env.int("STATS_SUPPRESS_BELOW", default=5)
 
 # --- Logging --------------------------------------------------------------------------------
