@@ -194,6 +194,31 @@ def portal(chromium, live_server, request):
         context.close()
 
 
+# --- A real clamd with a one-signature database (EICAR) -------------------------------------
+
+
+@pytest.fixture(scope="session")
+def clamd(tmp_path_factory):
+    """clamd running for the whole session, on a unix socket and on a TCP port (tests/clamd.py).
+
+    Never skipped: without /usr/sbin/clamd the tests that scan uploads fail, whether or not
+    REQUIRE_CLAMD=1 is set (.ci/run sets it and installs Debian's clamav-daemon)."""
+    from .clamd import CLAMD, start_clamd
+
+    if not os.path.exists(CLAMD):
+        pytest.fail(
+            f"{CLAMD} is missing: install Debian's clamav-daemon (apt-get install "
+            "clamav-daemon); .ci/run does this. Virus-scan tests are never skipped"
+            + (" (REQUIRE_CLAMD=1)." if os.environ.get("REQUIRE_CLAMD") == "1" else ".")
+        )
+    try:
+        daemon = start_clamd(tmp_path_factory.mktemp("clamd"))
+    except RuntimeError as exc:
+        pytest.fail(str(exc))
+    yield daemon
+    daemon.stop()
+
+
 # --- A real Celery worker process against the real broker ------------------------------------
 
 

@@ -38,14 +38,14 @@ ADVICE = "Print it to PDF again or scan it, then upload the new file."
 # escaped spelling such as `/J#61vaScript` is caught as `/JavaScript`.
 _SCRIPT = "scripts (JavaScript) that run inside the reader"
 _EMBEDDED = "an attached file carried inside it"
-_MEDIA = "embedded media (video, sound, Flash or 3D), which can run code"
+_MEDIA = "embedded video, sound, Flash or 3D content"
 # Dictionary keys that only carry active content.
 ACTIVE_KEYS = {
     "/JS": _SCRIPT,
     "/JavaScript": _SCRIPT,  # the document-level script name tree
     "/EmbeddedFiles": _EMBEDDED,  # the attachment name tree
     "/EF": _EMBEDDED,  # a file specification with the file inside
-    "/XFA": "an XFA form, which can run scripts and send data",
+    "/XFA": "an XFA form that can run scripts and send data",
     "/RichMediaContent": _MEDIA,
 }
 # Names used as values: action types (/S), annotation subtypes (/Subtype), object types.
@@ -88,6 +88,11 @@ UNPACKING_FILTERS = frozenset(
         "/RL",
         "/BrotliDecode",
     }
+)
+# Every other filter the PDF standard defines (ISO 32000-2, 7.4): the image codecs and /Crypt.
+# A filter outside both lists is one no reader can decode: the file is not a sound PDF.
+OTHER_FILTERS = frozenset(
+    {"/DCTDecode", "/DCT", "/JPXDecode", "/JBIG2Decode", "/CCITTFaxDecode", "/CCF", "/Crypt"}
 )
 # Parsed objects visited at most: a hostile file cannot make the walk run for ever.
 PDF_MAX_OBJECTS = 50_000
@@ -265,6 +270,8 @@ def _unpacked_size(stream: StreamObject, *, budget: int) -> int:
     parms = _get(stream, "/DecodeParms")
     if parms is not None and not isinstance(parms, ArrayObject):
         parms = [parms]
+    if any(f not in UNPACKING_FILTERS and f not in OTHER_FILTERS for f in filters):
+        raise _unreadable()
     unpacking = 0
     while unpacking < len(filters) and filters[unpacking] in UNPACKING_FILTERS:
         unpacking += 1
