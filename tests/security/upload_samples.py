@@ -67,9 +67,9 @@ def flate_pdf(*sizes: int) -> bytes:
 
 
 def eicar_pdf() -> bytes:
-    """A valid, inert PDF whose page text is the EICAR test string."""
-    escaped = EICAR.replace(b"\\", b"\\\\").replace(b"(", b"\\(").replace(b")", b"\\)")
-    return one_page_pdf(content=b"BT /F1 10 Tf 5 100 Td (" + escaped + b") Tj ET")
+    """A valid, inert PDF carrying the EICAR test string as it is, in a comment of its page's
+    content (a string would need its brackets and backslash escaped)."""
+    return one_page_pdf(content=b"BT /F1 10 Tf 5 100 Td (Report) Tj ET\n%" + EICAR + b"\n")
 
 
 def _jpeg_segment(marker: int, body: bytes) -> bytes:
