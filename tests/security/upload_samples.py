@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import io
 import struct
 import zlib
@@ -59,11 +60,14 @@ def link(action: bytes) -> bytes:
 def flate_pdf(*sizes: int) -> bytes:
     """One page whose resources hold one Flate stream of zero bytes per size: tiny on the
     wire, `sum(sizes)` bytes once inflated."""
-    streams = tuple(
-        stream(zlib.compress(b"\0" * size, 9), b"/Filter /FlateDecode") for size in sizes
-    )
+    streams = tuple(stream(_deflated_zeros(size), b"/Filter /FlateDecode") for size in sizes)
     xobjects = b" ".join(b"/X%d %d 0 R" % (i, 5 + i) for i in range(len(sizes)))
     return one_page_pdf(page=b"/Resources << /XObject << " + xobjects + b" >> >>", extra=streams)
+
+
+@functools.cache
+def _deflated_zeros(size: int) -> bytes:
+    return zlib.compress(b"\0" * size)
 
 
 def eicar_pdf() -> bytes:
