@@ -284,6 +284,25 @@ def test_a_clamd_address_nobody_answers_on_fails_closed(advocate, personas, sett
     assert [s.outcome for s in _scans(obj)] == ["error"] * 3
 
 
+def test_a_clamd_that_never_answers_fails_closed_after_the_timeout(
+    advocate, personas, settings, tmp_path
+):
+    import socket
+
+    path = str(tmp_path / "silent.sock")
+    with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as silent:
+        silent.bind(path)
+        silent.listen(1)  # accepts the connection into its backlog, never reads or answers
+        settings.CLAMD_SOCKET = path
+        settings.CLAMD_TIMEOUT = 0.5
+        obj = complete_request(personas)
+        response = _attach(advocate, obj, _pdf(pdf_bytes()))
+    assert response.status_code == 400
+    assert "could not be scanned" in response.content.decode()
+    [scan] = _scans(obj)
+    assert scan.outcome == "error" and "Timeout" in scan.detail
+
+
 def test_a_file_checked_before_scanning_was_configured_cannot_be_stored(personas, settings, clamd):
     """`attachment_store` is the one place files are written: with scanning configured it
     refuses a checked but unscanned upload, so no route can skip the scan."""
