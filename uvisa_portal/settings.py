@@ -417,5 +417,8 @@ LOGGING = {
         # Lockouts are in the audit trail; axes' per-attempt lines (masked) are noise.
         "axes": {"level": "WARNING"},
         "weasyprint": {"level": "WARNING"},
+        # pypdf's warnings about a malformed upload can quote bytes of the file, which may be
+        # victim text; the refusal itself is shown to the uploader, not logged.
+        "pypdf": {"level": "ERROR"},
     },
 }
