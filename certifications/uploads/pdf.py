@@ -13,7 +13,7 @@ import io
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from pypdf import PdfReader
+from pypdf import PdfReader, apply_configuration
 from pypdf.errors import LimitReachedError
 from pypdf.filters import decode_stream_data
 from pypdf.generic import (
@@ -26,11 +26,6 @@ from pypdf.generic import (
 )
 
 from .images import MAX_IMAGE_PIXELS, image_too_large
-
-try:  # pypdf >= 6.4 groups its resource limits in one configuration.
-    from pypdf import apply_configuration
-except ImportError:  # pragma: no cover - the lock file pins a version that has it
-    from pypdf._configuration import apply_configuration
 
 ADVICE = "Print it to PDF again or scan it, then upload the new file."
 
