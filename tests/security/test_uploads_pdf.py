@@ -213,3 +213,17 @@ def test_malformed_pdfs_are_refused_with_a_message_not_an_error(data):
         _check(data)
     assert exc.value.code in {"pdf_unreadable", "pdf_empty", "file_type"}
     assert "Traceback" not in " ".join(exc.value.messages)
+
+
+@pytest.mark.django_db
+def test_the_portals_own_draft_form_and_cover_letter_are_accepted(personas):
+    """What WeasyPrint renders for the agency (the draft Supplement B, the cover letter) is
+    the most likely PDF to come back as an upload: it passes the check as it is."""
+    from certifications.documents.render import cover_letter_pdf, supplement_b_pdf
+
+    from ..certifications.documents_helpers import submit_to
+    from ..certifications.intake_support import complete_request
+
+    request = submit_to(complete_request(personas), personas.agency_x)
+    for pdf in (supplement_b_pdf(cert_request=request), cover_letter_pdf(cert_request=request)):
+        assert _check(pdf).content == pdf
