@@ -48,6 +48,13 @@ def _fast_password_hasher(settings):
 
 
 @pytest.fixture(autouse=True)
+def _uploads_not_scanned(settings):
+    """Uploads are not virus-scanned unless a test asks for the real clamd (`clamd` fixture),
+    whatever CLAMD_SOCKET the environment running the tests has."""
+    settings.CLAMD_SOCKET = ""
+
+
+@pytest.fixture(autouse=True)
 def _empty_cache():
     """Each test starts with an empty cache (cached figures, rate-limit counters)."""
     from django.core.cache import cache

@@ -18,7 +18,7 @@ from certifications.uploads import validate_upload as _validate_upload
 
 
 def validate_upload(upload):
-    """The content checks alone: CLAMD_SOCKET is unset in the test settings."""
+    """The content checks alone: tests run without CLAMD_SOCKET (tests/conftest.py)."""
     return _validate_upload(upload, target="CR-TEST", user=None)
 
 
