@@ -56,7 +56,7 @@ def _answers(path: str) -> bool:
 
 def start_clamd(directory: Path) -> Clamd:
     """Write the one-signature database and a clamd.conf into `directory`, start clamd in
-    the foreground, and wait until it answers PING (loading takes a few seconds).
+    the foreground, and wait until it answers PING (loading its database takes a moment).
     Raises RuntimeError with clamd's log when it does not come up."""
     database = directory / "db"
     database.mkdir(parents=True, exist_ok=True)

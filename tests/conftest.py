@@ -206,7 +206,7 @@ def portal(chromium, live_server, request):
 
 @pytest.fixture(scope="session")
 def clamd(tmp_path_factory):
-    """clamd running for the whole session, on a unix socket and on a TCP port (tests/clamd.py).
+    """clamd running for the whole test run, on a unix socket and on a TCP port (tests/clamd.py).
 
     Never skipped: without /usr/sbin/clamd the tests that scan uploads fail, whether or not
     REQUIRE_CLAMD=1 is set (.ci/run sets it and installs Debian's clamav-daemon)."""

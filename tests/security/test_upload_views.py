@@ -60,7 +60,7 @@ def advocate(client, personas):
 
 @pytest.fixture(params=["unix", "tcp"])
 def scanning(request, settings, clamd):
-    """Uploads scanned by the session's clamd, over its unix socket and over TCP."""
+    """Uploads scanned by the test run's clamd, over its unix socket and over TCP."""
     settings.CLAMD_SOCKET = clamd.socket if request.param == "unix" else clamd.tcp
     return clamd
 
