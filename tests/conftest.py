@@ -48,6 +48,13 @@ def _fast_password_hasher(settings):
 
 
 @pytest.fixture(autouse=True)
+def _uploads_not_scanned(settings):
+    """Uploads are not virus-scanned unless a test asks for the real clamd (`clamd` fixture),
+    whatever CLAMD_SOCKET the environment running the tests has."""
+    settings.CLAMD_SOCKET = ""
+
+
+@pytest.fixture(autouse=True)
 def _empty_cache():
     """Each test starts with an empty cache (cached figures, rate-limit counters)."""
     from django.core.cache import cache
@@ -192,6 +199,31 @@ def portal(chromium, live_server, request):
             portal.assert_every_page_checked()
     finally:
         context.close()
+
+
+# --- A real clamd with a one-signature database (EICAR) -------------------------------------
+
+
+@pytest.fixture(scope="session")
+def clamd(tmp_path_factory):
+    """clamd running for the whole test run, on a unix socket and on a TCP port (tests/clamd.py).
+
+    Never skipped: without /usr/sbin/clamd the tests that scan uploads fail, whether or not
+    REQUIRE_CLAMD=1 is set (.ci/run sets it and installs Debian's clamav-daemon)."""
+    from .clamd import CLAMD, start_clamd
+
+    if not os.path.exists(CLAMD):
+        pytest.fail(
+            f"{CLAMD} is missing: install Debian's clamav-daemon (apt-get install "
+            "clamav-daemon); .ci/run does this. Virus-scan tests are never skipped"
+            + (" (REQUIRE_CLAMD=1)." if os.environ.get("REQUIRE_CLAMD") == "1" else ".")
+        )
+    try:
+        daemon = start_clamd(tmp_path_factory.mktemp("clamd"))
+    except RuntimeError as exc:
+        pytest.fail(str(exc))
+    yield daemon
+    daemon.stop()
 
 
 # --- A real Celery worker process against the real broker ------------------------------------

@@ -244,6 +244,17 @@ FILE_UPLOAD_PERMISSIONS = 0o600
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 UPLOAD_MAX_BYTES = env.int("UPLOAD_MAX_BYTES", default=10 * 1024 * 1024)
+# OWASP ASVS 12.1.2: compressed content is checked against a ceiling on its uncompressed size.
+# The total of every decoded PDF stream (text, fonts, Flate images, object streams): ten times
+# the largest upload, enough for print-to-PDF output and scans (whose JPEG, JBIG2 and CCITT
+# images stay compressed and are bounded by their pixel count instead), far below what would
+# exhaust a web worker's memory.
+UPLOAD_MAX_INFLATED_BYTES = env.int("UPLOAD_MAX_INFLATED_BYTES", default=100 * 1024 * 1024)
+# Virus scanning (CJIS 5.10.4.2 malicious code protection): when set, every upload is sent to
+# clamd (a unix socket path, or tcp host:port) before it is stored, and refused if clamd cannot
+# answer. Empty: uploads are not scanned.
+CLAMD_SOCKET = env.str("CLAMD_SOCKET", default="")
+CLAMD_TIMEOUT = env.float("CLAMD_TIMEOUT", default=30.0)
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
@@ -411,5 +422,8 @@ LOGGING = {
         # Lockouts are in the audit trail; axes' per-attempt lines (masked) are noise.
         "axes": {"level": "WARNING"},
         "weasyprint": {"level": "WARNING"},
+        # pypdf's warnings about a malformed upload can quote bytes of the file, which may be
+        # victim text; the refusal itself is shown to the uploader, not logged.
+        "pypdf": {"level": "ERROR"},
     },
 }

@@ -5,6 +5,7 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
@@ -133,6 +134,8 @@ def attachment_store(
     again if the row cannot be saved, so no orphan stays on disk."""
     if not isinstance(upload, CleanUpload):
         raise ValidationError("Uploads must be checked with validate_upload first.")
+    if settings.CLAMD_SOCKET and not upload.scanned:
+        raise ValidationError("Uploads must be scanned for viruses before they are stored.")
     attachment = Attachment(
         request=cert_request,
         message=message,

@@ -360,7 +360,7 @@ def attachment_add(
     """
     if kind not in AttachmentKind.values:
         raise ValidationError({"kind": ["Choose what kind of document this is."]})
-    clean = validate_upload(upload)
+    clean = validate_upload(upload, target=cert_request.reference, user=actor)
     return attachment_store(
         cert_request=cert_request, upload=clean, kind=kind, uploaded_by=actor, message=message
     )
@@ -524,7 +524,7 @@ def certification_request_provide_info(
     cleaned = []
     for upload in files:
         try:
-            cleaned.append(validate_upload(upload))
+            cleaned.append(validate_upload(upload, target=cert_request.reference, user=actor))
         except ValidationError as exc:
             name = getattr(upload, "name", "file")
             raise ValidationError({"files": [f"{name}: {m}" for m in exc.messages]}) from exc

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
@@ -19,7 +20,7 @@ from agencies.services import route_request
 from ..choices import FINAL_STATUSES, Action, AttachmentKind, DenialReason
 from ..deadlines import compute_due_date
 from ..models import CertificationRequest, Message
-from ..uploads import CleanUpload
+from ..uploads import CleanUpload, validate_upload
 from .core import attachment_store, certification_request_transition, request_event_record
 
 
@@ -61,19 +62,27 @@ def certification_request_certify(
     official_name: str,
     official_title: str,
     signature_date: datetime.date,
-    signed_form: CleanUpload | None = None,
+    signed_form=None,
 ) -> CertificationRequest:
     """Record a certification signed outside the portal (wet ink).
 
     1. The date of signature may not be in the future: it starts the 6-month filing window
        (8 CFR 214.14(c)(2)(i)), shown to the advocate as `filing_deadline`.
-    2. Transition to certified with the official's name, title, date and the decision time.
-    3. Keep the optional scan of the signed form as an attachment the advocate can download.
+    2. Check the optional uploaded scan of the signed form (`validate_upload`, virus scan
+       included) before anything is written: a refusal raises ValidationError for the field
+       `signed_form`, and the scan's audit row is not rolled back with the transaction.
+    3. Transition to certified with the official's name, title, date and the decision time.
+    4. Keep the scan as an attachment the advocate can download.
     """
     if signature_date > timezone.localdate():
         raise ReviewError("The date of signature cannot be in the future.")
     if not official_name.strip() or not official_title.strip():
         raise ReviewError("Give the certifying official's name and title.")
+    if signed_form is not None:
+        try:
+            signed_form = validate_upload(signed_form, target=cert_request.reference, user=actor)
+        except ValidationError as exc:
+            raise ValidationError({"signed_form": exc.messages}) from exc
     now = timezone.now()
     with transaction.atomic():
         cert_request = certification_request_transition(

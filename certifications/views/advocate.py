@@ -309,6 +309,7 @@ def _attachments_step(request: HttpRequest, cert_request: CertificationRequest) 
             "needs_notice_to_appear": cert_request.in_removal_proceedings
             and not any(a.kind == AttachmentKind.NOTICE_TO_APPEAR for a in attachments),
         },
+        status=400 if form.errors else 200,
     )
 
 
@@ -451,7 +452,10 @@ def request_provide_info(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, "Your answer was sent; the request is back with the agency.")
             return redirect("certifications:detail", pk=cert_request.pk)
     return render(
-        request, "certifications/advocate/respond.html", {"obj": cert_request, "form": form}
+        request,
+        "certifications/advocate/respond.html",
+        {"obj": cert_request, "form": form},
+        status=400 if form.errors else 200,
     )
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -131,6 +132,8 @@ def certify(request: HttpRequest, pk: int) -> HttpResponse:
             return _refused(request, cert_request, exc)
         except ReviewError as exc:
             form.add_error(None, str(exc))
+        except ValidationError as exc:
+            form.add_error("signed_form", exc.message_dict.get("signed_form", exc.messages))
         else:
             return _done(
                 request,

@@ -842,7 +842,11 @@ def test_attachments_follow_the_request_contact_y_gets_404(personas):
         cert_request=request,
         author=personas.contact_x,
         body="See the attached note.",
-        attachment=validate_upload(SimpleUploadedFile("note.png", png, "image/png")),
+        attachment=validate_upload(
+            SimpleUploadedFile("note.png", png, "image/png"),
+            target=request.reference,
+            user=personas.contact_x,
+        ),
     )
     attachment = request.attachments.get()
     found, access = attachment_access(user=personas.contact_x, pk=attachment.pk)

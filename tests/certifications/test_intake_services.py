@@ -24,6 +24,7 @@ from certifications.services.intake import (
 )
 
 from ..factories import AgencyFactory, PointOfContactFactory
+from ..security.upload_samples import one_page_pdf
 from .intake_support import (
     attach,
     attach_notice_to_appear,
@@ -224,7 +225,12 @@ def test_attachment_add_stores_a_random_name_and_keeps_the_original_in_the_datab
     ("content", "words"),
     [
         (b"MZ\x90\x00 this is a windows program", "Only PDF, JPEG and PNG"),
-        (b"%PDF-1.4\n1 0 obj << /OpenAction << /JS (app.alert(1)) >> >>", "scripts"),
+        (
+            one_page_pdf(catalog=b"/OpenAction << /S /JavaScript /JS (app.alert(1)) >>"),
+            "scripts (JavaScript)",
+        ),
+        # Not even a readable PDF: refused as such, whatever it carries.
+        (b"%PDF-1.4\n1 0 obj << /OpenAction << /JS (app.alert(1)) >> >>", "could not be read"),
         (b"", "empty"),
     ],
 )

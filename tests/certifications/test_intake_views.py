@@ -250,7 +250,7 @@ def test_disguised_or_oversized_uploads_are_refused_beside_the_field(
         edit_url(obj, "attachments"), {"kind": "police_report", "file": upload}
     )
     body = response.content.decode()
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert message in body
     assert "is-invalid" in body
     assert not Attachment.objects.exists()

@@ -32,7 +32,6 @@ from certifications.services.review import (
     certification_request_transfer,
     message_post,
 )
-from certifications.uploads import validate_upload
 from tests.factories import (
     AgencyFactory,
     PointOfContactFactory,
@@ -190,7 +189,7 @@ def test_certify_records_the_official_the_signature_and_the_filing_deadline(pers
         official_name="Dana Officer",
         official_title="Lieutenant, Investigations",
         signature_date=datetime.date(2026, 1, 31),
-        signed_form=validate_upload(pdf),
+        signed_form=pdf,
     )
     assert request.status == Status.CERTIFIED
     assert request.decided_at is not None and request.closed_at is not None
