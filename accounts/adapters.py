@@ -10,8 +10,8 @@ class PortalAccountAdapter(DefaultAccountAdapter):
 
 
 class PortalMFAAdapter(DefaultMFAAdapter):
-    """Users whose role requires a second factor cannot remove their authenticator app
-    (CJIS 5.6.2.2); advocates may turn it on and off."""
+    """No one whose role requires a second factor (every role: accounts.models
+    MFA_REQUIRED_ROLES) can remove their authenticator app (CJIS 5.6.2.2, IA-2)."""
 
     def can_delete_authenticator(self, authenticator) -> bool:
         from allauth.mfa.models import Authenticator
