@@ -85,9 +85,7 @@ def test_plain_http_is_redirected_to_https_but_the_health_check_is_not(client, d
 
 
 def _permissions_policy(response) -> dict[str, str]:
-    return dict(
-        part.strip().split("=", 1) for part in response["Permissions-Policy"].split(",")
-    )
+    return dict(part.strip().split("=", 1) for part in response["Permissions-Policy"].split(","))
 
 
 @pytest.mark.parametrize("path", ["/accounts/login/", "/healthz", "/no-such-page/", "/"])
