@@ -128,3 +128,16 @@ def test_client_ip_reads_the_entry_of_the_outermost_trusted_proxy(
     settings.TRUSTED_PROXY_COUNT = count
     request = RequestFactory().get("/", REMOTE_ADDR="10.0.0.2", HTTP_X_FORWARDED_FOR=forwarded)
     assert client_ip(request) == expected
+
+
+def test_allauths_own_rate_limits_count_the_same_client_address(client, personas, settings):
+    """allauth limits reset requests to 20 a minute per address: behind the proxy, per client."""
+    settings.TRUSTED_PROXY_COUNT = 1
+    url = "/accounts/password/reset/"
+    proxy = {"REMOTE_ADDR": "10.0.0.2"}
+    first = {"HTTP_X_FORWARDED_FOR": "198.51.100.7", **proxy}
+    for n in range(20):
+        assert client.post(url, {"email": f"x{n}@example.org"}, **first).status_code == 302
+    assert client.post(url, {"email": "x99@example.org"}, **first).status_code == 429
+    other = {"HTTP_X_FORWARDED_FOR": "198.51.100.8", **proxy}
+    assert client.post(url, {"email": "x99@example.org"}, **other).status_code == 302
