@@ -141,3 +141,16 @@ def test_allauths_own_rate_limits_count_the_same_client_address(client, personas
     assert client.post(url, {"email": "x99@example.org"}, **first).status_code == 429
     other = {"HTTP_X_FORWARDED_FOR": "198.51.100.8", **proxy}
     assert client.post(url, {"email": "x99@example.org"}, **other).status_code == 302
+
+
+def test_each_key_locks_exactly_at_its_own_limit(client, personas, settings):
+    """The account's limit need not be a multiple of the address's (accounts.security)."""
+    settings.AXES_ACCOUNT_FAILURE_LIMIT = 7
+    email = personas.advocate_b.email
+    for n in range(6):
+        _login(client, email, REMOTE_ADDR=f"198.51.100.{n + 1}")
+    assert _signs_in(client, email, REMOTE_ADDR="203.0.113.1")
+    client.post("/accounts/logout/", REMOTE_ADDR="203.0.113.1")
+    for n in range(7):
+        _login(client, email, REMOTE_ADDR=f"198.51.100.{n + 1}")
+    assert _login(client, email, TEST_PASSWORD, REMOTE_ADDR="203.0.113.2").status_code == 429
