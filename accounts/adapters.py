@@ -1,5 +1,8 @@
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.mfa.adapter import DefaultMFAAdapter
+from django.core.exceptions import PermissionDenied
+
+from .security import client_ip
 
 
 class PortalAccountAdapter(DefaultAccountAdapter):
@@ -8,10 +11,18 @@ class PortalAccountAdapter(DefaultAccountAdapter):
     def is_open_for_signup(self, request) -> bool:
         return False
 
+    def get_client_ip(self, request) -> str:
+        """allauth's per-address rate limits (sign-in, password reset) count the same client
+        address as the lockout and the audit trail (TRUSTED_PROXY_COUNT)."""
+        address = client_ip(request)
+        if not address:
+            raise PermissionDenied("Unable to determine client IP address")
+        return address
+
 
 class PortalMFAAdapter(DefaultMFAAdapter):
-    """Users whose role requires a second factor cannot remove their authenticator app
-    (CJIS 5.6.2.2); advocates may turn it on and off."""
+    """No one whose role requires a second factor (every role: accounts.models
+    MFA_REQUIRED_ROLES) can remove their authenticator app (CJIS 5.6.2.2, IA-2)."""
 
     def can_delete_authenticator(self, authenticator) -> bool:
         from allauth.mfa.models import Authenticator

@@ -55,13 +55,13 @@ def _mfa_exempt_paths() -> tuple[str, ...]:
 
 
 class RequireMFAMiddleware:
-    """Agency contacts, the coordinator and administrators must enrol an authenticator app
-    before they can do anything else (CJIS 5.6.2.2 advanced authentication; ASVS 2.x L2).
+    """Every user (advocates, agency contacts, the coordinator, administrators:
+    accounts.models.MFA_REQUIRED_ROLES) must enrol an authenticator app before they can do
+    anything else (CJIS 5.6.2.2, IA-2 advanced authentication; OWASP ASVS 2.x level 2).
 
-    Such a user without a TOTP authenticator is sent to allauth's activation page; only that
+    A user without a TOTP authenticator is sent to allauth's activation page; only that
     page, sign-out and re-authentication stay reachable. Once enrolled, the session remembers
-    it (an enrolled user of these roles cannot remove the authenticator: PortalMFAAdapter).
-    """
+    it (an enrolled user cannot remove the authenticator: PortalMFAAdapter)."""
 
     def __init__(self, get_response) -> None:
         self.get_response = get_response

@@ -16,9 +16,10 @@ class Role(models.TextChoices):
     ADMINISTRATOR = "administrator", "Administrator"
 
 
-# Roles that handle criminal-justice information must sign in with a second factor
-# (FBI CJIS Security Policy 5.6.2.2; OWASP ASVS 2.x).
-MFA_REQUIRED_ROLES = frozenset({Role.AGENCY_CONTACT, Role.COORDINATOR, Role.ADMINISTRATOR})
+# Every role signs in with a second factor: contacts and the coordinator handle
+# criminal-justice information (FBI CJIS Security Policy 5.6.2.2, IA-2), and advocates see the
+# most victim data of all (OWASP ASVS 2.x, level 2).
+MFA_REQUIRED_ROLES = frozenset(Role)
 
 
 class OrganizationKind(models.TextChoices):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 
+from allauth.mfa import signals as mfa_signals
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.dispatch import receiver
 
@@ -43,3 +44,30 @@ def on_logout(sender, request, user, **kwargs) -> None:
     audit_log(action=AuditAction.LOGOUT, user=user, request=request)
     # Signing out ends the user's sessions everywhere, not only in this browser.
     user_sessions_end(user=user)
+
+
+def _mfa_change(request, user, authenticator, what: str) -> None:
+    # Ids only: the authenticator's type and row, never its secret or codes.
+    audit_log(
+        action=AuditAction.MFA_CHANGE,
+        user=user,
+        request=request,
+        target=f"mfa.authenticator:{authenticator.pk}",
+        detail=f"{authenticator.type} {what}",
+    )
+
+
+# CJIS 5.4.1.1 / ASVS 7.2.x: changes to an account's authenticators are security events.
+@receiver(mfa_signals.authenticator_added, dispatch_uid="portal_audit_mfa_added")
+def on_mfa_added(sender, request, user, authenticator, **kwargs) -> None:
+    _mfa_change(request, user, authenticator, "added")
+
+
+@receiver(mfa_signals.authenticator_removed, dispatch_uid="portal_audit_mfa_removed")
+def on_mfa_removed(sender, request, user, authenticator, **kwargs) -> None:
+    _mfa_change(request, user, authenticator, "removed")
+
+
+@receiver(mfa_signals.authenticator_reset, dispatch_uid="portal_audit_mfa_reset")
+def on_mfa_reset(sender, request, user, authenticator, **kwargs) -> None:
+    _mfa_change(request, user, authenticator, "regenerated")

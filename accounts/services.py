@@ -1,21 +1,16 @@
-"""Writes for accounts: the audit trail."""
+"""Writes for accounts: the audit trail, sessions, the second factor's attempt limit."""
 
 from __future__ import annotations
 
 from importlib import import_module
 
+from axes.handlers.proxy import AxesProxyHandler
 from django.conf import settings
+from django.core.cache import cache
 from django.http import HttpRequest
 
 from .models import AuditAction, AuditEntry, SessionRecord, User
-
-
-def _client_ip(request: HttpRequest | None) -> str | None:
-    if request is None:
-        return None
-    # REMOTE_ADDR is set by gunicorn from the proxy connection; SecurityMiddleware trusts
-    # X-Forwarded-Proto only. Behind a proxy, configure it to set REMOTE_ADDR.
-    return request.META.get("REMOTE_ADDR") or None
+from .security import client_ip
 
 
 def audit_log(
@@ -37,7 +32,7 @@ def audit_log(
         target=target[:120],
         detail=detail[:500],
         outcome=str(outcome)[:40],
-        ip_address=_client_ip(request),
+        ip_address=client_ip(request),
         user_agent=(request.META.get("HTTP_USER_AGENT", "")[:300] if request else ""),
     )
 
@@ -76,3 +71,58 @@ def user_deactivate(*, user: User, actor: User | None, request: HttpRequest | No
         detail="deactivated; all sessions ended",
     )
     return user
+
+
+def _mfa_failures_key(user: User) -> str:
+    return f"portal-mfa-code-failures:{user.pk}"
+
+
+def mfa_code_failed(*, request: HttpRequest, user: User, reauthentication: bool) -> bool:
+    """Record one wrong second-factor code; True when the attempt must end.
+
+    OWASP ASVS 2.8.x / CJIS 5.5.3: a code of 6 digits only resists guessing with a limit.
+    1. Audit the wrong code (ids and address only).
+    2. Count it per account, in the shared cache, until a code is accepted: typing the
+       password again after a few wrong codes starts a new attempt but not a new count, and
+       several attempts open in parallel share it.
+    3. At MFA_CODE_ATTEMPTS: forget the count, audit the ended attempt and report one failed
+       sign-in to django-axes, so the account's lockout counts it like a wrong password.
+    """
+    target = f"accounts.user:{user.pk}"
+    detail = "re-authentication" if reauthentication else "sign-in"
+    audit_log(
+        action=AuditAction.MFA_FAILED, user=user, request=request, target=target, detail=detail
+    )
+    key = _mfa_failures_key(user)
+    timeout = int(settings.AXES_COOLOFF_TIME.total_seconds())
+    cache.add(key, 0, timeout=timeout)
+    try:
+        failures = cache.incr(key)
+    except ValueError:  # expired between add and incr
+        cache.set(key, 1, timeout=timeout)
+        failures = 1
+    if failures < settings.MFA_CODE_ATTEMPTS:
+        return False
+    cache.delete(key)
+    audit_log(
+        action=AuditAction.MFA_LOCKOUT,
+        user=user,
+        request=request,
+        target=target,
+        detail=f"{detail}: {failures} wrong codes",
+    )
+    AxesProxyHandler.user_login_failed(
+        sender=mfa_code_failed, credentials={"email": user.email}, request=request
+    )
+    return True
+
+
+def mfa_code_failures_clear(*, user: User) -> None:
+    """A code was accepted: the count of wrong ones starts again."""
+    cache.delete(_mfa_failures_key(user))
+
+
+def mfa_signin_locked(*, request: HttpRequest, user: User) -> bool:
+    """Whether django-axes holds this account locked for this client, so that sign-in
+    attempts opened before the lock cannot go on guessing codes."""
+    return not AxesProxyHandler.is_allowed(request, credentials={"email": user.email})

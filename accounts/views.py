@@ -5,7 +5,9 @@ from __future__ import annotations
 import csv
 from functools import wraps
 
+from allauth.mfa.base.views import AuthenticateView, ReauthenticateView
 from django.contrib import messages
+from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
@@ -19,7 +21,12 @@ from .forms import AcceptInvitationForm, AuditSearchForm, InvitationForm
 from .invitations import invitation_accept, invitation_create, invitation_get_usable
 from .models import AuditAction
 from .selectors import audit_entries_search
-from .services import audit_log
+from .services import (
+    audit_log,
+    mfa_code_failed,
+    mfa_code_failures_clear,
+    mfa_signin_locked,
+)
 
 AUDIT_PAGE_SIZE = 50
 
@@ -138,3 +145,65 @@ def audit_export(request: HttpRequest) -> HttpResponse:
     response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="audit-log.csv"'
     return response
+
+
+# --- The second factor's code step, limited (OWASP ASVS 2.8; CJIS 5.5.3) ---------------------
+# allauth's own views at allauth's URLs, with the attempt limit allauth leaves to the
+# `login_failed` rate limit (off here: django-axes is the one lockout).
+
+TOO_MANY_CODES = (
+    "Too many wrong codes. For your security this sign-in was stopped: enter your e-mail "
+    "address and password again, then the current code from your authenticator app."
+)
+
+
+def _wrong_code(form) -> bool:
+    return form is not None and form.has_error("code", "incorrect_code")
+
+
+class PortalAuthenticateView(AuthenticateView):
+    """The code step of sign-in: after MFA_CODE_ATTEMPTS wrong codes the pending sign-in
+    ends and the user is back at the password step; the ended attempt counts toward the
+    account's lockout."""
+
+    def post(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        if mfa_signin_locked(request=request, user=self.stage.login.user):
+            messages.error(request, TOO_MANY_CODES)
+            return self.stage.abort()
+        return super().post(request, *args, **kwargs)
+
+    def form_valid(self, form) -> HttpResponse:
+        mfa_code_failures_clear(user=self.stage.login.user)
+        return super().form_valid(form)
+
+    def form_invalid(self, form) -> HttpResponse:
+        user = self.stage.login.user
+        if _wrong_code(form) and mfa_code_failed(
+            request=self.request, user=user, reauthentication=False
+        ):
+            messages.error(self.request, TOO_MANY_CODES)
+            return self.stage.abort()
+        return super().form_invalid(form)
+
+
+class PortalReauthenticateView(ReauthenticateView):
+    """Confirming a signed-in user with a code (before changing the second factor): after
+    MFA_CODE_ATTEMPTS wrong codes the session ends, so a borrowed session cannot guess."""
+
+    def form_valid(self, form) -> HttpResponse:
+        mfa_code_failures_clear(user=self.request.user)
+        return super().form_valid(form)
+
+    def form_invalid(self, form) -> HttpResponse:
+        user = self.request.user
+        if _wrong_code(form) and mfa_code_failed(
+            request=self.request, user=user, reauthentication=True
+        ):
+            logout(self.request)
+            messages.error(self.request, TOO_MANY_CODES)
+            return redirect("account_login")
+        return super().form_invalid(form)
+
+
+mfa_authenticate = PortalAuthenticateView.as_view()
+mfa_reauthenticate = PortalReauthenticateView.as_view()

@@ -2,8 +2,8 @@
 HTTP measurements (`python -m bench.prepare targets|cleanup --out FILE`).
 
 `targets`:
-1. The personas (bench/seed.py) signed in: a TOTP authenticator for the roles that need a
-   second factor, as if they had enrolled, and a session each, stored as Django's login stores
+1. The personas (bench/seed.py) signed in: a TOTP authenticator for each (every role needs a
+   second factor), as if they had enrolled, and a session each, stored as Django's login stores
    it. The portal's middleware then treats them as any enrolled, signed-in user.
 2. What the pages name: requests each persona may see (by the rows' organization or agency:
    the model layer, not the portal's selectors), its agency.
@@ -55,7 +55,8 @@ CSRF_TOKEN = "benchcsrftokenbenchcsrftoken0123"  # noqa: S105 - bench sessions o
 # Requests per persona the mix chooses from.
 TARGETS_PER_PERSONA = 100
 # The personas signed in with a second factor (the portal requires it of these roles).
-MFA_PERSONAS = ("contact", "coordinator", "admin")
+# Every role signs in with a second factor (accounts.models.MFA_REQUIRED_ROLES).
+MFA_PERSONAS = ("advocate", "contact", "coordinator", "admin")
 
 
 def personas() -> dict[str, User]:

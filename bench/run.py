@@ -141,6 +141,8 @@ def django_env(database_url: str, secret_key: str, redis_url: str) -> dict[str, 
     env.update(
         DATABASE_URL=database_url,
         DEBUG="0",
+        # The benchmark's server speaks plain HTTP on 127.0.0.1, with no TLS proxy in front.
+        SECURE_SSL_REDIRECT="0",
         SECRET_KEY=secret_key,
         ALLOWED_HOSTS="127.0.0.1,localhost",
         STATIC_MANIFEST="0",

@@ -10,6 +10,7 @@ from django.urls import path
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
+from accounts.security import client_ip
 from uvisa_portal.urls import (  # noqa: F401 - the error handlers come along
     handler400,
     handler403,
@@ -22,7 +23,7 @@ LOOPBACK = {"127.0.0.1", "::1"}
 
 
 def _loopback_only(request: HttpRequest) -> None:
-    if request.META.get("REMOTE_ADDR") not in LOOPBACK:
+    if client_ip(request) not in LOOPBACK:
         raise Http404
 
 

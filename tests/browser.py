@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from axe_playwright_python.sync_playwright import Axe
 
-from .factories import TEST_PASSWORD, current_totp_code
+from .factories import TEST_PASSWORD, fresh_totp_code
 
 _AXE = Axe()
 BLOCKING_IMPACTS = {"serious", "critical"}
@@ -60,18 +60,7 @@ class PortalBrowser:
 
     @staticmethod
     def fresh_totp_code(email: str) -> str:
-        """The current code, made usable again: allauth refuses a code already used in this
-        30-second window, which a test signing in twice would otherwise hit."""
-        from allauth.mfa.models import Authenticator
-        from allauth.mfa.totp.internal.auth import TOTP
-        from django.core.cache import cache
-
-        code = current_totp_code(email)
-        for auth in Authenticator.objects.filter(
-            user__email=email.lower(), type=Authenticator.Type.TOTP
-        ):
-            cache.delete(TOTP(auth)._get_used_cache_key(code))
-        return code
+        return fresh_totp_code(email)
 
     def check_accessibility(self) -> None:
         self.page.wait_for_load_state("load")

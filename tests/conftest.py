@@ -19,7 +19,6 @@ from .factories import (
     OrganizationFactory,
     PointOfContactFactory,
     UserFactory,
-    give_totp,
 )
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -94,8 +93,8 @@ class Personas:
 def _contact_user(agency: Agency, email: str, name: str, role: str = Role.AGENCY_CONTACT) -> User:
     user = UserFactory(email=email, full_name=name, role=role, organization=None)
     PointOfContactFactory(agency=agency, user=user, name=name, email=email, is_primary=True)
-    # MFA is required for this role: enrolled, so force_login and portal.login keep working.
-    give_totp(user)
+    # Enrolled by the factory (every role must use a second factor), so force_login and
+    # portal.login keep working.
     return user
 
 
@@ -122,7 +121,6 @@ def personas(db) -> Personas:
         is_staff=True,
         is_superuser=True,
     )
-    give_totp(admin)
     return Personas(
         org_a=org_a,
         org_b=org_b,

@@ -47,6 +47,32 @@ def current_totp_code(email: str) -> str:
     return format_hotp_value(hotp_value(totp_secret_for(email), counter))
 
 
+def fresh_totp_code(email: str) -> str:
+    """The current code, made usable again: allauth refuses a code already used in this
+    30-second window, which a test signing in twice would otherwise hit."""
+    from allauth.mfa.models import Authenticator
+    from allauth.mfa.totp.internal.auth import TOTP
+    from django.core.cache import cache
+
+    code = current_totp_code(email)
+    for auth in Authenticator.objects.filter(
+        user__email=email.lower(), type=Authenticator.Type.TOTP
+    ):
+        cache.delete(TOTP(auth)._get_used_cache_key(code))
+    return code
+
+
+def sign_in(client, email: str, password: str = TEST_PASSWORD):
+    """Sign in through the real forms, as a person would: the password, then (every role has
+    a second factor) the current code from the authenticator app. The last response."""
+    from django.urls import reverse
+
+    response = client.post(reverse("account_login"), {"login": email, "password": password})
+    if response.status_code == 302 and response["Location"] == reverse("mfa_authenticate"):
+        response = client.post(reverse("mfa_authenticate"), {"code": fresh_totp_code(email)})
+    return response
+
+
 class OrganizationFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Organization
@@ -76,6 +102,13 @@ class UserFactory(factory.django.DjangoModelFactory):
         self.set_password(extracted or TEST_PASSWORD)
         if create:
             self.save(update_fields=["password"])
+
+    @factory.post_generation
+    def totp(self, create, extracted, **kwargs):
+        """Every role must use a second factor, so a test user comes enrolled, as if they had
+        set up their authenticator app; `UserFactory(totp=False)` for one who has not yet."""
+        if create and extracted is not False:
+            give_totp(self)
 
 
 class CountyFactory(factory.django.DjangoModelFactory):
@@ -202,6 +235,8 @@ __all__ = [
     "TEST_PASSWORD",
     "UserFactory",
     "current_totp_code",
+    "fresh_totp_code",
+    "sign_in",
     "give_totp",
     "totp_secret_for",
     "make_request",

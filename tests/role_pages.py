@@ -5,15 +5,13 @@ from __future__ import annotations
 
 from django.urls import reverse
 
-from tests.factories import TEST_PASSWORD
+from tests.factories import sign_in
 
 
 def read_every_roles_pages(client, personas, cert_request) -> None:
     """A real sign-in first (allauth keeps its rate-limit record in the cache), then each role's
     pages, each answering 200, then the public figures signed out."""
-    signed_in = client.post(
-        reverse("account_login"), {"login": personas.advocate_a.email, "password": TEST_PASSWORD}
-    )
+    signed_in = sign_in(client, personas.advocate_a.email)
     assert signed_in.status_code == 302
     pages = {
         personas.advocate_a: [

@@ -66,6 +66,8 @@ MIDDLEWARE = [
     "allauth.account.middleware.AccountMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "csp.middleware.CSPMiddleware",
+    # No camera, microphone, location, payment... for the portal or anything it embeds.
+    "uvisa_portal.middleware.PermissionsPolicyMiddleware",
     # ASVS 3.3, CJIS 5.5.5-5.5.6, ASVS 2.x: session limits, MFA enrolment, no-store.
     "accounts.middleware.SessionLimitsMiddleware",
     "accounts.middleware.RequireMFAMiddleware",
@@ -162,6 +164,9 @@ ACCOUNT_USER_MODEL_USERNAME_FIELD = None
 ACCOUNT_EMAIL_VERIFICATION = "none"
 ACCOUNT_ADAPTER = "accounts.adapters.PortalAccountAdapter"
 ACCOUNT_PREVENT_ENUMERATION = True
+# A reset request for an address without an account answers the same page and mails nobody
+# (ASVS 2.5.x): the portal does not write to strangers, nor confirm who has an account.
+ACCOUNT_EMAIL_UNKNOWN_ACCOUNTS = False
 ACCOUNT_SESSION_REMEMBER = False
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
@@ -173,16 +178,29 @@ MFA_ADAPTER = "accounts.adapters.PortalMFAAdapter"
 MFA_TOTP_TOLERANCE = 1
 # Recovery codes are the fallback when the phone is lost (ASVS 2.6).
 MFA_RECOVERY_CODE_COUNT = 10
+# Adding, removing or regenerating a factor asks for the password or a code first (ASVS 2.8.x,
+# 3.7.1); allauth's default, stated so it is not lost.
+MFA_REAUTHENTICATION_REQUIRED = True
+# Wrong codes per sign-in before it ends and counts as a failed sign-in (ASVS 2.8; CJIS 5.5.3).
+MFA_CODE_ATTEMPTS = env.int("MFA_CODE_ATTEMPTS", default=5)
 
-# CJIS 5.5.3 / ASVS 2.2.1: lock an account after 5 failed sign-ins. The lock applies to the
-# e-mail address typed, whether or not an account has it, so it reveals nothing about accounts.
+# CJIS 5.5.3 / ASVS 2.2.1: lock sign-in after 5 failures. The lock applies to the e-mail
+# address typed, whether or not an account has it, so it reveals nothing about accounts.
 # django-axes is the one lockout (allauth's own 5-per-5-minutes limit would answer first, with
 # a shorter pause and another message).
 ACCOUNT_RATE_LIMITS = {"login_failed": None}
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+# The account alone, from any addresses: a higher threshold, so a stranger who knows a user's
+# address cannot lock them out with a handful of tries (accounts/security.py).
+AXES_ACCOUNT_FAILURE_LIMIT = env.int("AXES_ACCOUNT_FAILURE_LIMIT", default=20)
 AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=15))
-# Per account (any address), and per browser at one address (password spraying).
-AXES_LOCKOUT_PARAMETERS = ["username", ["ip_address", "user_agent"]]
+# Keyed on the client address (every address typed from it: password spraying, and so also
+# one account from that address) at AXES_FAILURE_LIMIT, and on the account alone at
+# AXES_ACCOUNT_FAILURE_LIMIT. Never on the User-Agent, which the client chooses: a lock caused
+# from one address does not stop the account from an address that has not failed.
+AXES_LOCKOUT_PARAMETERS = ["ip_address", "username"]
+AXES_HANDLER = "accounts.security.PortalAxesHandler"
+AXES_CLIENT_IP_CALLABLE = "accounts.security.axes_client_ip"
 AXES_USERNAME_CALLABLE = "accounts.security.axes_username"
 AXES_RESET_ON_SUCCESS = True
 # The pause runs from the lockout; a locked-out attempt is answered with the lockout page.
@@ -273,14 +291,44 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 EMAIL_REPLY_TO = env.list("EMAIL_REPLY_TO", default=[])
 
 # --- Security headers and cookies -----------------------------------------------------------
-SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
-SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=False)
+# How many reverse proxies in front of the portal append to X-Forwarded-For (and set
+# X-Forwarded-Proto): 0 when clients connect directly. The client's address is decided by
+# accounts.security.client_ip from it; anything a client adds itself is never trusted.
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+if TRUSTED_PROXY_COUNT > 0:
+    # Only a trusted proxy, which overwrites the header, may say the client used HTTPS.
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# ASVS 9.1.1: HTTPS only, on by default whenever DEBUG is off; turned off explicitly
+# (SECURE_SSL_REDIRECT=0) by the tests and the benchmark, which speak plain HTTP.
+SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=not DEBUG)
+# The container health check speaks plain HTTP to the process itself.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0 if DEBUG else 31536000)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = True
 SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=False)
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+# Every powerful browser feature off: the portal uses none (uvisa_portal/middleware.py).
+PERMISSIONS_POLICY_DISABLED = (
+    "accelerometer",
+    "autoplay",
+    "camera",
+    "display-capture",
+    "encrypted-media",
+    "fullscreen",
+    "geolocation",
+    "gyroscope",
+    "magnetometer",
+    "microphone",
+    "midi",
+    "payment",
+    "publickey-credentials-get",
+    "screen-wake-lock",
+    "serial",
+    "usb",
+    "xr-spatial-tracking",
+)
 SESSION_COOKIE_SECURE = env.bool("SESSION_COOKIE_SECURE", default=not DEBUG)
 CSRF_COOKIE_SECURE = env.bool("CSRF_COOKIE_SECURE", default=not DEBUG)
 SESSION_COOKIE_HTTPONLY = True

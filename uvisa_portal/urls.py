@@ -1,6 +1,8 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from accounts import views as account_views
+
 from . import views
 
 admin.site.site_header = "Certification portal administration"
@@ -9,6 +11,14 @@ admin.site.site_title = "Certification portal"
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
+    # allauth's code steps with the portal's attempt limit, at allauth's own URLs and names
+    # (listed first, so they answer instead of allauth's).
+    path("accounts/2fa/authenticate/", account_views.mfa_authenticate, name="mfa_authenticate"),
+    path(
+        "accounts/2fa/reauthenticate/",
+        account_views.mfa_reauthenticate,
+        name="mfa_reauthenticate",
+    ),
     path("accounts/", include("allauth.urls")),
     path("requests/", include("certifications.urls")),
     path("directory/", include("agencies.urls")),

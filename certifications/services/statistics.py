@@ -13,6 +13,7 @@ import datetime
 import logging
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -97,8 +98,24 @@ class TooManyComputations(Exception):
     """Anonymous visitors asked for more new periods than the server computes a minute."""
 
 
+def _public_budget_spend(client: str | None) -> bool:
+    """Take one of this client address's computations for the current minute; False when
+    they are all spent. Counted in the shared cache per address and per clock minute (the
+    minute is in the key, so the count is the same in every web process and needs no clean-up).
+    """
+    minute = int(timezone.now().timestamp()) // 60
+    key = f"stats-public-computes:{client or 'unknown'}:{minute}"
+    cache.add(key, 0, timeout=120)
+    try:
+        spent = cache.incr(key)
+    except ValueError:  # the entry was evicted between add and incr
+        cache.set(key, 1, timeout=120)
+        spent = 1
+    return spent <= settings.STATS_PUBLIC_COMPUTES_PER_MINUTE
+
+
 def statistics_snapshot_get(
-    *, start: datetime.date, end: datetime.date, public: bool = False
+    *, start: datetime.date, end: datetime.date, public: bool = False, client: str | None = None
 ) -> StatisticsSnapshot:
     """The fresh snapshot of the period, computing it now if there is none.
 
@@ -108,17 +125,13 @@ def statistics_snapshot_get(
 
     `public`: for the public page, which needs no sign-in. A new period costs the server a
     computation over every request of the period and anyone can name one, so computations of
-    periods other than the default are capped at STATS_PUBLIC_COMPUTES_PER_MINUTE across all
-    visitors (counted from the snapshots themselves, so every web process shares the count);
-    beyond it, TooManyComputations.
+    periods other than the default are capped at STATS_PUBLIC_COMPUTES_PER_MINUTE per client
+    address (`client`, from accounts.security.client_ip): one visitor spending its budget
+    leaves everyone else theirs. Beyond it, TooManyComputations.
     """
     snapshot = statistics_snapshot_fresh(start=start, end=end)
     if snapshot is not None:
         return snapshot
-    if public and (start, end) != default_period():
-        recent = StatisticsSnapshot.objects.filter(
-            computed_at__gte=timezone.now() - datetime.timedelta(minutes=1)
-        ).count()
-        if recent >= settings.STATS_PUBLIC_COMPUTES_PER_MINUTE:
-            raise TooManyComputations
+    if public and (start, end) != default_period() and not _public_budget_spend(client):
+        raise TooManyComputations
     return statistics_snapshot_compute(start=start, end=end)

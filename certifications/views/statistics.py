@@ -23,6 +23,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.models import AuditAction, User
+from accounts.security import client_ip
 from accounts.services import audit_log
 from uvisa_portal.spreadsheets import spreadsheet_safe
 
@@ -157,7 +158,9 @@ def public_page(request: HttpRequest) -> HttpResponse:
         return render(request, "statistics/public.html", {"form": form}, status=400)
     start, end = form.cleaned_data["start"], form.cleaned_data["end"]
     try:
-        snapshot = statistics_snapshot_get(start=start, end=end, public=True)
+        snapshot = statistics_snapshot_get(
+            start=start, end=end, public=True, client=client_ip(request)
+        )
     except TooManyComputations:
         return _busy(request)
     filter_form, page, page_params = _agency_page(request, snapshot, public=True)
@@ -266,7 +269,10 @@ def public_chart(request: HttpRequest, kind: str) -> HttpResponse:
         return HttpResponse("Choose a valid period.", status=400, content_type="text/plain")
     try:
         snapshot = statistics_snapshot_get(
-            start=form.cleaned_data["start"], end=form.cleaned_data["end"], public=True
+            start=form.cleaned_data["start"],
+            end=form.cleaned_data["end"],
+            public=True,
+            client=client_ip(request),
         )
     except TooManyComputations:
         return _busy(request)

@@ -12,7 +12,7 @@ from django.utils import timezone
 from accounts.models import AuditAction, AuditEntry
 from accounts.services import user_deactivate
 from tests.browser import PortalBrowser
-from tests.factories import TEST_PASSWORD, UserFactory
+from tests.factories import TEST_PASSWORD, UserFactory, sign_in
 
 LOGIN = "/accounts/login/"
 
@@ -29,13 +29,6 @@ def fast_hasher(settings):
 
 def _login(client, email, password=TEST_PASSWORD):
     return client.post(LOGIN, {"login": email, "password": password})
-
-
-def _login_with_code(client, email):
-    response = _login(client, email)
-    assert response.status_code == 302
-    assert response["Location"] == reverse("mfa_authenticate")
-    return client.post(reverse("mfa_authenticate"), {"code": PortalBrowser.fresh_totp_code(email)})
 
 
 # --- lockout (CJIS 5.5.3) ---
@@ -62,7 +55,7 @@ def test_lockout_lasts_at_least_ten_minutes_then_lifts(client, personas):
     with time_machine.travel(start + timezone.timedelta(minutes=10), tick=False):
         assert _login(client, email).status_code == 429
     with time_machine.travel(start + timezone.timedelta(minutes=16), tick=False):
-        response = _login(client, email)
+        response = sign_in(client, email)
         assert response.status_code == 302
         assert response["Location"] == "/"
 
@@ -139,17 +132,33 @@ def test_contact_without_authenticator_can_only_reach_the_setup_page(client, per
     assert "Authenticator secret" in response.content.decode()
 
 
-def test_mfa_is_required_for_contacts_coordinator_and_administrators(client, personas):
-    for user in (personas.contact_x, personas.coordinator, personas.admin):
+def test_mfa_is_required_for_every_role(client, personas):
+    """Advocates too: they see the most victim data (CJIS IA-2; OWASP ASVS 2.x level 2)."""
+    for user in (personas.advocate_a, personas.contact_x, personas.coordinator, personas.admin):
         Authenticator.objects.filter(user=user).delete()
         client.force_login(user)
         assert client.get("/")["Location"] == reverse("mfa_activate_totp"), user.role
         client.logout()
 
 
-def test_mfa_is_optional_for_advocates(client, personas):
-    client.force_login(personas.advocate_a)
-    assert client.get("/").status_code == 200
+def test_enrolled_advocate_must_type_the_code_to_sign_in(client, personas):
+    email = personas.advocate_a.email
+    response = _login(client, email)
+    assert response["Location"] == reverse("mfa_authenticate")
+    assert "_auth_user_id" not in client.session
+    assert client.get("/requests/")["Location"].startswith(reverse("account_login"))
+    response = client.post(
+        reverse("mfa_authenticate"), {"code": PortalBrowser.fresh_totp_code(email)}
+    )
+    assert response.status_code == 302
+    assert client.get("/requests/").status_code == 200
+
+
+def test_new_advocate_is_sent_to_enrol_on_first_sign_in(client, personas):
+    advocate = UserFactory(organization=personas.org_a, totp=False)
+    response = _login(client, advocate.email)
+    assert response.status_code == 302
+    assert client.get("/requests/")["Location"] == reverse("mfa_activate_totp")
 
 
 def test_enrolled_contact_must_type_the_code_to_sign_in(client, personas):
@@ -167,17 +176,12 @@ def test_enrolled_contact_must_type_the_code_to_sign_in(client, personas):
     assert client.get("/").status_code == 200
 
 
-def test_required_role_cannot_remove_its_authenticator(client, personas):
+def test_no_role_can_remove_its_authenticator(client, personas):
     from accounts.adapters import PortalMFAAdapter
 
-    auth = Authenticator.objects.get(user=personas.contact_x, type=Authenticator.Type.TOTP)
-    assert PortalMFAAdapter().can_delete_authenticator(auth) is False
-    advocate = UserFactory(organization=personas.org_a)
-    from tests.factories import give_totp
-
-    give_totp(advocate)
-    auth = Authenticator.objects.get(user=advocate, type=Authenticator.Type.TOTP)
-    assert PortalMFAAdapter().can_delete_authenticator(auth) is True
+    for user in (personas.advocate_a, personas.contact_x, personas.coordinator, personas.admin):
+        auth = Authenticator.objects.get(user=user, type=Authenticator.Type.TOTP)
+        assert PortalMFAAdapter().can_delete_authenticator(auth) is False, user.role
 
 
 # --- sessions (ASVS 3.3, CJIS 5.5.5) ---
@@ -188,7 +192,7 @@ def test_session_expires_after_thirty_idle_minutes(client, personas, settings):
     assert settings.SESSION_SAVE_EVERY_REQUEST is True
     start = timezone.now()
     with time_machine.travel(start, tick=False):
-        _login(client, personas.advocate_a.email)
+        sign_in(client, personas.advocate_a.email)
         assert client.get("/").status_code == 200
     with time_machine.travel(start + timezone.timedelta(minutes=29), tick=False):
         assert client.get("/").status_code == 200
@@ -201,7 +205,7 @@ def test_session_expires_after_thirty_idle_minutes(client, personas, settings):
 def test_session_ends_after_twelve_hours_even_when_active(client, personas):
     start = timezone.now()
     with time_machine.travel(start, tick=False):
-        _login(client, personas.advocate_a.email)
+        sign_in(client, personas.advocate_a.email)
     # A request every 25 minutes: never idle long enough for the 30-minute limit.
     for step in range(1, 12 * 60 // 25):
         with time_machine.travel(start + timezone.timedelta(minutes=25 * step), tick=False):
@@ -219,7 +223,7 @@ def test_logout_ends_every_session_of_the_user(client, personas):
     other_browser = Client()
     other_browser.force_login(personas.advocate_a)
     assert other_browser.get("/").status_code == 200
-    _login(client, personas.advocate_a.email)
+    sign_in(client, personas.advocate_a.email)
     client.post(reverse("account_logout"))
     assert other_browser.get("/").status_code == 302
 
@@ -251,7 +255,7 @@ def test_deactivating_in_the_admin_ends_sessions(client, personas):
 
 def test_session_cookie_is_secure_httponly_samesite(client, personas, settings):
     settings.SESSION_COOKIE_SECURE = True
-    _login(client, personas.advocate_a.email)
+    sign_in(client, personas.advocate_a.email)
     cookie = client.cookies[settings.SESSION_COOKIE_NAME]
     assert cookie["secure"] is True
     assert cookie["httponly"] is True
@@ -283,7 +287,7 @@ def test_sign_in_success_failure_and_logout_are_audited(client, personas):
     failed = AuditEntry.objects.get(action=AuditAction.LOGIN_FAILED)
     assert failed.target == "nobody-here@example.org"
     assert failed.ip_address == "127.0.0.1"
-    _login_with_code(client, personas.contact_x.email)
+    sign_in(client, personas.contact_x.email)
     login = AuditEntry.objects.get(action=AuditAction.LOGIN)
     assert login.user == personas.contact_x
     client.post(reverse("account_logout"))
@@ -293,7 +297,7 @@ def test_sign_in_success_failure_and_logout_are_audited(client, personas):
         assert "wrong-password" not in f"{entry.target} {entry.detail}"
 
 
-def test_demo_accounts_of_mfa_roles_get_a_printed_secret_and_a_code_command(settings, db):
+def test_demo_accounts_of_every_role_get_a_printed_secret_and_a_code_command(settings, db):
     import io
 
     from django.core.management import call_command
@@ -307,7 +311,10 @@ def test_demo_accounts_of_mfa_roles_get_a_printed_secret_and_a_code_command(sett
     call_command("load_demo_accounts", stdout=out)
     secret = demo_totp_secret("contact@stpaul.demo.example")
     assert secret in out.getvalue()
-    assert demo_totp_secret("advocate@demo.example") not in out.getvalue()
+    # Advocates come enrolled too (every role signs in with a second factor).
+    assert demo_totp_secret("advocate@demo.example") in out.getvalue()
+    advocate = User.objects.get(email="advocate@demo.example")
+    assert Authenticator.objects.filter(user=advocate, type=Authenticator.Type.TOTP).exists()
     contact = User.objects.get(email="contact@stpaul.demo.example")
     assert Authenticator.objects.filter(user=contact).exists()
     code = io.StringIO()
@@ -315,6 +322,9 @@ def test_demo_accounts_of_mfa_roles_get_a_printed_secret_and_a_code_command(sett
     from allauth.mfa.totp.internal.auth import validate_totp_code
 
     assert validate_totp_code(secret, code.getvalue().strip())
+    code = io.StringIO()
+    call_command("demo_totp_code", "advocate@demo.example", stdout=code)
+    assert validate_totp_code(demo_totp_secret("advocate@demo.example"), code.getvalue().strip())
 
 
 def test_mfa_check_costs_no_query_after_sign_in(client, personas, settings):

@@ -94,9 +94,9 @@ MATRIX: list[R] = [
     # --- second factor (allauth.mfa) ---
     R("mfa_index",                              "GET",  "302  200  200  200  200  200  200  302"),
     R("mfa_authenticate",                       "GET",  "302  302  302  302  302  302  302  302"),
-    R("mfa_reauthenticate",                     "GET",  "302  302  302  200  200  200  200  302"),
+    R("mfa_reauthenticate",                     "GET",  "302  200  200  200  200  200  200  302"),
     R("mfa_activate_totp",                      "GET",  "302  302  302  302  302  302  302  302"),
-    R("mfa_deactivate_totp",                    "GET",  "302  404  404  302  302  302  302  302"),
+    R("mfa_deactivate_totp",                    "GET",  "302  302  302  302  302  302  302  302"),
     R("mfa_view_recovery_codes",                "GET",  "302  404  404  404  404  404  404  302"),
     R("mfa_generate_recovery_codes",            "GET",  "302  302  302  302  302  302  302  302"),
     R("mfa_download_recovery_codes",            "GET",  "302  404  404  404  404  404  404  302"),

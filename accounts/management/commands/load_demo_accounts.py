@@ -94,7 +94,7 @@ class Command(BaseCommand):
             user.is_staff = user.is_superuser = role == Role.ADMINISTRATOR
             user.save()
             if user.requires_mfa:
-                # MFA is required for this role (CJIS 5.6.2.2): enrol the demo secret.
+                # Every role must use a second factor (CJIS 5.6.2.2): enrol the demo secret.
                 from allauth.mfa.models import Authenticator
                 from allauth.mfa.utils import encrypt
 
@@ -133,7 +133,7 @@ class Command(BaseCommand):
                 line += f"  (authenticator secret {demo_totp_secret(email)})"
             self.stdout.write(line)
         self.stdout.write(
-            "  Accounts with a secret ask for a 6-digit code after the password: add the secret "
-            "to an authenticator app, or run\n"
+            "  Every account asks for a 6-digit code after the password: add its secret to an "
+            "authenticator app, or run\n"
             "  `DEBUG=1 .venv/bin/python manage.py demo_totp_code EMAIL`."
         )
