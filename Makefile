@@ -47,6 +47,7 @@ test: install
 	DEBUG=1 $(PY) manage.py makemigrations --check --dry-run
 	@# Production-like variables: the deploy checklist must pass with nothing silenced.
 	DEBUG=0 SECRET_KEY=$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(50))') \
+	  FIELD_ENCRYPTION_KEYS=$$($(PY) -c 'from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())') \
 	  ALLOWED_HOSTS=portal.example.org SECURE_SSL_REDIRECT=1 SECURE_HSTS_PRELOAD=1 \
 	  $(PY) manage.py check --deploy --fail-level WARNING
 	$(PY) -m pytest $(PYTEST_ARGS)
