@@ -27,8 +27,8 @@ from django.core.signals import setting_changed
 from django.dispatch import receiver
 
 # Every Fernet token starts with the version byte 0x80, "gAAAAA" once base64-encoded.
-TOKEN_PREFIX = "gAAAAA"
-TOKEN_PREFIX_BYTES = TOKEN_PREFIX.encode()
+FERNET_PREFIX = "gAAAAA"
+FERNET_PREFIX_BYTES = FERNET_PREFIX.encode()
 
 
 class DecryptionError(Exception):
@@ -129,7 +129,7 @@ def opens(token: str | bytes) -> bool:
     """Whether `token` is a value the ring decrypts (data migrations use it to skip values
     that are already encrypted)."""
     raw = token.encode("ascii", "replace") if isinstance(token, str) else token
-    if not raw.startswith(TOKEN_PREFIX_BYTES):
+    if not raw.startswith(FERNET_PREFIX_BYTES):
         return False
     try:
         key_ring().decrypt(raw)

@@ -88,6 +88,8 @@ class EncryptedFileSystemStorage(FileSystemStorage):
 
     def stored_names(self, directory: str = "") -> list[str]:
         """Every file under `directory`, as storage names (rotation walks them all)."""
+        if not os.path.isdir(self.path(directory)):
+            return []
         directories, files = self.listdir(directory)
         names = [f"{directory}/{f}" if directory else f for f in files if not f.startswith(".")]
         for sub in directories:
