@@ -120,16 +120,23 @@ def _rotate_authenticators(counts: RotationCounts) -> None:
 
 
 def _rotate_files(counts: RotationCounts) -> None:
-    rotated = current = 0
+    """Every stored file under the newest key. A file that is not a token at all was stored
+    before the portal encrypted files (an installation upgraded in place): it is encrypted
+    now, so the first run after the upgrade leaves no plain file behind."""
+    rotated = current = plain = 0
     storage = default_storage
     for name in storage.stored_names():
         token = storage.read_raw(name)
-        if crypto.is_current(token):
+        if not token.startswith(crypto.FERNET_PREFIX_BYTES):
+            storage.replace_raw(name, crypto.encrypt_bytes(token))
+            plain += 1
+        elif crypto.is_current(token):
             current += 1
-            continue
-        storage.replace_raw(name, crypto.rotate(token))
-        rotated += 1
+        else:
+            storage.replace_raw(name, crypto.rotate(token))
+            rotated += 1
     counts.add("files", rotated=rotated, current=current)
+    counts.add("plain files", rotated=plain, current=0)
 
 
 def encryption_keys_rotate() -> RotationCounts:
@@ -137,7 +144,7 @@ def encryption_keys_rotate() -> RotationCounts:
 
     1. every encrypted field of every model;
     2. the TOTP secrets and recovery-code seeds of every authenticator;
-    3. every file of the default storage.
+    3. every file of the default storage (plain files of an upgraded installation encrypted).
 
     Raises crypto.DecryptionError if a value opens with no key of the ring (a key removed
     too early): nothing is silently skipped.

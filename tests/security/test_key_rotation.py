@@ -172,3 +172,16 @@ def test_the_migration_encrypts_existing_rows_and_reverses(personas):
         executor = MigrationExecutor(connection)
         executor.loader.build_graph()
         executor.migrate(leaves)
+
+
+def test_rotation_encrypts_files_stored_before_encryption(db, media_root):
+    from django.core.files.storage import default_storage
+
+    legacy = media_root / "attachments" / "legacy"
+    legacy.parent.mkdir(parents=True)
+    legacy.write_bytes(b"%PDF-1.4 stored in the clear")
+    counts = rotation.encryption_keys_rotate()
+    assert counts.rotated["plain files"] == 1
+    assert not legacy.read_bytes().startswith(b"%PDF")
+    assert default_storage.open("attachments/legacy").read() == b"%PDF-1.4 stored in the clear"
+    assert rotation.encryption_keys_rotate().rotated["plain files"] == 0
