@@ -138,3 +138,14 @@ def test_the_storage_refuses_to_open_a_file_for_writing(media_root):
     for mode in ("wb", "ab", "r+b"):
         with pytest.raises(ValueError, match="save"):
             default_storage.open(name, mode)
+
+
+def test_a_download_streams_the_decrypted_file_at_its_real_length(client, personas, media_root):
+    from django.urls import reverse
+
+    _, attachment, _ = seed_canary_request(personas)
+    client.force_login(personas.advocate_a)
+    response = client.get(reverse("certifications:attachment_download", args=[attachment.pk]))
+    assert response.status_code == 200
+    assert b"".join(response.streaming_content) == CANARY_FILE_BYTES
+    assert int(response["Content-Length"]) == len(CANARY_FILE_BYTES)
