@@ -21,6 +21,8 @@ from .fields import ENCRYPTED_FIELD_TYPES
 BATCH_SIZE = 500
 # What allauth encrypts in an authenticator's data (through the MFA adapter).
 AUTHENTICATOR_SECRET_KEYS = ("secret", "seed", "migrated_codes")
+# Files stored before the portal encrypted files (counted apart from the rotated ones).
+PLAIN_FILES = "plain files"
 
 
 @dataclass
@@ -35,10 +37,16 @@ class RotationCounts:
         self.current[kind] = self.current.get(kind, 0) + current
 
     def summary(self) -> str:
-        return "; ".join(
-            f"{kind}: {self.rotated[kind]} re-encrypted, {self.current[kind]} already current"
-            for kind in sorted(self.rotated)
-        )
+        parts = []
+        for kind in sorted(self.rotated):
+            if kind == PLAIN_FILES:
+                parts.append(f"{kind}: {self.rotated[kind]} encrypted")
+            else:
+                parts.append(
+                    f"{kind}: {self.rotated[kind]} re-encrypted, "
+                    f"{self.current[kind]} already current"
+                )
+        return "; ".join(parts)
 
 
 def _rotated(token: str) -> str | None:
@@ -136,7 +144,7 @@ def _rotate_files(counts: RotationCounts) -> None:
             storage.replace_raw(name, crypto.rotate(token))
             rotated += 1
     counts.add("files", rotated=rotated, current=current)
-    counts.add("plain files", rotated=plain, current=0)
+    counts.add(PLAIN_FILES, rotated=plain, current=0)
 
 
 def encryption_keys_rotate() -> RotationCounts:
