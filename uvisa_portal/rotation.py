@@ -73,7 +73,7 @@ def _rotate_model(model: type[models.Model], fields: list[models.Field], counts:
     kind = model._meta.label_lower
     last_pk = None
     while True:
-        rows = model._default_manager.order_by("pk")
+        rows = model._base_manager.order_by("pk")
         if last_pk is not None:
             rows = rows.filter(pk__gt=last_pk)
         batch = list(rows.annotate(**raw).values("pk", *raw)[:BATCH_SIZE])
@@ -98,7 +98,7 @@ def _rotate_model(model: type[models.Model], fields: list[models.Field], counts:
                 changed.append(obj)
         if changed:
             with transaction.atomic():
-                model._default_manager.bulk_update(changed, [f.attname for f in fields])
+                model._base_manager.bulk_update(changed, [f.attname for f in fields])
         counts.add(kind, rotated=rotated, current=current)
 
 
