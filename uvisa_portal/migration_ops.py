@@ -18,18 +18,26 @@ BATCH_SIZE = 500
 def _rewrite(apps, columns: dict[str, list[str]], app_label: str, change) -> None:
     for model_name, fields in columns.items():
         model = apps.get_model(app_label, model_name)
-        rows = model._default_manager.order_by("pk").values_list("pk", *fields)
-        batch = []
-        for pk, *values in rows.iterator(chunk_size=BATCH_SIZE):
-            # Every listed field is written back (bulk_update sets them all), changed or not.
-            new = [v if v is None or v == "" else change(v) for v in values]
-            if new != values:
-                batch.append(model(pk=pk, **dict(zip(fields, new, strict=True))))
-            if len(batch) >= BATCH_SIZE:
-                model._default_manager.bulk_update(batch, fields)
-                batch = []
-        if batch:
-            model._default_manager.bulk_update(batch, fields)
+        last_pk = 0
+        while True:
+            # Batches by primary key, each read whole before it is written (no cursor is held
+            # open over the rows being updated).
+            rows = list(
+                model._base_manager.filter(pk__gt=last_pk)
+                .order_by("pk")
+                .values_list("pk", *fields)[:BATCH_SIZE]
+            )
+            if not rows:
+                break
+            last_pk = rows[-1][0]
+            batch = []
+            for pk, *values in rows:
+                # Every listed field is written back (bulk_update sets them all), changed or not.
+                new = [v if v is None or v == "" else change(v) for v in values]
+                if new != values:
+                    batch.append(model(pk=pk, **dict(zip(fields, new, strict=True))))
+            if batch:
+                model._base_manager.bulk_update(batch, fields)
 
 
 def _encrypt_value(value) -> str:

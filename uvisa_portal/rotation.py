@@ -106,7 +106,9 @@ def _rotate_authenticators(counts: RotationCounts) -> None:
     from allauth.mfa.models import Authenticator
 
     rotated = current = 0
-    for authenticator in Authenticator.objects.order_by("pk").iterator(chunk_size=BATCH_SIZE):
+    # Read whole before writing (no cursor open over the rows updated): one row per enrolled
+    # user and factor.
+    for authenticator in list(Authenticator.objects.order_by("pk")):
         data = dict(authenticator.data or {})
         for key in AUTHENTICATOR_SECRET_KEYS:
             value = data.get(key)

@@ -13,7 +13,8 @@ SECRET_KEYS = ("secret", "seed", "migrated_codes")
 
 def _convert(apps, change):
     Authenticator = apps.get_model("mfa", "Authenticator")
-    for authenticator in Authenticator.objects.order_by("pk").iterator(chunk_size=500):
+    # Read whole before writing: one row per enrolled user, few enough.
+    for authenticator in list(Authenticator.objects.order_by("pk")):
         data = dict(authenticator.data or {})
         for key in SECRET_KEYS:
             value = data.get(key)
