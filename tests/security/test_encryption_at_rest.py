@@ -89,8 +89,8 @@ def test_a_database_dump_and_the_media_directory_hold_nothing_readable(personas,
     recovery_seed = decrypt(recovery.instance.data["seed"])
 
     # The data is there and the portal reads it (so the scans below could find it).
-    assert any(".CertificationRequest.narrative " in h for h in decrypted_hits(CANARY_STRINGS))
     hits = decrypted_hits(CANARY_STRINGS)
+    assert any(".CertificationRequest.narrative " in h for h in hits)
     for model in ("FamilyMember", "Message", "RequestEvent", "AgencyFormAnswers", "Attachment"):
         assert any(f"certifications.{model}." in h for h in hits), model
     assert stored_file_hits(CANARY_FILE_BYTES) == [attachment.file.name]
@@ -102,7 +102,6 @@ def test_a_database_dump_and_the_media_directory_hold_nothing_readable(personas,
     assert decrypt(stored.data["secret"]) == totp_secret
 
     dump = _database_dump()
-    assert b"certifications_certificationrequest" in dump or request.reference.encode() in dump
     assert request.reference.encode() in dump  # the dump is real: plain columns are in it
     secrets = [*CANARY_STRINGS, CANARY_BIRTH_DATE, totp_secret, recovery_seed]
     readable = [s for s in secrets if s.encode() in dump]
