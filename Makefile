@@ -48,6 +48,7 @@ test: install
 	@# Production-like variables: the deploy checklist must pass with nothing silenced and only
 	@# what a deployment must choose itself set (HTTPS redirect and HSTS are on by default).
 	DEBUG=0 SECRET_KEY=$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(50))') \
+	  FIELD_ENCRYPTION_KEYS=$$($(PY) -c 'from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())') \
 	  ALLOWED_HOSTS=portal.example.org SECURE_HSTS_PRELOAD=1 \
 	  $(PY) manage.py check --deploy --fail-level WARNING
 	$(PY) -m pytest $(PYTEST_ARGS)

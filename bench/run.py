@@ -50,6 +50,7 @@ import redis
 from bench import load, report
 from bench import pages as bench_pages
 from bench.servers import HOST, LOG, Gunicorn, PgBouncer, free_port
+from uvisa_portal.crypto import development_key
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "results"
@@ -144,6 +145,11 @@ def django_env(database_url: str, secret_key: str, redis_url: str) -> dict[str, 
         # The benchmark's server speaks plain HTTP on 127.0.0.1, with no TLS proxy in front.
         SECURE_SSL_REDIRECT="0",
         SECRET_KEY=secret_key,
+        # The seeded databases are kept from run to run, so their encryption key must be too:
+        # the caller's FIELD_ENCRYPTION_KEYS, or one derived from a fixed phrase (synthetic
+        # data only; the bench refuses a database with real requests).
+        FIELD_ENCRYPTION_KEYS=os.environ.get("FIELD_ENCRYPTION_KEYS")
+        or development_key("uvisa-portal benchmark data set").decode(),
         ALLOWED_HOSTS="127.0.0.1,localhost",
         STATIC_MANIFEST="0",
         CACHE_URL=redis_url,

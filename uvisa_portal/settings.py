@@ -244,8 +244,9 @@ MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default=str(VAR_DIR / "media")))
 # test live server mounts MEDIA_URL; production serves nothing there.)
 MEDIA_URL = "/_media-not-served/"
 STORAGES = {
+    # Every file the portal stores is encrypted whole with the key ring (uvisa_portal.storage).
     "default": {
-        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "BACKEND": "uvisa_portal.storage.EncryptedFileSystemStorage",
         "OPTIONS": {"location": str(MEDIA_ROOT), "base_url": MEDIA_URL},
     },
     "staticfiles": {
@@ -259,6 +260,12 @@ STORAGES = {
     },
 }
 FILE_UPLOAD_PERMISSIONS = 0o600
+# Encryption at rest of victim fields, TOTP secrets and every stored file (uvisa_portal.crypto):
+# Fernet keys, comma-separated, newest first; from the environment only, never the database
+# (CJIS 5.10.1.2). Without them, DEBUG derives a development key from SECRET_KEY, and the
+# deploy check fails.
+FIELD_ENCRYPTION_KEYS = env.list("FIELD_ENCRYPTION_KEYS", default=[])
+FIELD_ENCRYPTION_DEV_KEY_ALLOWED = DEBUG
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 UPLOAD_MAX_BYTES = env.int("UPLOAD_MAX_BYTES", default=10 * 1024 * 1024)

@@ -9,6 +9,8 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
+from uvisa_portal.fields import EncryptedCharField, EncryptedTextField
+
 from ..choices import YesNoUnknown
 from .requests import CertificationRequest
 
@@ -43,7 +45,9 @@ class AgencyFormAnswers(models.Model):
     advocate's data, which is never overwritten.
 
     A blank field (or a null list) means "use what the request and the directory say"; the
-    draft shows the agency's answer wherever there is one.
+    draft shows the agency's answer wherever there is one. The answers about the victim and
+    the case (description, injuries, helpfulness, case and FBI/SID numbers, location) are
+    stored encrypted, like the request's own (uvisa_portal.fields).
     """
 
     request = models.OneToOneField(
@@ -66,24 +70,24 @@ class AgencyFormAnswers(models.Model):
     agency_category_other = models.CharField("other agency category", max_length=100, blank=True)
     case_status = models.CharField(max_length=10, choices=CaseStatus.choices, blank=True)
     case_status_other = models.CharField("other case status", max_length=200, blank=True)
-    case_number = models.CharField(max_length=100, blank=True)
-    fbi_sid_number = models.CharField("FBI or SID number", max_length=100, blank=True)
+    case_number = EncryptedCharField(max_length=100, blank=True)
+    fbi_sid_number = EncryptedCharField("FBI or SID number", max_length=100, blank=True)
     # --- Part 3 ---
     crimes = models.JSONField(null=True, blank=True)
     trafficking_types = models.JSONField(null=True, blank=True)
     crime_dates = models.CharField("date(s) of the criminal activity", max_length=200, blank=True)
     statutes_cited = models.CharField(max_length=500, blank=True)
-    crime_location = models.CharField("location", max_length=200, blank=True)
-    activity_description = models.TextField("description of the criminal activity", blank=True)
-    known_injuries = models.TextField(blank=True)
+    crime_location = EncryptedCharField("location", max_length=200, blank=True)
+    activity_description = EncryptedTextField("description of the criminal activity", blank=True)
+    known_injuries = EncryptedTextField(blank=True)
     # --- Part 4 ---
     possesses_information = models.CharField(
         max_length=10, choices=YesNoUnknown.choices, blank=True
     )
     has_been_helpful = models.CharField(max_length=10, choices=YesNoUnknown.choices, blank=True)
     refused_assistance = models.CharField(max_length=10, choices=YesNoUnknown.choices, blank=True)
-    helpfulness_explanation = models.TextField(blank=True)
-    refusal_explanation = models.TextField(blank=True)
+    helpfulness_explanation = EncryptedTextField(blank=True)
+    refusal_explanation = EncryptedTextField(blank=True)
 
     updated_at = models.DateTimeField(auto_now=True)
     updated_by = models.ForeignKey(

@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from accounts.models import Organization
 from agencies.models import Agency, County, PointOfContact
+from uvisa_portal.fields import EncryptedCharField, EncryptedDateField, EncryptedTextField
 
 from ..choices import (
     FINAL_STATUSES,
@@ -40,7 +41,12 @@ class CertificationRequestQuerySet(models.QuerySet):
 class CertificationRequest(models.Model):
     """One request for one victim and one form (I-918 Supp. B or I-914 Supp. B).
 
-    Victim fields are prefixed `victim_`; they are what the retention purge blanks.
+    Victim fields are prefixed `victim_`; they are what the retention purge blanks. Every field
+    that identifies the victim or tells their story (names, date of birth, A-Number, language,
+    the narrative and helpfulness answers, the case number, free-text reasons) is stored
+    encrypted (uvisa_portal.fields; CJIS 5.10.1.2, 8 U.S.C. 1367): never searched or sorted on.
+    Gender, the interpreter flag and the dates of the crime and consent stay plain: the
+    statistics and the deadlines read them, and alone they identify no one.
     """
 
     # --- identity and ownership ---
@@ -73,28 +79,28 @@ class CertificationRequest(models.Model):
     )
 
     # --- Part 1: victim ---
-    victim_family_name = models.CharField("family name (last name)", max_length=100, blank=True)
-    victim_given_name = models.CharField("given name (first name)", max_length=100, blank=True)
-    victim_middle_name = models.CharField("middle name", max_length=100, blank=True)
-    victim_other_names = models.CharField(
+    victim_family_name = EncryptedCharField("family name (last name)", max_length=100, blank=True)
+    victim_given_name = EncryptedCharField("given name (first name)", max_length=100, blank=True)
+    victim_middle_name = EncryptedCharField("middle name", max_length=100, blank=True)
+    victim_other_names = EncryptedCharField(
         "other names used",
         max_length=300,
         blank=True,
         help_text="Aliases, maiden name, nicknames. Separate with semicolons.",
     )
-    victim_date_of_birth = models.DateField("date of birth", null=True, blank=True)
+    victim_date_of_birth = EncryptedDateField("date of birth", null=True, blank=True)
     victim_gender = models.CharField("gender", max_length=10, choices=Gender.choices, blank=True)
-    victim_a_number = models.CharField(
+    victim_a_number = EncryptedCharField(
         "A-Number", max_length=10, blank=True, help_text="If any: A followed by 8 or 9 digits."
     )
-    victim_preferred_language = models.CharField("preferred language", max_length=60, blank=True)
+    victim_preferred_language = EncryptedCharField("preferred language", max_length=60, blank=True)
     victim_interpreter_needed = models.BooleanField("interpreter needed", default=False)
 
     # --- expedite and family flags (cover letter) ---
     # Minn. Stat. 611A.95 subd. 2(b): 14 days if the victim is in removal proceedings.
     in_removal_proceedings = models.BooleanField(default=False)
     detained = models.BooleanField(default=False)
-    child_turns_21_on = models.DateField(
+    child_turns_21_on = EncryptedDateField(
         "a child family member turns 21 on",
         null=True,
         blank=True,
@@ -103,11 +109,11 @@ class CertificationRequest(models.Model):
 
     # --- Part 3: criminal acts ---
     crimes = models.JSONField(default=list, blank=True)
-    similar_activity_description = models.CharField(max_length=300, blank=True)
+    similar_activity_description = EncryptedCharField(max_length=300, blank=True)
     trafficking_types = models.JSONField(default=list, blank=True)
     crime_date_from = models.DateField("date of the criminal activity", null=True, blank=True)
     crime_date_to = models.DateField("end date (if a range)", null=True, blank=True)
-    crime_city = models.CharField("city", max_length=80, blank=True)
+    crime_city = EncryptedCharField("city", max_length=80, blank=True)
     crime_county = models.ForeignKey(
         County,
         on_delete=models.PROTECT,
@@ -123,7 +129,7 @@ class CertificationRequest(models.Model):
         default=YesNoUnknown.YES,
     )
     statutes_cited = models.CharField("statutes (if known)", max_length=500, blank=True)
-    case_number = models.CharField("report or case number", max_length=100, blank=True)
+    case_number = EncryptedCharField("report or case number", max_length=100, blank=True)
     requested_agency = models.ForeignKey(
         Agency,
         on_delete=models.PROTECT,
@@ -134,9 +140,9 @@ class CertificationRequest(models.Model):
     )
 
     # --- narrative (Parts 3.5, 3.6, 4, 5) ---
-    narrative = models.TextField("what happened", blank=True)
-    known_injuries = models.TextField("known or documented injuries", blank=True)
-    helpfulness = models.TextField(
+    narrative = EncryptedTextField("what happened", blank=True)
+    known_injuries = EncryptedTextField("known or documented injuries", blank=True)
+    helpfulness = EncryptedTextField(
         "how the victim has been, is being or is likely to be helpful", blank=True
     )
     family_implicated = models.CharField(
@@ -148,7 +154,7 @@ class CertificationRequest(models.Model):
 
     # --- consent to share (required to submit) ---
     consent_given = models.BooleanField(default=False)
-    consent_by = models.CharField("consent given by", max_length=200, blank=True)
+    consent_by = EncryptedCharField("consent given by", max_length=200, blank=True)
     consent_date = models.DateField("date of consent", null=True, blank=True)
     consent_scope = models.CharField(
         "scope of consent",
@@ -187,8 +193,8 @@ class CertificationRequest(models.Model):
     signature_date = models.DateField(null=True, blank=True)
     petition_filed_on = models.DateField(null=True, blank=True)
     denial_reason = models.CharField(max_length=30, choices=DenialReason.choices, blank=True)
-    denial_explanation = models.TextField(blank=True)
-    withdrawal_reason = models.TextField(blank=True)
+    denial_explanation = EncryptedTextField(blank=True)
+    withdrawal_reason = EncryptedTextField(blank=True)
 
     # --- retention ---
     closed_at = models.DateTimeField(null=True, blank=True)
@@ -324,8 +330,8 @@ class FamilyMember(models.Model):
     request = models.ForeignKey(
         CertificationRequest, on_delete=models.CASCADE, related_name="family_members"
     )
-    full_name = models.CharField(max_length=200)
-    relationship = models.CharField(max_length=100)
+    full_name = EncryptedCharField(max_length=200)
+    relationship = EncryptedCharField(max_length=100)
 
     class Meta:
         ordering = ["id"]
@@ -351,7 +357,7 @@ class RequestEvent(models.Model):
     action = models.CharField(max_length=30, choices=Action.choices)
     from_status = models.CharField(max_length=20, choices=Status.choices, blank=True)
     to_status = models.CharField(max_length=20, choices=Status.choices, blank=True)
-    note = models.TextField(blank=True)
+    note = EncryptedTextField(blank=True)
     # The names of the fields an edit changed, never their values: the event is the request's
     # history, and a copy of victim data here would be one more thing every purge must find.
     changed_fields = models.JSONField(default=list, blank=True)
@@ -396,7 +402,7 @@ class Message(models.Model):
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
-    body = models.TextField()
+    body = EncryptedTextField()
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -421,7 +427,7 @@ class Attachment(models.Model):
     )
     kind = models.CharField(max_length=30, choices=AttachmentKind.choices)
     file = models.FileField(upload_to=attachment_path, max_length=200)
-    original_name = models.CharField(max_length=200)
+    original_name = EncryptedCharField(max_length=200)
     content_type = models.CharField(max_length=100)
     size = models.PositiveIntegerField()
     sha256 = models.CharField(max_length=64)

@@ -71,7 +71,7 @@ def private_media(settings, tmp_path):
     settings.STORAGES = {
         **settings.STORAGES,
         "default": {
-            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "BACKEND": "uvisa_portal.storage.EncryptedFileSystemStorage",
             "OPTIONS": {"location": str(tmp_path / "media"), "base_url": "/_media-not-served/"},
         },
     }

@@ -27,7 +27,7 @@ def test_advocate_and_agency_take_a_request_from_submission_to_certification(
     settings.STORAGES = {
         **settings.STORAGES,
         "default": {
-            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "BACKEND": "uvisa_portal.storage.EncryptedFileSystemStorage",
             "OPTIONS": {"location": str(tmp_path / "media"), "base_url": "/_media-not-served/"},
         },
     }

@@ -74,3 +74,35 @@ def seed_canary_request(personas, *, status_path=("submit",)):
         request=request, full_name=f"{CANARY_FAMILY} Brother", relationship="brother"
     )
     return request, attachment, message
+
+
+def decrypted_hits(needles) -> list[str]:
+    """Every (model, field) whose value, as the portal reads it (decrypted), contains one of
+    `needles`: the raw scan of the tables cannot see through the encryption, this one can."""
+    from django.apps import apps
+    from django.db import models
+
+    text_fields = (models.CharField, models.TextField, models.JSONField, models.DateField)
+    hits = []
+    for model in apps.get_models():
+        names = [f.attname for f in model._meta.concrete_fields if isinstance(f, text_fields)]
+        if not names:
+            continue
+        for row in model._default_manager.values_list(*names).iterator():
+            for name, value in zip(names, row, strict=True):
+                for needle in needles:
+                    if value is not None and needle in str(value):
+                        hits.append(f"{model._meta.label}.{name} contains {needle!r}")
+    return hits
+
+
+def stored_file_hits(needle: bytes) -> list[str]:
+    """Every stored file whose content, as the portal serves it (decrypted), holds `needle`."""
+    from django.core.files.storage import default_storage
+
+    hits = []
+    for name in default_storage.stored_names():
+        with default_storage.open(name) as handle:
+            if needle in handle.read():
+                hits.append(name)
+    return hits

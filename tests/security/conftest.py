@@ -8,7 +8,7 @@ def media_root(settings, tmp_path):
     settings.STORAGES = {
         **settings.STORAGES,
         "default": {
-            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "BACKEND": "uvisa_portal.storage.EncryptedFileSystemStorage",
             "OPTIONS": {"location": str(tmp_path / "media")},
         },
     }

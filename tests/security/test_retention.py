@@ -16,7 +16,13 @@ from certifications.models import Attachment, CertificationRequest, Message, Req
 from certifications.services import certification_request_transition
 from certifications.services.retention import certification_request_purge
 
-from .canary import CANARY_FILE_BYTES, CANARY_STRINGS, seed_canary_request
+from .canary import (
+    CANARY_FILE_BYTES,
+    CANARY_STRINGS,
+    decrypted_hits,
+    seed_canary_request,
+    stored_file_hits,
+)
 
 
 def _deny(request, personas):
@@ -68,15 +74,18 @@ def _media_hits() -> list[str]:
 def test_canary_values_leave_no_trace_in_any_table_or_the_media_dir(personas, media_root):
     request, attachment, _ = seed_canary_request(personas)
     request = _deny(request, personas)
-    # Before: the canaries are really there (the scan can find them).
-    before = _text_hits(CANARY_STRINGS)
-    assert any("certifications_certificationrequest." in h for h in before)
-    assert any("certifications_message" in h for h in before)
-    assert _media_hits()
+    # Before: the canaries are really there, as the portal reads them (the scan can find them;
+    # stored encrypted, they are in no table or file as they are: test_encryption_at_rest).
+    before = decrypted_hits(CANARY_STRINGS)
+    assert any("certifications.CertificationRequest." in h for h in before)
+    assert any("certifications.Message." in h for h in before)
+    assert stored_file_hits(CANARY_FILE_BYTES)
     _age(request, settings.RETENTION_DAYS_AFTER_CLOSE + 1)
 
     call_command("purge_closed_requests", verbosity=0)
 
+    assert decrypted_hits(CANARY_STRINGS) == []
+    assert stored_file_hits(CANARY_FILE_BYTES) == []
     assert _text_hits(CANARY_STRINGS) == []
     assert _media_hits() == []
     assert not list(media_root.rglob("*.pdf")) and not [

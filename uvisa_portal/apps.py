@@ -1,0 +1,9 @@
+from django.apps import AppConfig
+
+
+class UvisaPortalConfig(AppConfig):
+    name = "uvisa_portal"
+    verbose_name = "Portal"
+
+    def ready(self) -> None:
+        from . import checks  # noqa: F401 - registers the deploy checks
