@@ -19,7 +19,7 @@ from agencies.models import PointOfContact
 
 from .models import AuditAction, Invitation, Organization, Role, User
 from .permissions import administrator_access_set
-from .services import audit_log
+from .services import account_approval_notify, audit_log
 
 
 def _hash(token: str) -> str:
@@ -148,4 +148,6 @@ def invitation_accept(
             target=f"accounts.invitation:{invitation.pk}",
             detail=f"accepted; account accounts.user:{user.pk} created",
         )
+    # Those who approve the new account hear of it (accounts/approvals.py).
+    account_approval_notify(user=user)
     return user

@@ -7,11 +7,13 @@ from importlib import import_module
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
+from django.core.mail import send_mass_mail
 from django.db import transaction
 from django.http import Http404, HttpRequest
+from django.urls import reverse
 from django.utils import timezone
 
-from .approvals import account_pending_get_for_approver
+from .approvals import account_pending_get_for_approver, approvers_of
 from .models import APPROVAL_REQUIRED_ROLES, AuditAction, AuditEntry, SessionRecord, User
 from .permissions import administrator_access_set
 
@@ -193,6 +195,7 @@ def user_role_changed(
     if waits:
         # Whatever the account could see in its old role ends with its sessions.
         user_sessions_end(user=user)
+        transaction.on_commit(lambda: account_approval_notify(user=user))
 
 
 def account_approval_reset(
@@ -212,6 +215,25 @@ def account_approval_reset(
         detail=f"{reason}; waits for approval"[:500],
     )
     user_sessions_end(user=user)
+    transaction.on_commit(lambda: account_approval_notify(user=user))
+
+
+def account_approval_notify(*, user: User) -> int:
+    """E-mail each approver of `user` (one message each, so no one sees the others' addresses)
+    that an account waits: the role and a link to the approvals page; no victim data, no name."""
+    if user.is_approved:
+        return 0
+    link = settings.SITE_URL + reverse("accounts:approval_list")
+    body = (
+        f"An account ({user.get_role_display().lower()}) is waiting for your approval on the "
+        f"Minnesota U/T visa certification portal. Approve or refuse it here:\n{link}\n"
+    )
+    subject = "An account is waiting for your approval"
+    messages = [
+        (subject, body, None, [email])
+        for email in approvers_of(user=user).values_list("email", flat=True)
+    ]
+    return send_mass_mail(messages) if messages else 0
 
 
 def account_approve(*, approver: User, pk: int, request: HttpRequest | None = None) -> User:
