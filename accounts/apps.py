@@ -26,6 +26,8 @@ def _sync_administrators_group(sender, apps=None, using="default", **kwargs) -> 
 
     from .permissions import administrators_group_sync
 
-    if sender.label != "accounts":
+    # Once, after the last app: every app's permissions exist by then.
+    with_models = [config for config in global_apps.get_app_configs() if config.models_module]
+    if sender.label != with_models[-1].label:
         return
     administrators_group_sync(global_apps)
