@@ -271,4 +271,5 @@ def test_demo_accounts_come_approved_and_the_demo_administrator_is_not_a_superus
     assert all(user.is_approved for user in User.objects.all())
     admin_user = User.objects.get(email="admin@demo.example")
     assert admin_user.is_staff and admin_user.groups.filter(name="Administrators").exists()
-    assert User.objects.get(email="advocate@demo.example").is_organization_lead_active
+    assert User.objects.get(email="lead@demo.example").is_organization_lead_active
+    assert not User.objects.get(email="advocate@demo.example").is_organization_lead

@@ -66,9 +66,10 @@ DEMO_USERS = [
         "Statewide U/T certification coordinator",
     ),
     ("admin@demo.example", "Alex Administrator (demo)", Role.ADMINISTRATOR, None, ""),
+    ("lead@demo.example", "Lee Lead (demo)", Role.ADVOCATE, 0, ""),
 ]
 # The lead of the demo advocacy center: approves its new advocates.
-DEMO_LEAD = "advocate@demo.example"
+DEMO_LEAD = "lead@demo.example"
 
 
 class Command(BaseCommand):
@@ -95,8 +96,8 @@ class Command(BaseCommand):
             user.full_name = full_name
             user.role = role
             user.organization = orgs[link] if isinstance(link, int) else None
-            # The demo comes approved (no one to wait for) and its advocate of the first
-            # organization leads it, so the approvals page has someone to show it to.
+            # The demo comes approved (no one to wait for); the first organization has a
+            # lead, so the approvals page has someone to show it to.
             user.approved_at = user.approved_at or timezone.now()
             user.is_organization_lead = email == DEMO_LEAD
             user.save()
