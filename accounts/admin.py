@@ -29,8 +29,16 @@ class OrganizationAdmin(admin.ModelAdmin):
 @admin.register(User)
 class UserAdmin(DjangoUserAdmin):
     ordering = ["email"]
-    list_display = ["email", "full_name", "role", "organization", "is_active", "last_login"]
-    list_filter = ["role", "is_active", "organization"]
+    list_display = [
+        "email",
+        "full_name",
+        "role",
+        "organization",
+        "is_active",
+        "approved_at",
+        "last_login",
+    ]
+    list_filter = ["role", "is_active", "is_organization_lead", "organization"]
     search_fields = ["email", "full_name"]
     actions = ["deactivate_users", "reset_second_factor"]
     # No password here: nobody sets or resets another person's password (they reset their own
