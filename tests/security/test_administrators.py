@@ -220,6 +220,20 @@ def test_nothing_of_certifications_is_in_the_admin(personas, media_root):
         assert client.get(url).status_code == 404, url
 
 
+def test_administrators_get_no_other_models_of_the_admin(personas):
+    """E-mail addresses (a verified address receives the password reset), groups and the
+    lockout records are for the operators."""
+    client = _admin_client(personas)
+    for url in (
+        "/admin/account/emailaddress/",
+        "/admin/auth/group/",
+        "/admin/axes/accessattempt/",
+        "/admin/accounts/user/add/",
+        f"/admin/accounts/user/{personas.advocate_a.pk}/delete/",
+    ):
+        assert client.get(url).status_code == 403, url
+
+
 def test_the_administrator_gets_404_on_every_page_of_a_request(personas, media_root):
     request, attachment, _ = seed_canary_request(personas)
     client = _admin_client(personas)
@@ -260,14 +274,22 @@ def test_there_is_no_way_to_sign_in_as_someone_else(settings):
         assert word not in apps
 
 
-def test_a_role_change_in_the_admin_is_audited_and_waits_for_approval(personas, media_root):
+def test_a_role_change_in_the_admin_is_audited_and_waits_for_approval(
+    personas, media_root, django_capture_on_commit_callbacks, mailoutbox
+):
     request, _, _ = seed_canary_request(personas)
     client = _admin_client(personas)
     mover = personas.advocate_b
-    response = client.post(
-        _change_url(mover), _change_form_data(mover, organization=personas.org_a.pk)
-    )
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            _change_url(mover), _change_form_data(mover, organization=personas.org_a.pk)
+        )
     assert response.status_code == 302
+    # Organization A has no lead: the coordinator approves, and is told (no names, no data).
+    [notice] = mailoutbox
+    assert notice.to == [personas.coordinator.email]
+    assert reverse("accounts:approval_list") in notice.body
+    assert mover.full_name not in notice.body and mover.email not in notice.body
     entry = AuditEntry.objects.get(action=AuditAction.ROLE_CHANGE)
     assert entry.user_id == personas.admin.pk
     assert entry.target == f"accounts.user:{mover.pk}"
