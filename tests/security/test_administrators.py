@@ -371,3 +371,19 @@ def test_invitations_created_and_revoked_are_in_the_audit_trail(personas):
     assert [e.detail for e in revoked] == [
         f"revoked: advocate of accounts.organization:{personas.org_a.pk}"
     ]
+
+
+def test_making_someone_a_lead_is_audited_and_never_for_oneself(personas):
+    client = _admin_client(personas)
+    target = personas.advocate_a
+    response = client.post(
+        _change_url(target), _change_form_data(target, is_organization_lead="on")
+    )
+    assert response.status_code == 302
+    assert User.objects.get(pk=target.pk).is_organization_lead
+    entry = AuditEntry.objects.get(action=AuditAction.ROLE_CHANGE)
+    assert (entry.target, entry.detail) == (f"accounts.user:{target.pk}", "organization lead: yes")
+    # The lead keeps the access approved before; only a new role or place waits.
+    assert User.objects.get(pk=target.pk).is_advocate
+    own = client.get(_change_url(personas.admin)).content.decode()
+    assert 'name="is_organization_lead"' not in own
