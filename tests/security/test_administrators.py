@@ -109,7 +109,7 @@ def test_the_data_migration_turns_administrator_superusers_into_staff(personas):
 
 
 def test_administrator_cannot_make_themselves_an_advocate_in_the_admin(personas, media_root):
-    """The attack of the issue: re-role oneself to an advocate, then read a request."""
+    """The attack to stop: re-role oneself to an advocate, then read a request."""
     request, attachment, _ = seed_canary_request(personas)
     client = _admin_client(personas)
     form = client.get(_change_url(personas.admin))
@@ -183,7 +183,7 @@ def test_administrators_cannot_set_or_reset_anothers_password(personas):
 
 
 def test_the_authenticator_model_is_not_in_the_admin_and_no_secret_is_shown(personas):
-    """The attack of the issue: read and overwrite another user's TOTP secret in the admin."""
+    """The attack to stop: read and overwrite another user's TOTP secret in the admin."""
     assert not admin.site.is_registered(Authenticator)
     client = _admin_client(personas)
     authenticator = Authenticator.objects.get(user=personas.contact_x)

@@ -67,7 +67,7 @@ def _sees_nothing(user: User, request) -> None:
 def test_an_invited_outsider_waits_for_the_lead_and_sees_nothing_until_then(
     personas, lead_a, media_root
 ):
-    """The attack of the issue: an administrator invites an outside address as an advocate."""
+    """The attack to stop: an administrator invites an outside address as an advocate."""
     request, _, _ = seed_canary_request(personas)
     outsider = _invite_and_accept(
         personas,
