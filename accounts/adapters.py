@@ -2,9 +2,9 @@ from allauth.account.adapter import DefaultAccountAdapter
 from allauth.mfa.adapter import DefaultMFAAdapter
 from django.core.exceptions import PermissionDenied
 
-from .security import client_ip
-
 from uvisa_portal import crypto
+
+from .security import client_ip
 
 
 class PortalAccountAdapter(DefaultAccountAdapter):

@@ -1,8 +1,22 @@
+from allauth.mfa.models import Authenticator
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.http import Http404
 
+from .invitations import invitation_revoke
 from .models import AuditEntry, Invitation, Organization, User
-from .services import user_deactivate, user_sessions_end
+from .services import (
+    SELF_PROTECTED_FIELDS,
+    SUPERUSER_ONLY_FIELDS,
+    user_deactivate,
+    user_mfa_reset,
+    user_save_by_admin,
+)
+
+# The second factor's secrets are never shown to or set by anyone in the admin (CJIS 5.6.2.2):
+# an administrator resets a user's factor instead (UserAdmin's action), and the user enrols again.
+if admin.site.is_registered(Authenticator):
+    admin.site.unregister(Authenticator)
 
 
 @admin.register(Organization)
@@ -15,13 +29,24 @@ class OrganizationAdmin(admin.ModelAdmin):
 @admin.register(User)
 class UserAdmin(DjangoUserAdmin):
     ordering = ["email"]
-    list_display = ["email", "full_name", "role", "organization", "is_active", "last_login"]
-    list_filter = ["role", "is_active", "organization"]
+    list_display = [
+        "email",
+        "full_name",
+        "role",
+        "organization",
+        "is_active",
+        "approved_at",
+        "last_login",
+    ]
+    list_filter = ["role", "is_active", "is_organization_lead", "organization"]
     search_fields = ["email", "full_name"]
-    actions = ["deactivate_users"]
+    actions = ["deactivate_users", "reset_second_factor"]
+    # No password here: nobody sets or resets another person's password (they reset their own
+    # by e-mail); `user_change_password` answers 404 below.
     fieldsets = (
-        (None, {"fields": ("email", "password")}),
-        ("Person", {"fields": ("full_name", "role", "organization")}),
+        (None, {"fields": ("email",)}),
+        ("Person", {"fields": ("full_name", "role", "organization", "is_organization_lead")}),
+        ("Approval", {"fields": ("approved_at", "approved_by")}),
         ("Access", {"fields": ("is_active", "is_staff", "is_superuser", "groups")}),
         ("Dates", {"fields": ("last_login", "date_joined")}),
     )
@@ -35,17 +60,38 @@ class UserAdmin(DjangoUserAdmin):
         ),
     )
 
+    def has_add_permission(self, request) -> bool:
+        # Invitations are the only way an account is created (accounts/invitations.py).
+        return False
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = {"approved_at", "approved_by", "last_login", "date_joined"}
+        if not request.user.is_superuser:
+            fields |= SUPERUSER_ONLY_FIELDS - {"password"}
+        if obj is not None and obj.pk == request.user.pk:
+            fields |= SELF_PROTECTED_FIELDS
+        return sorted(fields)
+
+    def user_change_password(self, request, id, form_url=""):
+        # Not even the page: an administrator who sets a password can sign in as that person.
+        raise Http404("No such page.")
+
     @admin.action(description="Deactivate the selected users and end their sessions")
     def deactivate_users(self, request, queryset) -> None:
+        queryset = queryset.exclude(pk=request.user.pk)
         for user in queryset:
             user_deactivate(user=user, actor=request.user, request=request)
         self.message_user(request, f"{queryset.count()} user(s) deactivated.")
 
+    @admin.action(description="Reset second factor (they set it up again at next sign-in)")
+    def reset_second_factor(self, request, queryset) -> None:
+        for user in queryset:
+            user_mfa_reset(user=user, actor=request.user, request=request)
+        self.message_user(request, f"Second factor reset for {queryset.count()} user(s).")
+
     def save_model(self, request, obj, form, change) -> None:
-        super().save_model(request, obj, form, change)
-        if change and "is_active" in form.changed_data and not obj.is_active:
-            # Deactivation ends every session of the user at once (CJIS 5.5.6).
-            user_sessions_end(user=obj)
+        # The rules live in the service: a form that slipped a field through is refused there.
+        user_save_by_admin(actor=request.user, user=obj, changed=form.changed_data, request=request)
 
 
 @admin.register(Invitation)
@@ -56,9 +102,18 @@ class InvitationAdmin(admin.ModelAdmin):
     list_filter = ["role"]
     search_fields = ["email"]
     readonly_fields = [f.name for f in Invitation._meta.fields]
+    actions = ["revoke"]
 
     def has_add_permission(self, request) -> bool:
         return False
+
+    @admin.action(description="Revoke the selected invitations", permissions=["change"])
+    def revoke(self, request, queryset) -> None:
+        revoked = sum(
+            invitation_revoke(invitation=invitation, actor=request.user, request=request)
+            for invitation in queryset
+        )
+        self.message_user(request, f"{revoked} invitation(s) revoked.")
 
 
 @admin.register(AuditEntry)

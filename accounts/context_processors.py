@@ -4,6 +4,8 @@ from django.conf import settings
 from django.http import HttpRequest
 from django.urls import reverse
 
+from .approvals import user_can_approve_accounts
+
 # The links of the navigation bar (templates/_nav.html), by the name the template uses.
 NAV_URL_NAMES = {
     "home": "home",
@@ -15,6 +17,7 @@ NAV_URL_NAMES = {
     "public_statistics": "statistics:public",
     "admin": "admin:index",
     "invite": "accounts:invitation_new",
+    "approvals": "accounts:approval_list",
     "audit": "accounts:audit_list",
     "change_password": "account_change_password",
     "mfa": "mfa_index",
@@ -24,7 +27,10 @@ NAV_URL_NAMES = {
 
 
 def portal(request: HttpRequest) -> dict:
+    user = getattr(request, "user", None)
     return {
+        # Leads, agency heads and the coordinator find the accounts waiting for them here.
+        "can_approve_accounts": user is not None and user_can_approve_accounts(user),
         "PORTAL_NAME": "Minnesota U/T Visa Certification Portal",
         "DEBUG": settings.DEBUG,
         # Reversed on each request, as `{% url %}` would be: the request's URLconf and script

@@ -18,7 +18,8 @@ from django.utils import timezone
 from agencies.models import PointOfContact
 
 from .models import AuditAction, Invitation, Organization, Role, User
-from .services import audit_log
+from .permissions import administrator_access_set
+from .services import account_approval_notify, audit_log
 
 
 def _hash(token: str) -> str:
@@ -59,11 +60,11 @@ def invitation_create(
             expires_at=timezone.now() + datetime.timedelta(days=settings.INVITATION_VALID_DAYS),
         )
         audit_log(
-            action=AuditAction.USER_CHANGE,
+            action=AuditAction.INVITATION,
             user=invited_by,
             request=request,
             target=f"accounts.invitation:{invitation.pk}",
-            detail=f"invited as {role}",
+            detail=_invitation_detail("created", invitation),
         )
     link = settings.SITE_URL + reverse("accounts:invitation_accept", args=[token])
     send_mail(
@@ -79,6 +80,35 @@ def invitation_create(
     return invitation, token
 
 
+def _invitation_detail(what: str, invitation: Invitation) -> str:
+    # Ids and the role only: no names or addresses in the trail's detail.
+    where = ""
+    if invitation.organization_id:
+        where = f" of accounts.organization:{invitation.organization_id}"
+    elif invitation.point_of_contact_id:
+        where = f" for agencies.pointofcontact:{invitation.point_of_contact_id}"
+    return f"{what}: {invitation.role}{where}"
+
+
+def invitation_revoke(
+    *, invitation: Invitation, actor: User, request: HttpRequest | None = None
+) -> bool:
+    """Revoke an unused invitation (its link stops working). True when it was revoked now."""
+    with transaction.atomic():
+        revoked = Invitation.objects.filter(
+            pk=invitation.pk, accepted_at__isnull=True, revoked_at__isnull=True
+        ).update(revoked_at=timezone.now())
+        if revoked:
+            audit_log(
+                action=AuditAction.INVITATION,
+                user=actor,
+                request=request,
+                target=f"accounts.invitation:{invitation.pk}",
+                detail=_invitation_detail("revoked", invitation),
+            )
+    return bool(revoked)
+
+
 def invitation_get_usable(*, token: str) -> Invitation | None:
     invitation = Invitation.objects.filter(token_hash=_hash(token)).first()
     if invitation is None or not invitation.is_usable():
@@ -89,7 +119,11 @@ def invitation_get_usable(*, token: str) -> Invitation | None:
 def invitation_accept(
     *, invitation: Invitation, password: str, request: HttpRequest | None = None
 ) -> User:
-    """Create the invited account (once: a conditional update claims the invitation)."""
+    """Create the invited account (once: a conditional update claims the invitation).
+
+    The account of a role that sees victim data waits for approval by someone other than the
+    administrator who invited it (accounts/approvals.py); an administrator gets the admin
+    site through the administrators' group, never as a superuser."""
     now = timezone.now()
     with transaction.atomic():
         claimed = Invitation.objects.filter(
@@ -103,16 +137,17 @@ def invitation_accept(
             full_name=invitation.full_name,
             role=invitation.role,
             organization=invitation.organization,
-            is_staff=invitation.role == Role.ADMINISTRATOR,
-            is_superuser=invitation.role == Role.ADMINISTRATOR,
         )
+        administrator_access_set(user=user)
         if invitation.point_of_contact_id:
             PointOfContact.objects.filter(pk=invitation.point_of_contact_id).update(user=user)
         audit_log(
-            action=AuditAction.USER_CHANGE,
+            action=AuditAction.INVITATION,
             user=user,
             request=request,
             target=f"accounts.invitation:{invitation.pk}",
-            detail=f"invitation accepted; account accounts.user:{user.pk} created",
+            detail=f"accepted; account accounts.user:{user.pk} created",
         )
+    # Those who approve the new account hear of it (accounts/approvals.py).
+    account_approval_notify(user=user)
     return user

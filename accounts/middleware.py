@@ -88,6 +88,30 @@ class RequireMFAMiddleware:
         return self.get_response(request)
 
 
+class PendingApprovalMiddleware:
+    """An account waiting for approval of its role can sign in but sees only the waiting page
+    (two-person rule, accounts/approvals.py). The role properties and certifications/access.py
+    already treat it as having no role; this keeps it from every other page too."""
+
+    def __init__(self, get_response) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        user = request.user
+        if (
+            user.is_authenticated
+            and not user.is_approved
+            and not request.path.startswith(_pending_exempt_paths())
+        ):
+            return redirect("accounts:approval_pending")
+        return self.get_response(request)
+
+
+def _pending_exempt_paths() -> tuple[str, ...]:
+    # Enrolling the second factor stays possible while waiting; the MFA pages show no data.
+    return (reverse("accounts:approval_pending"), reverse("mfa_index"), *_mfa_exempt_paths())
+
+
 class NoStoreMiddleware:
     """`Cache-Control: no-store` on every page that can show victim data, and on every page of
     a signed-in user (ASVS 8.2.1): nothing of a request stays in a shared or browser cache."""

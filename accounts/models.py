@@ -21,6 +21,12 @@ class Role(models.TextChoices):
 # most victim data of all (OWASP ASVS 2.x, level 2).
 MFA_REQUIRED_ROLES = frozenset(Role)
 
+# Roles that see victim data: an account of one of these roles (new, re-roled or moved to
+# another organization or agency) is active for it only once someone other than the
+# administrator who set it up approves (two-person rule, CJIS 5.5.2.1 least privilege and
+# 5.5.1 account management; see accounts/approvals.py for who approves whom).
+APPROVAL_REQUIRED_ROLES = frozenset({Role.ADVOCATE, Role.AGENCY_CONTACT, Role.COORDINATOR})
+
 
 class OrganizationKind(models.TextChoices):
     DV_SA_PROGRAM = "dv_sa", "Domestic-violence / sexual-assault program"
@@ -87,6 +93,17 @@ class User(AbstractUser):
         blank=True,
         related_name="advocates",
     )
+    is_organization_lead = models.BooleanField(
+        "organization lead",
+        default=False,
+        help_text="Approves the accounts of the organization's advocates.",
+    )
+    # The role (and organization or agency) this account has was approved by another person;
+    # empty while it waits. Reset by every change of role, organization or agency.
+    approved_at = models.DateTimeField(null=True, blank=True, editable=False)
+    approved_by = models.ForeignKey(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="+", editable=False
+    )
 
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS = ["full_name"]
@@ -111,20 +128,38 @@ class User(AbstractUser):
             raise ValidationError({"organization": "An advocate must belong to an organization."})
 
     @property
+    def is_approved(self) -> bool:
+        """The account may act in its role: approved, or of a role that sees no victim data.
+
+        The one place an unapproved account is treated as not having its role: the role
+        properties below and certifications/access.py ask this."""
+        return self.approved_at is not None or self.role not in APPROVAL_REQUIRED_ROLES
+
+    @property
+    def has_role(self) -> bool:
+        return self.is_active and self.is_approved
+
+    @property
     def is_advocate(self) -> bool:
-        return self.is_active and self.role == Role.ADVOCATE
+        return self.has_role and self.role == Role.ADVOCATE
+
+    @property
+    def is_organization_lead_active(self) -> bool:
+        return self.is_advocate and self.is_organization_lead
 
     @property
     def is_agency_contact(self) -> bool:
-        return self.is_active and self.role == Role.AGENCY_CONTACT
+        return self.has_role and self.role == Role.AGENCY_CONTACT
 
     @property
     def is_coordinator(self) -> bool:
-        return self.is_active and self.role == Role.COORDINATOR
+        return self.has_role and self.role == Role.COORDINATOR
 
     @property
     def is_administrator(self) -> bool:
-        return self.is_active and (self.role == Role.ADMINISTRATOR or self.is_superuser)
+        # The role, not the superuser flag: administrators are staff with the administrators'
+        # group (accounts/permissions.py); a superuser is a break-glass account from the shell.
+        return self.is_active and self.role == Role.ADMINISTRATOR
 
     @property
     def requires_mfa(self) -> bool:

@@ -1,4 +1,5 @@
-"""Administrators' pages (invitations, the audit trail) and accepting an invitation."""
+"""Administrators' pages (invitations, the audit trail), accepting an invitation, and the
+approval of accounts (the waiting page, the approvers' list)."""
 
 from __future__ import annotations
 
@@ -13,15 +14,18 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from uvisa_portal.spreadsheets import spreadsheet_safe
 
+from .approvals import accounts_pending_for, approver_description, user_can_approve_accounts
 from .forms import AcceptInvitationForm, AuditSearchForm, InvitationForm
 from .invitations import invitation_accept, invitation_create, invitation_get_usable
 from .models import AuditAction
 from .selectors import audit_entries_search
 from .services import (
+    account_approve,
+    account_refuse,
     audit_log,
     mfa_code_failed,
     mfa_code_failures_clear,
@@ -207,3 +211,54 @@ class PortalReauthenticateView(ReauthenticateView):
 
 mfa_authenticate = PortalAuthenticateView.as_view()
 mfa_reauthenticate = PortalReauthenticateView.as_view()
+
+
+@login_required
+@require_GET
+def approval_pending(request: HttpRequest) -> HttpResponse:
+    """What an account waiting for approval sees, and only that (PendingApprovalMiddleware)."""
+    if request.user.is_approved:
+        return redirect("home")
+    return render(
+        request,
+        "accounts/approval_pending.html",
+        {"approver": approver_description(user=request.user)},
+    )
+
+
+def approver_required(view):
+    """Organization leads, agency heads and the coordinator; everybody else gets 404."""
+
+    @wraps(view)
+    @login_required
+    def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        if not user_can_approve_accounts(request.user):
+            raise Http404("No such page.")
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+@approver_required
+@require_GET
+def approval_list(request: HttpRequest) -> HttpResponse:
+    pending = accounts_pending_for(approver=request.user).select_related(
+        "organization", "point_of_contact__agency"
+    )
+    return render(request, "accounts/approval_list.html", {"pending": pending.order_by("pk")})
+
+
+@approver_required
+@require_POST
+def approval_approve(request: HttpRequest, pk: int) -> HttpResponse:
+    user = account_approve(approver=request.user, pk=pk, request=request)
+    messages.success(request, f"{user.email} may now sign in as {user.get_role_display()}.")
+    return redirect("accounts:approval_list")
+
+
+@approver_required
+@require_POST
+def approval_refuse(request: HttpRequest, pk: int) -> HttpResponse:
+    user = account_refuse(approver=request.user, pk=pk, request=request)
+    messages.success(request, f"{user.email} was refused; the account is deactivated.")
+    return redirect("accounts:approval_list")

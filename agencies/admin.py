@@ -11,7 +11,7 @@ from django.utils import timezone
 from simple_history.admin import SimpleHistoryAdmin
 
 from accounts.models import AuditAction
-from accounts.services import audit_log
+from accounts.services import account_approval_reset, audit_log
 
 from .importing import directory_export_csv
 from .models import Agency, City, County, PointOfContact, TrainingRecord, training_cutoff
@@ -129,7 +129,9 @@ class PointOfContactInline(admin.TabularInline):
         "last_training_date",
         "user",
     ]
-    raw_id_fields = ["user"]
+    # Linking an account to a contact is done on the contact's own page, where it makes the
+    # account wait for the agency's approval (PointOfContactAdmin.save_model).
+    readonly_fields = ["user"]
 
 
 @admin.action(description="Export selected agencies as CSV")
@@ -241,6 +243,7 @@ class PointOfContactAdmin(SimpleHistoryAdmin, AuditedAdmin):
         "agency",
         "role",
         "is_primary",
+        "is_agency_head",
         "is_active",
         "last_training_date",
         "training_is_lapsed",
@@ -262,6 +265,30 @@ class PointOfContactAdmin(SimpleHistoryAdmin, AuditedAdmin):
     @admin.display(boolean=True, description="training lapsed")
     def training_is_lapsed(self, obj: PointOfContact) -> bool:
         return obj.training_lapsed
+
+    def save_model(self, request, obj, form, change) -> None:
+        super().save_model(request, obj, form, change)
+        changed = set(form.changed_data)
+        if obj.user_id and (not change or {"user", "agency"} & changed):
+            # The account now acts for this agency: it sees the agency's requests only once
+            # the agency's approver agrees (accounts/approvals.py), never on the
+            # administrator's word alone.
+            account_approval_reset(
+                user=obj.user,
+                actor=request.user,
+                reason=f"acts for agencies.agency:{obj.agency_id} "
+                f"as agencies.pointofcontact:{obj.pk}",
+                request=request,
+            )
+        if change and "is_agency_head" in changed and obj.user_id:
+            audit_log(
+                action=AuditAction.ROLE_CHANGE,
+                user=request.user,
+                request=request,
+                target=f"accounts.user:{obj.user_id}",
+                detail=f"agency head or designated official of agencies.agency:{obj.agency_id}: "
+                + ("yes" if obj.is_agency_head else "no"),
+            )
 
     def save_related(self, request, form, formsets, change) -> None:
         super().save_related(request, form, formsets, change)

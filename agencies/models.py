@@ -186,6 +186,13 @@ class PointOfContact(models.Model):
         max_length=30, choices=ContactRole.choices, default=ContactRole.CERTIFYING_OFFICIAL
     )
     is_primary = models.BooleanField(default=False)
+    # Approves the portal accounts of this agency's contacts (two-person rule: an administrator
+    # alone never gives anyone access to requests; accounts/approvals.py).
+    is_agency_head = models.BooleanField(
+        "agency head or designated official",
+        default=False,
+        help_text="Approves the portal accounts of this agency's contacts.",
+    )
     is_active = models.BooleanField(default=True)
     last_training_date = models.DateField(null=True, blank=True)
     is_demo = models.BooleanField(default=False, help_text="Fictional demo data.")

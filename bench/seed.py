@@ -25,6 +25,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from accounts.models import Organization, OrganizationKind, Role, User
+from accounts.permissions import administrator_access_set
 from agencies.models import Agency, AgencyKind, AgencyLevel, ContactRole, County, PointOfContact
 from certifications.choices import (
     FINAL_STATUSES,
@@ -261,6 +262,8 @@ def seed(
                 is_staff=role == Role.ADMINISTRATOR,
                 is_superuser=False,
                 date_joined=now,
+                # Seeded accounts come approved (accounts/approvals.py), as demo accounts do.
+                approved_at=now,
                 first_name="",
                 last_name="",
             )
@@ -328,6 +331,8 @@ def seed(
                 add_user(email, f"{PREFIX}Advocate {i}", Role.ADVOCATE, org_id)
             )
         users.flush()
+        # The administrator reaches the admin site through the group, never as a superuser.
+        administrator_access_set(user=User.objects.get(email=PERSONA_EMAILS["admin"]))
         contacts.flush()
         progress(
             f"  directory: {agencies.inserted:,} agencies, {contacts.inserted:,} contacts, "

@@ -56,6 +56,10 @@ def viewer_for(user: User) -> Viewer | None:
         return None
     if not user.is_active:
         return None
+    if not user.is_approved:
+        # Two-person rule: a new, re-roled or moved account sees nothing until someone other
+        # than the administrator approves it (accounts/approvals.py).
+        return None
     if user.role == Role.ADVOCATE:
         if user.organization_id is None:
             return None

@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from accounts.models import Organization, Role, User
+from accounts.permissions import administrator_access_set
 from agencies.models import Agency, AgencyKind, AgencyLevel
 
 from .factories import (
@@ -113,14 +114,11 @@ def personas(db) -> Personas:
         level=AgencyLevel.STATE,
         is_statewide_coordinator=True,
     )
+    # Staff with the administrators' group, never a superuser (accounts/permissions.py).
     admin = UserFactory(
-        email="admin@example.org",
-        full_name="Admin",
-        organization=None,
-        role=Role.ADMINISTRATOR,
-        is_staff=True,
-        is_superuser=True,
+        email="admin@example.org", full_name="Admin", organization=None, role=Role.ADMINISTRATOR
     )
+    administrator_access_set(user=admin)
     return Personas(
         org_a=org_a,
         org_b=org_b,
@@ -149,6 +147,29 @@ def personas(db) -> Personas:
             is_active=False,
         ),
     )
+
+
+@pytest.fixture
+def lead_a(personas) -> User:
+    """The lead of organization A: approves its advocates' accounts."""
+    return UserFactory(
+        email="lead.a@example.org",
+        full_name="Lead A",
+        organization=personas.org_a,
+        is_organization_lead=True,
+    )
+
+
+@pytest.fixture
+def head_x(personas) -> User:
+    """The head (designated official) of agency X: approves its contacts' accounts."""
+    user = UserFactory(
+        email="head.x@example.org", full_name="Head X", role=Role.AGENCY_CONTACT, organization=None
+    )
+    PointOfContactFactory(
+        agency=personas.agency_x, user=user, name="Head X", email=user.email, is_agency_head=True
+    )
+    return user
 
 
 # --- Browser tests: real Chromium through Playwright, with an axe-core check per page --------

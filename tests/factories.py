@@ -91,6 +91,9 @@ class UserFactory(factory.django.DjangoModelFactory):
     email = factory.Sequence(lambda n: f"user{n}@example.org")
     full_name = factory.Sequence(lambda n: f"Test Person {n}")
     role = Role.ADVOCATE
+    # Approved by someone else already (accounts/approvals.py); pass approved_at=None for an
+    # account that waits.
+    approved_at = factory.LazyFunction(timezone.now)
     organization = factory.Maybe(
         factory.LazyAttribute(lambda o: o.role == Role.ADVOCATE),
         yes_declaration=factory.SubFactory(OrganizationFactory),

@@ -71,6 +71,8 @@ MIDDLEWARE = [
     # ASVS 3.3, CJIS 5.5.5-5.5.6, ASVS 2.x: session limits, MFA enrolment, no-store.
     "accounts.middleware.SessionLimitsMiddleware",
     "accounts.middleware.RequireMFAMiddleware",
+    # Two-person rule: an account waiting for approval of its role sees only the waiting page.
+    "accounts.middleware.PendingApprovalMiddleware",
     "accounts.middleware.NoStoreMiddleware",
     # Last, as django-axes requires: it turns a lockout into the lockout page.
     "axes.middleware.AxesMiddleware",

@@ -28,7 +28,7 @@ from accounts.models import Role
 from accounts.services import audit_log
 from certifications.choices import Status
 from certifications.models import CertificationRequest, Notification, NotificationKind
-from tests.factories import make_request, make_submitted_request
+from tests.factories import UserFactory, make_request, make_submitted_request
 
 from .canary import CANARY_A_NUMBER, CANARY_FAMILY, CANARY_STRINGS, seed_canary_request
 
@@ -108,6 +108,13 @@ MATRIX: list[R] = [
     R("accounts:invitation_accept",             "POST", "200  200  200  200  200  200  200  200", token="invitation_token"),  # noqa: E501
     R("accounts:audit_list",                    "GET",  "302  404  404  404  404  404  200  302"),
     R("accounts:audit_export",                  "GET",  "302  404  404  404  404  404  200  302"),
+    # --- accounts: approval (an approved account is sent home from the waiting page; the
+    # coordinator approves org B's advocates, org B having no lead) ---
+    R("accounts:approval_pending",              "GET",  "302  302  302  302  302  302  302  302"),
+    R("accounts:approval_list",                 "GET",  "302  404  404  404  404  200  404  302"),
+    R("accounts:approval_approve",              "GET",  "302  404  404  404  404  405  404  302", pk="pending_approve"),  # noqa: E501
+    R("accounts:approval_approve",              "POST", "302  404  404  404  404  302  404  302", pk="pending_approve"),  # noqa: E501
+    R("accounts:approval_refuse",               "POST", "302  404  404  404  404  302  404  302", pk="pending_refuse"),  # noqa: E501
     # --- Django admin: every page; only administrators get past the admin login ---
     R("admin:login",                            "GET",  "302  403  403  403  403  403  302  302"),
     R("admin:logout",                           "GET",  "302  302  302  302  302  302  405  302"),
@@ -320,6 +327,10 @@ def matrix_objects(personas, media_root):
         invited_by=personas.admin,
     )
     audit_log(action="login", user=personas.advocate_a)
+    pending_approve, pending_refuse = (
+        UserFactory(email=f"pending.{n}@example.org", organization=personas.org_b, approved_at=None)
+        for n in (1, 2)
+    )
     # A second draft for the one row that deletes a draft (the rows run in name order).
     spare_draft = make_request(
         organization=personas.org_a, created_by=personas.advocate_a, victim_family_name="Spare"
@@ -368,6 +379,8 @@ def matrix_objects(personas, media_root):
         "organization": personas.org_a.pk,
         "user": personas.advocate_a.pk,
         "invitation_token": token,
+        "pending_approve": pending_approve.pk,
+        "pending_refuse": pending_refuse.pk,
         "content_type_id": ContentType.objects.get_for_model(request).pk,
     }
 

@@ -215,7 +215,7 @@ def test_the_mfa_migration_encrypts_plain_secrets_once_and_reverses(personas):
 
     from django.apps import apps
 
-    migration = importlib.import_module("accounts.migrations.0005_encrypt_mfa_secrets")
+    migration = importlib.import_module("accounts.migrations.0006_encrypt_mfa_secrets")
     user = personas.advocate_a
     Authenticator.objects.filter(user=user).delete()
     plain = Authenticator.objects.create(

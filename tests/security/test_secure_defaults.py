@@ -31,6 +31,8 @@ def _production(*args: str, **variables: str) -> subprocess.CompletedProcess:
         DJANGO_SETTINGS_MODULE="uvisa_portal.settings",
         SECRET_KEY="production-like-secret-key-for-this-test-only-0123456789-abcdefghij",
         ALLOWED_HOSTS="portal.example.org",
+        # Every deployment sets its own encryption keys (uvisa_portal/crypto.py).
+        FIELD_ENCRYPTION_KEYS="wQQ5ORv0X6xbk5nTgXj3s3qC2Tn0G6D3bOJQ3XnCj4Q=",
         DEBUG="0",
         **variables,
     )

@@ -7,8 +7,10 @@ refuses unless DEBUG is on or --force is given).
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from django.utils import timezone
 
 from accounts.models import Organization, OrganizationKind, Role, User
+from accounts.permissions import administrator_access_set
 from agencies.models import Agency, ContactRole, PointOfContact
 
 DEMO_PASSWORD = "demo-portal-2026"  # noqa: S105 - printed by `make run`, demo only
@@ -64,7 +66,10 @@ DEMO_USERS = [
         "Statewide U/T certification coordinator",
     ),
     ("admin@demo.example", "Alex Administrator (demo)", Role.ADMINISTRATOR, None, ""),
+    ("lead@demo.example", "Lee Lead (demo)", Role.ADVOCATE, 0, ""),
 ]
+# The lead of the demo advocacy center: approves its new advocates.
+DEMO_LEAD = "lead@demo.example"
 
 
 class Command(BaseCommand):
@@ -91,8 +96,13 @@ class Command(BaseCommand):
             user.full_name = full_name
             user.role = role
             user.organization = orgs[link] if isinstance(link, int) else None
-            user.is_staff = user.is_superuser = role == Role.ADMINISTRATOR
+            # The demo comes approved (no one to wait for); the first organization has a
+            # lead, so the approvals page has someone to show it to.
+            user.approved_at = user.approved_at or timezone.now()
+            user.is_organization_lead = email == DEMO_LEAD
             user.save()
+            # Administrators are staff with the administrators' group, never superusers.
+            administrator_access_set(user=user)
             if user.requires_mfa:
                 # Every role must use a second factor (CJIS 5.6.2.2): enrol the demo secret.
                 from allauth.mfa.models import Authenticator

@@ -37,7 +37,7 @@ def decrypt_secrets(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ("accounts", "0004_audit_actions_and_outcome"),
+        ("accounts", "0005_administrators_not_superusers_and_approval"),
         ("mfa", "0003_authenticator_type_uniq"),
     ]
 
