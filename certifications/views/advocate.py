@@ -18,8 +18,8 @@ from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from accounts.decorators import audited
 from accounts.models import AuditAction, Role
-from accounts.services import audit_log
 from agencies.models import County
 from agencies.selectors import agency_suggestions
 
@@ -135,6 +135,7 @@ DASHBOARD_PAGE_SIZE = 25
 
 @login_required
 @require_GET
+@audited(AuditAction.LIST_VIEW)
 def dashboard(request: HttpRequest) -> HttpResponse:
     """The organization's requests: status, agency, due date and days left, filters, search."""
     _require_advocate(request)
@@ -157,6 +158,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@audited(AuditAction.VICTIM_DATA_VIEW)
 def request_new(request: HttpRequest) -> HttpResponse:
     """Step 1 of a new request; the draft (and its reference) exists from the first save."""
     _require_advocate(request)
@@ -206,6 +208,7 @@ def _checked_form(step: str, cert_request: CertificationRequest, problems: dict[
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@audited(AuditAction.VICTIM_DATA_VIEW)
 def request_edit(request: HttpRequest, pk: int, step: str) -> HttpResponse:
     """One step of a draft. "Save draft" keeps the advocate on the step; "Save and continue"
     moves on. Invalid input is shown beside its field with everything typed kept."""
@@ -340,6 +343,7 @@ def _review_step(
 
 @login_required
 @require_POST
+@audited(AuditAction.VICTIM_DATA_VIEW)
 def request_submit(request: HttpRequest, pk: int) -> HttpResponse:
     _require_advocate(request)
     cert_request = certification_request_access(
@@ -363,6 +367,7 @@ def request_submit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@audited(AuditAction.VICTIM_DATA_VIEW)
 def request_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
     _require_advocate(request)
     cert_request = certification_request_access(
@@ -391,6 +396,7 @@ def request_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@audited(AuditAction.VICTIM_DATA_VIEW)
 def request_delete_draft(request: HttpRequest, pk: int) -> HttpResponse:
     """GET: what deleting the draft destroys, and a button; POST: delete it."""
     _require_advocate(request)
@@ -423,6 +429,7 @@ def request_delete_draft(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@audited(AuditAction.VICTIM_DATA_VIEW)
 def request_provide_info(request: HttpRequest, pk: int) -> HttpResponse:
     """Answer the agency's information request; the request returns to the agency's queue."""
     _require_advocate(request)
@@ -517,6 +524,7 @@ def _timeline(cert_request: CertificationRequest, attachments: list) -> list[dic
 @never_cache
 @login_required
 @require_GET
+@audited(AuditAction.VICTIM_DATA_VIEW)
 def request_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """The request page: all its data, routing reason, deadline basis, attachments, timeline.
 
@@ -529,7 +537,6 @@ def request_detail(request: HttpRequest, pk: int) -> HttpResponse:
         # One address per request for everyone: an agency user who can act on it gets the
         # agency's page (decisions, transfer, messages) at the same URL.
         return review_page(request, access)
-    audit_log(action=AuditAction.REQUEST_VIEW, request=request, target=cert_request.reference)
     is_advocate = access.can_act_as_advocate
     attachments = access.shown_attachments(cert_request.attachment_list)
     response = render(
@@ -555,16 +562,11 @@ def request_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @never_cache
 @login_required
 @require_GET
+@audited(AuditAction.ATTACHMENT_DOWNLOAD)
 def attachment_download(request: HttpRequest, pk: int) -> FileResponse:
     """Stream an attachment to someone who may see its request; audited; never inline."""
     # The proof of removal proceedings stays with the advocate (RequestAccess.shows_attachment).
     attachment, _ = attachment_access(user=request.user, pk=pk)
-    audit_log(
-        action=AuditAction.ATTACHMENT_DOWNLOAD,
-        request=request,
-        target=attachment.request.reference,
-        detail=f"attachment #{attachment.pk}",
-    )
     extension = {"application/pdf": "pdf", "image/jpeg": "jpg", "image/png": "png"}.get(
         attachment.content_type, "bin"
     )

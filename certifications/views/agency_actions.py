@@ -14,6 +14,8 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
+from accounts.decorators import audited
+from accounts.models import AuditAction
 from agencies.models import Agency, PointOfContact
 
 from ..access import certification_request_access, certification_requests_visible_to
@@ -80,6 +82,7 @@ def start_review(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
+@audited(AuditAction.VICTIM_DATA_VIEW)
 def request_info(request: HttpRequest, pk: int) -> HttpResponse:
     access = certification_request_access(user=request.user, pk=pk, require=Action.REQUEST_INFO)
     cert_request = access.cert_request
@@ -110,6 +113,7 @@ def request_info(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
+@audited(AuditAction.VICTIM_DATA_VIEW)
 def certify(request: HttpRequest, pk: int) -> HttpResponse:
     access = certification_request_access(user=request.user, pk=pk, require=Action.CERTIFY)
     cert_request = access.cert_request
@@ -144,6 +148,7 @@ def certify(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
+@audited(AuditAction.VICTIM_DATA_VIEW)
 def deny(request: HttpRequest, pk: int) -> HttpResponse:
     access = certification_request_access(user=request.user, pk=pk, require=Action.DENY)
     cert_request = access.cert_request
@@ -173,6 +178,7 @@ def deny(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
+@audited(AuditAction.VICTIM_DATA_VIEW)
 def assign(request: HttpRequest, pk: int) -> HttpResponse:
     access = certification_request_access(user=request.user, pk=pk, require="assign")
     cert_request = access.cert_request
@@ -204,6 +210,7 @@ def assign(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
+@audited(AuditAction.VICTIM_DATA_VIEW)
 def message(request: HttpRequest, pk: int) -> HttpResponse:
     access = certification_request_access(user=request.user, pk=pk, require="message")
     cert_request = access.cert_request
@@ -327,11 +334,13 @@ def _move(request: HttpRequest, pk: int, *, action: Action) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@audited(AuditAction.VICTIM_DATA_VIEW)
 def transfer(request: HttpRequest, pk: int) -> HttpResponse:
     return _move(request, pk, action=Action.TRANSFER)
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@audited(AuditAction.VICTIM_DATA_VIEW)
 def reroute(request: HttpRequest, pk: int) -> HttpResponse:
     return _move(request, pk, action=Action.REROUTE)
