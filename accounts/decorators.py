@@ -22,6 +22,7 @@ from .services import audit_log
 # decorated view (the home page showing the dashboard) still writes one row, the outer one's.
 _WRITTEN = "_portal_audit_written"
 _DETAIL = "_portal_audit_detail"
+_REFERENCE = "_portal_audit_reference"
 
 OUTCOME_NOT_FOUND = "not_found"
 OUTCOME_DENIED = "denied"
@@ -34,8 +35,15 @@ def audit_detail(request: HttpRequest, detail: str) -> None:
     setattr(request, _DETAIL, detail)
 
 
+def audit_reference(request: HttpRequest, reference: str) -> None:
+    """Name the request looked at by its reference number, which leads the row's target: the
+    audit search finds rows by target, and an investigation starts from a reference."""
+    setattr(request, _REFERENCE, reference)
+
+
 def _target(request: HttpRequest, view: Callable, kwargs: dict) -> str:
-    """The view's URL name and the object ids from the URL, e.g. `certifications:detail pk=7`.
+    """The request's reference when the view named it, the view's URL name and the object ids
+    from the URL, e.g. `UV-2026-00007 certifications:detail pk=7`.
 
     URL arguments are ids, step names and document kinds only (no victim data goes into a
     URL), so they may be recorded; the query string is not (a search box can hold anything).
@@ -43,7 +51,8 @@ def _target(request: HttpRequest, view: Callable, kwargs: dict) -> str:
     match = getattr(request, "resolver_match", None)
     name = match.view_name if match is not None and match.view_name else view.__name__
     arguments = " ".join(f"{key}={value}" for key, value in sorted(kwargs.items()))
-    return f"{name} {arguments}".strip()
+    reference = getattr(request, _REFERENCE, "")
+    return " ".join(part for part in (reference, name, arguments) if part)
 
 
 def audited(action: AuditAction) -> Callable[[Callable], Callable]:

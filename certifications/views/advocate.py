@@ -18,7 +18,7 @@ from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from accounts.decorators import audited
+from accounts.decorators import audit_reference, audited
 from accounts.models import AuditAction, Role
 from agencies.models import County
 from agencies.selectors import agency_suggestions
@@ -216,6 +216,7 @@ def request_edit(request: HttpRequest, pk: int, step: str) -> HttpResponse:
     cert_request = certification_request_access(
         user=request.user, pk=pk, require=ADVOCATE
     ).cert_request
+    audit_reference(request, cert_request.reference)
     if step not in STEP_SLUGS:
         raise Http404("No such step.")
     if cert_request.status != Status.DRAFT:
@@ -533,6 +534,7 @@ def request_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """
     access = certification_request_for_page(user=request.user, pk=pk)
     cert_request = access.cert_request
+    audit_reference(request, cert_request.reference)
     if access.can_act_as_agency:
         # One address per request for everyone: an agency user who can act on it gets the
         # agency's page (decisions, transfer, messages) at the same URL.
@@ -567,6 +569,7 @@ def attachment_download(request: HttpRequest, pk: int) -> FileResponse:
     """Stream an attachment to someone who may see its request; audited; never inline."""
     # The proof of removal proceedings stays with the advocate (RequestAccess.shows_attachment).
     attachment, _ = attachment_access(user=request.user, pk=pk)
+    audit_reference(request, attachment.request.reference)
     extension = {"application/pdf": "pdf", "image/jpeg": "jpg", "image/png": "png"}.get(
         attachment.content_type, "bin"
     )

@@ -9,7 +9,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
-from accounts.decorators import audit_detail, audited
+from accounts.decorators import audit_detail, audit_reference, audited
 from accounts.models import AuditAction
 
 from ..access import certification_request_access
@@ -31,6 +31,7 @@ def document_download(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
     """The current draft as an attachment. Anyone who may see the request may download it;
     outsiders get 404 (the access function); every download is in the audit log."""
     cert_request = certification_request_access(user=request.user, pk=pk).cert_request
+    audit_reference(request, cert_request.reference)
     document_kind = DOCUMENT_SLUGS.get(kind)
     if document_kind is None:
         raise Http404("No such document.")
@@ -52,6 +53,7 @@ def documents_page(request: HttpRequest, pk: int) -> HttpResponse:
     """A small page with the request's draft documents (links only; no victim data)."""
     access = certification_request_access(user=request.user, pk=pk)
     cert_request = access.cert_request
+    audit_reference(request, cert_request.reference)
     return render(
         request,
         "documents/documents_page.html",

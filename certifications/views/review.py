@@ -17,7 +17,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_GET
 
-from accounts.decorators import audited
+from accounts.decorators import audit_reference, audited
 from accounts.models import AuditAction
 
 from ..access import AGENCY, RequestAccess, certification_request_access, shown_attachments
@@ -119,6 +119,7 @@ def render_review(
     status: int = 200,
     actions: frozenset[str] | None = None,
 ) -> HttpResponse:
+    audit_reference(request, cert_request.reference)
     # A request fetched for an action (a refused form shown again) lacks the page's lists.
     certification_request_page_lists(cert_request=cert_request)
     context = {
