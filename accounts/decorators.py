@@ -65,15 +65,19 @@ def audited(action: AuditAction) -> Callable[[Callable], Callable]:
     3. Write the row (who, the view and its URL ids, the address and browser via
        `audit_log`, the outcome) whatever happened.
 
-    Place it under `login_required` and the method decorators: a signed-out visitor or a
-    wrong method is turned away before anything is read, and there is nobody to record.
+    Place it under `login_required` and the method decorators (a wrong method is turned away
+    before anything is read), but above a role check that raises, so a refused attempt is
+    recorded. A signed-out visitor is never recorded: there is nobody to name.
     The wrapped view carries `audit_action` so tests can find every decorated route.
     """
 
     def decorator(view: Callable) -> Callable:
         @functools.wraps(view)
         def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
-            if getattr(request, _WRITTEN, False):
+            user = getattr(request, "user", None)
+            if getattr(request, _WRITTEN, False) or user is None or not user.is_authenticated:
+                # Already being written by an outer view; or signed out, so `login_required`
+                # sends the visitor to sign in: nothing is read and nobody is there to name.
                 return view(request, *args, **kwargs)
             setattr(request, _WRITTEN, True)
             outcome = OUTCOME_ERROR

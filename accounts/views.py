@@ -104,9 +104,10 @@ class _Echo:
         return value
 
 
+# Outside the role check, so that a refused attempt is recorded too.
+@audited(AuditAction.EXPORT)
 @administrator_required
 @require_GET
-@audited(AuditAction.EXPORT)
 def audit_export(request: HttpRequest) -> HttpResponse:
     """The search result as CSV; the export itself is audited (CJIS 5.4.1.1)."""
     form = AuditSearchForm(request.GET or None)

@@ -91,9 +91,10 @@ def health(request: HttpRequest) -> HttpResponse:
     )
 
 
+# Outside the role check, so that a refused attempt is recorded too.
+@audited(AuditAction.EXPORT)
 @administrator_required
 @require_GET
-@audited(AuditAction.EXPORT)
 def export_csv(request: HttpRequest) -> HttpResponse:
     stamp = timezone.localdate().isoformat()
     response = HttpResponse(directory_export_csv(), content_type="text/csv; charset=utf-8")

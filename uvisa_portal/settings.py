@@ -66,6 +66,8 @@ MIDDLEWARE = [
     "allauth.account.middleware.AccountMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "csp.middleware.CSPMiddleware",
+    # OWASP ASVS 5.1.3: a control character in a GET parameter is a 400, never a 500.
+    "uvisa_portal.middleware.RejectControlCharactersMiddleware",
     # ASVS 3.3, CJIS 5.5.5-5.5.6, ASVS 2.x: session limits, MFA enrolment, no-store.
     "accounts.middleware.SessionLimitsMiddleware",
     "accounts.middleware.RequireMFAMiddleware",
