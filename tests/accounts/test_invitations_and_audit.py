@@ -148,7 +148,10 @@ def test_audit_export_is_csv_and_is_itself_audited(client, personas):
     assert "UV-2026-00001" in targets
     assert "'=HYPERLINK()" in targets  # spreadsheet formula neutralised
     assert AuditEntry.objects.filter(
-        action=AuditAction.EXPORT, user=personas.admin, target="audit-log"
+        action=AuditAction.EXPORT,
+        user=personas.admin,
+        target="accounts:audit_export",
+        outcome="200",
     ).exists()
 
 
