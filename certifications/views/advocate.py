@@ -350,6 +350,7 @@ def request_submit(request: HttpRequest, pk: int) -> HttpResponse:
     cert_request = certification_request_access(
         user=request.user, pk=pk, require=ADVOCATE
     ).cert_request
+    audit_reference(request, cert_request.reference)
     try:
         cert_request = certification_request_submit(cert_request=cert_request, actor=request.user)
     except IncompleteRequestError as exc:
@@ -374,6 +375,7 @@ def request_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
     cert_request = certification_request_access(
         user=request.user, pk=pk, require=ADVOCATE
     ).cert_request
+    audit_reference(request, cert_request.reference)
     if cert_request.status not in WITHDRAWABLE:
         messages.info(
             request, f"{cert_request.reference} is {cert_request.get_status_display().lower()}."
@@ -404,6 +406,7 @@ def request_delete_draft(request: HttpRequest, pk: int) -> HttpResponse:
     cert_request = certification_request_access(
         user=request.user, pk=pk, require=ADVOCATE
     ).cert_request
+    audit_reference(request, cert_request.reference)
     if cert_request.status != Status.DRAFT:
         messages.info(
             request,
@@ -437,6 +440,7 @@ def request_provide_info(request: HttpRequest, pk: int) -> HttpResponse:
     cert_request = certification_request_access(
         user=request.user, pk=pk, require=ADVOCATE
     ).cert_request
+    audit_reference(request, cert_request.reference)
     if cert_request.status != Status.INFO_REQUESTED:
         messages.info(request, "The agency is not waiting for information on this request.")
         return redirect("certifications:detail", pk=cert_request.pk)

@@ -14,7 +14,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
-from accounts.decorators import audited
+from accounts.decorators import audit_reference, audited
 from accounts.models import AuditAction
 from agencies.models import Agency, PointOfContact
 
@@ -86,6 +86,7 @@ def start_review(request: HttpRequest, pk: int) -> HttpResponse:
 def request_info(request: HttpRequest, pk: int) -> HttpResponse:
     access = certification_request_access(user=request.user, pk=pk, require=Action.REQUEST_INFO)
     cert_request = access.cert_request
+    audit_reference(request, cert_request.reference)
     form = RequestInfoForm(request.POST, action=reverse("certifications:request_info", args=[pk]))
     if form.is_valid():
         try:
@@ -117,6 +118,7 @@ def request_info(request: HttpRequest, pk: int) -> HttpResponse:
 def certify(request: HttpRequest, pk: int) -> HttpResponse:
     access = certification_request_access(user=request.user, pk=pk, require=Action.CERTIFY)
     cert_request = access.cert_request
+    audit_reference(request, cert_request.reference)
     form = CertifyForm(
         request.POST, request.FILES, action=reverse("certifications:certify", args=[pk])
     )
@@ -152,6 +154,7 @@ def certify(request: HttpRequest, pk: int) -> HttpResponse:
 def deny(request: HttpRequest, pk: int) -> HttpResponse:
     access = certification_request_access(user=request.user, pk=pk, require=Action.DENY)
     cert_request = access.cert_request
+    audit_reference(request, cert_request.reference)
     form = DenyForm(request.POST, action=reverse("certifications:deny", args=[pk]))
     if form.is_valid():
         try:
@@ -182,6 +185,7 @@ def deny(request: HttpRequest, pk: int) -> HttpResponse:
 def assign(request: HttpRequest, pk: int) -> HttpResponse:
     access = certification_request_access(user=request.user, pk=pk, require="assign")
     cert_request = access.cert_request
+    audit_reference(request, cert_request.reference)
     form = AssignForm(
         request.POST,
         contacts=agency_contacts_for_assignment(agency_id=cert_request.agency_id),
@@ -214,6 +218,7 @@ def assign(request: HttpRequest, pk: int) -> HttpResponse:
 def message(request: HttpRequest, pk: int) -> HttpResponse:
     access = certification_request_access(user=request.user, pk=pk, require="message")
     cert_request = access.cert_request
+    audit_reference(request, cert_request.reference)
     form = MessageForm(request.POST, action=reverse("certifications:message", args=[pk]))
     if form.is_valid():
         try:
@@ -292,6 +297,7 @@ def _move(request: HttpRequest, pk: int, *, action: Action) -> HttpResponse:
     """GET: the page that finds the receiving agency. POST: access, form, service, redirect."""
     access = certification_request_access(user=request.user, pk=pk, require=action)
     cert_request = access.cert_request
+    audit_reference(request, cert_request.reference)
     if request.method == "GET":
         possible = possible_actions(
             user=request.user, cert_request=cert_request, actions=access.agency_actions

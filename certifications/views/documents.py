@@ -88,6 +88,7 @@ def agency_answers_edit(request: HttpRequest, pk: int) -> HttpResponse:
     cert_request = certification_request_access(
         user=request.user, pk=pk, require="certify"
     ).cert_request
+    audit_reference(request, cert_request.reference)
     return render(
         request,
         "documents/agency_answers.html",
@@ -102,6 +103,7 @@ def agency_answers_save(request: HttpRequest, pk: int) -> HttpResponse:
     cert_request = certification_request_access(
         user=request.user, pk=pk, require="certify"
     ).cert_request
+    audit_reference(request, cert_request.reference)
     form = _answers_form(cert_request, request.POST)
     if not form.is_valid():
         # Bad input: the form comes back with a message beside each field, nothing lost.

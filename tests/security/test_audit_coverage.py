@@ -18,6 +18,7 @@ from django.test import Client, RequestFactory
 
 from accounts.decorators import audited
 from accounts.models import AuditAction, AuditEntry
+from certifications.models import Attachment, CertificationRequest
 from tests.security.test_access_matrix import (
     ROLES,
     _url,
@@ -118,6 +119,14 @@ def test_every_audited_route_writes_one_row_per_request_for_every_persona(
     users = personas.all_users()
     failures: list[str] = []
     checked = 0
+    # What a row's target must lead with once the view has reached the request.
+    references = {
+        key: CertificationRequest.objects.get(pk=matrix_objects[key]).reference
+        for key in ("request", "draft", "info_requested", "overdue")
+    }
+    references["attachment"] = Attachment.objects.get(
+        pk=matrix_objects["attachment"]
+    ).request.reference
     for name, (route, pattern) in sorted(urls.items()):
         action = getattr(pattern.callback, "audit_action", None)
         if action is None:
@@ -154,6 +163,10 @@ def test_every_audited_route_writes_one_row_per_request_for_every_persona(
                     failures.append(f"{where}: outcome {entry.outcome!r}")
                 if name not in entry.target or entry.ip_address != "127.0.0.1":
                     failures.append(f"{where}: target {entry.target!r}, ip {entry.ip_address}")
+                reference = references.get(row.kwargs.get("pk"))
+                seen = entry.outcome not in ("not_found", "denied")
+                if seen and reference and not entry.target.startswith(reference + " "):
+                    failures.append(f"{where}: target {entry.target!r} lacks {reference}")
     print(f"\nAudit walk: {checked} requests checked.")
     assert checked > 300
     assert not failures, "\n".join(failures)
