@@ -79,9 +79,27 @@ def _admin_pages(superuser) -> list[ListPage]:
 
 
 @pytest.fixture
-def fuzz_data(personas):
-    # Enough rows for more than one page where a list pages by 25.
-    for _ in range(3):
+def fuzz_data(personas, monkeypatch):
+    """A few requests, and every list paged by two, so that each has several pages and an
+    out-of-range page number has a last page to fall back to."""
+    import accounts.views
+    import agencies.views
+    import certifications.views.advocate
+    import certifications.views.agency
+    import certifications.views.statistics
+
+    for module, constant in [
+        (certifications.views.advocate, "DASHBOARD_PAGE_SIZE"),
+        (certifications.views.agency, "QUEUE_PAGE_SIZE"),
+        (certifications.views.agency, "STATEWIDE_PAGE_SIZE"),
+        (certifications.views.statistics, "AGENCIES_PER_PAGE"),
+        (agencies.views, "PAGE_SIZE"),
+        (accounts.views, "AUDIT_PAGE_SIZE"),
+    ]:
+        monkeypatch.setattr(module, constant, 2)
+    for model_admin in admin.site._registry.values():
+        monkeypatch.setattr(model_admin, "list_per_page", 2)
+    for _ in range(5):
         make_submitted_request(
             organization=personas.org_a, created_by=personas.advocate_a, agency=personas.agency_x
         )
@@ -136,12 +154,20 @@ def test_no_query_string_makes_a_server_error(personas, fuzz_data):
     assert not not_refused, "\n".join(not_refused)
 
 
-@pytest.mark.parametrize("value", [HUGE, "-1", "abc", "0", "2.5"])
-def test_an_odd_page_number_gives_a_page_of_the_list(client, personas, fuzz_data, value):
+@pytest.mark.parametrize(
+    ("value", "last"), [(HUGE, True), ("-1", True), ("0", True), ("abc", False), ("2.5", False)]
+)
+def test_an_odd_page_number_gives_the_last_or_the_first_page(
+    client, personas, fuzz_data, value, last
+):
+    """Out of range (too big or below 1): the last page; not a whole number: the first
+    (Django's Paginator.get_page)."""
     client.force_login(personas.advocate_a)
     response = client.get(reverse("certifications:dashboard"), {"page": value})
     assert response.status_code == 200
-    assert response.context["page"].number in (1, response.context["page"].paginator.num_pages)
+    page = response.context["page"]
+    assert page.paginator.num_pages > 1
+    assert page.number == (page.paginator.num_pages if last else 1)
 
 
 def test_a_control_character_is_refused_with_a_plain_message_and_tab_is_not(client, personas):
