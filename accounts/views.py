@@ -116,7 +116,7 @@ def audit_export(request: HttpRequest) -> HttpResponse:
     # The audit search's filters (user, action, target, dates) hold no victim data.
     audit_detail(request, f"filters: {request.GET.urlencode()}"[:500])
     writer = csv.writer(_Echo())
-    header = ["time", "user", "action", "target", "detail", "ip_address", "user_agent"]
+    header = ["time", "user", "action", "target", "detail", "ip_address", "user_agent", "outcome"]
 
     def rows():
         yield writer.writerow(header)
@@ -130,6 +130,7 @@ def audit_export(request: HttpRequest) -> HttpResponse:
                     spreadsheet_safe(e.detail),
                     e.ip_address or "",
                     spreadsheet_safe(e.user_agent),
+                    spreadsheet_safe(e.outcome),
                 ]
             )
 
