@@ -66,12 +66,13 @@ MIDDLEWARE = [
     "allauth.account.middleware.AccountMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "csp.middleware.CSPMiddleware",
-    # OWASP ASVS 5.1.3: a control character in a GET parameter is a 400, never a 500.
-    "uvisa_portal.middleware.RejectControlCharactersMiddleware",
     # ASVS 3.3, CJIS 5.5.5-5.5.6, ASVS 2.x: session limits, MFA enrolment, no-store.
     "accounts.middleware.SessionLimitsMiddleware",
     "accounts.middleware.RequireMFAMiddleware",
     "accounts.middleware.NoStoreMiddleware",
+    # OWASP ASVS 5.1.3: a control character in a GET parameter is a 400, never a 500
+    # (after the session limits and no-store, so its page gets the same headers as any).
+    "uvisa_portal.middleware.RejectControlCharactersMiddleware",
     # Last, as django-axes requires: it turns a lockout into the lockout page.
     "axes.middleware.AxesMiddleware",
 ]

@@ -175,6 +175,8 @@ def test_a_control_character_is_refused_with_a_plain_message_and_tab_is_not(clie
     response = client.get("/admin/accounts/auditentry/?action=%00")
     assert response.status_code == 400
     assert BAD_QUERY_MESSAGE in response.content.decode()
+    # The refusal gets the headers of any signed-in page (ASVS 8.2.1).
+    assert "no-store" in response["Cache-Control"]
     assert client.get("/directory/?q=%00").status_code == 400
     # A key may carry one as well.
     assert client.get("/directory/?%00=1").status_code == 400
