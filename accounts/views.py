@@ -19,6 +19,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from uvisa_portal.spreadsheets import spreadsheet_safe
 
 from .approvals import accounts_pending_for, approver_description, user_can_approve_accounts
+from .decorators import audit_detail, audited
 from .forms import AcceptInvitationForm, AuditSearchForm, InvitationForm
 from .invitations import invitation_accept, invitation_create, invitation_get_usable
 from .models import AuditAction
@@ -26,7 +27,6 @@ from .selectors import audit_entries_search
 from .services import (
     account_approve,
     account_refuse,
-    audit_log,
     mfa_code_failed,
     mfa_code_failures_clear,
     mfa_signin_locked,
@@ -115,6 +115,8 @@ class _Echo:
         return value
 
 
+# Outside the role check, so that a refused attempt is recorded too.
+@audited(AuditAction.EXPORT)
 @administrator_required
 @require_GET
 def audit_export(request: HttpRequest) -> HttpResponse:
@@ -122,14 +124,10 @@ def audit_export(request: HttpRequest) -> HttpResponse:
     form = AuditSearchForm(request.GET or None)
     filters = form.cleaned_data if form.is_valid() else {}
     entries = audit_entries_search(**{k: v for k, v in filters.items() if v})
-    audit_log(
-        action=AuditAction.EXPORT,
-        request=request,
-        target="audit-log",
-        detail=f"filters: {request.GET.urlencode()}"[:500],
-    )
+    # The audit search's filters (user, action, target, dates) hold no victim data.
+    audit_detail(request, f"filters: {request.GET.urlencode()}"[:500])
     writer = csv.writer(_Echo())
-    header = ["time", "user", "action", "target", "detail", "ip_address", "user_agent"]
+    header = ["time", "user", "action", "target", "detail", "ip_address", "user_agent", "outcome"]
 
     def rows():
         yield writer.writerow(header)
@@ -143,6 +141,7 @@ def audit_export(request: HttpRequest) -> HttpResponse:
                     spreadsheet_safe(e.detail),
                     e.ip_address or "",
                     spreadsheet_safe(e.user_agent),
+                    spreadsheet_safe(e.outcome),
                 ]
             )
 

@@ -14,8 +14,8 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from accounts.decorators import audited
 from accounts.models import AuditAction
-from accounts.services import audit_log
 from certifications.choices import Crime
 
 from .forms import AgencyFilter, AgencyMergeForm, DirectoryImportConfirmForm, DirectoryImportForm
@@ -91,10 +91,11 @@ def health(request: HttpRequest) -> HttpResponse:
     )
 
 
+# Outside the role check, so that a refused attempt is recorded too.
+@audited(AuditAction.EXPORT)
 @administrator_required
 @require_GET
 def export_csv(request: HttpRequest) -> HttpResponse:
-    audit_log(action=AuditAction.EXPORT, request=request, target="directory", detail="CSV export")
     stamp = timezone.localdate().isoformat()
     response = HttpResponse(directory_export_csv(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="directory-{stamp}.csv"'

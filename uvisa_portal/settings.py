@@ -74,6 +74,9 @@ MIDDLEWARE = [
     # Two-person rule: an account waiting for approval of its role sees only the waiting page.
     "accounts.middleware.PendingApprovalMiddleware",
     "accounts.middleware.NoStoreMiddleware",
+    # OWASP ASVS 5.1.3: a control character in a GET parameter is a 400, never a 500
+    # (after the session limits and no-store, so its page gets the same headers as any).
+    "uvisa_portal.middleware.RejectControlCharactersMiddleware",
     # Last, as django-axes requires: it turns a lockout into the lockout page.
     "axes.middleware.AxesMiddleware",
 ]

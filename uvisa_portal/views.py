@@ -15,7 +15,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 from kombu import Connection
 
-from accounts.models import Role
+from accounts.decorators import audited
+from accounts.models import AuditAction, Role
 from agencies.selectors import contact_for_user
 from certifications.views import agency
 from certifications.views.advocate import dashboard as advocate_dashboard
@@ -33,6 +34,7 @@ HOME_TEMPLATES = {
 
 @login_required
 @require_GET
+@audited(AuditAction.LIST_VIEW)
 def home(request: HttpRequest) -> HttpResponse:
     """Each role lands on its own page; a role with nothing to show gets a plain empty state."""
     if request.user.role == Role.ADVOCATE:

@@ -146,18 +146,13 @@ def document_current(
     )
 
 
-def document_download_log(
-    *, user: User, http_request: Any, cert_request: CertificationRequest, document: DocumentFile
-) -> None:
-    audit_log(
-        action=AuditAction.DOCUMENT_DOWNLOAD,
-        user=user,
-        request=http_request,
-        target=cert_request.reference,
-        detail=(
-            f"{document.filename.removeprefix(cert_request.reference + '-')} "
-            f"({'stored' if document.from_store else 'rendered'}, {document.content_hash[:12]})"
-        ),
+def document_download_note(*, cert_request: CertificationRequest, document: DocumentFile) -> str:
+    """What the download's audit row says about the file sent: its kind, whether it came from
+    the store or was rendered, and the start of its hash (so a later question "which version
+    did they take?" has an answer). No victim data: the file name carries the reference only."""
+    return (
+        f"{document.filename.removeprefix(cert_request.reference + '-')} "
+        f"({'stored' if document.from_store else 'rendered'}, {document.content_hash[:12]})"
     )
 
 

@@ -18,8 +18,8 @@ from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from accounts.decorators import audit_reference, audited
 from accounts.models import AuditAction, Role
-from accounts.services import audit_log
 from agencies.models import County
 from agencies.selectors import agency_suggestions
 
@@ -135,6 +135,7 @@ DASHBOARD_PAGE_SIZE = 25
 
 @login_required
 @require_GET
+@audited(AuditAction.LIST_VIEW)
 def dashboard(request: HttpRequest) -> HttpResponse:
     """The organization's requests: status, agency, due date and days left, filters, search."""
     _require_advocate(request)
@@ -157,6 +158,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@audited(AuditAction.VICTIM_DATA_VIEW)
 def request_new(request: HttpRequest) -> HttpResponse:
     """Step 1 of a new request; the draft (and its reference) exists from the first save."""
     _require_advocate(request)
@@ -206,6 +208,7 @@ def _checked_form(step: str, cert_request: CertificationRequest, problems: dict[
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@audited(AuditAction.VICTIM_DATA_VIEW)
 def request_edit(request: HttpRequest, pk: int, step: str) -> HttpResponse:
     """One step of a draft. "Save draft" keeps the advocate on the step; "Save and continue"
     moves on. Invalid input is shown beside its field with everything typed kept."""
@@ -213,6 +216,7 @@ def request_edit(request: HttpRequest, pk: int, step: str) -> HttpResponse:
     cert_request = certification_request_access(
         user=request.user, pk=pk, require=ADVOCATE
     ).cert_request
+    audit_reference(request, cert_request.reference)
     if step not in STEP_SLUGS:
         raise Http404("No such step.")
     if cert_request.status != Status.DRAFT:
@@ -341,11 +345,13 @@ def _review_step(
 
 @login_required
 @require_POST
+@audited(AuditAction.VICTIM_DATA_VIEW)
 def request_submit(request: HttpRequest, pk: int) -> HttpResponse:
     _require_advocate(request)
     cert_request = certification_request_access(
         user=request.user, pk=pk, require=ADVOCATE
     ).cert_request
+    audit_reference(request, cert_request.reference)
     try:
         cert_request = certification_request_submit(cert_request=cert_request, actor=request.user)
     except IncompleteRequestError as exc:
@@ -364,11 +370,13 @@ def request_submit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@audited(AuditAction.VICTIM_DATA_VIEW)
 def request_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
     _require_advocate(request)
     cert_request = certification_request_access(
         user=request.user, pk=pk, require=ADVOCATE
     ).cert_request
+    audit_reference(request, cert_request.reference)
     if cert_request.status not in WITHDRAWABLE:
         messages.info(
             request, f"{cert_request.reference} is {cert_request.get_status_display().lower()}."
@@ -392,12 +400,14 @@ def request_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@audited(AuditAction.VICTIM_DATA_VIEW)
 def request_delete_draft(request: HttpRequest, pk: int) -> HttpResponse:
     """GET: what deleting the draft destroys, and a button; POST: delete it."""
     _require_advocate(request)
     cert_request = certification_request_access(
         user=request.user, pk=pk, require=ADVOCATE
     ).cert_request
+    audit_reference(request, cert_request.reference)
     if cert_request.status != Status.DRAFT:
         messages.info(
             request,
@@ -424,12 +434,14 @@ def request_delete_draft(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@audited(AuditAction.VICTIM_DATA_VIEW)
 def request_provide_info(request: HttpRequest, pk: int) -> HttpResponse:
     """Answer the agency's information request; the request returns to the agency's queue."""
     _require_advocate(request)
     cert_request = certification_request_access(
         user=request.user, pk=pk, require=ADVOCATE
     ).cert_request
+    audit_reference(request, cert_request.reference)
     if cert_request.status != Status.INFO_REQUESTED:
         messages.info(request, "The agency is not waiting for information on this request.")
         return redirect("certifications:detail", pk=cert_request.pk)
@@ -521,6 +533,7 @@ def _timeline(cert_request: CertificationRequest, attachments: list) -> list[dic
 @never_cache
 @login_required
 @require_GET
+@audited(AuditAction.VICTIM_DATA_VIEW)
 def request_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """The request page: all its data, routing reason, deadline basis, attachments, timeline.
 
@@ -529,11 +542,11 @@ def request_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """
     access = certification_request_for_page(user=request.user, pk=pk)
     cert_request = access.cert_request
+    audit_reference(request, cert_request.reference)
     if access.can_act_as_agency:
         # One address per request for everyone: an agency user who can act on it gets the
         # agency's page (decisions, transfer, messages) at the same URL.
         return review_page(request, access)
-    audit_log(action=AuditAction.REQUEST_VIEW, request=request, target=cert_request.reference)
     is_advocate = access.can_act_as_advocate
     attachments = access.shown_attachments(cert_request.attachment_list)
     response = render(
@@ -559,16 +572,12 @@ def request_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @never_cache
 @login_required
 @require_GET
+@audited(AuditAction.ATTACHMENT_DOWNLOAD)
 def attachment_download(request: HttpRequest, pk: int) -> FileResponse:
     """Stream an attachment to someone who may see its request; audited; never inline."""
     # The proof of removal proceedings stays with the advocate (RequestAccess.shows_attachment).
     attachment, _ = attachment_access(user=request.user, pk=pk)
-    audit_log(
-        action=AuditAction.ATTACHMENT_DOWNLOAD,
-        request=request,
-        target=attachment.request.reference,
-        detail=f"attachment #{attachment.pk}",
-    )
+    audit_reference(request, attachment.request.reference)
     extension = {"application/pdf": "pdf", "image/jpeg": "jpg", "image/png": "png"}.get(
         attachment.content_type, "bin"
     )

@@ -18,7 +18,8 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
-from accounts.models import Role
+from accounts.decorators import audited
+from accounts.models import AuditAction, Role
 from agencies.models import Agency, PointOfContact
 from agencies.selectors import contact_for_user
 
@@ -67,6 +68,7 @@ def _agency_figures(*, agency: Agency, start: datetime.date, end: datetime.date)
 
 @login_required
 @require_GET
+@audited(AuditAction.LIST_VIEW)
 def queue(request: HttpRequest) -> HttpResponse:
     """The agency's requests, most urgent first, with filters, search and pagination."""
     contact = _contact_or_404(request)
@@ -115,6 +117,7 @@ def _overdue_agencies(*, user, show_all: bool) -> dict[str, Any]:
 
 @login_required
 @require_GET
+@audited(AuditAction.LIST_VIEW)
 def coordinator(request: HttpRequest) -> HttpResponse:
     """The statewide coordinator's overview: routed to DPS, escalated, overdue, by agency."""
     contact = _contact_or_404(request)

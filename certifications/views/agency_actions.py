@@ -15,6 +15,8 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
+from accounts.decorators import audit_reference, audited
+from accounts.models import AuditAction
 from agencies.models import Agency, PointOfContact
 
 from ..access import certification_request_access, certification_requests_visible_to
@@ -81,9 +83,11 @@ def start_review(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
+@audited(AuditAction.VICTIM_DATA_VIEW)
 def request_info(request: HttpRequest, pk: int) -> HttpResponse:
     access = certification_request_access(user=request.user, pk=pk, require=Action.REQUEST_INFO)
     cert_request = access.cert_request
+    audit_reference(request, cert_request.reference)
     form = RequestInfoForm(request.POST, action=reverse("certifications:request_info", args=[pk]))
     if form.is_valid():
         try:
@@ -111,9 +115,11 @@ def request_info(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
+@audited(AuditAction.VICTIM_DATA_VIEW)
 def certify(request: HttpRequest, pk: int) -> HttpResponse:
     access = certification_request_access(user=request.user, pk=pk, require=Action.CERTIFY)
     cert_request = access.cert_request
+    audit_reference(request, cert_request.reference)
     form = CertifyForm(
         request.POST, request.FILES, action=reverse("certifications:certify", args=[pk])
     )
@@ -147,9 +153,11 @@ def certify(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
+@audited(AuditAction.VICTIM_DATA_VIEW)
 def deny(request: HttpRequest, pk: int) -> HttpResponse:
     access = certification_request_access(user=request.user, pk=pk, require=Action.DENY)
     cert_request = access.cert_request
+    audit_reference(request, cert_request.reference)
     form = DenyForm(request.POST, action=reverse("certifications:deny", args=[pk]))
     if form.is_valid():
         try:
@@ -176,9 +184,11 @@ def deny(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
+@audited(AuditAction.VICTIM_DATA_VIEW)
 def assign(request: HttpRequest, pk: int) -> HttpResponse:
     access = certification_request_access(user=request.user, pk=pk, require="assign")
     cert_request = access.cert_request
+    audit_reference(request, cert_request.reference)
     form = AssignForm(
         request.POST,
         contacts=agency_contacts_for_assignment(agency_id=cert_request.agency_id),
@@ -207,9 +217,11 @@ def assign(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
+@audited(AuditAction.VICTIM_DATA_VIEW)
 def message(request: HttpRequest, pk: int) -> HttpResponse:
     access = certification_request_access(user=request.user, pk=pk, require="message")
     cert_request = access.cert_request
+    audit_reference(request, cert_request.reference)
     form = MessageForm(request.POST, action=reverse("certifications:message", args=[pk]))
     if form.is_valid():
         try:
@@ -288,6 +300,7 @@ def _move(request: HttpRequest, pk: int, *, action: Action) -> HttpResponse:
     """GET: the page that finds the receiving agency. POST: access, form, service, redirect."""
     access = certification_request_access(user=request.user, pk=pk, require=action)
     cert_request = access.cert_request
+    audit_reference(request, cert_request.reference)
     if request.method == "GET":
         possible = possible_actions(
             user=request.user, cert_request=cert_request, actions=access.agency_actions
@@ -330,11 +343,13 @@ def _move(request: HttpRequest, pk: int, *, action: Action) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@audited(AuditAction.VICTIM_DATA_VIEW)
 def transfer(request: HttpRequest, pk: int) -> HttpResponse:
     return _move(request, pk, action=Action.TRANSFER)
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@audited(AuditAction.VICTIM_DATA_VIEW)
 def reroute(request: HttpRequest, pk: int) -> HttpResponse:
     return _move(request, pk, action=Action.REROUTE)

@@ -9,8 +9,8 @@ from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
+from accounts.decorators import audit_detail, audit_reference, audited
 from accounts.models import AuditAction
-from accounts.services import audit_log
 
 from ..access import certification_request_access
 from ..documents.answers import AgencyFormAnswersForm
@@ -20,23 +20,23 @@ from ..services.documents import (
     agency_form_answers_get,
     agency_form_answers_update,
     document_current,
-    document_download_log,
+    document_download_note,
 )
 
 
 @login_required
 @require_GET
+@audited(AuditAction.DOCUMENT_DOWNLOAD)
 def document_download(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
     """The current draft as an attachment. Anyone who may see the request may download it;
     outsiders get 404 (the access function); every download is in the audit log."""
     cert_request = certification_request_access(user=request.user, pk=pk).cert_request
+    audit_reference(request, cert_request.reference)
     document_kind = DOCUMENT_SLUGS.get(kind)
     if document_kind is None:
         raise Http404("No such document.")
     document = document_current(cert_request=cert_request, kind=document_kind)
-    document_download_log(
-        user=request.user, http_request=request, cert_request=cert_request, document=document
-    )
+    audit_detail(request, document_download_note(cert_request=cert_request, document=document))
     response = HttpResponse(document.content, content_type="application/pdf")
     # The file name carries the reference only, never the victim's name (8 U.S.C. 1367).
     response["Content-Disposition"] = f'attachment; filename="{document.filename}"'
@@ -48,16 +48,12 @@ def document_download(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
 @login_required
 @require_GET
 @never_cache
+@audited(AuditAction.VICTIM_DATA_VIEW)
 def documents_page(request: HttpRequest, pk: int) -> HttpResponse:
     """A small page with the request's draft documents (links only; no victim data)."""
     access = certification_request_access(user=request.user, pk=pk)
     cert_request = access.cert_request
-    audit_log(
-        action=AuditAction.REQUEST_VIEW,
-        request=request,
-        target=cert_request.reference,
-        detail="draft documents page",
-    )
+    audit_reference(request, cert_request.reference)
     return render(
         request,
         "documents/documents_page.html",
@@ -84,6 +80,7 @@ def _answers_form(cert_request, data=None) -> AgencyFormAnswersForm:
 @login_required
 @require_GET
 @never_cache
+@audited(AuditAction.VICTIM_DATA_VIEW)
 def agency_answers_edit(request: HttpRequest, pk: int) -> HttpResponse:
     """The agency contact's form for Parts 2-4 of the draft."""
     # Parts 2-4 are the certifying agency's statements: whoever may certify the request (not
@@ -91,12 +88,7 @@ def agency_answers_edit(request: HttpRequest, pk: int) -> HttpResponse:
     cert_request = certification_request_access(
         user=request.user, pk=pk, require="certify"
     ).cert_request
-    audit_log(
-        action=AuditAction.REQUEST_VIEW,
-        request=request,
-        target=cert_request.reference,
-        detail="agency answers on the draft form",
-    )
+    audit_reference(request, cert_request.reference)
     return render(
         request,
         "documents/agency_answers.html",
@@ -106,10 +98,12 @@ def agency_answers_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
+@audited(AuditAction.VICTIM_DATA_VIEW)
 def agency_answers_save(request: HttpRequest, pk: int) -> HttpResponse:
     cert_request = certification_request_access(
         user=request.user, pk=pk, require="certify"
     ).cert_request
+    audit_reference(request, cert_request.reference)
     form = _answers_form(cert_request, request.POST)
     if not form.is_valid():
         # Bad input: the form comes back with a message beside each field, nothing lost.

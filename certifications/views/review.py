@@ -2,7 +2,8 @@
 of the actions possible now (each action posts to its own URL, `agency_actions`).
 
 The page reaches a request only through the access rule in `certifications.access`;
-outsiders get 404. Every view of the page writes an audit entry.
+outsiders get 404. The views showing it carry `accounts.decorators.audited`, which writes
+the audit entry (one per request, whichever view renders the page).
 """
 
 from __future__ import annotations
@@ -16,8 +17,8 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_GET
 
+from accounts.decorators import audit_reference, audited
 from accounts.models import AuditAction
-from accounts.services import audit_log
 
 from ..access import AGENCY, RequestAccess, certification_request_access, shown_attachments
 from ..choices import FINAL_STATUSES, TRANSITIONS, Crime, Status, TraffickingType
@@ -118,14 +119,9 @@ def render_review(
     status: int = 200,
     actions: frozenset[str] | None = None,
 ) -> HttpResponse:
+    audit_reference(request, cert_request.reference)
     # A request fetched for an action (a refused form shown again) lacks the page's lists.
     certification_request_page_lists(cert_request=cert_request)
-    audit_log(
-        action=AuditAction.REQUEST_VIEW,
-        request=request,
-        target=cert_request.reference,
-        detail="agency review page",
-    )
     context = {
         "req": cert_request,
         "crime_labels": [_label(Crime, c) for c in cert_request.crimes or []],
@@ -156,6 +152,7 @@ def _label(choices, value: str) -> str:
 
 @login_required
 @require_GET
+@audited(AuditAction.VICTIM_DATA_VIEW)
 def review(request: HttpRequest, pk: int) -> HttpResponse:
     """Everything the agency needs to decide, minus immigration status (only the
     removal-proceedings flag, which sets the deadline: Minn. Stat. 611A.95 subd. 2)."""

@@ -22,6 +22,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
+from accounts.decorators import audit_detail, audited
 from accounts.models import AuditAction, User
 from accounts.security import client_ip
 from accounts.services import audit_log
@@ -325,6 +326,7 @@ def _csv_row(name: str, report: Report, fig) -> list:
 
 @login_required
 @require_GET
+@audited(AuditAction.EXPORT)
 def export_csv(request: HttpRequest) -> HttpResponse:
     _require_statistics_user(request.user)
     form = PeriodForm(request.GET)
@@ -347,12 +349,7 @@ def export_csv(request: HttpRequest) -> HttpResponse:
             [spreadsheet_safe(v) for v in _csv_row(item.agency.name, report, item.figures)]
         )
     writer.writerow(_csv_row("Statewide", report, report.statewide))
-    audit_log(
-        action=AuditAction.EXPORT,
-        request=request,
-        target="statistics-csv",
-        detail=f"figures per agency {start.isoformat()} to {end.isoformat()}",
-    )
+    audit_detail(request, f"figures per agency {start.isoformat()} to {end.isoformat()}")
     return response
 
 
@@ -370,6 +367,7 @@ def deadline_rules() -> list[str]:
 
 @login_required
 @require_GET
+@audited(AuditAction.EXPORT)
 def annual_report(request: HttpRequest) -> HttpResponse:
     """The shape the oversight states use (WA RCW 7.98, Colorado, Oregon, Cal. Penal Code
     679.10): received, certified, denied with reasons, withdrawn, late; one calendar year."""
@@ -424,10 +422,5 @@ def annual_report(request: HttpRequest) -> HttpResponse:
     for item in report.agencies:
         writer.writerow([spreadsheet_safe(v) for v in line(item.agency.name, item.figures)])
     writer.writerow(line("Statewide", report.statewide))
-    audit_log(
-        action=AuditAction.EXPORT,
-        request=request,
-        target="statistics-annual",
-        detail=f"annual report {year}",
-    )
+    audit_detail(request, f"annual report {year}")
     return response

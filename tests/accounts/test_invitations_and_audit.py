@@ -136,7 +136,12 @@ def test_administrator_searches_the_audit_trail(client, personas):
 
 
 def test_audit_export_is_csv_and_is_itself_audited(client, personas):
-    audit_log(action=AuditAction.REQUEST_VIEW, user=personas.advocate_a, target="UV-2026-00001")
+    audit_log(
+        action=AuditAction.VICTIM_DATA_VIEW,
+        user=personas.advocate_a,
+        target="UV-2026-00001",
+        outcome="not_found",
+    )
     audit_log(action=AuditAction.REQUEST_VIEW, user=personas.advocate_a, target="=HYPERLINK()")
     client.force_login(personas.admin)
     response = client.get(reverse("accounts:audit_export"), {"q": ""})
@@ -144,11 +149,17 @@ def test_audit_export_is_csv_and_is_itself_audited(client, personas):
     assert response["Content-Disposition"].startswith("attachment")
     rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode())))
     assert rows[0][:3] == ["time", "user", "action"]
+    # What came of each look (CJIS 5.4.1.1) goes out with it.
+    assert rows[0][-1] == "outcome"
+    assert [r[-1] for r in rows[1:] if r[3] == "UV-2026-00001"] == ["not_found"]
     targets = [r[3] for r in rows[1:]]
     assert "UV-2026-00001" in targets
     assert "'=HYPERLINK()" in targets  # spreadsheet formula neutralised
     assert AuditEntry.objects.filter(
-        action=AuditAction.EXPORT, user=personas.admin, target="audit-log"
+        action=AuditAction.EXPORT,
+        user=personas.admin,
+        target="accounts:audit_export",
+        outcome="200",
     ).exists()
 
 

@@ -178,7 +178,9 @@ def test_export_downloads_a_csv_and_is_audited(client, personas):
     assert response["Content-Type"].startswith("text/csv")
     assert response.content.startswith(b"agency_name,kind,level,counties")
     assert b"Agency X Police Department" in response.content
-    assert AuditEntry.objects.filter(action=AuditAction.EXPORT, target="directory").exists()
+    assert AuditEntry.objects.filter(
+        action=AuditAction.EXPORT, target="agencies:export", outcome="200"
+    ).exists()
 
 
 CSV = (

@@ -104,8 +104,9 @@ def test_the_request_page_is_audited_and_not_cached(client, personas, filed):
     response = client.get(reverse("certifications:detail", args=[obj.pk]))
     assert response.status_code == 200
     assert "no-store" in response["Cache-Control"]
-    entry = AuditEntry.objects.get(action=AuditAction.REQUEST_VIEW)
-    assert entry.target == obj.reference
+    entry = AuditEntry.objects.get(action=AuditAction.VICTIM_DATA_VIEW)
+    assert entry.target == f"{obj.reference} certifications:detail pk={obj.pk}"
+    assert entry.outcome == "200"
     assert entry.user == personas.advocate_a
     assert "Canaryname" not in entry.detail + entry.target
 
@@ -120,7 +121,7 @@ def test_a_download_is_an_audited_attachment_named_by_reference(client, personas
     assert response["Content-Type"] == "application/pdf"
     assert b"".join(response.streaming_content).startswith(b"%PDF-")
     entry = AuditEntry.objects.get(action=AuditAction.ATTACHMENT_DOWNLOAD)
-    assert entry.target == obj.reference
+    assert entry.target.startswith(f"{obj.reference} certifications:attachment_download pk=")
 
 
 def test_the_agency_sees_the_removal_flag_but_not_detention_or_the_notice(client, personas, filed):

@@ -101,7 +101,9 @@ def test_the_review_page_shows_the_removal_flag_but_no_other_immigration_status(
     assert "turns 21" not in body
     assert "Victim Example" in body
     assert AuditEntry.objects.filter(
-        action=AuditAction.REQUEST_VIEW, target=request.reference, user=personas.contact_x
+        action=AuditAction.VICTIM_DATA_VIEW,
+        target=f"{request.reference} certifications:review pk={request.pk}",
+        user=personas.contact_x,
     ).exists()
 
 

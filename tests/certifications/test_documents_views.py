@@ -62,7 +62,8 @@ def test_advocate_and_agency_download_an_audited_attachment(
     assert "Muñoz" not in disposition and "Mu" not in disposition.split(u_request.reference)[1]
     assert response.content.startswith(b"%PDF")
     entry = AuditEntry.objects.get(action=AuditAction.DOCUMENT_DOWNLOAD)
-    assert entry.target == u_request.reference
+    assert entry.target.startswith(f"{u_request.reference} certifications:document_download ")
+    assert entry.outcome == "200"
     assert entry.user == getattr(personas, persona)
     assert "Muñoz" not in entry.detail
 
@@ -71,7 +72,10 @@ def test_advocate_and_agency_download_an_audited_attachment(
 def test_outsiders_get_404(client, personas, u_request, persona):
     client.force_login(getattr(personas, persona))
     assert client.get(_url(u_request)).status_code == 404
-    assert not AuditEntry.objects.filter(action=AuditAction.DOCUMENT_DOWNLOAD).exists()
+    # The attempt is recorded, by id only (the outsider learns nothing, the trail does).
+    entry = AuditEntry.objects.get(action=AuditAction.DOCUMENT_DOWNLOAD)
+    assert entry.outcome == "not_found"
+    assert entry.target == f"certifications:document_download kind=supplement-b pk={u_request.pk}"
 
 
 def test_anonymous_is_sent_to_login(client, u_request):
@@ -203,7 +207,7 @@ def test_documents_page_links_and_corrections_link_only_for_the_agency(client, p
     assert "Correct the agency" in page
     client.force_login(personas.advocate_a)
     assert "Correct the agency" not in client.get(url).content.decode()
-    assert AuditEntry.objects.filter(action=AuditAction.REQUEST_VIEW).count() == 2
+    assert AuditEntry.objects.filter(action=AuditAction.VICTIM_DATA_VIEW).count() == 2
 
 
 def test_pdf_title_metadata_carries_the_reference_not_the_name(personas, u_request):

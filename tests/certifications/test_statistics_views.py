@@ -45,7 +45,11 @@ def test_statistics_page_and_exports_are_not_found_for_other_roles(client, perso
     for name in ("statistics:figures", "statistics:export_csv", "statistics:annual_report"):
         assert client.get(reverse(name), PERIOD).status_code == 404, name
     assert client.get(reverse("statistics:chart", args=["months"]), PERIOD).status_code == 404
-    assert not AuditEntry.objects.filter(action=AuditAction.EXPORT).exists()
+    # Each refused export is recorded as such; nothing was exported.
+    outcomes = AuditEntry.objects.filter(action=AuditAction.EXPORT).values_list(
+        "outcome", flat=True
+    )
+    assert list(outcomes) == ["not_found", "not_found"]
 
 
 def test_a_deactivated_user_is_signed_out_of_the_statistics(client, personas):
@@ -252,7 +256,8 @@ def test_csv_export_has_the_hand_worked_figures_and_is_audited(client, personas,
     assert (state["median_days_to_decision"], state["p90_days_to_decision"]) == ("50.5", "125")
     entry = AuditEntry.objects.get(action=AuditAction.EXPORT)
     assert entry.user == personas.coordinator
-    assert entry.target == "statistics-csv"
+    assert entry.target == "statistics:export_csv"
+    assert entry.outcome == "200"
     assert "2026-01-01 to 2026-06-30" in entry.detail
 
 
@@ -293,7 +298,9 @@ def test_annual_report_has_the_oversight_shape_and_notes(client, personas, known
         "1",
     )
     assert (
-        AuditEntry.objects.filter(action=AuditAction.EXPORT, target="statistics-annual").count()
+        AuditEntry.objects.filter(
+            action=AuditAction.EXPORT, target="statistics:annual_report", outcome="200"
+        ).count()
         == 2
     )
 
@@ -305,7 +312,10 @@ def test_exports_explain_bad_input(client, personas):
     assert "Choose a valid period" in response.content.decode()
     response = client.get(reverse("statistics:annual_report"), {"year": "last"})
     assert response.status_code == 400
-    assert not AuditEntry.objects.filter(action=AuditAction.EXPORT).exists()
+    outcomes = AuditEntry.objects.filter(action=AuditAction.EXPORT).values_list(
+        "outcome", flat=True
+    )
+    assert sorted(outcomes) == ["400", "400"]
 
 
 def test_csv_export_neutralises_formula_agency_names(client, personas):
