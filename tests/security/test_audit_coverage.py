@@ -37,6 +37,10 @@ NO_VICTIM_DATA: dict[str, str] = {
     "accounts:audit_list": "audit rows hold ids and references only, never victim data",
     "accounts:invitation_new": "an administrator's invitation form: account data",
     "accounts:invitation_accept": "the invitee's own account form",
+    "accounts:approval_pending": "the waiting account's own page: who approves it",
+    "accounts:approval_list": "accounts waiting: e-mail, role, organization or agency only",
+    "accounts:approval_approve": "POST only; redirects (the decision is audited by its service)",
+    "accounts:approval_refuse": "POST only; redirects (the decision is audited by its service)",
     "agencies:*": "the directory of agencies and their published contacts",
     "certifications:agency_suggestions": "directory data: agency ids and names for a county",
     "certifications:notifications": "each user's notices: subjects with references, no victim data",  # noqa: E501
