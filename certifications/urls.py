@@ -1,8 +1,7 @@
 from django.urls import path  # noqa: F401 - each section below adds its patterns
 
-from .views import advocate, agency, agency_actions, documents, review
+from .views import advocate, agency, agency_actions, documents, outbox, review
 from .views import notifications as notification_views
-from .views import outbox
 
 app_name = "certifications"
 
