@@ -193,6 +193,9 @@ class Processes:
         proc.send_signal(signal.SIGKILL)
         proc.wait(timeout=20)
 
+    def log_of(self, proc: subprocess.Popen) -> str:
+        return next(log.read_text() for p, log in self.procs if p is proc)
+
     def logs(self) -> str:
         return "\n".join(f"--- {log.name}\n{log.read_text()[-3000:]}" for _, log in self.procs)
 
