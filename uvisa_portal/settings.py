@@ -336,15 +336,15 @@ CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT", default=180)
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # Publishing gives up quickly when the broker is down or hangs: a web request waits about
 # CELERY_BROKER_TIMEOUT seconds at most, and the outbox sweep does the work later. The
-# socket timeouts are Redis's (kombu's SQLAlchemy transport ignores them).
+# socket timeouts are Redis's (kombu's SQLAlchemy transport hands its options to
+# SQLAlchemy's create_engine, which refuses them; a local SQLite file does not hang anyway).
 CELERY_BROKER_TIMEOUT = env.float("CELERY_BROKER_TIMEOUT", default=1.0)
-CELERY_BROKER_TRANSPORT_OPTIONS = {
-    "max_retries": 1,
-    "interval_start": 0,
-    "interval_step": 0.2,
-    "socket_connect_timeout": CELERY_BROKER_TIMEOUT,
-    "socket_timeout": CELERY_BROKER_TIMEOUT,
-}
+CELERY_BROKER_TRANSPORT_OPTIONS = {"max_retries": 1, "interval_start": 0, "interval_step": 0.2}
+if CELERY_BROKER_URL.startswith(("redis://", "rediss://")):
+    CELERY_BROKER_TRANSPORT_OPTIONS |= {
+        "socket_connect_timeout": CELERY_BROKER_TIMEOUT,
+        "socket_timeout": CELERY_BROKER_TIMEOUT,
+    }
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 # Static schedule (times in America/Chicago). Each task is idempotent: a second beat or a
 # retried run sends nothing twice.

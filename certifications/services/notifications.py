@@ -171,8 +171,8 @@ def _message(notification: Notification, connection) -> EmailMultiAlternatives:
 
 
 def _record_sent(notification: Notification, token: str) -> int:
-    """Mark one row sent the moment the server accepted it, and renew the rest of the claim."""
-    sent = Notification.objects.filter(pk=notification.pk, claim_token=token).update(
+    """Mark one row sent the moment the server accepted it."""
+    return Notification.objects.filter(pk=notification.pk, claim_token=token).update(
         sent_at=Now(),
         claim_token="",
         claimed_at=None,
@@ -180,8 +180,11 @@ def _record_sent(notification: Notification, token: str) -> int:
         last_smtp_code=None,
         attempts=F("attempts") + 1,
     )
+
+
+def _renew(token: str) -> None:
+    """The claim is still being worked on: its lease starts again (database clock)."""
     Notification.objects.filter(claim_token=token).update(claimed_at=Now())
-    return sent
 
 
 def _record_failure(notification: Notification, token: str, exc: BaseException) -> bool:
@@ -222,9 +225,10 @@ def notifications_deliver(
     1. Pick up to `limit` (NOTIFICATIONS_CLAIM_SIZE, a few dozen) due rows.
     2. Claim them with one conditional UPDATE stamping a fresh token and the database's time;
        a concurrent sender's UPDATE re-checks the condition and skips rows already claimed.
-    3. Send them over one SMTP connection. Each accepted message is marked sent at once (and
-       the claim's lease renewed), so a worker killed outright re-sends at most the one
-       message in flight; a refused one records the server's code and text and a backoff.
+    3. Send them over one SMTP connection. Each accepted message is marked sent at once (the
+       claim's lease renewed every quarter lease), so a worker killed outright re-sends at
+       most the one message in flight; a refused one records the server's code and text
+       and a backoff.
     4. Whatever stops the loop (an error, the soft time limit, a worker shutting down), the
        unsent rows of the claim are released at once, not left to the lease.
     """
@@ -251,6 +255,9 @@ def _send_claim(token: str) -> DeliveryResult:
     result = DeliveryResult()
     connection = get_connection()
     broken: BaseException | None = None
+    # Renewed at a quarter of the lease, so a slow server never lets a live claim lapse.
+    renew_every = settings.NOTIFICATIONS_CLAIM_LEASE_SECONDS / 4
+    renewed = time.monotonic()
     try:
         connection.open()
     except (smtplib.SMTPException, OSError) as exc:
@@ -270,6 +277,9 @@ def _send_claim(token: str) -> DeliveryResult:
                 else:
                     if accepted:
                         result.sent += _record_sent(notification, token)
+                        if time.monotonic() - renewed > renew_every:
+                            _renew(token)
+                            renewed = time.monotonic()
                         continue
                     broken = smtplib.SMTPException("message not accepted")
             result.dead += _record_failure(notification, token, broken)
