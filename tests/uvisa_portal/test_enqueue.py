@@ -15,6 +15,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def sent(monkeypatch):
     calls = []
+
     def send_task(name, args, **options):
         # Fire and forget: no result backend, no publish retry loop inside a request.
         assert options == {"ignore_result": True, "retry": False}
