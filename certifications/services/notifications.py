@@ -1,9 +1,12 @@
-"""The outbox and the bell: every notice sent exactly once, even when the broker is down.
+"""The outbox and the bell: every notice sent once and none lost, whatever fails.
 
 The rows are created by `notices` (for an event) and `reminders` (the daily sweeps); the
 e-mail is sent by a task enqueued on commit and, whatever happened to that task, by the
-periodic outbox sweep. Senders claim rows with a conditional UPDATE, so two workers never send
-the same row.
+periodic outbox sweep. Senders claim a few rows at a time with a conditional UPDATE, so two
+workers never send the same row, and mark each one sent as soon as the mail server accepts
+it: only a worker killed between that acceptance and the mark sends one message twice.
+Failures are retried at a capped interval for a limited period, then the notice is "dead":
+counted by /healthz and listed for the administrators, who may retry it.
 
 Privacy (8 U.S.C. 1367): subjects, contexts, e-mails and log lines carry reference numbers,
 agency names, dates and counts only; never the victim's name or any other victim data.
