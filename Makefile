@@ -11,7 +11,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 export HOST PORT
 
-.PHONY: run test install lint format lock bench seed-bench clean
+.PHONY: run test faults install lint format lock bench seed-bench clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -52,6 +52,14 @@ test: install
 	  ALLOWED_HOSTS=portal.example.org SECURE_HSTS_PRELOAD=1 \
 	  $(PY) manage.py check --deploy --fail-level WARNING
 	$(PY) -m pytest $(PYTEST_ARGS)
+
+# The fault suite (tests/faults): a Redis server of its own on a free port, a local SMTP sink
+# and real Celery worker and beat processes; broker outage, worker killed mid-batch, slow,
+# refusing and absent mail server, two beats. Prints sent / duplicated / lost per scenario
+# (also appended to test-artifacts/faults.txt). Against DATABASE_URL, like `make test`.
+faults: install
+	rm -f test-artifacts/faults.txt
+	FAULT_SUITE=1 $(PY) -m pytest tests/faults -m faults -q -s $(PYTEST_ARGS)
 
 lint:
 	$(VENV)/bin/ruff check .

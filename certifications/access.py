@@ -227,3 +227,13 @@ def attachment_access(
     if require is not None and not access.allows(require):
         raise Http404("No such file.")
     return attachment, access
+
+
+def outbox_access(user: User) -> None:
+    """The e-mail outbox's dead notices: administrators only. Anyone else gets 404, as for
+    any page they may not know about. The page shows ids, kinds, roles and the mail server's
+    replies, never a request's data or an e-mail's text."""
+    if not user.is_authenticated:
+        raise Http404("No such page.")
+    if not user.is_administrator:
+        raise Http404("No such page.")

@@ -39,6 +39,7 @@ from .models import (
     CertificationRequest,
     FamilyMember,
     Message,
+    Notification,
     RequestEvent,
 )
 
@@ -357,3 +358,26 @@ def agencies_to_move_to(
         form_type=cert_request.form_type,
     )
     return [a for a in suggested if a.pk != cert_request.agency_id][:MOVE_CANDIDATES_SHOWN]
+
+
+def notifications_dead_list(*, limit: int) -> tuple[list[Notification], int]:
+    """The e-mails given up on, most recent first, with their total: two queries whatever the
+    number (the recipient's role comes with the row)."""
+    dead = Notification.objects.filter(dead_at__isnull=False, sent_at__isnull=True)
+    rows = list(
+        dead.select_related("user")
+        .only(
+            "pk",
+            "kind",
+            "attempts",
+            "last_error",
+            "last_smtp_code",
+            "created_at",
+            "dead_at",
+            "user_id",
+            "user__role",
+            "user__is_superuser",
+        )
+        .order_by("-dead_at", "-pk")[:limit]
+    )
+    return rows, dead.count()

@@ -12,6 +12,8 @@ from __future__ import annotations
 import logging
 
 from celery import shared_task
+from celery.signals import worker_process_shutdown, worker_shutdown
+from django.conf import settings
 
 from .models import DocumentKind
 from .services import notifications as svc
@@ -25,6 +27,25 @@ logger = logging.getLogger(__name__)
 
 SEND_LIMITS = {"soft_time_limit": 60, "time_limit": 90}
 SWEEP_LIMITS = {"soft_time_limit": 240, "time_limit": 300}
+OUTBOX_SWEEP_LIMITS = {
+    "soft_time_limit": settings.NOTIFICATIONS_SWEEP_SOFT_TIME_LIMIT,
+    "time_limit": settings.NOTIFICATIONS_SWEEP_SOFT_TIME_LIMIT + 60,
+}
+
+
+@worker_shutdown.connect
+@worker_process_shutdown.connect
+def _release_claims_on_shutdown(**_kwargs) -> None:
+    """A stopping worker (or pool process) frees the e-mails it claimed but did not send, so
+    another worker sends them at once instead of after the lease. A worker killed outright
+    (SIGKILL) runs nothing: its claim is taken again once its lease runs out."""
+    try:
+        released = svc.notifications_release_active()
+    except Exception as exc:  # noqa: BLE001 - shutting down; the lease covers what is left
+        logger.warning("outbox: claims not released at shutdown: %s", type(exc).__name__)
+        return
+    if released:
+        logger.info("outbox: released %s claimed e-mails at shutdown", released)
 
 
 @shared_task(
@@ -43,11 +64,14 @@ def notifications_send_for_event(self, event_id: int) -> dict:
     return {"sent": result.sent}
 
 
-@shared_task(name="certifications.tasks.notifications_send_pending", **SWEEP_LIMITS)
+@shared_task(name="certifications.tasks.notifications_send_pending", **OUTBOX_SWEEP_LIMITS)
 def notifications_send_pending() -> dict:
-    """The outbox sweep (every NOTIFICATIONS_SWEEP_SECONDS): sends whatever is still unsent."""
+    """The outbox sweep (every NOTIFICATIONS_SWEEP_SECONDS): sends whatever is still unsent.
+
+    At the soft time limit the claim in hand is released (notifications_deliver's `finally`)
+    and what was sent is already recorded; the next sweep goes on."""
     result = svc.notifications_send_pending()
-    return {"sent": result.sent, "failed": result.failed}
+    return {"sent": result.sent, "failed": result.failed, "dead": result.dead}
 
 
 @shared_task(name="certifications.tasks.requests_escalate_overdue", **SWEEP_LIMITS)
@@ -98,6 +122,8 @@ def statistics_snapshot_refresh() -> int:
     soft_time_limit=60,
     time_limit=90,
     acks_late=True,
+    # The worker tests wait for its hashes; the portal sends it fire and forget (task_send).
+    ignore_result=False,
 )
 def documents_prerender(request_id: int) -> list[str]:
     """Pre-render a request's draft documents after a submit or an edit.

@@ -1,6 +1,6 @@
 from django.urls import path  # noqa: F401 - each section below adds its patterns
 
-from .views import advocate, agency, agency_actions, documents, review
+from .views import advocate, agency, agency_actions, documents, outbox, review
 from .views import notifications as notification_views
 
 app_name = "certifications"
@@ -45,6 +45,10 @@ urlpatterns: list = [
         name="notifications_read_all",
     ),
     path("<int:pk>/petition-filed", notification_views.petition_filed, name="petition_filed"),
+    # The administrators' outbox: e-mails given up on, and retrying them (views.outbox)
+    path("outbox/dead/", outbox.dead_list, name="outbox_dead"),
+    path("outbox/dead/<int:pk>/retry", outbox.dead_retry, name="outbox_retry"),
+    path("outbox/dead/retry-all", outbox.dead_retry_all, name="outbox_retry_all"),
     path("<int:pk>/documents/", documents.documents_page, name="documents"),
     path(
         "<int:pk>/documents/<slug:kind>.pdf",

@@ -99,6 +99,17 @@ TEMPLATES = [
             ],
         },
     },
+    # Plain text (e-mail subjects and bodies): no HTML escaping, so "Sheriff's Office & Jail"
+    # reads as written, not "Sheriff&#x27;s Office &amp; Jail". Django's documented switch
+    # for non-HTML output is this backend option; its templates live apart under
+    # templates/text/, so no HTML page can ever be rendered by it.
+    {
+        "NAME": "text",
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates" / "text"],
+        "APP_DIRS": False,
+        "OPTIONS": {"autoescape": False},
+    },
 ]
 
 # --- Database -------------------------------------------------------------------------------
@@ -377,6 +388,9 @@ CELERY_RESULT_BACKEND = env.str(
         else f"db+sqlite:///{VAR_DIR / 'celery-results.sqlite3'}"
     ),
 )
+# Results are stored only for the tasks something waits for (the heartbeat, the worker tests):
+# every other task is fire and forget, so publishing never touches the result backend.
+CELERY_TASK_IGNORE_RESULT = True
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_ENABLE_UTC = True
 CELERY_ACCEPT_CONTENT = ["json"]
@@ -391,8 +405,17 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_SOFT_TIME_LIMIT = env.int("CELERY_TASK_SOFT_TIME_LIMIT", default=120)
 CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT", default=180)
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-# Publishing gives up quickly when the broker is down: the outbox sweep re-sends later.
+# Publishing gives up quickly when the broker is down or hangs: a web request waits about
+# CELERY_BROKER_TIMEOUT seconds at most, and the outbox sweep does the work later. The
+# socket timeouts are Redis's (kombu's SQLAlchemy transport hands its options to
+# SQLAlchemy's create_engine, which refuses them; a local SQLite file does not hang anyway).
+CELERY_BROKER_TIMEOUT = env.float("CELERY_BROKER_TIMEOUT", default=1.0)
 CELERY_BROKER_TRANSPORT_OPTIONS = {"max_retries": 1, "interval_start": 0, "interval_step": 0.2}
+if CELERY_BROKER_URL.startswith(("redis://", "rediss://")):
+    CELERY_BROKER_TRANSPORT_OPTIONS |= {
+        "socket_connect_timeout": CELERY_BROKER_TIMEOUT,
+        "socket_timeout": CELERY_BROKER_TIMEOUT,
+    }
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 # Static schedule (times in America/Chicago). Each task is idempotent: a second beat or a
 # retried run sends nothing twice.
@@ -400,6 +423,20 @@ CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 NOTIFICATIONS_SWEEP_SECONDS = env.int("NOTIFICATIONS_SWEEP_SECONDS", default=300)
 # Rows handled per batch by every sweep (bounded queries per batch, not per request).
 NOTIFICATIONS_BATCH_SIZE = env.int("NOTIFICATIONS_BATCH_SIZE", default=500)
+# E-mails claimed by one sender at a time: a few dozen, each marked sent the moment the mail
+# server accepts it, so a slow server or a stopped worker holds back a few dozen at most.
+NOTIFICATIONS_CLAIM_SIZE = env.int("NOTIFICATIONS_CLAIM_SIZE", default=25)
+# A claim not renewed for this long is abandoned (its worker was killed) and taken again;
+# renewed after every message, so it only needs to outlast one message (EMAIL_TIMEOUT).
+NOTIFICATIONS_CLAIM_LEASE_SECONDS = env.int("NOTIFICATIONS_CLAIM_LEASE_SECONDS", default=120)
+# Failed e-mails are retried after 1, 2, 4 ... minutes, then every hour, for three days from
+# the first failure; then the notice is "dead": /healthz says "degraded" and the
+# administrators' outbox page lists it with the server's reply, to retry once fixed.
+NOTIFICATIONS_RETRY_BASE_SECONDS = env.int("NOTIFICATIONS_RETRY_BASE_SECONDS", default=60)
+NOTIFICATIONS_RETRY_MAX_SECONDS = env.int("NOTIFICATIONS_RETRY_MAX_SECONDS", default=3600)
+NOTIFICATIONS_RETRY_FOR_SECONDS = env.int("NOTIFICATIONS_RETRY_FOR_SECONDS", default=3 * 86400)
+# The outbox sweep's soft time limit; it stops claiming at half of it, so it ends in time.
+NOTIFICATIONS_SWEEP_SOFT_TIME_LIMIT = env.int("NOTIFICATIONS_SWEEP_SOFT_TIME_LIMIT", default=240)
 # The bell's unread count is kept in the session this long; the notifications page and
 # marking notifications read always count again (certifications/context_processors.py).
 NOTIFICATIONS_BADGE_MAX_AGE_SECONDS = env.int("NOTIFICATIONS_BADGE_MAX_AGE_SECONDS", default=60)
@@ -411,6 +448,19 @@ STATS_SNAPSHOT_MAX_AGE_SECONDS = env.int("STATS_SNAPSHOT_MAX_AGE_SECONDS", defau
 # (each one reads every request of the period; the default period never counts).
 STATS_PUBLIC_COMPUTES_PER_MINUTE = env.int("STATS_PUBLIC_COMPUTES_PER_MINUTE", default=6)
 STATS_SNAPSHOT_REFRESH_SECONDS = max(60, min(1800, STATS_SNAPSHOT_MAX_AGE_SECONDS // 2))
+# Compressed schedule for fault tests and rehearsals: every reminder sweep (escalation,
+# digests, reminders) every this many seconds instead of once a day. 0: the daily times.
+REMINDERS_EVERY_SECONDS = env.int("REMINDERS_EVERY_SECONDS", default=0)
+
+
+def _daily(hour: int, minute: int):
+    return (
+        timedelta(seconds=REMINDERS_EVERY_SECONDS)
+        if REMINDERS_EVERY_SECONDS
+        else crontab(hour=hour, minute=minute)
+    )
+
+
 CELERY_BEAT_SCHEDULE: dict[str, dict] = {
     "heartbeat": {"task": "uvisa_portal.tasks.heartbeat", "schedule": crontab(minute="*/15")},
     "notifications-send-pending": {
@@ -419,23 +469,23 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
     },
     "requests-escalate-overdue": {
         "task": "certifications.tasks.requests_escalate_overdue",
-        "schedule": crontab(hour=6, minute=0),
+        "schedule": _daily(6, 0),
     },
     "agency-digests": {
         "task": "certifications.tasks.agency_digests_create",
-        "schedule": crontab(hour=7, minute=0),
+        "schedule": _daily(7, 0),
     },
     "info-reminders": {
         "task": "certifications.tasks.info_reminders_create",
-        "schedule": crontab(hour=8, minute=0),
+        "schedule": _daily(8, 0),
     },
     "expiry-reminders": {
         "task": "certifications.tasks.expiry_reminders_create",
-        "schedule": crontab(hour=8, minute=5),
+        "schedule": _daily(8, 5),
     },
     "training-lapse-reminders": {
         "task": "certifications.tasks.training_lapse_reminders_create",
-        "schedule": crontab(hour=8, minute=10),
+        "schedule": _daily(8, 10),
     },
     "purge-closed-requests": {
         "task": "certifications.tasks.purge_closed_requests",

@@ -9,7 +9,10 @@ from django.utils import timezone
 logger = logging.getLogger(__name__)
 
 
-@shared_task(name="uvisa_portal.tasks.heartbeat", soft_time_limit=10, time_limit=20)
+# Its reply is awaited (portal_heartbeat), so unlike the fire-and-forget tasks it keeps a result.
+@shared_task(
+    name="uvisa_portal.tasks.heartbeat", soft_time_limit=10, time_limit=20, ignore_result=False
+)
 def heartbeat(token: str = "") -> dict:
     """Prove a worker can reach the database; returns what it saw.
 

@@ -18,6 +18,7 @@ from kombu import Connection
 from accounts.decorators import audited
 from accounts.models import AuditAction, Role
 from agencies.selectors import contact_for_user
+from certifications.services.notifications import notifications_dead_count
 from certifications.views import agency
 from certifications.views.advocate import dashboard as advocate_dashboard
 from uvisa_portal.celery import app
@@ -50,7 +51,11 @@ def home(request: HttpRequest) -> HttpResponse:
             return agency.coordinator(request)
         return agency.queue(request)
     template = HOME_TEMPLATES.get(request.user.role, "home/advocate.html")
-    return render(request, template, {})
+    context = {}
+    if request.user.is_administrator:
+        # E-mails given up on are the administrators' to retry (the outbox page).
+        context["dead_notifications"] = notifications_dead_count()
+    return render(request, template, context)
 
 
 def _check_database() -> str | None:
@@ -94,17 +99,33 @@ def _check_cache() -> str | None:
     return None if answered else "unreachable"
 
 
+def _dead_notifications() -> int:
+    try:
+        return notifications_dead_count()
+    except Exception as exc:  # noqa: BLE001 - the database check already reports it
+        logger.warning("healthz: outbox check failed: %s", type(exc).__name__)
+        return 0
+
+
 @never_cache
 @require_GET
 def healthz(request: HttpRequest) -> JsonResponse:
     """200 when the database, the broker and the cache answer, else 503 naming which failed.
 
-    The answer names components, never hosts, URLs or credentials.
+    E-mails given up on ("dead" notices) make the answer "degraded" with their count, still
+    with 200: the portal serves its users, so a load balancer must keep sending them, while
+    monitoring alerts someone to fix the mail server and retry them (the outbox page).
+    The answer names components and counts, never hosts, URLs, credentials or recipients.
     """
     checks = {"database": _check_database(), "broker": _check_broker(), "cache": _check_cache()}
-    body = {name: (error or "ok") for name, error in checks.items()}
+    body: dict[str, str | int] = {name: (error or "ok") for name, error in checks.items()}
     healthy = all(error is None for error in checks.values())
-    body["status"] = "ok" if healthy else "unavailable"
+    dead = _dead_notifications() if checks["database"] is None else 0
+    body["dead_notifications"] = dead
+    if not healthy:
+        body["status"] = "unavailable"
+    else:
+        body["status"] = "degraded" if dead else "ok"
     return JsonResponse(body, status=200 if healthy else 503)
 
 

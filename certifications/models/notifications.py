@@ -60,13 +60,25 @@ class Notification(models.Model):
     subject = models.CharField(max_length=200)
     context = models.JSONField(default=dict, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
+    # The sweep run that inserted the row, so a sweep reports what it created, not what it
+    # tried (a concurrent run's rows, skipped on the unique key, carry the other run's token).
+    created_token = models.CharField(max_length=32, blank=True)
     # E-mail delivery (the outbox): claimed by one sender at a time, retried with backoff.
+    # Every time here is the database's clock (Now()), so senders on several hosts agree.
     claim_token = models.CharField(max_length=32, blank=True)
     claimed_at = models.DateTimeField(null=True, blank=True)
     next_attempt_at = models.DateTimeField(null=True, blank=True)
     attempts = models.PositiveSmallIntegerField(default=0)
+    # The mail server's reply to the last failed attempt (RFC 5321 reply code and text, with
+    # any address in it blanked), or the error's class when no server answered.
     last_error = models.CharField(max_length=300, blank=True)
+    last_smtp_code = models.PositiveSmallIntegerField(null=True, blank=True)
     sent_at = models.DateTimeField(null=True, blank=True)
+    # When retrying stops: NOTIFICATIONS_RETRY_FOR_SECONDS after the first failure (set then).
+    give_up_at = models.DateTimeField(null=True, blank=True)
+    # Given up after NOTIFICATIONS_RETRY_FOR_SECONDS of failures: no longer retried by itself,
+    # counted by /healthz ("degraded") and listed for the administrators, who may retry it.
+    dead_at = models.DateTimeField(null=True, blank=True)
     # In-app bell.
     read_at = models.DateTimeField(null=True, blank=True)
 
@@ -86,7 +98,16 @@ class Notification(models.Model):
                 name="notif_unread",
             ),
             models.Index(fields=["user", "-created_at"], name="notif_user_time"),
+            # /healthz and the administrators' page: the notices given up on.
+            models.Index(fields=["dead_at"], condition=Q(dead_at__isnull=False), name="notif_dead"),
         ]
 
     def __str__(self) -> str:
         return f"{self.kind} #{self.pk}"
+
+    @property
+    def recipient_role(self) -> str:
+        """Who the notice is for, by role only (the administrators' outbox page)."""
+        if self.user_id is None:
+            return "agency contact"
+        return self.user.get_role_display().lower()

@@ -11,6 +11,7 @@ agency names, dates and counts only; never the victim's name or any other victim
 
 from __future__ import annotations
 
+import uuid
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -99,12 +100,25 @@ def notification_rows(
 
 
 def notifications_save(rows: list[Notification]) -> int:
-    """Insert what is new; an existing key (a second run, a second beat) is skipped silently."""
+    """Insert what is new and return how many rows this call really created.
+
+    An existing key (a second run, a second beat) is skipped by the unique constraint. Each
+    call stamps its rows with a token of its own and counts the rows carrying it afterwards:
+    a count taken before the insert would also claim the rows a concurrent run inserted.
+    """
     if not rows:
         return 0
-    before = Notification.objects.filter(key__in=[r.key for r in rows]).count()
+    token = uuid.uuid4().hex
+    for row in rows:
+        row.created_token = token
     Notification.objects.bulk_create(rows, ignore_conflicts=True, batch_size=500)
-    return len(rows) - before
+    keys = [r.key for r in rows]
+    created = 0
+    for start in range(0, len(keys), 500):
+        created += Notification.objects.filter(
+            key__in=keys[start : start + 500], created_token=token
+        ).count()
+    return created
 
 
 # --- Recipients, loaded in a bounded number of queries for a whole batch -------------------

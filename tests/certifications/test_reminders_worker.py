@@ -102,6 +102,14 @@ def test_two_sweeps_at_once_then_again_send_every_notice_exactly_once(personas, 
         )
     outputs = [p.communicate(timeout=240)[0] for p in runs]
     assert [p.returncode for p in runs] == [0, 0], outputs
+    # Each run reports what it created, not what it tried: together, each thing once.
+    reported = [dict(f.split("=") for f in out.strip().splitlines()[-1].split()) for out in outputs]
+    assert sum(int(r["escalated"]) for r in reported) == 12, outputs
+    created = sum(int(r["info_reminders"]) + int(r["expiry_reminders"]) for r in reported)
+    assert (
+        created
+        == Notification.objects.filter(kind__in=["info_reminder", "expiry_reminder"]).count()
+    )
     # And once more in a row: nothing new.
     again = subprocess.run(
         cmd,

@@ -216,6 +216,12 @@ MATRIX: list[R] = [
     R("certifications:notification_read",       "POST", "302  302  302  302  302  302  302  302", pk="notification"),  # noqa: E501
     R("certifications:notifications_read_all",  "GET",  "302  405  405  405  405  405  405  302"),
     R("certifications:notifications_read_all",  "POST", "302  302  302  302  302  302  302  302"),
+    # The outbox's dead notices: administrators only (ids, kinds, roles, server replies).
+    R("certifications:outbox_dead",             "GET",  "302  404  404  404  404  404  200  302"),
+    R("certifications:outbox_retry",            "GET",  "302  405  405  405  405  405  405  302", pk="1"),  # noqa: E501
+    R("certifications:outbox_retry",            "POST", "302  404  404  404  404  404  302  302", pk="1"),  # noqa: E501
+    R("certifications:outbox_retry_all",        "GET",  "302  405  405  405  405  405  405  302"),
+    R("certifications:outbox_retry_all",        "POST", "302  404  404  404  404  404  302  302"),
     # --- agencies: the directory (not victim data) for everyone signed in ---
     R("agencies:directory",                     "GET",  "302  200  200  200  200  200  200  302"),
     R("agencies:detail",                        "GET",  "302  200  200  200  200  200  200  302", pk="agency"),  # noqa: E501

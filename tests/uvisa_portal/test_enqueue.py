@@ -15,9 +15,13 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def sent(monkeypatch):
     calls = []
-    monkeypatch.setattr(
-        portal_celery.app, "send_task", lambda name, args: calls.append((name, args))
-    )
+
+    def send_task(name, args, **options):
+        # Fire and forget: no result backend, no publish retry loop inside a request.
+        assert options == {"ignore_result": True, "retry": False}
+        calls.append((name, args))
+
+    monkeypatch.setattr(portal_celery.app, "send_task", send_task)
     return calls
 
 
@@ -40,7 +44,7 @@ def test_a_rolled_back_write_enqueues_nothing(sent, django_capture_on_commit_cal
 
 
 def test_a_dead_broker_is_logged_and_does_not_raise(monkeypatch, caplog):
-    def refuse(name, args):
+    def refuse(name, args, **options):
         raise ConnectionRefusedError("broker down")
 
     monkeypatch.setattr(portal_celery.app, "send_task", refuse)

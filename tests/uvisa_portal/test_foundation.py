@@ -48,7 +48,13 @@ def test_debug_is_off_and_time_zone_is_central(settings):
 def test_healthz_answers_ok_when_database_broker_and_cache_answer(client):
     response = client.get("/healthz")
     assert response.status_code == 200
-    assert response.json() == {"database": "ok", "broker": "ok", "cache": "ok", "status": "ok"}
+    assert response.json() == {
+        "database": "ok",
+        "broker": "ok",
+        "cache": "ok",
+        "dead_notifications": 0,
+        "status": "ok",
+    }
 
 
 @pytest.mark.django_db
@@ -80,6 +86,7 @@ def test_healthz_names_the_cache_when_it_is_down_without_leaking_its_address(cli
         "database": "ok",
         "broker": "ok",
         "cache": "unreachable",
+        "dead_notifications": 0,
         "status": "unavailable",
     }
     assert b"secret-password" not in response.content

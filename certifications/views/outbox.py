@@ -1,0 +1,64 @@
+"""The administrators' outbox page: the e-mails given up on ("dead" notices), to retry them.
+
+A staff page of the portal rather than the Django admin: it shows only what an administrator
+needs to fix delivery (id, kind, recipient by role, attempts, the mail server's reply), never
+a request's data, an e-mail's text or a recipient's address (8 U.S.C. 1367).
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET, require_POST
+
+from ..access import outbox_access
+from ..selectors import notifications_dead_list
+from ..services.notifications import notification_retry_dead
+
+PAGE_SIZE = 200
+
+
+@login_required
+@require_GET
+def dead_list(request: HttpRequest) -> HttpResponse:
+    outbox_access(request.user)
+    rows, total = notifications_dead_list(limit=PAGE_SIZE)
+    context = {"rows": rows, "total": total, "retry_period": _period()}
+    return render(request, "certifications/outbox/dead.html", context)
+
+
+def _period() -> str:
+    """NOTIFICATIONS_RETRY_FOR_SECONDS in words ("3 days", "10 seconds")."""
+    seconds = settings.NOTIFICATIONS_RETRY_FOR_SECONDS
+    for unit, size in (("day", 86400), ("hour", 3600), ("minute", 60)):
+        if seconds >= size and seconds % size == 0:
+            seconds //= size
+            return f"{seconds} {unit}{'s' if seconds != 1 else ''}"
+    return f"{seconds} second{'s' if seconds != 1 else ''}"
+
+
+def _retried(request: HttpRequest, count: int) -> HttpResponse:
+    if count:
+        messages.success(
+            request, f"{count} e-mail{'s' if count != 1 else ''} will be sent again shortly."
+        )
+    else:
+        messages.info(request, "Nothing to retry: that e-mail was already sent or retried.")
+    return redirect("certifications:outbox_dead")
+
+
+@login_required
+@require_POST
+def dead_retry(request: HttpRequest, pk: int) -> HttpResponse:
+    outbox_access(request.user)
+    return _retried(request, notification_retry_dead(pk=pk))
+
+
+@login_required
+@require_POST
+def dead_retry_all(request: HttpRequest) -> HttpResponse:
+    outbox_access(request.user)
+    return _retried(request, notification_retry_dead())
