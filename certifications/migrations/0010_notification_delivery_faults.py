@@ -8,7 +8,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('agencies', '0001_initial'),
-        ('certifications', '0008_drop_request_history_event_changed_fields'),
+        ('certifications', '0009_encrypt_victim_fields'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
