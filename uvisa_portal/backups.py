@@ -35,6 +35,8 @@ from django.db import connection
 from accounts.models import AuditEntry
 from certifications.models import Attachment, CertificationRequest, GeneratedDocument
 
+from .crypto import DecryptionError
+
 MANIFEST = "manifest.json"
 MEDIA_ARCHIVE = "media.tar"
 PG_DUMP = "database.pgdump"
@@ -284,7 +286,8 @@ def backup_check() -> dict:
         try:
             with default_storage.open(attachment.file.name, "rb") as handle:
                 digest = hashlib.sha256(handle.read()).hexdigest()
-        except OSError:
+        except (OSError, DecryptionError):
+            # Missing, or not a file the current keys open (damaged, or another key's).
             digest = ""
         if digest != attachment.sha256:
             bad_attachments.append(attachment.pk)

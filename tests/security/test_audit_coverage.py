@@ -44,6 +44,9 @@ NO_VICTIM_DATA: dict[str, str] = {
     "agencies:*": "the directory of agencies and their published contacts",
     "certifications:agency_suggestions": "directory data: agency ids and names for a county",
     "certifications:notifications": "each user's notices: subjects with references, no victim data",  # noqa: E501
+    "certifications:outbox_dead": "undeliverable notices: id, kind, recipient role, server reply",
+    "certifications:outbox_retry": "POST only; redirects",
+    "certifications:outbox_retry_all": "POST only; redirects",
     "certifications:notification_read": "POST only; redirects, shows nothing",
     "certifications:notifications_read_all": "POST only; redirects, shows nothing",
     "certifications:attachment_delete": "POST only; redirects (the removal is audited by the service)",  # noqa: E501
