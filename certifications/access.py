@@ -184,7 +184,7 @@ def agency_view_of(cert_request: CertificationRequest) -> AgencyView:
     always sees it (`RequestAccess.sees_notice_to_appear` keeps the proof away).
     """
     shared = cert_request.a_number_shared and bool(cert_request.victim_a_number)
-    urgent = bool(cert_request.urgency) and cert_request.decision_needed_by is not None
+    urgent = bool(cert_request.urgency_reason) and cert_request.decision_needed_by is not None
     return AgencyView(
         a_number=cert_request.victim_a_number if shared else None,
         decision_needed_by=cert_request.decision_needed_by if urgent else None,

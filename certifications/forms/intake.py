@@ -136,22 +136,22 @@ class ExpediteForm(IntakeStepForm):
             "in_removal_proceedings",
             "detained",
             "child_turns_21_on",
-            "urgency",
+            "urgency_reason",
             "decision_needed_by",
         ]
         widgets = {"child_turns_21_on": DateInput(), "decision_needed_by": DateInput()}
         labels = {
             "in_removal_proceedings": "The victim is in removal proceedings",
             "detained": "The victim is detained",
-            "urgency": "Name an urgency to the agency?",
+            "urgency_reason": "Name an urgency to the agency?",
         }
         help_texts = {
             "in_removal_proceedings": "Shortens the agency's deadline to 14 days (or its own "
             "stricter policy). Attach the Notice to Appear or other proof before submitting. "
             "The agency sees this flag and nothing else about immigration status.",
             "detained": "Shown to your organization only, never to the agency.",
-            "urgency": "Only you see the reason. The agency sees one line, \"a decision is "
-            'needed by <date> (urgent)", on its page and in the cover letter, and nothing '
+            "urgency_reason": 'Only you see the reason. The agency sees one line, "a decision is '
+            'needed by [the date] (urgent)", on its page and in the cover letter, and nothing '
             "about detention or ages.",
             "decision_needed_by": "When you name an urgency: the date the agency is asked to "
             "decide by.",
@@ -159,20 +159,24 @@ class ExpediteForm(IntakeStepForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["urgency"].choices = [("", "No urgency named"), *Urgency.choices]
-        self.fields["urgency"].widget = forms.RadioSelect(choices=self.fields["urgency"].choices)
+        self.fields["urgency_reason"].choices = [("", "No urgency named"), *Urgency.choices]
+        self.fields["urgency_reason"].widget = forms.RadioSelect(
+            choices=self.fields["urgency_reason"].choices
+        )
 
     def clean(self):
         data = super().clean()
-        urgency, needed_by = data.get("urgency"), data.get("decision_needed_by")
+        urgency, needed_by = data.get("urgency_reason"), data.get("decision_needed_by")
         if urgency and needed_by is None and "decision_needed_by" not in self.errors:
             self.add_error("decision_needed_by", "Give the date a decision is needed by.")
         if needed_by is not None and not urgency:
-            self.add_error("urgency", "Say what makes it urgent, or clear the date.")
+            self.add_error("urgency_reason", "Say what makes it urgent, or clear the date.")
         if needed_by is not None and needed_by < minnesota_today():
             self.add_error("decision_needed_by", "That date has passed: give a date from today.")
         if urgency == Urgency.DETENTION and not data.get("detained"):
-            self.add_error("urgency", "Tick 'The victim is detained', or choose another urgency.")
+            self.add_error(
+                "urgency_reason", "Tick 'The victim is detained', or choose another urgency."
+            )
         turns_21 = data.get("child_turns_21_on")
         if urgency == Urgency.AGING_OUT and turns_21 is None:
             self.add_error("child_turns_21_on", "Give the date the family member turns 21.")

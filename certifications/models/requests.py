@@ -106,7 +106,7 @@ class CertificationRequest(models.Model):
     )
     # An urgency the advocate chooses to name: the agency sees "a decision is needed by <date>
     # (urgent)" and never the reason (`access.agency_view_of`).
-    urgency = models.CharField(
+    urgency_reason = models.CharField(
         "what makes the request urgent", max_length=20, choices=Urgency.choices, blank=True
     )
     decision_needed_by = models.DateField("a decision is needed by", null=True, blank=True)
@@ -290,8 +290,8 @@ class CertificationRequest(models.Model):
             ),
             models.CheckConstraint(
                 # An urgency is named with its date, or neither: the agency is shown the date.
-                condition=Q(urgency="", decision_needed_by__isnull=True)
-                | (~Q(urgency="") & Q(decision_needed_by__isnull=False)),
+                condition=Q(urgency_reason="", decision_needed_by__isnull=True)
+                | (~Q(urgency_reason="") & Q(decision_needed_by__isnull=False)),
                 name="urgency_has_its_date",
             ),
         ]

@@ -63,7 +63,7 @@ DRAFT_FIELDS = frozenset(
         "in_removal_proceedings",
         "detained",
         "child_turns_21_on",
-        "urgency",
+        "urgency_reason",
         "decision_needed_by",
         "crimes",
         "similar_activity_description",
@@ -101,7 +101,7 @@ FIELD_STEPS: dict[str, str] = {
     },
     "in_removal_proceedings": "expedite",
     "child_turns_21_on": "expedite",
-    "urgency": "expedite",
+    "urgency_reason": "expedite",
     "decision_needed_by": "expedite",
     **{
         f: "crime"
