@@ -21,7 +21,7 @@ from certifications.models import AgencyFormAnswers, CertificationRequest, Docum
 from certifications.text import BIDI_CONTROLS, text_clean
 from tests.factories import CountyFactory, make_request
 
-from .documents_helpers import body_text, flat, pdf_text, submit_to
+from .documents_helpers import flat, pdf_text, submit_to
 from .intake_support import fast_passwords, private_media  # noqa: F401 - fixtures
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fast_passwords", "private_media")]
