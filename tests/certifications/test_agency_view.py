@@ -8,6 +8,7 @@ import datetime
 import re
 
 import pytest
+import time_machine
 from django.urls import reverse
 from django.utils import timezone
 
@@ -23,6 +24,8 @@ pytestmark = pytest.mark.django_db
 A_NUMBER = "A123456789"
 TURNS_21 = datetime.date(2027, 6, 30)
 NEEDED_BY = datetime.date(2027, 5, 14)
+# The day the advocate fills in the expedite step (the urgency's date must be ahead of it).
+NOON_DECEMBER_1 = datetime.datetime(2026, 12, 1, 18, 0, tzinfo=datetime.UTC)
 NEEDED_BY_TEXT = "A decision is needed by May 14, 2027 (urgent)"
 # What only the advocate may see: the A-Number digits, the 21st birthday, the reason.
 TURNS_21_TEXTS = ("June 30, 2027", "Jun 30, 2027", "06/30/2027")
@@ -152,3 +155,64 @@ def test_the_advocates_review_step_shows_what_will_be_shared(client, personas):
     page = _words(client.get(url).content.decode())
     assert f"{A_NUMBER} · not shared with the agency" in page
     assert f'The agency sees: "{NEEDED_BY_TEXT}."' in page
+
+
+def _expedite(**overrides):
+    data = {
+        "in_removal_proceedings": "",
+        "detained": "",
+        "child_turns_21_on": "2027-06-30",
+        "urgency_reason": Urgency.AGING_OUT,
+        "decision_needed_by": "2027-05-14",
+        "go": "stay",
+    }
+    data.update(overrides)
+    return {k: v for k, v in data.items() if v != ""}
+
+
+@pytest.mark.parametrize(
+    ("overrides", "field", "message"),
+    [
+        ({"decision_needed_by": ""}, "decision_needed_by", "Give the date a decision is needed by"),
+        ({"urgency_reason": ""}, "urgency_reason", "Say what makes it urgent"),
+        ({"decision_needed_by": "2020-01-01"}, "decision_needed_by", "That date has passed"),
+        ({"decision_needed_by": "2027-07-01"}, "decision_needed_by", "before the family member"),
+        ({"child_turns_21_on": ""}, "child_turns_21_on", "Give the date the family member"),
+        ({"urgency_reason": Urgency.DETENTION}, "urgency_reason", "The victim is detained"),
+    ],
+)
+@time_machine.travel(NOON_DECEMBER_1, tick=False)
+def test_an_urgency_needs_its_reason_and_a_date_ahead(client, personas, overrides, field, message):
+    from .intake_support import complete_request
+
+    cert_request = complete_request(personas)
+    client.force_login(personas.advocate_a)
+    url = reverse("certifications:edit", kwargs={"pk": cert_request.pk, "step": "expedite"})
+    response = client.post(url, _expedite(**overrides))
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert f"error_1_id_{field}" in body
+    assert message in body
+    cert_request.refresh_from_db()
+    assert cert_request.urgency_reason == "" and cert_request.decision_needed_by is None
+
+
+@time_machine.travel(NOON_DECEMBER_1, tick=False)
+def test_an_urgency_and_the_a_number_choice_are_saved_from_their_steps(client, personas):
+    from .intake_support import complete_request
+
+    cert_request = complete_request(personas, victim_a_number=A_NUMBER)
+    client.force_login(personas.advocate_a)
+    url = reverse("certifications:edit", kwargs={"pk": cert_request.pk, "step": "expedite"})
+    page = client.get(url).content.decode()
+    assert "Only you see the reason" in page and "No urgency named" in page
+    assert client.post(url, _expedite()).status_code == 302
+    cert_request.refresh_from_db()
+    assert cert_request.urgency_reason == Urgency.AGING_OUT
+    assert cert_request.decision_needed_by == NEEDED_BY
+    assert agency_view_of(cert_request).decision_needed_by == NEEDED_BY
+    assert agency_view_of(cert_request).a_number is None
+    page = client.get(
+        reverse("certifications:edit", kwargs={"pk": cert_request.pk, "step": "victim"})
+    )
+    assert "Share the A-Number with the agency" in page.content.decode()
