@@ -216,3 +216,21 @@ def test_an_urgency_and_the_a_number_choice_are_saved_from_their_steps(client, p
         reverse("certifications:edit", kwargs={"pk": cert_request.pk, "step": "victim"})
     )
     assert "Share the A-Number with the agency" in page.content.decode()
+
+
+def test_a_decision_date_that_has_passed_keeps_the_request_from_being_submitted(personas):
+    from certifications.services.intake import certification_request_problems
+
+    from .intake_support import complete_request
+
+    cert_request = complete_request(
+        personas, urgency_reason=Urgency.AGING_OUT, decision_needed_by=NEEDED_BY
+    )
+    ahead = certification_request_problems(cert_request=cert_request, today=NEEDED_BY)
+    assert "decision_needed_by" not in ahead
+    late = certification_request_problems(
+        cert_request=cert_request, today=NEEDED_BY + datetime.timedelta(days=1)
+    )
+    assert late["decision_needed_by"] == [
+        "The date a decision is needed by has passed: give a new date or name no urgency."
+    ]
