@@ -421,7 +421,7 @@ class AttachmentForm(forms.Form):
         self.helper.disable_csrf = True
 
 
-class WithdrawForm(forms.Form):
+class WithdrawForm(TextSafeFormMixin, forms.Form):
     reason = forms.CharField(
         label="Why is the request withdrawn?",
         widget=forms.Textarea(attrs={"rows": 3}),
@@ -451,7 +451,7 @@ class MultipleFileField(forms.FileField):
         return [super().clean(data, initial)] if data else []
 
 
-class ProvideInfoForm(forms.Form):
+class ProvideInfoForm(TextSafeFormMixin, forms.Form):
     message = forms.CharField(
         label="Your answer to the agency",
         widget=forms.Textarea(attrs={"rows": 6}),

@@ -205,3 +205,14 @@ def test_digits_stay_in_the_text_font(personas):
     for font, text in _runs(pdf):
         if re.search(r"\d", text):
             assert "Emoji" not in font, text
+
+
+def test_family_members_and_messages_are_stored_the_same_way():
+    from certifications.forms.intake import FamilyMemberForm, ProvideInfoForm
+
+    member = FamilyMemberForm({"full_name": f"{RLO}{VIETNAMESE_NFD}", "relationship": "Brother"})
+    assert member.is_valid()
+    assert member.cleaned_data["full_name"] == "Nguyễn Thị Hồng"
+    message = ProvideInfoForm({"message": f"Report from {VIETNAMESE_NFD}\u2067"})
+    assert message.is_valid()
+    assert message.cleaned_data["message"] == "Report from Nguyễn Thị Hồng"
