@@ -163,3 +163,18 @@ def test_the_t_letter_has_no_six_month_window(personas):
     )
     assert "official Form I-914 Supplement B (the current edition, at uscis.gov/i-914)" in text
     assert "six months" not in text
+
+
+def test_with_no_rule_binding_the_agency_the_clock_still_runs_and_says_why(personas, monkeypatch):
+    monkeypatch.setattr("certifications.deadlines.statute_applies", lambda agency: False)
+    agency = _saint_paul(policy_response_days=None, policy_expedited_days=None)
+    deadline = compute_due_date(
+        requested_on=datetime.date(2026, 12, 1), in_removal_proceedings=True, agency=agency
+    )
+    assert deadline.due_date == datetime.date(2026, 12, 15)
+    assert deadline.basis == (
+        "Portal reminder: 14 days, removal proceedings (no statutory deadline binds the agency)"
+    )
+    text = _letter(personas, agency, removal=True)
+    assert "No statute sets a deadline for this request" in text
+    assert "Minn. Stat. 611A.95, subd. 2, requires" not in text
