@@ -72,7 +72,7 @@ class Urgency(models.TextChoices):
     """Why the advocate asks for a decision by a date. Only the date reaches the agency
     (`access.agency_view_of`): the reason is immigration detail (8 U.S.C. 1367)."""
 
-    DETENTION = "detention", "The victim is detained"
+    DETENTION = "detention", "Detention"
     AGING_OUT = "aging_out", "A family member ages out (turns 21)"
 
 

@@ -64,6 +64,12 @@ def test_an_advocate_files_a_request_from_draft_to_dashboard(
     # Step 2: removal proceedings shorten the deadline.
     assert "Step 2 of 7" in page.content()
     page.get_by_label("The victim is in removal proceedings").check()
+    # An urgency reaches the agency as a date only; the A-Number is not shared (the default).
+    page.get_by_label("The victim is detained").check()
+    page.get_by_label("Detention").check()
+    needed_by = minnesota_today() + datetime.timedelta(days=5)
+    page.get_by_label("A decision is needed by").fill(needed_by.isoformat())
+    portal.screenshot("intake-2-expedite")
     portal.submit("Save and continue")
 
     # Step 3: the crime, and the agency picked from the county's suggestions.
@@ -118,6 +124,12 @@ def test_an_advocate_files_a_request_from_draft_to_dashboard(
 
     # Step 7: review and submit.
     assert "The request is complete" in page.content()
+    review = page.inner_text("main")
+    assert "A123456789 · not shared with the agency" in review
+    assert (
+        f'Detention (only your organization sees why). The agency sees: "A decision is needed '
+        f'by {needed_by:%B} {needed_by.day}, {needed_by.year} (urgent)."'
+    ) in review
     portal.screenshot("intake-7-review")
     portal.submit("Submit to the agency")
     obj.refresh_from_db()
