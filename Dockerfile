@@ -3,11 +3,12 @@ FROM python:3.11-slim-bookworm
 
 ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 VAR_DIR=/var/lib/uvisa
 # WeasyPrint needs Pango, and subsets fonts with HarfBuzz (libharfbuzz-subset0; without it
-# WeasyPrint falls back to the slower fontTools and warns on every render); fonts cover
-# accented Latin names (Nguyễn, Muñoz).
+# WeasyPrint falls back to the slower fontTools and warns on every render); fonts cover the
+# names of Minnesota's communities (Latin with Vietnamese, Yoruba and Hawaiian marks; Ethiopic,
+# Arabic, Myanmar) and emoji (templates/documents/print.css).
 RUN apt-get update \
  && apt-get install -y --no-install-recommends libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 \
-      fonts-dejavu-core fonts-noto-core curl \
+      fonts-dejavu-core fonts-noto-core fonts-noto-color-emoji curl \
  && rm -rf /var/lib/apt/lists/*
 
 WORKDIR /app

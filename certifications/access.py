@@ -9,6 +9,7 @@ Each condition stands on its own line so coverage shows every branch was tested.
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -162,6 +163,36 @@ class RequestAccess:
 
     def shows_attachment(self, attachment: Attachment) -> bool:
         return _shown(attachment, sees_notice_to_appear=self.sees_notice_to_appear)
+
+
+@dataclass(frozen=True)
+class AgencyView:
+    """The immigration details of a request that its certifying agency may see."""
+
+    # The A-Number, when the advocate shared it; None when not shared or there is none (the
+    # same for both, so an empty item does not tell the agency that one exists).
+    a_number: str | None
+    # "A decision is needed by <date> (urgent)", when the advocate named an urgency; never
+    # the reason behind it (detention, a family member's age).
+    decision_needed_by: datetime.date | None
+
+
+def agency_view_of(cert_request: CertificationRequest) -> AgencyView:
+    """What the agency may see of the A-Number and of an urgency: the one rule that the
+    agency's request page, the draft Supplement B, the cover letter and the official form
+    follow (the advocate's own pages show everything).
+
+    8 U.S.C. 1367 and Minn. Stat. 611A.95 (the entity must not disclose immigration status):
+    the agency learns only what the advocate chose to share on the request. The
+    removal-proceedings flag is outside this rule: it sets the statute's deadline, so the agency
+    always sees it (`RequestAccess.sees_notice_to_appear` keeps the proof away).
+    """
+    shared = cert_request.a_number_shared and bool(cert_request.victim_a_number)
+    urgent = bool(cert_request.urgency_reason) and cert_request.decision_needed_by is not None
+    return AgencyView(
+        a_number=cert_request.victim_a_number if shared else None,
+        decision_needed_by=cert_request.decision_needed_by if urgent else None,
+    )
 
 
 def _shown(attachment: Attachment, *, sees_notice_to_appear: bool) -> bool:

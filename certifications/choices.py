@@ -68,6 +68,14 @@ class YesNoUnknown(models.TextChoices):
     UNKNOWN = "unknown", "Unknown"
 
 
+class Urgency(models.TextChoices):
+    """Why the advocate asks for a decision by a date. Only the date reaches the agency
+    (`access.agency_view_of`): the reason is immigration detail (8 U.S.C. 1367)."""
+
+    DETENTION = "detention", "Detention"
+    AGING_OUT = "aging_out", "A family member ages out (turns 21)"
+
+
 class Gender(models.TextChoices):
     FEMALE = "female", "Female"
     MALE = "male", "Male"

@@ -27,28 +27,89 @@ def days_that_apply(*, statute_days: int, policy_days: int | None) -> tuple[int,
     return statute_days, False
 
 
-def compute_due_date(
-    *, requested_on: datetime.date, in_removal_proceedings: bool, agency: Agency
-) -> Deadline:
-    """Due date and, in words, how it was computed.
+@dataclass(frozen=True)
+class DeadlineRule:
+    """One deadline that binds an agency's answer to a request."""
 
-    1. Statute: Minn. Stat. 611A.95 subd. 2: 90 days from the request, 14 days when the victim
-       is in removal proceedings and that was raised with the request (STATUTE_* settings).
-    2. Agency policy, where the agency has a stricter one (e.g. Saint Paul: 30 days, 7 in
-       removal proceedings).
-    3. The earlier date wins; on a tie the statute is named (`days_that_apply`).
+    # STATUTE or POLICY
+    source: str
+    days: int
+    due_date: datetime.date
+
+
+STATUTE = "statute"
+POLICY = "policy"
+
+
+def statute_applies(agency: Agency | None) -> bool:
+    """Whether Minn. Stat. 611A.95 subd. 2's deadline binds `agency`.
+
+    Subd. 1 defines a certifying entity as a state or local law-enforcement agency; until the
+    portal keeps that as a per-agency setting (DOMAIN: "keep it a per-agency setting"), the
+    statute's days are applied to every agency asked. This is the one place to narrow it: the
+    due date and the cover letter's sentence both follow `deadline_rules`.
+    """
+    return True
+
+
+def deadline_rules(
+    *, requested_on: datetime.date, in_removal_proceedings: bool, agency: Agency | None
+) -> list[DeadlineRule]:
+    """The deadlines that apply to a request made on `requested_on`, statute first.
+
+    1. Statute (`statute_applies`): Minn. Stat. 611A.95 subd. 2: 90 days from the request, 14
+       days when the victim is in removal proceedings (STATUTE_* settings).
+    2. The agency's own policy (e.g. Saint Paul: 30 days, 7 in removal proceedings), where it
+       is stricter than the statute (`days_that_apply`: on a tie the statute is named), or
+       where no statute binds the agency.
     """
     if in_removal_proceedings:
         statute_days = settings.STATUTE_EXPEDITED_DAYS
-        policy_days = agency.policy_expedited_days
-        suffix = ", removal proceedings"
+        policy_days = agency.policy_expedited_days if agency else None
     else:
         statute_days = settings.STATUTE_RESPONSE_DAYS
-        policy_days = agency.policy_response_days
-        suffix = ""
-    days, by_policy = days_that_apply(statute_days=statute_days, policy_days=policy_days)
-    if by_policy:
-        basis = f"{agency.name} policy: {days} days{suffix} (stricter than the statute)"
+        policy_days = agency.policy_response_days if agency else None
+    rules = []
+    binds = statute_applies(agency)
+    if binds:
+        rules.append(DeadlineRule(STATUTE, statute_days, requested_on + _days(statute_days)))
+    if policy_days is not None:
+        _, stricter = days_that_apply(statute_days=statute_days, policy_days=policy_days)
+        if stricter or not binds:
+            rules.append(DeadlineRule(POLICY, policy_days, requested_on + _days(policy_days)))
+    return rules
+
+
+def _days(days: int) -> datetime.timedelta:
+    return datetime.timedelta(days=days)
+
+
+def compute_due_date(
+    *, requested_on: datetime.date, in_removal_proceedings: bool, agency: Agency
+) -> Deadline:
+    """Due date and, in words, how it was computed: the earliest of `deadline_rules`.
+
+    Where no rule binds the agency (no statute, no policy of its own), the statute's days still
+    set the portal's clock, and the basis says so.
+    """
+    suffix = ", removal proceedings" if in_removal_proceedings else ""
+    rules = deadline_rules(
+        requested_on=requested_on, in_removal_proceedings=in_removal_proceedings, agency=agency
+    )
+    if not rules:
+        days = (
+            settings.STATUTE_EXPEDITED_DAYS
+            if in_removal_proceedings
+            else settings.STATUTE_RESPONSE_DAYS
+        )
+        return Deadline(
+            due_date=requested_on + _days(days),
+            basis=f"Portal reminder: {days} days{suffix} (no statutory deadline binds the agency)",
+        )
+    rule = min(rules, key=lambda r: r.due_date)
+    if rule.source == POLICY:
+        stricter = " (stricter than the statute)" if len(rules) > 1 else ""
+        basis = f"{agency.name} policy: {rule.days} days{suffix}{stricter}"
     else:
-        basis = f"Minn. Stat. 611A.95: {days} days{suffix}"
-    return Deadline(due_date=requested_on + datetime.timedelta(days=days), basis=basis)
+        basis = f"Minn. Stat. 611A.95: {rule.days} days{suffix}"
+    return Deadline(due_date=rule.due_date, basis=basis)

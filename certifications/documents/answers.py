@@ -9,12 +9,13 @@ from django import forms
 
 from ..choices import Crime, FormType, TraffickingType, YesNoUnknown
 from ..models import AgencyFormAnswers
+from ..text import TextSafeFormMixin
 from .inputs import ANSWER_FIELDS
 
 KEEP = "Leave blank to keep what the draft shows"
 
 
-class AgencyFormAnswersForm(forms.ModelForm):
+class AgencyFormAnswersForm(TextSafeFormMixin, forms.ModelForm):
     crimes = forms.MultipleChoiceField(
         label="Qualifying criminal activity (Part 3, Item 1)",
         choices=Crime.choices,

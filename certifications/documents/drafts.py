@@ -223,7 +223,9 @@ def _part1(b: _Builder, s: dict[str, Any]) -> Part:
     b.part_number = 1
     gender = v["gender"] or Gender.UNKNOWN
     items = [
-        b.item("1", "Alien Registration Number (A-Number), if any", value=v["a_number"] or NONE),
+        # Only when the advocate shared it (access.agency_view_of); the item asks "if any", so
+        # it may stay empty, and "None" would tell the agency there is none.
+        b.item("1", "Alien Registration Number (A-Number), if any", value=v["a_number"] or ""),
         b.item("2.a", "Family name (last name)", value=v["family_name"] or UNKNOWN),
         b.item("2.b", "Given name (first name)", value=v["given_name"] or UNKNOWN),
         b.item("2.c", "Middle name", value=v["middle_name"] or NONE),

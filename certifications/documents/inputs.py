@@ -17,11 +17,14 @@ from django.utils import timezone
 
 from agencies.models import Agency, PointOfContact
 
+from ..access import agency_view_of, shown_attachments
 from ..choices import AttachmentKind, FormType, Status
+from ..deadlines import deadline_rules
 from ..models import AgencyFormAnswers, CertificationRequest, DocumentKind
+from ..text import snapshot_clean
 
 # Bump when a template or the layout rules change, so every stored file is re-rendered.
-LAYOUT_VERSION = "2026-11-21.1"
+LAYOUT_VERSION = "2026-12-02.1"
 
 # The agency's answers to Parts 2-4 (AgencyFormAnswers); blank means "not corrected".
 ANSWER_FIELDS: tuple[str, ...] = (
@@ -125,71 +128,92 @@ def document_inputs(
         # A draft is dated the day it is printed (the date is part of the hash).
         letter_date = today or timezone.localdate()
     family = list(cert_request.family_members.order_by("id").values("full_name", "relationship"))
+    files = list(cert_request.attachments.order_by("uploaded_at", "id"))
+    # The documents go to the agency: they show what the agency may see (access.py), for the
+    # advocate too. Files are named by kind, never by their original name (which may carry the
+    # victim's name or immigration detail).
     attachments = [
-        {"kind": a.kind, "kind_label": a.get_kind_display(), "name": a.original_name}
-        for a in cert_request.attachments.order_by("uploaded_at", "id")
+        {"kind": a.kind, "kind_label": a.get_kind_display()}
+        for a in shown_attachments(files, sees_notice_to_appear=False)
         if a.kind not in NOT_ENCLOSED
     ]
-    return {
-        "layout_version": LAYOUT_VERSION,
-        "edition": (
-            settings.FORM_I918B_EDITION
-            if cert_request.form_type == FormType.U
-            else settings.FORM_I914B_EDITION
-        ),
-        "reference": cert_request.reference,
-        "form_type": cert_request.form_type,
-        "is_draft_request": cert_request.status == Status.DRAFT,
-        "letter_date": _date(letter_date),
-        "victim": {
-            "family_name": cert_request.victim_family_name,
-            "given_name": cert_request.victim_given_name,
-            "middle_name": cert_request.victim_middle_name,
-            "other_names": cert_request.victim_other_names,
-            "date_of_birth": _date(cert_request.victim_date_of_birth),
-            "gender": cert_request.victim_gender,
-            "a_number": cert_request.victim_a_number,
-        },
-        "in_removal_proceedings": cert_request.in_removal_proceedings,
-        "child_turns_21_on": _date(cert_request.child_turns_21_on),
-        "crimes": list(cert_request.crimes or []),
-        "similar_activity_description": cert_request.similar_activity_description,
-        "trafficking_types": list(cert_request.trafficking_types or []),
-        "crime_date_from": _date(cert_request.crime_date_from),
-        "crime_date_to": _date(cert_request.crime_date_to),
-        "crime_city": cert_request.crime_city,
-        "crime_county": cert_request.crime_county.name if cert_request.crime_county_id else "",
-        "occurred_in_us": cert_request.occurred_in_us,
-        "statutes_cited": cert_request.statutes_cited,
-        "case_number": cert_request.case_number,
-        "narrative": cert_request.narrative,
-        "known_injuries": cert_request.known_injuries,
-        "helpfulness": cert_request.helpfulness,
-        "family_implicated": cert_request.family_implicated,
-        "family_members": family,
-        "submitted_on": _date(
-            timezone.localtime(cert_request.submitted_at).date()
-            if cert_request.submitted_at
-            else None
-        ),
-        "due_date": _date(cert_request.due_date),
-        "deadline_basis": cert_request.deadline_basis,
-        "decision_official_name": cert_request.certifying_official_name,
-        "decision_official_title": cert_request.certifying_official_title,
-        "agency": _agency_snapshot(agency),
-        "contact": _contact_snapshot(cert_request.assigned_contact),
-        "organization": {
-            "name": organization.name,
-            "address": organization.address,
-            "phone": organization.phone,
-            "email": organization.email,
-        },
-        "advocate": {"name": advocate.full_name, "email": advocate.email},
-        "attachments": attachments,
-        "answers": answers_snapshot(answers or None),
-        "statute_response_days": settings.STATUTE_RESPONSE_DAYS,
-        "statute_expedited_days": settings.STATUTE_EXPEDITED_DAYS,
-    }
+    seen = agency_view_of(cert_request)
+    # The letter is the request: its date (the submission's, or today's for a draft) is the
+    # day the statute's days are counted from (Minn. Stat. 611A.95 subd. 2).
+    rules = deadline_rules(
+        requested_on=letter_date,
+        in_removal_proceedings=cert_request.in_removal_proceedings,
+        agency=agency,
+    )
+    # Text is rendered in NFC without bidirectional controls (text.py), whatever was stored.
+    return snapshot_clean(
+        {
+            "layout_version": LAYOUT_VERSION,
+            "edition": (
+                settings.FORM_I918B_EDITION
+                if cert_request.form_type == FormType.U
+                else settings.FORM_I914B_EDITION
+            ),
+            "reference": cert_request.reference,
+            "form_type": cert_request.form_type,
+            "is_draft_request": cert_request.status == Status.DRAFT,
+            "letter_date": _date(letter_date),
+            "victim": {
+                "family_name": cert_request.victim_family_name,
+                "given_name": cert_request.victim_given_name,
+                "middle_name": cert_request.victim_middle_name,
+                "other_names": cert_request.victim_other_names,
+                "date_of_birth": _date(cert_request.victim_date_of_birth),
+                "gender": cert_request.victim_gender,
+                "a_number": seen.a_number,
+            },
+            "in_removal_proceedings": cert_request.in_removal_proceedings,
+            "decision_needed_by": _date(seen.decision_needed_by),
+            # The advocate holds the proof of removal proceedings (the agency does not see it).
+            "notice_to_appear_held": any(a.kind == AttachmentKind.NOTICE_TO_APPEAR for a in files),
+            "crimes": list(cert_request.crimes or []),
+            "similar_activity_description": cert_request.similar_activity_description,
+            "trafficking_types": list(cert_request.trafficking_types or []),
+            "crime_date_from": _date(cert_request.crime_date_from),
+            "crime_date_to": _date(cert_request.crime_date_to),
+            "crime_city": cert_request.crime_city,
+            "crime_county": cert_request.crime_county.name if cert_request.crime_county_id else "",
+            "occurred_in_us": cert_request.occurred_in_us,
+            "statutes_cited": cert_request.statutes_cited,
+            "case_number": cert_request.case_number,
+            "narrative": cert_request.narrative,
+            "known_injuries": cert_request.known_injuries,
+            "helpfulness": cert_request.helpfulness,
+            "family_implicated": cert_request.family_implicated,
+            "family_members": family,
+            "submitted_on": _date(
+                timezone.localtime(cert_request.submitted_at).date()
+                if cert_request.submitted_at
+                else None
+            ),
+            "due_date": _date(cert_request.due_date),
+            "deadline_basis": cert_request.deadline_basis,
+            "decision_official_name": cert_request.certifying_official_name,
+            "decision_official_title": cert_request.certifying_official_title,
+            "agency": _agency_snapshot(agency),
+            "contact": _contact_snapshot(cert_request.assigned_contact),
+            "organization": {
+                "name": organization.name,
+                "address": organization.address,
+                "phone": organization.phone,
+                "email": organization.email,
+            },
+            "advocate": {"name": advocate.full_name, "email": advocate.email},
+            "attachments": attachments,
+            "answers": answers_snapshot(answers or None),
+            "statute_response_days": settings.STATUTE_RESPONSE_DAYS,
+            "statute_expedited_days": settings.STATUTE_EXPEDITED_DAYS,
+            "requested_on": _date(letter_date),
+            "deadline_rules": [
+                {"source": r.source, "days": r.days, "due_date": _date(r.due_date)} for r in rules
+            ],
+        }
+    )
 
 
 def content_hash(*, kind: DocumentKind | str, inputs: dict[str, Any]) -> str:

@@ -1,12 +1,18 @@
 """The content of the cover letter that asks the agency to certify (pure: a snapshot from
-`inputs.document_inputs` in, plain data out; no database, no settings)."""
+`inputs.document_inputs` in, plain data out; no database, no settings).
+
+The snapshot is already what the agency may see (`access.agency_view_of`): the A-Number only
+when shared, an urgency as its date only, files by kind.
+"""
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
 from typing import Any
 
 from ..choices import Crime, FormType, TraffickingType
+from ..deadlines import POLICY, STATUTE
 from .drafts import UNKNOWN, crime_dates, crime_location, first, long_date, us_date
 
 
@@ -25,16 +31,19 @@ class CoverLetter:
     victim_name: str
     victim_born: str
     victim_other_names: str
+    a_number: str
     case_number: str
     crimes: str
     crime_when_where: str
     agency_name: str
     due_date: str
-    deadline_basis: str
+    deadline: list[str]
     expedite: bool
-    expedited_days: int
-    response_days: int
-    child_turns_21_on: str
+    notice_to_appear_held: bool
+    decision_needed_by: str
+    official_form_url: str
+    # Form I-918 only: 8 CFR 214.14(c)(2)(i), the petition within six months of the signature.
+    six_month_window: bool
     enclosures: list[str]
     advocate_name: str
     advocate_email: str
@@ -53,6 +62,50 @@ def _crime_labels(s: dict[str, Any]) -> list[str]:
         elif crime in labels:
             named.append(labels[crime])
     return named
+
+
+def deadline_sentences(
+    *, rules: list[dict[str, Any]], expedite: bool, agency_name: str
+) -> list[str]:
+    """The letter's deadline, one sentence per rule that applies (`deadlines.deadline_rules`),
+    each with its own date: the statute as the statute (Minn. Stat. 611A.95 subd. 2: 90 days
+    from the request, 14 in removal proceedings), a stricter policy as that agency's policy."""
+    sentences = []
+    bound_by_statute = any(rule["source"] == STATUTE for rule in rules)
+    when = " when the victim is in removal proceedings" if expedite else ""
+    for rule in rules:
+        by = long_date(rule["due_date"])
+        if rule["source"] == STATUTE:
+            sentences.append(
+                f"Minn. Stat. 611A.95, subd. 2, requires a response within {rule['days']} days "
+                f"of the request{when}: by {by}."
+            )
+        elif rule["source"] == POLICY and bound_by_statute:
+            sentences.append(
+                f"{agency_name}'s own policy is stricter: a response within {rule['days']} "
+                f"days of the request{when}, by {by}."
+            )
+        elif rule["source"] == POLICY:
+            sentences.append(
+                f"{agency_name}'s own policy asks for a response within {rule['days']} days of "
+                f"the request{when}, by {by}."
+            )
+    if not rules:
+        sentences.append(
+            "No statute sets a deadline for this request; we ask for a response as soon as you can."
+        )
+    return sentences
+
+
+def _enclosures(s: dict[str, Any], short: str) -> list[str]:
+    """The draft, then the files by kind (never their original names), counted."""
+    enclosures = [
+        f"Draft Form {short} (worksheet, edition {s['edition']}), reference {s['reference']}"
+    ]
+    counted = Counter(a["kind_label"] for a in s["attachments"])
+    for label, count in counted.items():
+        enclosures.append(label if count == 1 else f"{label} ({count} files)")
+    return enclosures
 
 
 def cover_letter(snapshot: dict[str, Any]) -> CoverLetter:
@@ -90,8 +143,9 @@ def cover_letter(snapshot: dict[str, Any]) -> CoverLetter:
         p for p in [f"on {dates}" if dates else "", f"in {place}" if place else ""] if p
     )
     short = "I-914 Supplement B" if trafficking else "I-918 Supplement B"
-    enclosures = [f"Draft Form {short} (edition {s['edition']}), reference {s['reference']}"]
-    enclosures += [f"{a['kind_label']}: {a['name']}" for a in s["attachments"]]
+    agency_name = agency["name"] if agency else "your agency"
+    rules = s["deadline_rules"]
+    due = s["due_date"] or min((r["due_date"] for r in rules), default=None)
     contact_bits = [p for p in [org["phone"], org["email"]] if p]
     return CoverLetter(
         reference=s["reference"],
@@ -109,17 +163,21 @@ def cover_letter(snapshot: dict[str, Any]) -> CoverLetter:
         victim_name=victim_name or UNKNOWN,
         victim_born=us_date(victim["date_of_birth"]) or UNKNOWN,
         victim_other_names=victim["other_names"],
+        a_number=victim["a_number"] or "",
         case_number=first(s["answers"].get("case_number"), s["case_number"]) or UNKNOWN,
         crimes=", ".join(_crime_labels(s)) or UNKNOWN,
         crime_when_where=when_where,
-        agency_name=agency["name"] if agency else "your agency",
-        due_date=long_date(s["due_date"]),
-        deadline_basis=s["deadline_basis"],
+        agency_name=agency_name,
+        due_date=long_date(due),
+        deadline=deadline_sentences(
+            rules=rules, expedite=s["in_removal_proceedings"], agency_name=agency_name
+        ),
         expedite=s["in_removal_proceedings"],
-        expedited_days=s["statute_expedited_days"],
-        response_days=s["statute_response_days"],
-        child_turns_21_on=long_date(s["child_turns_21_on"]),
-        enclosures=enclosures,
+        notice_to_appear_held=s["in_removal_proceedings"] and s["notice_to_appear_held"],
+        decision_needed_by=long_date(s["decision_needed_by"]),
+        official_form_url="uscis.gov/i-914" if trafficking else "uscis.gov/i-918",
+        six_month_window=not trafficking,
+        enclosures=_enclosures(s, short),
         advocate_name=s["advocate"]["name"],
         advocate_email=s["advocate"]["email"],
         return_lines=[org["name"], *sender_lines],

@@ -14,9 +14,10 @@ from django.urls import reverse
 from agencies.models import Agency, County
 from agencies.selectors import agency_suggestions
 
-from ..choices import AttachmentKind, Crime, FormType, TraffickingType
+from ..choices import AttachmentKind, Crime, FormType, TraffickingType, Urgency
 from ..models import CertificationRequest
 from ..services.intake import a_number_normalize, minnesota_today
+from ..text import TextSafeFormMixin
 
 # (slug, title) in order; the progress bar and the "next" button follow this list.
 STEPS: list[tuple[str, str]] = [
@@ -47,8 +48,9 @@ def _not_after_today(value: datetime.date | None, message: str) -> datetime.date
     return value
 
 
-class IntakeStepForm(forms.ModelForm):
-    """Common setup: crispy helper without its own <form> tag (the page adds the buttons)."""
+class IntakeStepForm(TextSafeFormMixin, forms.ModelForm):
+    """Common setup: crispy helper without its own <form> tag (the page adds the buttons); text
+    stored in NFC without bidirectional controls (`text.TextSafeFormMixin`)."""
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -82,10 +84,18 @@ class VictimForm(IntakeStepForm):
             "victim_date_of_birth",
             "victim_gender",
             "victim_a_number",
+            "a_number_shared",
             "victim_preferred_language",
             "victim_interpreter_needed",
         ]
         widgets = {"victim_date_of_birth": DateInput()}
+        labels = {"a_number_shared": "Share the A-Number with the agency"}
+        help_texts = {
+            "a_number_shared": "Not shared unless you tick this. The form asks for the A-Number "
+            '"if any", so the agency can certify without it; leave it unshared unless the '
+            "victim agrees and it helps. Unshared, the agency's page, the draft form and the "
+            "cover letter leave it out."
+        }
 
     def __init__(self, *args, new: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
@@ -117,22 +127,65 @@ class VictimForm(IntakeStepForm):
 
 class ExpediteForm(IntakeStepForm):
     """The cover letter's flags. Minn. Stat. 611A.95 subd. 2: removal proceedings shorten the
-    deadline to 14 days, and must be raised with the request (with proof)."""
+    deadline to 14 days, and must be raised with the request (with proof). An urgency (detention,
+    a family member aging out) reaches the agency as a date only (`access.agency_view_of`)."""
 
     class Meta:
         model = CertificationRequest
-        fields = ["in_removal_proceedings", "detained", "child_turns_21_on"]
-        widgets = {"child_turns_21_on": DateInput()}
+        fields = [
+            "in_removal_proceedings",
+            "detained",
+            "child_turns_21_on",
+            "urgency_reason",
+            "decision_needed_by",
+        ]
+        widgets = {"child_turns_21_on": DateInput(), "decision_needed_by": DateInput()}
         labels = {
             "in_removal_proceedings": "The victim is in removal proceedings",
             "detained": "The victim is detained",
+            "urgency_reason": "Name an urgency to the agency?",
         }
         help_texts = {
             "in_removal_proceedings": "Shortens the agency's deadline to 14 days (or its own "
             "stricter policy). Attach the Notice to Appear or other proof before submitting. "
             "The agency sees this flag and nothing else about immigration status.",
             "detained": "Shown to your organization only, never to the agency.",
+            "urgency_reason": 'Only you see the reason. The agency sees one line, "a decision is '
+            'needed by [the date] (urgent)", on its page and in the cover letter, and nothing '
+            "about detention or ages.",
+            "decision_needed_by": "When you name an urgency: the date the agency is asked to "
+            "decide by.",
         }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["urgency_reason"].choices = [("", "No urgency named"), *Urgency.choices]
+        self.fields["urgency_reason"].widget = forms.RadioSelect(
+            choices=self.fields["urgency_reason"].choices
+        )
+
+    def clean(self):
+        data = super().clean()
+        urgency, needed_by = data.get("urgency_reason"), data.get("decision_needed_by")
+        if urgency and needed_by is None and "decision_needed_by" not in self.errors:
+            self.add_error("decision_needed_by", "Give the date a decision is needed by.")
+        if needed_by is not None and not urgency:
+            self.add_error("urgency_reason", "Say what makes it urgent, or clear the date.")
+        if needed_by is not None and needed_by < minnesota_today():
+            self.add_error("decision_needed_by", "That date has passed: give a date from today.")
+        if urgency == Urgency.DETENTION and not data.get("detained"):
+            self.add_error(
+                "urgency_reason", "Tick 'The victim is detained', or choose another urgency."
+            )
+        turns_21 = data.get("child_turns_21_on")
+        if urgency == Urgency.AGING_OUT and turns_21 is None:
+            self.add_error("child_turns_21_on", "Give the date the family member turns 21.")
+        if urgency == Urgency.AGING_OUT and needed_by and turns_21 and needed_by > turns_21:
+            self.add_error(
+                "decision_needed_by",
+                "The decision must come before the family member turns 21: give an earlier date.",
+            )
+        return data
 
 
 class AgencyChoiceField(forms.ChoiceField):
@@ -301,7 +354,7 @@ class NarrativeForm(IntakeStepForm):
         }
 
 
-class FamilyMemberForm(forms.Form):
+class FamilyMemberForm(TextSafeFormMixin, forms.Form):
     full_name = forms.CharField(label="Full name", max_length=200, required=False)
     relationship = forms.CharField(label="Relationship", max_length=100, required=False)
 
@@ -368,7 +421,7 @@ class AttachmentForm(forms.Form):
         self.helper.disable_csrf = True
 
 
-class WithdrawForm(forms.Form):
+class WithdrawForm(TextSafeFormMixin, forms.Form):
     reason = forms.CharField(
         label="Why is the request withdrawn?",
         widget=forms.Textarea(attrs={"rows": 3}),
@@ -398,7 +451,7 @@ class MultipleFileField(forms.FileField):
         return [super().clean(data, initial)] if data else []
 
 
-class ProvideInfoForm(forms.Form):
+class ProvideInfoForm(TextSafeFormMixin, forms.Form):
     message = forms.CharField(
         label="Your answer to the agency",
         widget=forms.Textarea(attrs={"rows": 6}),

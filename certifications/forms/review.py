@@ -13,11 +13,13 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from ..choices import DenialReason
+from ..text import TextSafeFormMixin
 
 
-class ActionForm(forms.Form):
+class ActionForm(TextSafeFormMixin, forms.Form):
     """Several action forms share one page: distinct element ids keep labels unambiguous
-    (WCAG 4.1.1); the field names stay plain."""
+    (WCAG 4.1.1); the field names stay plain. Text is stored in NFC without bidirectional
+    controls (`text.TextSafeFormMixin`)."""
 
     id_prefix = "action"
 

@@ -25,6 +25,7 @@ from ..choices import (
     FormType,
     Gender,
     Status,
+    Urgency,
     YesNoUnknown,
 )
 
@@ -93,6 +94,9 @@ class CertificationRequest(models.Model):
     victim_a_number = EncryptedCharField(
         "A-Number", max_length=10, blank=True, help_text="If any: A followed by 8 or 9 digits."
     )
+    # The agency sees the A-Number only when the advocate chooses to share it (the form asks
+    # for it "if any"; 8 U.S.C. 1367): `access.agency_view_of`.
+    a_number_shared = models.BooleanField("share the A-Number with the agency", default=False)
     victim_preferred_language = EncryptedCharField("preferred language", max_length=60, blank=True)
     victim_interpreter_needed = models.BooleanField("interpreter needed", default=False)
 
@@ -106,6 +110,12 @@ class CertificationRequest(models.Model):
         blank=True,
         help_text="Only if a derivative child is close to aging out.",
     )
+    # An urgency the advocate chooses to name: the agency sees "a decision is needed by <date>
+    # (urgent)" and never the reason (`access.agency_view_of`).
+    urgency_reason = models.CharField(
+        "what makes the request urgent", max_length=20, choices=Urgency.choices, blank=True
+    )
+    decision_needed_by = models.DateField("a decision is needed by", null=True, blank=True)
 
     # --- Part 3: criminal acts ---
     crimes = models.JSONField(default=list, blank=True)
@@ -283,6 +293,12 @@ class CertificationRequest(models.Model):
             models.CheckConstraint(
                 condition=~Q(status=Status.DENIED) | ~Q(denial_reason=""),
                 name="denied_request_has_reason",
+            ),
+            models.CheckConstraint(
+                # An urgency is named with its date, or neither: the agency is shown the date.
+                condition=Q(urgency_reason="", decision_needed_by__isnull=True)
+                | (~Q(urgency_reason="") & Q(decision_needed_by__isnull=False)),
+                name="urgency_has_its_date",
             ),
         ]
 

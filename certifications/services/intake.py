@@ -57,11 +57,14 @@ DRAFT_FIELDS = frozenset(
         "victim_date_of_birth",
         "victim_gender",
         "victim_a_number",
+        "a_number_shared",
         "victim_preferred_language",
         "victim_interpreter_needed",
         "in_removal_proceedings",
         "detained",
         "child_turns_21_on",
+        "urgency_reason",
+        "decision_needed_by",
         "crimes",
         "similar_activity_description",
         "trafficking_types",
@@ -98,6 +101,8 @@ FIELD_STEPS: dict[str, str] = {
     },
     "in_removal_proceedings": "expedite",
     "child_turns_21_on": "expedite",
+    "urgency_reason": "expedite",
+    "decision_needed_by": "expedite",
     **{
         f: "crime"
         for f in (
@@ -192,6 +197,13 @@ def certification_request_problems(
             a_number_normalize(cert_request.victim_a_number)
         except ValidationError as exc:
             need("victim_a_number", exc.messages[0])
+    # The agency is shown "a decision is needed by <date>" (access.agency_view_of): a date
+    # already past would ask for the impossible.
+    if cert_request.decision_needed_by and cert_request.decision_needed_by < today:
+        need(
+            "decision_needed_by",
+            "The date a decision is needed by has passed: give a new date or name no urgency.",
+        )
 
     # Part 3: the criminal activity (for T requests, the trafficking type instead).
     if cert_request.form_type == FormType.U:

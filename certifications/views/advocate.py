@@ -23,7 +23,7 @@ from accounts.models import AuditAction, Role
 from agencies.models import County
 from agencies.selectors import agency_suggestions
 
-from ..access import ADVOCATE, attachment_access, certification_request_access
+from ..access import ADVOCATE, agency_view_of, attachment_access, certification_request_access
 from ..choices import FINAL_STATUSES, OPEN_STATUSES, Action, AttachmentKind, Status
 from ..forms.filters import AdvocateDashboardFilter
 from ..forms.intake import (
@@ -338,6 +338,7 @@ def _review_step(
             "progress": _progress("review", cert_request),
             "problems": _problems_by_step(problems),
             "show_immigration_details": True,
+            "agency_view": agency_view_of(page_obj),
             "attachments": page_obj.attachment_list,
         },
     )
@@ -559,6 +560,7 @@ def request_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "can_act_as_agency": False,
             "can_withdraw": is_advocate and cert_request.status in WITHDRAWABLE,
             "show_immigration_details": access.sees_notice_to_appear,
+            "agency_view": agency_view_of(cert_request),
             "is_final": cert_request.status in FINAL_STATUSES,
             "attachments": attachments,
             "timeline": _timeline(cert_request, attachments),

@@ -20,7 +20,13 @@ from django.views.decorators.http import require_GET
 from accounts.decorators import audit_reference, audited
 from accounts.models import AuditAction
 
-from ..access import AGENCY, RequestAccess, certification_request_access, shown_attachments
+from ..access import (
+    AGENCY,
+    RequestAccess,
+    agency_view_of,
+    certification_request_access,
+    shown_attachments,
+)
 from ..choices import FINAL_STATUSES, TRANSITIONS, Crime, Status, TraffickingType
 from ..forms.review import AssignForm, CertifyForm, DenyForm, MessageForm, RequestInfoForm
 from ..models import CertificationRequest
@@ -129,6 +135,8 @@ def render_review(
             _label(TraffickingType, t) for t in cert_request.trafficking_types or []
         ],
         "Status": Status,
+        # The A-Number and an urgency only as the advocate chose to share them.
+        "agency_view": agency_view_of(cert_request),
         # DOMAIN / 8 U.S.C. 1367: the agency sees that removal proceedings were flagged (it
         # sets the deadline) and nothing more about immigration status: not the proof itself.
         "attachments": shown_attachments(cert_request.attachment_list, sees_notice_to_appear=False),

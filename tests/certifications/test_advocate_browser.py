@@ -53,7 +53,7 @@ def test_an_advocate_files_a_request_from_draft_to_dashboard(
     page.get_by_label("Given name (first name)").fill("Thị Lan")
     page.get_by_label("Date of birth").fill("1990-05-17")
     page.get_by_label("Gender").select_option("female")
-    page.get_by_label("A-Number").fill("a 123-456-789")
+    page.get_by_label("A-Number", exact=True).fill("a 123-456-789")
     page.get_by_label("Preferred language").fill("Vietnamese")
     page.get_by_label("Interpreter needed").check()
     portal.screenshot("intake-1-victim")
@@ -64,6 +64,12 @@ def test_an_advocate_files_a_request_from_draft_to_dashboard(
     # Step 2: removal proceedings shorten the deadline.
     assert "Step 2 of 7" in page.content()
     page.get_by_label("The victim is in removal proceedings").check()
+    # An urgency reaches the agency as a date only; the A-Number is not shared (the default).
+    page.get_by_label("The victim is detained").check()
+    page.get_by_label("Detention").check()
+    needed_by = minnesota_today() + datetime.timedelta(days=5)
+    page.get_by_label("A decision is needed by").fill(needed_by.isoformat())
+    portal.screenshot("intake-2-expedite")
     portal.submit("Save and continue")
 
     # Step 3: the crime, and the agency picked from the county's suggestions.
@@ -118,6 +124,12 @@ def test_an_advocate_files_a_request_from_draft_to_dashboard(
 
     # Step 7: review and submit.
     assert "The request is complete" in page.content()
+    review = page.inner_text("main")
+    assert "A123456789 · not shared with the agency" in review
+    assert (
+        f'Detention (only your organization sees why). The agency sees: "A decision is needed '
+        f'by {needed_by:%B} {needed_by.day}, {needed_by.year} (urgent)."'
+    ) in review
     portal.screenshot("intake-7-review")
     portal.submit("Submit to the agency")
     obj.refresh_from_db()
@@ -148,14 +160,14 @@ def test_bad_input_is_shown_beside_its_field_and_nothing_typed_is_lost(portal, p
     page.get_by_label("Family name (last name)").fill("Cabdi")
     page.get_by_label("Given name (first name)").fill("Xaliimo")
     page.get_by_label("Date of birth").fill("2099-01-01")
-    page.get_by_label("A-Number").fill("A12-34")
+    page.get_by_label("A-Number", exact=True).fill("A12-34")
     page.get_by_label("Preferred language").fill("Somali")
     portal.submit("Save draft")
     assert page.get_by_text("The date of birth cannot be in the future.").is_visible()
     assert page.get_by_text("An A-Number is the letter A followed by 8 or 9 digits").is_visible()
     assert page.get_by_label("Family name (last name)").input_value() == "Cabdi"
     assert page.get_by_label("Preferred language").input_value() == "Somali"
-    assert page.get_by_label("A-Number").input_value() == "A12-34"
+    assert page.get_by_label("A-Number", exact=True).input_value() == "A12-34"
     assert page.get_by_label("T visa: Form I-914 Supplement B").is_checked()
     portal.screenshot("intake-validation-errors")
     assert not CertificationRequest.objects.exists()
