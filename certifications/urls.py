@@ -1,6 +1,6 @@
 from django.urls import path  # noqa: F401 - each section below adds its patterns
 
-from .views import advocate, agency, agency_actions, documents, review
+from .views import advocate, agency, agency_actions, documents, editions, review
 from .views import notifications as notification_views
 
 app_name = "certifications"
@@ -45,6 +45,14 @@ urlpatterns: list = [
         name="notifications_read_all",
     ),
     path("<int:pk>/petition-filed", notification_views.petition_filed, name="petition_filed"),
+    # USCIS's official form pre-filled, and the move to its current edition
+    # (certifications.views.editions); before the drafts' "<slug>.pdf", which would match it.
+    path(
+        "<int:pk>/documents/official-form.pdf",
+        editions.official_form_download,
+        name="official_form_download",
+    ),
+    path("<int:pk>/edition/move/", editions.edition_move, name="edition_move"),
     path("<int:pk>/documents/", documents.documents_page, name="documents"),
     path(
         "<int:pk>/documents/<slug:kind>.pdf",
