@@ -280,8 +280,26 @@ __all__ = [
     "form_edition_current",
     "form_edition_find",
     "form_edition_for_new_request",
+    "form_edition_make_current",
     "form_edition_status",
     "official_form_available",
     "official_form_fill",
     "official_form_load",
 ]
+
+
+def form_edition_make_current(*, edition: FormEdition, actor: User | None = None) -> None:
+    """Make `edition` the one USCIS accepts today; the form's other editions stop being
+    current in the same transaction (one current edition per form: a constraint)."""
+    with transaction.atomic():
+        FormEdition.objects.filter(form=edition.form, is_current=True).exclude(
+            pk=edition.pk
+        ).update(is_current=False)
+        FormEdition.objects.filter(pk=edition.pk).update(is_current=True)
+    edition.is_current = True
+    audit_log(
+        action=AuditAction.DIRECTORY_CHANGE,
+        user=actor,
+        target=f"FormEdition {edition.pk}",
+        detail=f"{edition} made current",
+    )
