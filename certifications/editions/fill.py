@@ -17,6 +17,7 @@ What the form asks and the portal does:
 
 from __future__ import annotations
 
+import logging
 import re
 from collections import defaultdict
 from dataclasses import dataclass
@@ -34,6 +35,8 @@ from pypdf.generic import DictionaryObject, NameObject, TextStringObject
 from pypdf.generic._font import Font
 
 from .pdf import base_name, pdf_open, qualified_name
+
+logger = logging.getLogger(__name__)
 
 FONT_RESOURCE = "/NotoSansPortal"
 SEE_PART_7 = "See Part 7."
@@ -123,9 +126,13 @@ def _texts(field_map, values, items) -> tuple[list[_Text], dict[str, str]]:
                 if option and option.get("on"):
                     checks[option["field"]] = option["on"]
         else:
-            parts = dict(zip(spec, value, strict=False)) if isinstance(value, list) else value
+            # The structure's order, not the map's: a JSON object's keys have none (PostgreSQL's
+            # jsonb sorts them).
+            order = item.get("subfields") or sorted(spec)
+            parts = dict(zip(order, value, strict=False)) if isinstance(value, list) else value
             letters = "abcdefgh"
-            for n, (sub, names) in enumerate(spec.items()):
+            for n, sub in enumerate(order):
+                names = spec.get(sub, [])
                 text = str(parts.get(sub) or "")
                 if not text:
                     continue
@@ -251,6 +258,12 @@ def official_pdf_fill(
     root.pop("/Perms", None)
     root.pop("/NeedsRendering", None)
     font = _font(font_path, list(text_values.values()))
+    drawable = set(font.character_map.values()) | {"\n", "\r"}
+    undrawable = {c for text in text_values.values() for c in text if c not in drawable}
+    if undrawable:
+        # The value is in the field all the same; only its appearance lacks the glyphs. The
+        # count, never the text: no victim data in logs.
+        logger.warning("official form: %d character(s) the font cannot draw", len(undrawable))
     resources = acro_form.setdefault(NameObject("/DR"), DictionaryObject()).get_object()
     fonts = resources.setdefault(NameObject("/Font"), DictionaryObject()).get_object()
     font._add_to_writer(writer, fonts, NameObject(FONT_RESOURCE))

@@ -149,7 +149,7 @@ def official_pdf(
         )
         width, height = (500.0, 60.0) if multiline else (240.0, 16.0)
         if name in small:
-            width, height = (60.0, 14.0) if not multiline else (200.0, 20.0)
+            width, height = (30.0, 14.0) if not multiline else (200.0, 20.0)
         if kind == "checkbox":
             width, height = 10.0, 10.0
         x, y = cursor[page_index]
