@@ -236,6 +236,8 @@ def certification_request_edition_move(
             for i in new_items
             if i["key"] not in old_keys and i["key"] not in new_values and i["required"]
         ]
+        # An item renamed in the new edition is listed once, under its (same) label.
+        reenter = list(dict.fromkeys(reenter))
         updated = CertificationRequest.objects.filter(pk=locked.pk, form_edition=old).update(
             form_edition=new
         )
