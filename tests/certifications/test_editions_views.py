@@ -21,9 +21,11 @@ from certifications.services.editions import (
     form_edition_make_current,
     official_form_load,
 )
+from certifications.services.intake import certification_request_submit
 from tests.factories import make_request
 
 from .documents_helpers import submit_to
+from .intake_support import complete_request
 from .official_pdf import official_pdf
 
 pytestmark = pytest.mark.django_db
@@ -261,3 +263,12 @@ def test_moving_needs_a_post(client, personas, u_request):
     assert (
         client.get(reverse("certifications:edition_move", args=[u_request.pk])).status_code == 405
     )
+
+
+def test_submitting_a_request_without_an_edition_records_the_current_one(personas):
+    request = complete_request(personas)
+    CertificationRequest.objects.filter(pk=request.pk).update(form_edition=None)
+    request.refresh_from_db()
+    submitted = certification_request_submit(cert_request=request, actor=personas.advocate_a)
+    submitted.refresh_from_db()
+    assert submitted.form_edition == _current()
