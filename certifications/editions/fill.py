@@ -28,7 +28,14 @@ from typing import Any
 from fontTools import subset
 from fontTools.ttLib import TTFont
 from pypdf import PdfWriter
-from pypdf.generic import DictionaryObject, NameObject, TextStringObject
+from pypdf.generic import (
+    ArrayObject,
+    DecodedStreamObject,
+    DictionaryObject,
+    FloatObject,
+    NameObject,
+    TextStringObject,
+)
 
 # pypdf's own appearance-stream font (it embeds a TrueType file as a CIDFontType2 with
 # Identity-H and a ToUnicode map); not re-exported by pypdf.generic, pinned by the lock file.
@@ -53,6 +60,7 @@ EDITABLE_RANGES = (
 )
 # Variable-size ("0 Tf") boxes are measured at this size: smaller is hard to read on paper.
 AUTO_SIZE = 9.0
+MIN_SIZE = 6.0
 LEADING = 1.2
 PADDING = 4.0
 _DA_FONT = re.compile(r"/[^\s/]+\s+([\d.]+)\s+Tf")
@@ -86,11 +94,12 @@ def _width(text: str, size: float, font_path: str) -> float:
     return sum(widths.get(ord(c), default) for c in text) * size / units
 
 
-def fits(text: str, pdf_field: dict[str, Any], font_path: str) -> bool:
-    """Whether `text` fits its box at the box's size (or AUTO_SIZE for a variable one)."""
+def fits(text: str, pdf_field: dict[str, Any], font_path: str, size: float | None = None) -> bool:
+    """Whether `text` fits its box at `size`, else the box's size (AUTO_SIZE for a variable
+    one)."""
     if pdf_field.get("max_len") and len(text) > pdf_field["max_len"]:
         return False
-    size = pdf_field.get("font_size") or AUTO_SIZE
+    size = size or pdf_field.get("font_size") or AUTO_SIZE
     room = pdf_field["width"] - 2 * PADDING
     if not pdf_field.get("multiline"):
         return "\n" not in text and _width(text, size, font_path) <= room
@@ -161,27 +170,51 @@ def _continuations(texts, extra, pdf_fields, font_path) -> list[tuple[str, str, 
     return moved + extra
 
 
-def _blocks(field_map, entries) -> dict[str, str]:
-    """Part 7's blocks, in order; entries beyond the last block go into it, each prefixed
-    with its page, part and item."""
+def _fitting_words(text: str, pdf_field: dict[str, Any], font_path: str) -> int:
+    """How many of the text's words fit the box at MIN_SIZE (at least one)."""
+    words = text.split(" ")
+    low, high = 1, len(words)
+    while low < high:
+        middle = (low + high + 1) // 2
+        if fits(" ".join(words[:middle]), pdf_field, font_path, MIN_SIZE):
+            low = middle
+        else:
+            high = middle - 1
+    return low
+
+
+def _blocks(field_map, entries, pdf_fields, font_path) -> dict[str, str]:
+    """Part 7's blocks, in order.
+
+    1. Each entry takes the next block; an entry too long for its block (at MIN_SIZE) is cut
+       at a word and its rest takes the following block, with the same page, part and item.
+    2. Entries beyond the last block go into it, each prefixed with its page, part and item
+       (the box keeps all of it; a reader scrolls).
+    """
     spec = (field_map.get("additional.information") or {}).get("blocks") or []
     filled: dict[str, str] = {}
-    if not spec or not entries:
-        return filled
-    head, tail = entries[: len(spec) - 1], entries[len(spec) - 1 :]
-    for block, (page, part, item, text) in zip(spec, head, strict=False):
+    queue = list(entries)
+    for n, block in enumerate(spec):
+        if not queue:
+            break
+        page, part, item, text = queue.pop(0)
         filled.update({block["page"]: page, block["part"]: part, block["item"]: item})
+        if n == len(spec) - 1:
+            if queue:
+                text = "\n\n".join(
+                    f"Page {p}, Part {pt}, Item {i}: {t}"
+                    for p, pt, i, t in [(page, part, item, text), *queue]
+                )
+            filled[block["text"]] = text
+            break
+        box = pdf_fields.get(block["text"])
+        if box is not None and not fits(text, box, font_path, MIN_SIZE):
+            words = text.split(" ")
+            cut = _fitting_words(text, box, font_path)
+            text, rest = " ".join(words[:cut]), " ".join(words[cut:])
+            if rest:
+                queue.insert(0, (page, part, item, rest))
         filled[block["text"]] = text
-    if tail:
-        last = spec[len(head)]
-        page, part, item, text = tail[0]
-        filled.update({last["page"]: page, last["part"]: part, last["item"]: item})
-        if len(tail) == 1:
-            filled[last["text"]] = text
-        else:
-            filled[last["text"]] = "\n\n".join(
-                f"Page {p}, Part {pt}, Item {i}: {t}" for p, pt, i, t in tail
-            )
     return filled
 
 
@@ -208,6 +241,67 @@ def _with_font(default_appearance: Any) -> TextStringObject:
     if _DA_FONT.search(da):
         return TextStringObject(_DA_FONT.sub(lambda m: f"{FONT_RESOURCE} {m.group(1)} Tf", da))
     return TextStringObject(f"{FONT_RESOURCE} 0 Tf 0 g")
+
+
+def _multiline_appearance(
+    writer: PdfWriter, widget: Any, text: str, font: Font, font_ref: Any, size: float
+) -> None:
+    """Draw a multi-line box's appearance: wrapped at its width, the largest size from `size`
+    down to MIN_SIZE that fits its height. pypdf 7.1 measures the words of a multi-line box
+    by their characters instead of their glyphs when the font is embedded, so its lines run
+    past the box's edge and are cut off on paper."""
+    x1, y1, x2, y2 = (float(v) for v in widget["/Rect"])
+    width, height = abs(x2 - x1), abs(y2 - y1)
+    glyph_of = {char: gid for gid, char in font.character_map.items()}
+    default = font.character_widths.get("default", 500)
+
+    def measure(line: str, at: float) -> float:
+        return (
+            sum(font.character_widths.get(glyph_of.get(c, ""), default) for c in line) * at / 1000
+        )
+
+    def wrap(at: float) -> list[str]:
+        lines = []
+        for paragraph in text.splitlines() or [""]:
+            line = ""
+            for word in paragraph.split(" "):
+                candidate = f"{line} {word}" if line else word
+                if not line or measure(candidate, at) <= width - 2 * PADDING:
+                    line = candidate
+                else:
+                    lines.append(line)
+                    line = word
+            lines.append(line)
+        return lines
+
+    while True:
+        lines = wrap(size)
+        if len(lines) * size * LEADING <= height - PADDING or size <= MIN_SIZE:
+            break
+        size = max(MIN_SIZE, size - 0.5)
+    shown = ["".join(glyph_of.get(c, chr(0)) for c in line) for line in lines]
+    body = "\n".join(f"<{line.encode('utf-16-be', 'surrogatepass').hex()}> Tj T*" for line in shown)
+    stream = DecodedStreamObject()
+    stream.set_data(
+        (
+            f"/Tx BMC\nq\n1 1 {width - 2:.2f} {height - 2:.2f} re W n\nBT\n"
+            f"{FONT_RESOURCE} {size} Tf 0 g {size * LEADING:.2f} TL\n"
+            f"{PADDING / 2} {height - PADDING / 2 - size:.2f} Td\n{body}\nET\nQ\nEMC\n"
+        ).encode("ascii")
+    )
+    stream.update(
+        {
+            NameObject("/Type"): NameObject("/XObject"),
+            NameObject("/Subtype"): NameObject("/Form"),
+            NameObject("/BBox"): ArrayObject(
+                [FloatObject(0), FloatObject(0), FloatObject(width), FloatObject(height)]
+            ),
+            NameObject("/Resources"): DictionaryObject(
+                {NameObject("/Font"): DictionaryObject({NameObject(FONT_RESOURCE): font_ref})}
+            ),
+        }
+    )
+    widget[NameObject("/AP")] = DictionaryObject({NameObject("/N"): writer._add_object(stream)})
 
 
 def official_pdf_fill(
@@ -249,7 +343,7 @@ def official_pdf_fill(
             )
     entries = _continuations(texts, extra, by_base, font_path)
     text_values = {t.base: t.text for t in texts}
-    text_values.update(_blocks(field_map, entries))
+    text_values.update(_blocks(field_map, entries, by_base, font_path))
 
     writer = PdfWriter(clone_from=pdf_open(pdf))
     root = writer.root_object
@@ -266,7 +360,7 @@ def official_pdf_fill(
         logger.warning("official form: %d character(s) the font cannot draw", len(undrawable))
     resources = acro_form.setdefault(NameObject("/DR"), DictionaryObject()).get_object()
     fonts = resources.setdefault(NameObject("/Font"), DictionaryObject()).get_object()
-    font._add_to_writer(writer, fonts, NameObject(FONT_RESOURCE))
+    font_ref = font._add_to_writer(writer, fonts, NameObject(FONT_RESOURCE))
 
     per_page: dict[int, dict[str, str]] = defaultdict(dict)
     for index, page in enumerate(writer.pages):
@@ -278,7 +372,12 @@ def official_pdf_fill(
             base = base_name(name)
             if base in text_values:
                 widget[NameObject("/DA")] = _with_font(widget.get("/DA") or terminal.get("/DA"))
-                per_page[index][name] = text_values[base]
+                if by_base.get(base, {}).get("multiline"):
+                    terminal[NameObject("/V")] = TextStringObject(text_values[base])
+                    size = by_base[base].get("font_size") or AUTO_SIZE
+                    _multiline_appearance(writer, widget, text_values[base], font, font_ref, size)
+                else:
+                    per_page[index][name] = text_values[base]
             elif base in checks:
                 state = NameObject(checks[base])
                 terminal[NameObject("/V")] = state

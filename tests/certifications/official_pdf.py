@@ -147,7 +147,7 @@ def official_pdf(
         multiline = kind == "text" and re.search(
             r"Explanation|AdditionalInfo|Citations|Involvement|Line5_Other|Line3_Other", name
         )
-        width, height = (500.0, 60.0) if multiline else (240.0, 16.0)
+        width, height = (250.0, 60.0) if multiline else (240.0, 16.0)
         if name in small:
             width, height = (30.0, 14.0) if not multiline else (200.0, 20.0)
         if kind == "checkbox":

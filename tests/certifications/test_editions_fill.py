@@ -204,7 +204,7 @@ def test_appearances_are_drawn_in_an_embedded_font_that_has_every_letter(persona
 
 def test_text_too_long_continues_in_part_7_with_its_page_part_and_item(personas, u_request):
     load()
-    narrative = "The victim reported repeated assaults over two years. " * 40
+    narrative = "The victim reported repeated assaults over two years. " * 6
     u_request.narrative = narrative.strip()
     u_request.save(update_fields=["narrative"])
     values = fields(fill_as(personas.contact_x, u_request))
@@ -213,7 +213,28 @@ def test_text_too_long_continues_in_part_7_with_its_page_part_and_item(personas,
     assert values[f"{P7}P8_Line4b_PartNumber[0]"] == "3"
     assert values[f"{P7}P8_Line4c_ItemNumber[0]"] == "6"
     assert values[f"{P7}Part7_Line4d_AdditionalInfo[0]"] == narrative.strip()
-    assert values[f"{P7}Part7_Line5d_AdditionalInfo[0]"] == ""
+
+
+def test_a_continuation_longer_than_its_block_takes_the_next_one(personas, u_request):
+    load()
+    narrative = " ".join(
+        f"Sentence {n} of the victim's account of the assaults." for n in range(80)
+    )
+    u_request.narrative = narrative
+    u_request.save(update_fields=["narrative"])
+    values = fields(fill_as(personas.contact_x, u_request))
+    blocks = [
+        values[f"{P7}Part7_Line4d_AdditionalInfo[0]"],
+        values[f"{P7}Part7_Line5d_AdditionalInfo[0]"],
+        values[f"{P7}Part7_Line6d_AdditionalInfo[0]"],
+    ]
+    assert all(blocks)
+    assert " ".join(blocks) == narrative
+    # Each block says where it belongs.
+    assert values[f"{P7}Part7_Line5a_PageNumber[0]"] == "2"
+    assert values[f"{P7}Part7_Line5a_PartNumber[0]"] == "3"
+    assert values[f"{P7}Part7_Line5a_ItemNumber[0]"] == "6"
+    assert values[f"{P7}P8_Line6c_ItemNumber[0]"] == "6"
 
 
 def test_more_continuations_than_blocks_share_the_last_block(personas, u_request):
