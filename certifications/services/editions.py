@@ -139,8 +139,12 @@ def official_form_fill(*, access: RequestAccess) -> DocumentFile | None:
     inputs = document_inputs(
         cert_request=cert_request, answers=True if access.sees_agency_answers else None
     )
-    with edition.official_pdf.open("rb") as handle:
-        blank = handle.read()
+    try:
+        with edition.official_pdf.open("rb") as handle:
+            blank = handle.read()
+    except (FileNotFoundError, OSError):
+        # The row says loaded but the storage lost the file: no official form to offer.
+        return None
     content = official_pdf_fill(
         pdf=blank,
         pdf_fields=edition.pdf_fields,

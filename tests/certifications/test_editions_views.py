@@ -272,3 +272,9 @@ def test_submitting_a_request_without_an_edition_records_the_current_one(persona
     submitted = certification_request_submit(cert_request=request, actor=personas.advocate_a)
     submitted.refresh_from_db()
     assert submitted.form_edition == _current()
+
+
+def test_a_lost_official_pdf_is_a_404_not_an_error(client, personas, u_request):
+    edition = _load()
+    edition.official_pdf.storage.delete(edition.official_pdf.name)
+    assert _download(client, personas.contact_x, u_request).status_code == 404
