@@ -318,8 +318,9 @@ def official_pdf_fill(
     1. Resolve each value to its boxes: texts (with part and item) and checkbox states.
     2. Measure each text against its box; what does not fit goes to Part 7's blocks.
     3. Open the PDF (decrypting an empty password), drop XFA and usage rights.
-    4. Embed the font subset in the form's resources, point each filled box's default
-       appearance at it, and let pypdf draw the appearances; set each checkbox's state.
+    4. Embed the font subset in the form's resources and point each filled box's default
+       appearance at it; pypdf draws the one-line boxes, `_multiline_appearance` the others;
+       set each checkbox's state.
     """
     by_base = {f["base"]: f for f in reversed(pdf_fields)}
     items_by_key = {item["key"]: item for item in items}

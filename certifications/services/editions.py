@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import datetime
 import hashlib
+import json
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from django.conf import settings
@@ -31,6 +33,35 @@ from ..editions.values import edition_values
 from ..models import FORM_FOR_TYPE, CertificationRequest, FormEdition
 from .documents import DocumentFile, document_request_load
 from .events import request_event_record
+
+DATA_DIR = Path(__file__).resolve().parent.parent / "editions" / "data"
+
+
+def form_editions_load_data(*, data_dir: Path = DATA_DIR) -> list[FormEdition]:
+    """Create the editions of the data files that the database lacks (what the data
+    migration did); a form without a current edition gets its newest one. Editions already
+    in the database are left as an administrator made them."""
+    created = []
+    for path in sorted(data_dir.glob("*.json")):
+        data = json.loads(path.read_text(encoding="utf-8"))
+        edition, was_created = FormEdition.objects.get_or_create(
+            form=data["form"],
+            edition_date=datetime.date.fromisoformat(data["edition_date"]),
+            defaults={
+                "title": data["title"],
+                "structure": data["structure"],
+                "field_map": data["field_map"],
+                "verified": data["verified"],
+                "mapping_source": data["source"],
+            },
+        )
+        if was_created:
+            created.append(edition)
+    for form in {e.form for e in created}:
+        if not FormEdition.objects.filter(form=form, is_current=True).exists():
+            newest = FormEdition.objects.filter(form=form).order_by("-edition_date").first()
+            form_edition_make_current(edition=newest)
+    return created
 
 
 def form_edition_current(*, form: str) -> FormEdition | None:
@@ -287,6 +318,7 @@ __all__ = [
     "form_edition_find",
     "form_edition_for_new_request",
     "form_edition_make_current",
+    "form_editions_load_data",
     "form_edition_status",
     "official_form_available",
     "official_form_fill",

@@ -16,7 +16,7 @@ from certifications.access import certification_request_access
 from certifications.choices import Crime, FormType, Gender, TraffickingType, YesNoUnknown
 from certifications.editions.fill import FONT_RESOURCE, SEE_PART_7
 from certifications.editions.pdf import base_name
-from certifications.models import FormEdition, OfficialForm
+from certifications.models import FamilyMember, FormEdition, OfficialForm
 from certifications.services.documents import agency_form_answers_update
 from certifications.services.editions import official_form_fill, official_form_load
 from tests.factories import make_request
@@ -286,3 +286,26 @@ def test_the_download_is_the_filled_form(client, personas, u_request):
     response = client.get(reverse("certifications:official_form_download", args=[u_request.pk]))
     assert response.status_code == 200
     assert fields(response.content)[f"{P0}Pt1Line2a_MiddleName[0]"] == YORUBA
+
+
+def test_family_members_beyond_the_forms_three_rows_continue_in_part_7(personas, u_request):
+    load()
+    u_request.family_implicated = YesNoUnknown.YES
+    u_request.save(update_fields=["family_implicated"])
+    for name, relationship in [
+        ("Trần Văn Bình", "Spouse"),
+        ("Adébáyọ̀ Ọlá", "Brother"),
+        ("Kahananui Keola", "Cousin"),
+        ("Ayaan Cabdi", "Uncle"),
+    ]:
+        FamilyMember.objects.create(request=u_request, full_name=name, relationship=relationship)
+    values = fields(fill_as(personas.contact_x, u_request))
+    assert values[f"{P4}Part5_Line1_chbxyesno[0]"] == "/Yes"
+    assert values[f"{P4}Part5_Line2_FamilyName[0]"] == "Trần Văn Bình"
+    assert values[f"{P4}Part5_Line2_Relationship[0]"] == "Spouse"
+    assert values[f"{P4}Part5_Line3_FamilyName[0]"] == "Adébáyọ̀ Ọlá"
+    assert values[f"{P4}Part5_Line4_FamilyName[0]"] == "Kahananui Keola"
+    assert values[f"{P7}Part7_Line4d_AdditionalInfo[0]"] == "Ayaan Cabdi (Uncle)"
+    assert values[f"{P7}P8_Line4a_PageNumber[0]"] == "4"
+    assert values[f"{P7}P8_Line4b_PartNumber[0]"] == "5"
+    assert values[f"{P7}P8_Line4c_ItemNumber[0]"] == "4"

@@ -21,6 +21,7 @@ from certifications.models import FormEdition, OfficialForm
 from certifications.services.editions import (
     OfficialPdfError,
     form_edition_make_current,
+    form_editions_load_data,
     official_form_load,
 )
 
@@ -36,7 +37,7 @@ def _edition(form=OfficialForm.I918B) -> FormEdition:
     return FormEdition.objects.get(form=form, is_current=True)
 
 
-def test_the_data_migration_loads_both_forms_editions_seven_parts_each():
+def test_the_data_files_hold_both_forms_editions_seven_parts_each():
     for form, title in (
         (OfficialForm.I918B, "U Nonimmigrant Status Certification"),
         (OfficialForm.I914B, "Declaration for Trafficking Victim"),
@@ -54,6 +55,23 @@ def test_the_data_migration_loads_both_forms_editions_seven_parts_each():
     assert _edition(OfficialForm.I918B).verified is True
     # No field map of the I-914 Supplement B was at hand: its mapping is marked unverified.
     assert _edition(OfficialForm.I914B).verified is False
+
+
+def test_loading_the_data_again_keeps_what_an_administrator_changed():
+    edition = _edition()
+    FormEdition.objects.filter(pk=edition.pk).update(title="Checked by the administrator")
+    newer = FormEdition.objects.create(
+        form=OfficialForm.I918B, edition_date=datetime.date(2026, 6, 1), title="Next"
+    )
+    form_edition_make_current(edition=newer)
+    assert form_editions_load_data() == []
+    edition.refresh_from_db()
+    assert edition.title == "Checked by the administrator"
+    assert _edition() == newer
+    FormEdition.objects.filter(form=OfficialForm.I914B).delete()
+    created = form_editions_load_data()
+    assert [e.form for e in created] == [OfficialForm.I914B]
+    assert _edition(OfficialForm.I914B).label == "01/20/25"
 
 
 def test_the_i918b_map_names_the_official_pdfs_fields():
