@@ -297,3 +297,13 @@ def test_the_admin_page_shows_a_refusal_beside_the_field(client, personas):
     assert "needs a password to open" in response.content.decode()
     edition.refresh_from_db()
     assert not edition.pdf_loaded
+
+
+def test_a_refusal_names_the_form_the_pdf_looks_like():
+    # Another form's PDF whose fields match that form's mapping.
+    FormEdition.objects.filter(form=OfficialForm.I914B).update(
+        field_map={"crime.description": [f"{P0}PDF417BarCode1[0]"]}
+    )
+    with pytest.raises(OfficialPdfError) as refused:
+        official_form_load(edition=_edition(), content=_another_forms_pdf())
+    assert refused.value.problems[-1] == "It looks like Form I-914 Supplement B."
