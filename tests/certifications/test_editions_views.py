@@ -278,3 +278,16 @@ def test_a_lost_official_pdf_is_a_404_not_an_error(client, personas, u_request):
     edition = _load()
     edition.official_pdf.storage.delete(edition.official_pdf.name)
     assert _download(client, personas.contact_x, u_request).status_code == 404
+
+
+def test_a_draft_on_an_old_edition_is_offered_the_current_one(client, personas):
+    draft = make_request(
+        organization=personas.org_a, created_by=personas.advocate_a, form_type=FormType.U
+    )
+    _next_edition()
+    page = _page(client, personas.advocate_a, draft)
+    assert "This request was drafted on edition 01/20/25" in page
+    assert "Move to edition 09/01/26" in page
+    client.post(reverse("certifications:edition_move", args=[draft.pk]))
+    draft.refresh_from_db()
+    assert draft.form_edition.label == "09/01/26"
