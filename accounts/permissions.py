@@ -22,6 +22,8 @@ MODEL_ACTIONS: dict[tuple[str, str], tuple[str, ...]] = {
     # "change" only for the revoke action: every field of an invitation is read-only.
     ("accounts", "invitation"): ("view", "change"),
     ("accounts", "auditentry"): ("view",),
+    # USCIS's form editions and their blank official PDFs: no victim data, never deleted.
+    ("certifications", "formedition"): ("view", "add", "change"),
 }
 
 

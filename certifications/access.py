@@ -20,7 +20,7 @@ from django.utils import timezone
 from accounts.models import Role, User
 from agencies.selectors import contact_for_user
 
-from .choices import OPEN_STATUSES, AttachmentKind, Status
+from .choices import FINAL_STATUSES, OPEN_STATUSES, AttachmentKind, Status
 from .models import Attachment, CertificationRequest
 
 # The advocate's actions on the organization's own requests: edit a draft, submit, withdraw,
@@ -151,6 +151,24 @@ class RequestAccess:
         # 8 U.S.C. 1367 / DOMAIN: the agency sees that removal proceedings were flagged (it sets
         # the deadline) and nothing more about immigration status: not the proof itself.
         return self.can_act_as_advocate
+
+    @property
+    def sees_agency_answers(self) -> bool:
+        # The agency's answers on the official form are its statement: the advocate's copy
+        # carries them only once the agency has decided (certified or denied).
+        if self.can_act_as_agency:
+            return True
+        return self.cert_request.status in (Status.CERTIFIED, Status.DENIED)
+
+    @property
+    def may_move_edition(self) -> bool:
+        # Moving to the current edition changes the form the request is filled on: the
+        # advocate who drafts it, or the agency that certifies it; never once it is closed.
+        if self.cert_request.status in FINAL_STATUSES:
+            return False
+        if self.can_act_as_advocate:
+            return True
+        return "certify" in self.actions
 
     def allows(self, action: str) -> bool:
         if action == AGENCY:

@@ -1,6 +1,6 @@
 from django.urls import path  # noqa: F401 - each section below adds its patterns
 
-from .views import advocate, agency, agency_actions, documents, outbox, review
+from .views import advocate, agency, agency_actions, documents, editions, outbox, review
 from .views import notifications as notification_views
 
 app_name = "certifications"
@@ -49,6 +49,14 @@ urlpatterns: list = [
     path("outbox/dead/", outbox.dead_list, name="outbox_dead"),
     path("outbox/dead/<int:pk>/retry", outbox.dead_retry, name="outbox_retry"),
     path("outbox/dead/retry-all", outbox.dead_retry_all, name="outbox_retry_all"),
+    # USCIS's official form pre-filled, and the move to its current edition
+    # (certifications.views.editions); before the drafts' "<slug>.pdf", which would match it.
+    path(
+        "<int:pk>/documents/official-form.pdf",
+        editions.official_form_download,
+        name="official_form_download",
+    ),
+    path("<int:pk>/edition/move/", editions.edition_move, name="edition_move"),
     path("<int:pk>/documents/", documents.documents_page, name="documents"),
     path(
         "<int:pk>/documents/<slug:kind>.pdf",

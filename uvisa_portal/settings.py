@@ -507,8 +507,12 @@ STATUTE_EXPEDITED_DAYS = env.int("STATUTE_EXPEDITED_DAYS", default=14)
 # 8 CFR 214.14(c)(2)(i): the petition must be filed within 6 months of the signature.
 CERTIFICATION_VALID_MONTHS = env.int("CERTIFICATION_VALID_MONTHS", default=6)
 TRAINING_VALID_MONTHS = env.int("TRAINING_VALID_MONTHS", default=12)
-FORM_I918B_EDITION = env.str("FORM_I918B_EDITION", default="04/01/24")
-FORM_I914B_EDITION = env.str("FORM_I914B_EDITION", default="01/20/25")
+# The editions of the official forms are data (certifications.FormEdition), not settings.
+# The font the official PDFs' fields are drawn in (Debian's fonts-noto-core): it has the
+# Latin letters of Vietnamese, Yoruba and Hawaiian names, combining marks included.
+OFFICIAL_FORM_FONT = env.str(
+    "OFFICIAL_FORM_FONT", default="/usr/share/fonts/truetype/noto/NotoSans-Regular.ttf"
+)
 INVITATION_VALID_DAYS = env.int("INVITATION_VALID_DAYS", default=7)
 RETENTION_DAYS_AFTER_CLOSE = env.int("RETENTION_DAYS_AFTER_CLOSE", default=365 * 3)
 # Backups (uvisa_portal/backups.py): where they go and how long they are kept. Purged data
@@ -532,8 +536,10 @@ LOGGING = {
         # Lockouts are in the audit trail; axes' per-attempt lines (masked) are noise.
         "axes": {"level": "WARNING"},
         "weasyprint": {"level": "WARNING"},
-        # pypdf's warnings about a malformed upload can quote bytes of the file, which may be
-        # victim text; the refusal itself is shown to the uploader, not logged.
+        "fontTools": {"level": "WARNING"},
+        # pypdf's warnings can quote bytes of an uploaded file or the text of a form field,
+        # which may be victim text: victim data stays out of the logs (8 U.S.C. 1367;
+        # CJIS 5.4.1.1). Refusals are shown to the uploader; the fill logs what it cannot draw.
         "pypdf": {"level": "ERROR"},
     },
 }

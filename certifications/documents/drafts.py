@@ -193,7 +193,7 @@ def crime_location(s: dict[str, Any]) -> str:
     return ", ".join(parts)
 
 
-def _agency_type(agency: dict[str, Any] | None) -> str:
+def agency_type_for(agency: dict[str, Any] | None) -> str:
     if agency is None:
         return ""
     if agency["level"] == AgencyLevel.FEDERAL:
@@ -204,7 +204,7 @@ def _agency_type(agency: dict[str, Any] | None) -> str:
     return AgencyType.LOCAL
 
 
-def _agency_category(agency: dict[str, Any] | None) -> tuple[str, str]:
+def agency_category_for(agency: dict[str, Any] | None) -> tuple[str, str]:
     if agency is None:
         return "", ""
     if agency["kind"] in LAW_ENFORCEMENT_KINDS:
@@ -245,8 +245,8 @@ def _part2(b: _Builder, s: dict[str, Any]) -> Part:
     agency = s["agency"]
     contact = s["contact"] or {}
     b.part_number = 2
-    agency_type = a.get("agency_type") or _agency_type(agency)
-    default_category, default_category_other = _agency_category(agency)
+    agency_type = a.get("agency_type") or agency_type_for(agency)
+    default_category, default_category_other = agency_category_for(agency)
     category = a.get("agency_category") or default_category
     category_other = first(a.get("agency_category_other"), default_category_other)
     case_status = a.get("case_status") or CaseStatus.OTHER

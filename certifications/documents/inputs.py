@@ -18,9 +18,15 @@ from django.utils import timezone
 from agencies.models import Agency, PointOfContact
 
 from ..access import agency_view_of, shown_attachments
-from ..choices import AttachmentKind, FormType, Status
+from ..choices import AttachmentKind, Status
 from ..deadlines import deadline_rules
-from ..models import AgencyFormAnswers, CertificationRequest, DocumentKind
+from ..models import (
+    FORM_FOR_TYPE,
+    AgencyFormAnswers,
+    CertificationRequest,
+    DocumentKind,
+    FormEdition,
+)
 from ..text import snapshot_clean
 
 # Bump when a template or the layout rules change, so every stored file is re-rendered.
@@ -91,6 +97,10 @@ def _agency_snapshot(agency: Agency | None) -> dict[str, Any] | None:
         "level": agency.level,
         "kind": agency.kind,
         "kind_label": agency.get_kind_display(),
+        "street_address": agency.street_address,
+        "city_name": agency.city_name,
+        "state": agency.state,
+        "postal_code": agency.postal_code,
     }
 
 
@@ -104,6 +114,17 @@ def _contact_snapshot(contact: PointOfContact | None) -> dict[str, Any] | None:
         "email": contact.email,
         "phone": contact.phone,
     }
+
+
+def _edition_label(cert_request: CertificationRequest) -> str:
+    """The edition the request was drafted on, else the form's current one (the editions are
+    data: FormEdition)."""
+    edition = cert_request.form_edition
+    if edition is None:
+        edition = FormEdition.objects.filter(
+            form=FORM_FOR_TYPE[cert_request.form_type], is_current=True
+        ).first()
+    return edition.label if edition is not None else ""
 
 
 def document_inputs(
@@ -149,11 +170,7 @@ def document_inputs(
     return snapshot_clean(
         {
             "layout_version": LAYOUT_VERSION,
-            "edition": (
-                settings.FORM_I918B_EDITION
-                if cert_request.form_type == FormType.U
-                else settings.FORM_I914B_EDITION
-            ),
+            "edition": _edition_label(cert_request),
             "reference": cert_request.reference,
             "form_type": cert_request.form_type,
             "is_draft_request": cert_request.status == Status.DRAFT,
@@ -195,6 +212,7 @@ def document_inputs(
             "deadline_basis": cert_request.deadline_basis,
             "decision_official_name": cert_request.certifying_official_name,
             "decision_official_title": cert_request.certifying_official_title,
+            "signature_date": _date(cert_request.signature_date),
             "agency": _agency_snapshot(agency),
             "contact": _contact_snapshot(cert_request.assigned_contact),
             "organization": {

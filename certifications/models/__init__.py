@@ -3,6 +3,7 @@
 - requests: the request, its family members, events (its timeline), messages and attachments;
 - notifications: the outbox rows and the bell;
 - documents: the agency's answers on the draft form and the rendered drafts;
+- editions: the editions of the official forms, their structure and field map;
 - statistics: the snapshots of the statistics pages' figures.
 """
 
@@ -15,6 +16,7 @@ from .documents import (
     GeneratedDocument,
     generated_document_path,
 )
+from .editions import FORM_FOR_TYPE, FormEdition, OfficialForm, official_pdf_path
 from .notifications import Notification, NotificationKind
 from .requests import (
     Attachment,
@@ -36,14 +38,18 @@ __all__ = [
     "CertificationRequest",
     "CertificationRequestQuerySet",
     "DocumentKind",
+    "FORM_FOR_TYPE",
     "FamilyMember",
+    "FormEdition",
     "GeneratedDocument",
     "Message",
     "Notification",
     "NotificationKind",
+    "OfficialForm",
     "RequestEvent",
     "StatisticsSnapshot",
     "StatisticsSnapshotRow",
     "attachment_path",
     "generated_document_path",
+    "official_pdf_path",
 ]

@@ -191,6 +191,15 @@ class CertificationRequest(models.Model):
         related_name="assigned_requests",
     )
     routing_reason = models.TextField(blank=True)
+    # The edition of the official form the request was drafted on (set at creation, checked at
+    # submission); it stays when USCIS publishes a new one, until someone moves the request.
+    form_edition = models.ForeignKey(
+        "certifications.FormEdition",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="requests",
+    )
     submitted_at = models.DateTimeField(null=True, blank=True)
     due_date = models.DateField(null=True, blank=True)
     deadline_basis = models.CharField(max_length=300, blank=True)

@@ -15,7 +15,7 @@ from accounts.models import AuditAction, User
 from accounts.services import audit_log
 
 from ..choices import FINAL_STATUSES, TRANSITIONS, Action
-from ..models import Attachment, CertificationRequest, Message
+from ..models import FORM_FOR_TYPE, Attachment, CertificationRequest, FormEdition, Message
 from ..uploads import CleanUpload
 from .documents import documents_prerender_enqueue
 from .events import request_event_record
@@ -109,6 +109,10 @@ def certification_request_create(
             organization=organization,
             created_by=created_by,
             form_type=form_type,
+            # The request is drafted on its form's current edition, and keeps it.
+            form_edition=FormEdition.objects.filter(
+                form=FORM_FOR_TYPE.get(form_type), is_current=True
+            ).first(),
             reference=f"tmp-{uuid.uuid4().hex[:16]}",
             **fields,
         )

@@ -47,7 +47,8 @@ def document_filename(*, cert_request: CertificationRequest, kind: DocumentKind 
     return f"{cert_request.reference}-{form}-draft.pdf"
 
 
-def _load(request_id: int) -> CertificationRequest | None:
+def document_request_load(request_id: int) -> CertificationRequest | None:
+    """The request with everything its documents read (one query)."""
     return (
         CertificationRequest.objects.select_related(
             "agency",
@@ -56,6 +57,7 @@ def _load(request_id: int) -> CertificationRequest | None:
             "created_by",
             "crime_county",
             "assigned_contact",
+            "form_edition",
         )
         .filter(pk=request_id)
         .first()
@@ -79,7 +81,7 @@ def document_store(*, request_id: int, kind: DocumentKind | str) -> GeneratedDoc
     3. Remove older versions (they hold victim data that is no longer current) and record a
        "document_generated" event.
     """
-    cert_request = _load(request_id)
+    cert_request = document_request_load(request_id)
     if cert_request is None:
         return None
     inputs = document_inputs(cert_request=cert_request)
@@ -128,7 +130,7 @@ def document_current(
 ) -> DocumentFile:
     """The document for the request as it is now: the stored file when its hash matches,
     else rendered on demand (never stale). Nothing is written, so a GET has no side effects."""
-    loaded = _load(cert_request.pk) or cert_request
+    loaded = document_request_load(cert_request.pk) or cert_request
     inputs = document_inputs(cert_request=loaded)
     digest = content_hash(kind=kind, inputs=inputs)
     stored = GeneratedDocument.objects.filter(
@@ -237,7 +239,7 @@ ANSWER_ITEMS: dict[str, tuple[int, str]] = {
 def agency_answer_hints(*, cert_request: CertificationRequest) -> dict[str, str]:
     """What the draft shows for an item when the agency leaves it blank (from the request and
     the directory), to print beside each field of the corrections form."""
-    loaded = _load(cert_request.pk) or cert_request
+    loaded = document_request_load(cert_request.pk) or cert_request
     draft = supplement_b_draft(document_inputs(cert_request=loaded, answers=None))
     items = {(p.number, i.number): i for p in draft.parts for i in p.items}
     hints = {}

@@ -32,7 +32,14 @@ from ..choices import (
     YesNoUnknown,
 )
 from ..deadlines import compute_due_date
-from ..models import Attachment, CertificationRequest, FamilyMember, Message
+from ..models import (
+    FORM_FOR_TYPE,
+    Attachment,
+    CertificationRequest,
+    FamilyMember,
+    FormEdition,
+    Message,
+)
 from ..uploads import validate_upload
 from .core import (
     TransitionError,
@@ -454,6 +461,11 @@ def certification_request_submit(
             "submitted_at": timezone.now(),
             "due_date": deadline.due_date,
             "deadline_basis": deadline.basis,
+            # A draft from before editions were data gets its form's current edition now.
+            "form_edition": cert_request.form_edition
+            or FormEdition.objects.filter(
+                form=FORM_FOR_TYPE[cert_request.form_type], is_current=True
+            ).first(),
         },
     )
 

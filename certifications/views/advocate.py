@@ -56,6 +56,7 @@ from ..services.intake import (
     certification_request_submit,
     certification_request_withdraw,
 )
+from .editions import edition_context
 from .review import review_page
 
 STEP_SLUGS = [slug for slug, _ in STEPS]
@@ -565,6 +566,7 @@ def request_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "attachments": attachments,
             "timeline": _timeline(cert_request, attachments),
             "viewer_is_advocate": request.user.role == Role.ADVOCATE,
+            **edition_context(access=access),
         },
     )
     response["Cache-Control"] = "no-store"

@@ -22,6 +22,7 @@ from ..services.documents import (
     document_current,
     document_download_note,
 )
+from .editions import edition_context
 
 
 @login_required
@@ -60,6 +61,7 @@ def documents_page(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "cert_request": cert_request,
             "can_act_as_agency": access.can_act_as_agency,
+            **edition_context(access=access),
         },
     )
 

@@ -35,6 +35,7 @@ from ..selectors import (
     certification_request_for_page,
     certification_request_page_lists,
 )
+from .editions import edition_context
 
 
 def possible_actions(
@@ -140,6 +141,11 @@ def render_review(
         # DOMAIN / 8 U.S.C. 1367: the agency sees that removal proceedings were flagged (it
         # sets the deadline) and nothing more about immigration status: not the proof itself.
         "attachments": shown_attachments(cert_request.attachment_list, sees_notice_to_appear=False),
+        **edition_context(
+            access=RequestAccess(cert_request=cert_request, actions=actions)
+            if actions is not None
+            else certification_request_access(user=request.user, pk=cert_request.pk)
+        ),
         **agency_panel_context(
             user=request.user,
             cert_request=cert_request,

@@ -6,7 +6,6 @@ import datetime
 import re
 
 import pytest
-from django.test import override_settings
 
 from certifications.choices import (
     AttachmentKind,
@@ -19,7 +18,14 @@ from certifications.choices import (
 from certifications.documents.drafts import BOX_LIMITS, supplement_b_draft
 from certifications.documents.inputs import document_inputs
 from certifications.documents.render import cover_letter_pdf, supplement_b_pdf
-from certifications.models import Attachment, CertificationRequest, FamilyMember
+from certifications.models import (
+    Attachment,
+    CertificationRequest,
+    FamilyMember,
+    FormEdition,
+    OfficialForm,
+)
+from certifications.services.editions import form_edition_make_current
 from tests.factories import CountyFactory, make_request
 
 from .documents_helpers import HEADER, body_text, flat, pdf_pages, pdf_text, submit_to
@@ -97,7 +103,6 @@ def _full_u_request(personas, **overrides):
     return submit_to(request, personas.agency_x)
 
 
-@override_settings(FORM_I918B_EDITION="04/01/24")
 def test_u_draft_has_every_part_and_item_answered_with_the_checked_crimes(personas):
     request = _full_u_request(personas)
     pdf = supplement_b_pdf(cert_request=request)
@@ -117,12 +122,13 @@ def test_u_draft_has_every_part_and_item_answered_with_the_checked_crimes(person
         assert HEADER in page_flat
         assert f"Page {n} of {len(pages)}" in page_flat
         assert request.reference in page_flat
-        assert "Edition 04/01/24" in page_flat
+        # The edition is data: the one the request was drafted on (FormEdition).
+        assert f"Edition {request.form_edition.label}" in page_flat
+        assert request.form_edition.label == "01/20/25"
     # Nothing overflowed: Part 7 says so.
     assert text.rstrip().endswith("None")
 
 
-@override_settings(FORM_I914B_EDITION="01/20/25")
 def test_t_draft_has_every_part_and_item_answered_with_the_checked_trafficking(personas):
     request = make_request(
         organization=personas.org_a,
@@ -286,3 +292,19 @@ def test_agency_answers_replace_the_request_data_on_the_draft(personas):
     assert "Lt. Ana Muñoz" in text and "AGENCY-999" in text and "SPPD-25-012345" not in text
     assert "☒ On-going" in text
     assert "☒ Felonious assault" in text and "☐ Domestic violence" in text
+
+
+def test_the_draft_prints_the_edition_recorded_on_the_request(personas):
+    newer = FormEdition.objects.create(
+        form=OfficialForm.I918B,
+        edition_date=datetime.date(2026, 9, 1),
+        title="Form I-918, Supplement B",
+        structure=FormEdition.objects.get(form=OfficialForm.I918B, is_current=True).structure,
+    )
+    older_request = _full_u_request(personas)
+    form_edition_make_current(edition=newer)
+    newer_request = make_request(
+        organization=personas.org_a, created_by=personas.advocate_a, form_type=FormType.U
+    )
+    assert "Edition 09/01/26" in flat(pdf_text(supplement_b_pdf(cert_request=newer_request)))
+    assert "Edition 01/20/25" in flat(pdf_text(supplement_b_pdf(cert_request=older_request)))

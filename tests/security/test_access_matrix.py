@@ -27,7 +27,15 @@ from accounts.invitations import invitation_create
 from accounts.models import Role
 from accounts.services import audit_log
 from certifications.choices import Status
-from certifications.models import CertificationRequest, Notification, NotificationKind
+from certifications.models import (
+    CertificationRequest,
+    FormEdition,
+    Notification,
+    NotificationKind,
+    OfficialForm,
+)
+from certifications.services.editions import official_form_load
+from tests.certifications.official_pdf import official_pdf
 from tests.factories import UserFactory, make_request, make_submitted_request
 
 from .canary import CANARY_A_NUMBER, CANARY_FAMILY, CANARY_STRINGS, seed_canary_request
@@ -201,6 +209,15 @@ MATRIX: list[R] = [
     R("certifications:document_download",       "GET",  "302  200  404  200  404  404  404  302", pk="request", kind="cover-letter"),  # noqa: E501
     R("certifications:document_download",       "GET",  "302  200  404  404  404  404  404  302", pk="draft", kind="supplement-b"),  # noqa: E501
     R("certifications:document_download",       "GET",  "302  404  404  404  404  404  404  302", pk="request", kind="no-such-document"),  # noqa: E501
+    # USCIS's official form pre-filled (its PDF is loaded below): whoever may see the request.
+    R("certifications:official_form_download", "GET",  "302  200  404  200  404  404  404  302", pk="request"),  # noqa: E501
+    R("certifications:official_form_download", "GET",  "302  200  404  404  404  404  404  302", pk="draft"),  # noqa: E501
+    R("certifications:official_form_download", "GET",  "302  404  200  404  200  200  404  302", pk="overdue"),  # noqa: E501
+    # Moving to the current edition: the request's advocates and its certifying agency; on
+    # another agency's overdue request the coordinator may only re-route.
+    R("certifications:edition_move",            "GET",  "302  405  405  405  405  405  405  302", pk="request"),  # noqa: E501
+    R("certifications:edition_move",            "POST", "302  302  404  302  404  404  404  302", pk="request"),  # noqa: E501
+    R("certifications:edition_move",            "POST", "302  404  302  404  302  404  404  302", pk="overdue"),  # noqa: E501
     # The agency's answers on the draft form: the certifying agency's contacts only. On another
     # agency's overdue request the coordinator may only re-route, so the stricter reading: 404.
     R("certifications:document_agency_answers", "GET",  "302  404  404  200  404  404  404  302", pk="request"),  # noqa: E501
@@ -364,6 +381,8 @@ def matrix_objects(personas, media_root):
     CertificationRequest.objects.filter(pk=overdue.pk).update(
         due_date=timezone.localdate() - datetime.timedelta(days=3)
     )
+    edition = FormEdition.objects.get(form=OfficialForm.I918B, is_current=True)
+    official_form_load(edition=edition, content=official_pdf())
     notification = Notification.objects.create(
         key=f"matrix:{request.pk}:advocate_a",
         kind=NotificationKind.REQUEST_UPDATE,

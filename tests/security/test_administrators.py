@@ -5,6 +5,7 @@ invitation in the portal's audit trail. Through HTTP with the personas."""
 from __future__ import annotations
 
 import importlib
+import re
 
 import pytest
 from allauth.mfa.models import Authenticator
@@ -73,7 +74,12 @@ def test_the_group_grants_exactly_the_directory_accounts_invitations_and_audit(p
         )
     )
     apps_granted = {app for app, _ in perms}
-    assert apps_granted == {"agencies", "accounts"}
+    assert apps_granted == {"agencies", "accounts", "certifications"}
+    assert {codename for app, codename in perms if app == "certifications"} == {
+        "view_formedition",
+        "add_formedition",
+        "change_formedition",
+    }
     accounts_perms = {codename for app, codename in perms if app == "accounts"}
     assert accounts_perms == {
         "view_user",
@@ -207,15 +213,25 @@ def test_the_authenticator_model_is_not_in_the_admin_and_no_secret_is_shown(pers
         assert "/admin/mfa/" not in body
 
 
-def test_nothing_of_certifications_is_in_the_admin(personas, media_root):
+def test_nothing_of_certifications_is_in_the_admin_but_the_form_editions(personas, media_root):
+    """The form editions (USCIS's blank PDFs and their structure) hold no victim data; every
+    other model of the app (requests, their people, files, messages, events) stays out."""
     seed_canary_request(personas)
-    registered = {model._meta.app_label for model in admin.site._registry}
-    assert "certifications" not in registered
+    registered = {
+        model._meta.model_name
+        for model in admin.site._registry
+        if model._meta.app_label == "certifications"
+    }
+    assert registered == {"formedition"}
     client = _admin_client(personas)
     index = client.get(reverse("admin:index"))
-    assert "/admin/certifications/" not in index.content.decode()
+    shown = set(re.findall(r"/admin/certifications/(\w+)/", index.content.decode()))
+    assert shown == {"formedition"}
     _assert_no_canary(index)
+    assert client.get("/admin/certifications/formedition/").status_code == 200
     for model in django_apps.get_app_config("certifications").get_models():
+        if model._meta.model_name == "formedition":
+            continue
         url = f"/admin/certifications/{model._meta.model_name}/"
         assert client.get(url).status_code == 404, url
 

@@ -1,0 +1,74 @@
+"""USCIS's official form pre-filled (download), and moving a request to the current edition."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.views.decorators.http import require_GET, require_POST
+
+from accounts.decorators import audit_detail, audit_reference, audited
+from accounts.models import AuditAction
+
+from ..access import RequestAccess, certification_request_access
+from ..services.documents import document_download_note
+from ..services.editions import (
+    certification_request_edition_move,
+    form_edition_status,
+    official_form_fill,
+)
+
+
+def edition_context(*, access: RequestAccess) -> dict:
+    """Context for the documents panel (`certifications/_documents.html`): the edition the
+    request was drafted on, the current one, and whether its official PDF is loaded."""
+    return {"edition_status": form_edition_status(access=access)}
+
+
+@login_required
+@require_GET
+@audited(AuditAction.DOCUMENT_DOWNLOAD)
+def official_form_download(request: HttpRequest, pk: int) -> HttpResponse:
+    """USCIS's current PDF filled for the request, as an attachment. Whoever may see the request
+    may download it; outsiders get 404 (the access function); every download is audited."""
+    access = certification_request_access(user=request.user, pk=pk)
+    audit_reference(request, access.cert_request.reference)
+    document = official_form_fill(access=access)
+    if document is None:
+        raise Http404("The official form of the current edition is not loaded.")
+    audit_detail(
+        request, document_download_note(cert_request=access.cert_request, document=document)
+    )
+    response = HttpResponse(document.content, content_type="application/pdf")
+    # The file name carries the reference only, never the victim's name (8 U.S.C. 1367).
+    response["Content-Disposition"] = f'attachment; filename="{document.filename}"'
+    response["Cache-Control"] = "no-store"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@login_required
+@require_POST
+@audited(AuditAction.VICTIM_DATA_VIEW)
+def edition_move(request: HttpRequest, pk: int) -> HttpResponse:
+    access = certification_request_access(user=request.user, pk=pk)
+    audit_reference(request, access.cert_request.reference)
+    if not access.may_move_edition:
+        raise Http404("No such request.")
+    result = certification_request_edition_move(
+        cert_request=access.cert_request, actor=request.user
+    )
+    if not result.moved:
+        messages.info(request, "The request is already on the current edition of the form.")
+    else:
+        messages.success(
+            request,
+            f"The request is now on edition {result.to_label}: "
+            f"{len(result.carried)} answer(s) carried over.",
+        )
+        if result.reenter:
+            messages.warning(
+                request, "Enter again on the new edition: " + "; ".join(result.reenter) + "."
+            )
+    return redirect("certifications:detail", pk=access.cert_request.pk)
