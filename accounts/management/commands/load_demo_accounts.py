@@ -138,7 +138,8 @@ class Command(BaseCommand):
                 )
         self.stdout.write(f"Demo accounts (password for all: {DEMO_PASSWORD}):")
         for email, _name, role, _link, _title in DEMO_USERS:
-            line = f"  {Role(role).label:<26} {email}"
+            label = "Organization lead" if email == DEMO_LEAD else Role(role).label
+            line = f"  {label:<26} {email}"
             if User.objects.get(email=email).requires_mfa:
                 line += f"  (authenticator secret {demo_totp_secret(email)})"
             self.stdout.write(line)
