@@ -15,10 +15,13 @@ def forwards(apps, schema_editor):
     from django.contrib.auth.management import create_permissions
 
     # Permissions are normally created after all migrations; the group needs them now.
+    # (A historical app config has no models module, which create_permissions would skip; the
+    # value is put back, so a call with the global registry leaves it as it was.)
     for app_config in apps.get_app_configs():
-        app_config.models_module = True
+        models_module = getattr(app_config, "models_module", None)
+        app_config.models_module = models_module or True
         create_permissions(app_config, apps=apps, verbosity=0)
-        app_config.models_module = None
+        app_config.models_module = models_module
     administrators_group_sync(apps)
     User = apps.get_model("accounts", "User")
     User.objects.filter(approved_at__isnull=True).update(approved_at=F("date_joined"))
