@@ -16,6 +16,8 @@ from PIL import Image
 
 from certifications.uploads import validate_upload as _validate_upload
 
+from .upload_samples import raw_pdf
+
 
 def validate_upload(upload):
     """The content checks alone: tests run without CLAMD_SOCKET (tests/conftest.py)."""
@@ -64,27 +66,8 @@ def test_a_shell_script_named_pdf_is_refused():
     _refused(_upload("scan.pdf", b"#!/bin/sh\nrm -rf /\n"), "file_type")
 
 
-def _raw_pdf(*objects: bytes) -> bytes:
-    """A PDF built by hand (objects numbered from 1; object 1 is the catalog), with a
-    correct cross-reference table."""
-    out = bytearray(b"%PDF-1.7\n")
-    offsets = []
-    for number, body in enumerate(objects, start=1):
-        offsets.append(len(out))
-        out += b"%d 0 obj\n" % number + body + b"\nendobj\n"
-    xref = len(out)
-    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
-    for offset in offsets:
-        out += b"%010d 00000 n \n" % offset
-    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (
-        len(objects) + 1,
-        xref,
-    )
-    return bytes(out)
-
-
 def _pdf_with_page_action(action: bytes) -> bytes:
-    return _raw_pdf(
+    return raw_pdf(
         b"<< /Type /Catalog /Pages 2 0 R >>",
         b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
         b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 200 200] /AA << /O " + action + b" >> >>",
