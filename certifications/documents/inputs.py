@@ -30,7 +30,7 @@ from ..models import (
 from ..text import snapshot_clean
 
 # Bump when a template or the layout rules change, so every stored file is re-rendered.
-LAYOUT_VERSION = "2026-12-02.1"
+LAYOUT_VERSION = "2026-12-02.2"
 
 # The agency's answers to Parts 2-4 (AgencyFormAnswers); blank means "not corrected".
 ANSWER_FIELDS: tuple[str, ...] = (
@@ -116,7 +116,7 @@ def _contact_snapshot(contact: PointOfContact | None) -> dict[str, Any] | None:
     }
 
 
-def _edition_label(cert_request: CertificationRequest) -> str:
+def _edition(cert_request: CertificationRequest) -> FormEdition | None:
     """The edition the request was drafted on, else the form's current one (the editions are
     data: FormEdition)."""
     edition = cert_request.form_edition
@@ -124,7 +124,7 @@ def _edition_label(cert_request: CertificationRequest) -> str:
         edition = FormEdition.objects.filter(
             form=FORM_FOR_TYPE[cert_request.form_type], is_current=True
         ).first()
-    return edition.label if edition is not None else ""
+    return edition
 
 
 def document_inputs(
@@ -159,6 +159,7 @@ def document_inputs(
         if a.kind not in NOT_ENCLOSED
     ]
     seen = agency_view_of(cert_request)
+    edition = _edition(cert_request)
     # The letter is the request: its date (the submission's, or today's for a draft) is the
     # day the statute's days are counted from (Minn. Stat. 611A.95 subd. 2).
     rules = deadline_rules(
@@ -170,7 +171,11 @@ def document_inputs(
     return snapshot_clean(
         {
             "layout_version": LAYOUT_VERSION,
-            "edition": _edition_label(cert_request),
+            "edition": edition.label if edition is not None else "",
+            # The draft worksheet follows the edition item by item (its parts, numbers and
+            # labels), so the structure is part of the snapshot and of its hash.
+            "edition_title": edition.title if edition is not None else "",
+            "edition_structure": edition.structure if edition is not None else {"parts": []},
             "reference": cert_request.reference,
             "form_type": cert_request.form_type,
             "is_draft_request": cert_request.status == Status.DRAFT,

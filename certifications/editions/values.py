@@ -18,7 +18,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..choices import Crime, YesNoUnknown
-from ..documents.drafts import (
+from ..documents.common import (
     agency_category_for,
     agency_type_for,
     crime_location,

@@ -14,6 +14,7 @@ from .documents import (
     CaseStatus,
     DocumentKind,
     GeneratedDocument,
+    OfficialCapacity,
     generated_document_path,
 )
 from .editions import FORM_FOR_TYPE, FormEdition, OfficialForm, official_pdf_path
@@ -45,6 +46,7 @@ __all__ = [
     "Message",
     "Notification",
     "NotificationKind",
+    "OfficialCapacity",
     "OfficialForm",
     "RequestEvent",
     "StatisticsSnapshot",

@@ -40,6 +40,15 @@ class AgencyCategory(models.TextChoices):
     OTHER = "other", "Other"
 
 
+class OfficialCapacity(models.TextChoices):
+    """Who may sign the certification (8 CFR 214.14(a)(2)-(3)): the head of the certifying
+    agency, a supervisory official the head has designated, or a judge."""
+
+    HEAD = "head", "Head of the certifying agency"
+    DESIGNEE = "designee", "Official designated by the head of the agency"
+    JUDGE = "judge", "Judge"
+
+
 class AgencyFormAnswers(models.Model):
     """The certifying agency's own answers to Parts 2-4 of the draft, kept apart from the
     advocate's data, which is never overwritten.

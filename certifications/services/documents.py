@@ -18,9 +18,9 @@ from accounts.services import audit_log
 from uvisa_portal.celery import enqueue_on_commit
 
 from ..choices import Action
-from ..documents.drafts import supplement_b_draft
 from ..documents.inputs import ANSWER_FIELDS, content_hash, document_inputs
 from ..documents.render import render_pdf
+from ..editions.values import item_values
 from ..models import AgencyFormAnswers, CertificationRequest, DocumentKind, GeneratedDocument
 from .events import request_event_record
 
@@ -218,33 +218,31 @@ def agency_form_answers_update(
     return row
 
 
-# Which item of the draft each agency answer corrects: (part, item).
-ANSWER_ITEMS: dict[str, tuple[int, str]] = {
-    "agency_name": (2, "1"),
-    "certifying_official_name": (2, "2"),
-    "certifying_official_title": (2, "3"),
-    "division_office": (2, "4"),
-    "head_of_agency_name": (2, "5"),
-    "agency_address": (2, "6"),
-    "agency_phone": (2, "7"),
-    "agency_fax": (2, "8"),
-    "agency_email": (2, "9"),
-    "case_number": (2, "13"),
-    "fbi_sid_number": (2, "14"),
-    "crime_dates": (3, "2"),
-    "statutes_cited": (3, "3"),
+# The item each agency answer corrects (item keys of the edition structures).
+ANSWER_ITEMS: dict[str, str] = {
+    "agency_name": "agency.name",
+    "certifying_official_title": "official.title_division",
+    "case_number": "case.number",
+    "crime_dates": "crime.dates",
+    "statutes_cited": "crime.citations",
+    "activity_description": "crime.description",
+    "known_injuries": "crime.injury",
+    "helpfulness_explanation": "helpful.description",
+    "agency_phone": "certification.phone",
+    "agency_fax": "certification.fax",
 }
 
 
 def agency_answer_hints(*, cert_request: CertificationRequest) -> dict[str, str]:
-    """What the draft shows for an item when the agency leaves it blank (from the request and
-    the directory), to print beside each field of the corrections form."""
+    """What the worksheet shows for an item when the agency leaves it blank (from the request
+    and the directory), to print beside each field of the answers form."""
     loaded = document_request_load(cert_request.pk) or cert_request
-    draft = supplement_b_draft(document_inputs(cert_request=loaded, answers=None))
-    items = {(p.number, i.number): i for p in draft.parts for i in p.items}
+    values = item_values(document_inputs(cert_request=loaded, answers=None))
     hints = {}
-    for name, (part, number) in ANSWER_ITEMS.items():
-        item = items.get((part, number))
-        if item is not None and item.value:
-            hints[name] = item.value
+    for name, key in ANSWER_ITEMS.items():
+        value = values.get(key)
+        if isinstance(value, list):
+            value = "; ".join(value)
+        if value and isinstance(value, str):
+            hints[name] = value if len(value) <= 120 else value[:117] + "…"
     return hints

@@ -166,7 +166,7 @@ def test_contact_corrects_the_agency_answers_and_the_draft_follows(client, perso
     text = body_text(client.get(_url(u_request)).content)
     assert "AGENCY-42" in text and "CASE-1" not in text
     assert "Lt. Ana Muñoz" in text and "SID-7" in text and "☒ Completed" in text
-    assert "☒ Stalking" in text and "☒ Domestic violence" in text
+    assert "☒ Stalking" in text and "☒ Domestic Violence" in text
 
 
 def test_unchanged_crimes_are_no_correction(personas, u_request):
