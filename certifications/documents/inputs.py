@@ -32,36 +32,11 @@ from ..text import snapshot_clean
 # Bump when a template or the layout rules change, so every stored file is re-rendered.
 LAYOUT_VERSION = "2026-12-02.2"
 
-# The agency's answers to Parts 2-4 (AgencyFormAnswers); blank means "not corrected".
-ANSWER_FIELDS: tuple[str, ...] = (
-    "agency_name",
-    "agency_address",
-    "certifying_official_name",
-    "certifying_official_title",
-    "division_office",
-    "head_of_agency_name",
-    "agency_phone",
-    "agency_fax",
-    "agency_email",
-    "agency_type",
-    "agency_category",
-    "agency_category_other",
-    "case_status",
-    "case_status_other",
-    "case_number",
-    "fbi_sid_number",
-    "crimes",
-    "trafficking_types",
-    "crime_dates",
-    "statutes_cited",
-    "crime_location",
-    "activity_description",
-    "known_injuries",
-    "possesses_information",
-    "has_been_helpful",
-    "refused_assistance",
-    "helpfulness_explanation",
-    "refusal_explanation",
+# The agency's answers to Parts 2-6 (AgencyFormAnswers); blank means "not answered".
+ANSWER_FIELDS: tuple[str, ...] = tuple(
+    f.name
+    for f in AgencyFormAnswers._meta.concrete_fields
+    if f.name not in {"id", "request", "updated_at", "updated_by"}
 )
 
 # Evidence that is not part of the packet sent to the agency.
@@ -81,6 +56,8 @@ def answers_snapshot(answers: AgencyFormAnswers | None) -> dict[str, Any]:
         value = getattr(answers, name)
         if value is None or value == "":
             continue
+        if isinstance(value, datetime.date):
+            value = value.isoformat()
         given[name] = list(value) if isinstance(value, list | tuple) else value
     return given
 

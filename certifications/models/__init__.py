@@ -8,6 +8,8 @@
 """
 
 from .documents import (
+    FAMILY_ROWS,
+    FAMILY_SUBFIELDS,
     AgencyCategory,
     AgencyFormAnswers,
     AgencyType,
@@ -31,6 +33,8 @@ from .requests import (
 from .statistics import StatisticsSnapshot, StatisticsSnapshotRow
 
 __all__ = [
+    "FAMILY_ROWS",
+    "FAMILY_SUBFIELDS",
     "AgencyCategory",
     "AgencyFormAnswers",
     "AgencyType",

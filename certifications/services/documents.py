@@ -20,8 +20,16 @@ from uvisa_portal.celery import enqueue_on_commit
 from ..choices import Action
 from ..documents.inputs import ANSWER_FIELDS, content_hash, document_inputs
 from ..documents.render import render_pdf
+from ..editions.completeness import missing_items
 from ..editions.values import item_values
-from ..models import AgencyFormAnswers, CertificationRequest, DocumentKind, GeneratedDocument
+from ..models import (
+    FORM_FOR_TYPE,
+    AgencyFormAnswers,
+    CertificationRequest,
+    DocumentKind,
+    FormEdition,
+    GeneratedDocument,
+)
 from .events import request_event_record
 
 # URL slugs of the downloadable documents.
@@ -177,7 +185,7 @@ def agency_form_answers_get(*, cert_request: CertificationRequest) -> AgencyForm
 def agency_form_answers_update(
     *, cert_request: CertificationRequest, actor: User, answers: dict[str, Any]
 ) -> AgencyFormAnswers:
-    """Save the agency's corrections to Parts 2-4. The advocate's data is never touched: the
+    """Save the agency's answers to Parts 2-6. The advocate's data is never touched: the
     answers live in their own row and the draft prefers them. A blank answer means "keep what
     the request and the directory say", so later changes by the advocate still reach the
     draft for every item the agency did not correct.
@@ -193,7 +201,7 @@ def agency_form_answers_update(
                 requested = getattr(cert_request, name) or []
                 # Checking exactly what the advocate checked is no correction.
                 value = None if value is None or set(value) == set(requested) else list(value)
-            elif value is None:
+            elif value is None and not AgencyFormAnswers._meta.get_field(name).null:
                 value = ""
             if getattr(row, name) != value:
                 setattr(row, name, value)
@@ -246,3 +254,29 @@ def agency_answer_hints(*, cert_request: CertificationRequest) -> dict[str, str]
         if value and isinstance(value, str):
             hints[name] = value if len(value) <= 120 else value[:117] + "…"
     return hints
+
+
+def request_form_edition(*, cert_request: CertificationRequest) -> FormEdition | None:
+    """The edition the request was drafted on, else its form's current one."""
+    if cert_request.form_edition_id:
+        return cert_request.form_edition
+    return FormEdition.objects.filter(
+        form=FORM_FOR_TYPE[cert_request.form_type], is_current=True
+    ).first()
+
+
+def agency_form_missing_items(*, cert_request: CertificationRequest) -> list[str]:
+    """The required items of the request's edition that the agency or its certifying official
+    answers and that have no answer yet, as "Part 2, Item 4: <label>" (labels only, never
+    values), in the form's order. Empty when the agency's part of the form is complete."""
+    edition = request_form_edition(cert_request=cert_request)
+    if edition is None:
+        return []
+    loaded = document_request_load(cert_request.pk) or cert_request
+    values = item_values(document_inputs(cert_request=loaded))
+    return [
+        f"Part {item['part']}, Item {item['number']}: {item['label']}"
+        for item in missing_items(
+            items=edition.items(), values=values, answered_by=frozenset({"agency", "official"})
+        )
+    ]

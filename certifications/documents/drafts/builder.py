@@ -196,8 +196,6 @@ def supplement_b_draft(snapshot: dict[str, Any]) -> FormDraft:
     answers = snapshot["answers"]
     values = item_values(snapshot)
     capacity = answers.get("official_capacity", "")
-    if capacity:
-        values["official.capacity"] = capacity
     draft = FormDraft(
         form_number=_form_number(snapshot["form_type"]),
         title=snapshot.get("edition_title") or f"Form {_form_number(snapshot['form_type'])}",
