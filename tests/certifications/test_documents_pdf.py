@@ -145,7 +145,8 @@ def test_nothing_the_official_decides_is_pre_checked(personas):
     text = body_text(supplement_b_pdf(cert_request=request))
     part4 = text[text.index("Part 4. Helpfulness") : text.index("Part 5. Family")]
     assert "☒" not in part4
-    assert part4.count("For the certifying official to answer.") == 4
+    # Items 1-3 wait for the official; Item 4 only once Item 3 is answered "Yes".
+    assert part4.count("For the certifying official to answer.") == 3
     # The capacity is the agency's to state.
     assert "☐ Head of the certifying agency ☐ Official designated by the head of the agency" in text
     assert "☒ Head" not in text

@@ -138,7 +138,7 @@ class _Builder:
         if kind == "signature":
             item.for_official = True
             return item
-        if official and value in (None, "", [], {}):
+        if official and value in (None, "", [], {}) and required_now(spec, self.values):
             item.awaiting_official = True
             item.proposed = self.proposed.get(key, "")
         if kind in BOX_KINDS:
