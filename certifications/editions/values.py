@@ -28,11 +28,11 @@ from ..documents.common import (
 )
 from ..models import FAMILY_ROWS, FAMILY_SUBFIELDS, OfficialCapacity
 
-# The request keeps one full-name field for a family member, an official or another name
-# used. Which word is the family name differs between the communities the portal serves
-# (Vietnamese, Hmong and Somali names put it elsewhere than English ones), so a full name is
-# never split by guessing: it goes whole into the family-name box, where the official can
-# correct it in the PDF.
+# The request keeps one full-name field for a family member, the official it recorded or
+# another name used (the agency's answers split the official's and the head's names). Which
+# word is the family name differs between the communities the portal serves (Vietnamese,
+# Hmong and Somali names put it elsewhere than English ones), so a full name is never split
+# by guessing: it goes whole into the family-name box, where the official can correct it.
 
 
 def _yes_no(value: str | None) -> str | None:

@@ -91,10 +91,9 @@ def placeholder(item: dict[str, Any], values: dict[str, Any]) -> str:
 class _Builder:
     """Accumulates the items and the continuations of one draft."""
 
-    def __init__(self, draft: FormDraft, values: dict[str, Any], proposed: dict[str, str]):
+    def __init__(self, draft: FormDraft, values: dict[str, Any]):
         self.draft = draft
         self.values = values
-        self.proposed = proposed
         self.part_number = 0
 
     def fit(self, item: Item, text: str) -> None:
@@ -140,13 +139,13 @@ class _Builder:
             return item
         if official and value in (None, "", [], {}) and required_now(spec, self.values):
             item.awaiting_official = True
-            item.proposed = self.proposed.get(key, "")
         if kind in BOX_KINDS:
             chosen = set(value or []) if kind == "checkboxes" else {value}
             item.options = [
                 Option(label=o["label"], checked=o["value"] in chosen) for o in spec["options"]
             ]
             item.columns = kind == "checkboxes" and len(spec["options"]) > 8
+            item.stacked = any(len(o["label"]) > 40 for o in spec["options"])
             if not chosen - {None}:
                 item.value = placeholder(spec, self.values)
         elif kind in CELL_KINDS:
@@ -179,12 +178,6 @@ class _Builder:
         return item
 
 
-def _proposals(snapshot: dict[str, Any]) -> dict[str, str]:
-    """The requester's suggested answers for the official's items (the request's own view of
-    the case); printed beside the empty item, never in its boxes."""
-    return dict(snapshot.get("proposed") or {})
-
-
 def _form_number(form_type: str) -> str:
     return "I-914, Supplement B" if form_type == FormType.T else "I-918, Supplement B"
 
@@ -209,7 +202,7 @@ def supplement_b_draft(snapshot: dict[str, Any]) -> FormDraft:
         designee=capacity == OfficialCapacity.DESIGNEE,
         head_title=answers.get("head_title", ""),
     )
-    b = _Builder(draft, values, _proposals(snapshot))
+    b = _Builder(draft, values)
     for part in snapshot["edition_structure"].get("parts", []):
         b.part_number = part["number"]
         if any(i["kind"] == "additional_info" for i in part["items"]):

@@ -33,14 +33,14 @@ class Item:
     # A one-row table (Part 5: a family member's name, relationship and involvement).
     row: list[Cell] | None = None
     columns: bool = False
+    # One option per line (long option labels: the T form's kinds of trafficking).
+    stacked: bool = False
     long: bool = False
     # The official's ink (Part 6 signature).
     for_official: bool = False
     # An answer only the certifying official may give, not given yet: left empty, never
     # pre-checked (8 CFR 214.14(c)(2)(i): the certification is the official's statement).
     awaiting_official: bool = False
-    # What the requester suggests for such an item, printed beside it and marked as theirs.
-    proposed: str = ""
     continued_in: int | None = None
 
     @property
