@@ -11,7 +11,7 @@ from crispy_forms.layout import HTML, Fieldset, Layout, Submit
 from django import forms
 from django.utils import timezone
 
-from ..choices import Crime, FormType, TraffickingType, YesNoUnknown
+from ..choices import Crime, FormType, TraffickingType
 from ..documents.inputs import ANSWER_FIELDS
 from ..models import FAMILY_ROWS, FAMILY_SUBFIELDS, AgencyFormAnswers
 from ..text import TextSafeFormMixin
@@ -76,14 +76,6 @@ ITEM_FIELDS: dict[str, tuple[str, ...]] = {
     "certification.fax": ("agency_fax",),
 }
 NOT_IN_THE_FORM = frozenset({"certification.signature", "additional.information"})
-YES_NO_FIELDS = (
-    "occurred_in_us",
-    "extraterritorial",
-    "possesses_information",
-    "has_been_helpful",
-    "refused_assistance",
-    "family_implicated",
-)
 DATE_FIELDS = ("crime_date_1", "crime_date_2", "crime_date_3", "crime_date_4", "signature_date")
 PHONE_FIELDS = ("agency_phone", "agency_fax")
 # An answer that makes another item required (the form's "If you answered ..." items).
@@ -169,17 +161,17 @@ class AgencyFormAnswersForm(TextSafeFormMixin, forms.ModelForm):
                 del self.fields[name]
         for item in self.items:
             self._label(item)
-        for name in YES_NO_FIELDS:
-            if name in self.fields:
-                self.fields[name].choices = [
-                    ("", "Not answered yet"),
-                    (YesNoUnknown.YES, "Yes"),
-                    (YesNoUnknown.NO, "No"),
-                ]
-        for name in ("agency_type", "agency_category", "case_status", "official_capacity"):
-            if name in self.fields:
-                choices = list(self.fields[name].choices)[1:]
-                self.fields[name].choices = [("", "Not answered yet"), *choices]
+        for item in self.items:
+            # The boxes and their words are the edition's (no "Unknown" box on a yes/no item).
+            names = ITEM_FIELDS[item["key"]]
+            if item.get("options") and len(names) == 1:
+                options = [(o["value"], o["label"]) for o in item["options"]]
+                field = self.fields[names[0]]
+                multiple = isinstance(field, forms.MultipleChoiceField)
+                field.choices = options if multiple else [("", "Not answered yet"), *options]
+        if "official_capacity" in self.fields:
+            choices = list(self.fields["official_capacity"].choices)[1:]
+            self.fields["official_capacity"].choices = [("", "Not answered yet"), *choices]
         for name, hint in hints.items():
             if name in self.fields:
                 self.fields[name].help_text = f"{KEEP}: {hint}"

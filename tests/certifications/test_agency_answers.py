@@ -77,6 +77,10 @@ def test_yes_no_items_offer_only_the_forms_boxes():
     fields = _form(edition).fields
     for name in ("possesses_information", "refused_assistance", "occurred_in_us"):
         assert [c for c, _ in fields[name].choices] == ["", "yes", "no"]
+    # The edition's 31 crimes in its words; no "Other" the form lacks.
+    crimes = dict(fields["crimes"].choices)
+    assert len(crimes) == 31 and "similar_activity" not in crimes
+    assert crimes["fraud_foreign_labor"] == "Fraud in Foreign Labor Contracting"
 
 
 def test_future_dates_are_refused_with_the_answer_kept(client, personas, u_request):
