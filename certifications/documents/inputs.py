@@ -30,38 +30,13 @@ from ..models import (
 from ..text import snapshot_clean
 
 # Bump when a template or the layout rules change, so every stored file is re-rendered.
-LAYOUT_VERSION = "2026-12-02.1"
+LAYOUT_VERSION = "2026-12-02.2"
 
-# The agency's answers to Parts 2-4 (AgencyFormAnswers); blank means "not corrected".
-ANSWER_FIELDS: tuple[str, ...] = (
-    "agency_name",
-    "agency_address",
-    "certifying_official_name",
-    "certifying_official_title",
-    "division_office",
-    "head_of_agency_name",
-    "agency_phone",
-    "agency_fax",
-    "agency_email",
-    "agency_type",
-    "agency_category",
-    "agency_category_other",
-    "case_status",
-    "case_status_other",
-    "case_number",
-    "fbi_sid_number",
-    "crimes",
-    "trafficking_types",
-    "crime_dates",
-    "statutes_cited",
-    "crime_location",
-    "activity_description",
-    "known_injuries",
-    "possesses_information",
-    "has_been_helpful",
-    "refused_assistance",
-    "helpfulness_explanation",
-    "refusal_explanation",
+# The agency's answers to Parts 2-6 (AgencyFormAnswers); blank means "not answered".
+ANSWER_FIELDS: tuple[str, ...] = tuple(
+    f.name
+    for f in AgencyFormAnswers._meta.concrete_fields
+    if f.name not in {"id", "request", "updated_at", "updated_by"}
 )
 
 # Evidence that is not part of the packet sent to the agency.
@@ -81,6 +56,8 @@ def answers_snapshot(answers: AgencyFormAnswers | None) -> dict[str, Any]:
         value = getattr(answers, name)
         if value is None or value == "":
             continue
+        if isinstance(value, datetime.date):
+            value = value.isoformat()
         given[name] = list(value) if isinstance(value, list | tuple) else value
     return given
 
@@ -116,7 +93,7 @@ def _contact_snapshot(contact: PointOfContact | None) -> dict[str, Any] | None:
     }
 
 
-def _edition_label(cert_request: CertificationRequest) -> str:
+def _edition(cert_request: CertificationRequest) -> FormEdition | None:
     """The edition the request was drafted on, else the form's current one (the editions are
     data: FormEdition)."""
     edition = cert_request.form_edition
@@ -124,7 +101,7 @@ def _edition_label(cert_request: CertificationRequest) -> str:
         edition = FormEdition.objects.filter(
             form=FORM_FOR_TYPE[cert_request.form_type], is_current=True
         ).first()
-    return edition.label if edition is not None else ""
+    return edition
 
 
 def document_inputs(
@@ -159,6 +136,7 @@ def document_inputs(
         if a.kind not in NOT_ENCLOSED
     ]
     seen = agency_view_of(cert_request)
+    edition = _edition(cert_request)
     # The letter is the request: its date (the submission's, or today's for a draft) is the
     # day the statute's days are counted from (Minn. Stat. 611A.95 subd. 2).
     rules = deadline_rules(
@@ -170,7 +148,11 @@ def document_inputs(
     return snapshot_clean(
         {
             "layout_version": LAYOUT_VERSION,
-            "edition": _edition_label(cert_request),
+            "edition": edition.label if edition is not None else "",
+            # The draft worksheet follows the edition item by item (its parts, numbers and
+            # labels), so the structure is part of the snapshot and of its hash.
+            "edition_title": edition.title if edition is not None else "",
+            "edition_structure": edition.structure if edition is not None else {"parts": []},
             "reference": cert_request.reference,
             "form_type": cert_request.form_type,
             "is_draft_request": cert_request.status == Status.DRAFT,

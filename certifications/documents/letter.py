@@ -13,7 +13,7 @@ from typing import Any
 
 from ..choices import Crime, FormType, TraffickingType
 from ..deadlines import POLICY, STATUTE
-from .drafts import UNKNOWN, crime_dates, crime_location, first, long_date, us_date
+from .common import UNKNOWN, crime_dates, crime_location, first, long_date, us_date
 
 
 @dataclass

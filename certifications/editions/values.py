@@ -18,20 +18,21 @@ from __future__ import annotations
 from typing import Any
 
 from ..choices import Crime, YesNoUnknown
-from ..documents.drafts import (
+from ..documents.common import (
+    NA,
     agency_category_for,
     agency_type_for,
     crime_location,
     first,
     us_date,
 )
+from ..models import FAMILY_ROWS, FAMILY_SUBFIELDS, OfficialCapacity
 
-# The request keeps one full-name field for a family member, an official or another name
-# used. Which word is the family name differs between the communities the portal serves
-# (Vietnamese, Hmong and Somali names put it elsewhere than English ones), so a full name is
-# never split by guessing: it goes whole into the family-name box, where the official can
-# correct it in the PDF.
-FAMILY_ROWS = 3
+# The request keeps one full-name field for a family member, the official it recorded or
+# another name used (the agency's answers split the official's and the head's names). Which
+# word is the family name differs between the communities the portal serves (Vietnamese,
+# Hmong and Somali names put it elsewhere than English ones), so a full name is never split
+# by guessing: it goes whole into the family-name box, where the official can correct it.
 
 
 def _yes_no(value: str | None) -> str | None:
@@ -44,6 +45,31 @@ def _whole_name(full_name: str) -> dict[str, str] | None:
     return {"family": full_name, "given": "", "middle": ""} if full_name else None
 
 
+def _split_name(a: dict[str, Any], prefix: str) -> dict[str, str] | None:
+    """The agency's family / given / middle name fields (`official_...`, `head_...`)."""
+    name = {sub: a.get(f"{prefix}_{sub}_name", "") for sub in ("family", "given", "middle")}
+    return name if any(name.values()) else None
+
+
+def _head_not_applicable(a: dict[str, Any]) -> dict[str, str] | None:
+    # Part 2 Item 4 names the head only when the official is a designee; otherwise the
+    # instructions answer an inapplicable required item "N/A".
+    if a.get("official_capacity") in (OfficialCapacity.HEAD, OfficialCapacity.JUDGE):
+        return {"family": NA, "given": "", "middle": ""}
+    return None
+
+
+def _address(a: dict[str, Any]) -> dict[str, str] | None:
+    address = {
+        "street": a.get("address_street", ""),
+        "unit_number": a.get("address_unit", ""),
+        "city": a.get("address_city", ""),
+        "state": a.get("address_state", ""),
+        "zip_code": a.get("address_zip_code", ""),
+    }
+    return address if any(address.values()) else None
+
+
 def item_values(inputs: dict[str, Any]) -> dict[str, Any]:
     """Every value the portal knows, by item key (the keys of every edition's structure)."""
     s = inputs
@@ -51,7 +77,11 @@ def item_values(inputs: dict[str, Any]) -> dict[str, Any]:
     v = s["victim"]
     agency = s["agency"] or {}
     contact = s["contact"] or {}
+    in_us = _yes_no(a.get("occurred_in_us")) or _yes_no(s["occurred_in_us"])
+    implicated = _yes_no(a.get("family_implicated")) or _yes_no(s["family_implicated"])
     values: dict[str, Any] = {
+        # Not an item: who signs (head, designee, judge), which decides Part 2 Item 4.
+        "official.capacity": a.get("official_capacity") or None,
         # Part 1 (the requester's). The A-Number goes on the form only when the advocate
         # shares it with the agency (8 U.S.C. 1367; the form asks for it "if any"): the
         # snapshot carries it only then (`access.agency_view_of`).
@@ -67,36 +97,27 @@ def item_values(inputs: dict[str, Any]) -> dict[str, Any]:
         "victim.gender": v["gender"] if v["gender"] in ("female", "male") else None,
         # Part 2 (the agency's, falling back on the directory).
         "agency.name": first(a.get("agency_name"), agency.get("name")),
-        "official.name": _whole_name(
-            first(
-                a.get("certifying_official_name"),
-                s["decision_official_name"],
-                contact.get("name"),
-            )
+        "official.name": _split_name(a, "official")
+        or _whole_name(first(s["decision_official_name"], contact.get("name"))),
+        "official.title_division": first(
+            a.get("certifying_official_title"),
+            ", ".join(
+                p
+                for p in (
+                    first(s["decision_official_title"], contact.get("title")),
+                    contact.get("division"),
+                )
+                if p
+            ),
         ),
-        "official.title_division": ", ".join(
-            p
-            for p in (
-                first(
-                    a.get("certifying_official_title"),
-                    s["decision_official_title"],
-                    contact.get("title"),
-                ),
-                first(a.get("division_office"), contact.get("division")),
-            )
-            if p
-        ),
-        "agency.head_name": _whole_name(a.get("head_of_agency_name", "")),
-        "agency.address": (
-            {"street": a["agency_address"]}
-            if a.get("agency_address")
-            else {
-                "street": agency.get("street_address", ""),
-                "city": agency.get("city_name", ""),
-                "state": agency.get("state", ""),
-                "zip_code": agency.get("postal_code", ""),
-            }
-        ),
+        "agency.head_name": _split_name(a, "head") or _head_not_applicable(a),
+        "agency.address": _address(a)
+        or {
+            "street": agency.get("street_address", ""),
+            "city": agency.get("city_name", ""),
+            "state": agency.get("state", ""),
+            "zip_code": agency.get("postal_code", ""),
+        },
         "agency.type": a.get("agency_type") or agency_type_for(s["agency"]) or None,
         "case.status": a.get("case_status") or None,
         "case.status_other": a.get("case_status_other", ""),
@@ -112,17 +133,16 @@ def item_values(inputs: dict[str, Any]) -> dict[str, Any]:
             a["trafficking_types"] if "trafficking_types" in a else s["trafficking_types"]
         ),
         "crime.dates": (
-            [a["crime_dates"]]
-            if a.get("crime_dates")
-            else [d for d in (us_date(s["crime_date_from"]), us_date(s["crime_date_to"])) if d]
+            [us_date(a[f"crime_date_{n}"]) for n in range(1, 5) if a.get(f"crime_date_{n}")]
+            or [d for d in (us_date(s["crime_date_from"]), us_date(s["crime_date_to"])) if d]
         ),
         "crime.citations": first(a.get("statutes_cited"), s["statutes_cited"]),
-        "crime.in_us": _yes_no(s["occurred_in_us"]),
+        "crime.in_us": in_us,
         "crime.in_us_explanation": (
-            first(a.get("crime_location"), crime_location(s))
-            if s["occurred_in_us"] == YesNoUnknown.NO
-            else ""
+            first(a.get("crime_location"), crime_location(s)) if in_us == YesNoUnknown.NO else ""
         ),
+        "crime.extraterritorial": _yes_no(a.get("extraterritorial")),
+        "crime.extraterritorial_citation": a.get("extraterritorial_citation", ""),
         "crime.description": first(a.get("activity_description"), s["narrative"]),
         "crime.injury": first(a.get("known_injuries"), s["known_injuries"]),
         # Part 4: the official's own answers.
@@ -132,10 +152,10 @@ def item_values(inputs: dict[str, Any]) -> dict[str, Any]:
         "helpful.refusal_explanation": a.get("refusal_explanation", ""),
         "helpful.description": first(a.get("helpfulness_explanation"), s["helpfulness"]),
         # Part 5.
-        "family.implicated": _yes_no(s["family_implicated"]),
+        "family.implicated": implicated,
         # Part 6: the date of the wet signature once recorded, phone and fax; never the
         # signature itself (signed in ink).
-        "certification.date": us_date(s.get("signature_date")),
+        "certification.date": us_date(a.get("signature_date") or s.get("signature_date")),
         "certification.phone": first(
             a.get("agency_phone"), agency.get("phone"), contact.get("phone")
         ),
@@ -144,7 +164,17 @@ def item_values(inputs: dict[str, Any]) -> dict[str, Any]:
     category, category_other = agency_category_for(s["agency"])
     values["agency.category"] = a.get("agency_category") or category or None
     values["agency.category_other"] = first(a.get("agency_category_other"), category_other)
-    if s["family_implicated"] == YesNoUnknown.YES:
+    agency_rows = [
+        row
+        for n in range(1, FAMILY_ROWS + 1)
+        if (row := {sub: a.get(f"family_{n}_{sub}", "") for sub in FAMILY_SUBFIELDS})
+        and any(row.values())
+    ]
+    if agency_rows:
+        # The agency's own list replaces the requester's (Part 5 is the agency's statement).
+        for n, row in enumerate(agency_rows, start=1):
+            values[f"family.member_{n}"] = row
+    elif implicated == YesNoUnknown.YES:
         for n, member in enumerate(s["family_members"], start=1):
             row = {
                 **(_whole_name(member["full_name"]) or {}),

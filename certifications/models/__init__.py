@@ -8,12 +8,15 @@
 """
 
 from .documents import (
+    FAMILY_ROWS,
+    FAMILY_SUBFIELDS,
     AgencyCategory,
     AgencyFormAnswers,
     AgencyType,
     CaseStatus,
     DocumentKind,
     GeneratedDocument,
+    OfficialCapacity,
     generated_document_path,
 )
 from .editions import FORM_FOR_TYPE, FormEdition, OfficialForm, official_pdf_path
@@ -30,6 +33,8 @@ from .requests import (
 from .statistics import StatisticsSnapshot, StatisticsSnapshotRow
 
 __all__ = [
+    "FAMILY_ROWS",
+    "FAMILY_SUBFIELDS",
     "AgencyCategory",
     "AgencyFormAnswers",
     "AgencyType",
@@ -45,6 +50,7 @@ __all__ = [
     "Message",
     "Notification",
     "NotificationKind",
+    "OfficialCapacity",
     "OfficialForm",
     "RequestEvent",
     "StatisticsSnapshot",

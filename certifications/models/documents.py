@@ -40,14 +40,25 @@ class AgencyCategory(models.TextChoices):
     OTHER = "other", "Other"
 
 
-class AgencyFormAnswers(models.Model):
-    """The certifying agency's own answers to Parts 2-4 of the draft, kept apart from the
-    advocate's data, which is never overwritten.
+class OfficialCapacity(models.TextChoices):
+    """Who may sign the certification (8 CFR 214.14(a)(2)-(3)): the head of the certifying
+    agency, a supervisory official the head has designated, or a judge."""
 
-    A blank field (or a null list) means "use what the request and the directory say"; the
-    draft shows the agency's answer wherever there is one. The answers about the victim and
-    the case (description, injuries, helpfulness, case and FBI/SID numbers, location) are
-    stored encrypted, like the request's own (uvisa_portal.fields).
+    HEAD = "head", "Head of the certifying agency"
+    DESIGNEE = "designee", "Official designated by the head of the agency"
+    JUDGE = "judge", "Judge"
+
+
+class AgencyFormAnswers(models.Model):
+    """The certifying agency's own answers to Parts 2-6 of the form, item by item as the
+    editions have them (`REQUIRED_ITEM_FIELDS` says which fields answer which item), kept
+    apart from the advocate's data, which is never overwritten.
+
+    A blank field (or a null list) means "not answered yet": the agency's items then show
+    what the request and the directory say, the certifying official's items stay empty. The
+    answers about the victim and the case (description, injuries, helpfulness, case and
+    FBI/SID numbers, family members) are stored encrypted, like the request's own
+    (uvisa_portal.fields).
     """
 
     request = models.OneToOneField(
@@ -55,16 +66,26 @@ class AgencyFormAnswers(models.Model):
     )
     # --- Part 2 ---
     agency_name = models.CharField("name of the certifying agency", max_length=200, blank=True)
-    agency_address = models.CharField("agency address", max_length=300, blank=True)
-    certifying_official_name = models.CharField(max_length=200, blank=True)
-    certifying_official_title = models.CharField(max_length=200, blank=True)
-    division_office = models.CharField("division or office", max_length=200, blank=True)
-    head_of_agency_name = models.CharField(
-        "head of the agency (if the official is a designee)", max_length=200, blank=True
+    # Who signs, and in what capacity (8 CFR 214.14(a)(2)-(3)). Kept as a choice and split
+    # names, not free text, so that a list of the agency's designated officials can fill them.
+    official_capacity = models.CharField(
+        max_length=10, choices=OfficialCapacity.choices, blank=True
     )
-    agency_phone = models.CharField("phone", max_length=40, blank=True)
-    agency_fax = models.CharField("fax", max_length=40, blank=True)
-    agency_email = models.EmailField("e-mail", blank=True)
+    official_family_name = models.CharField(max_length=100, blank=True)
+    official_given_name = models.CharField(max_length=100, blank=True)
+    official_middle_name = models.CharField(max_length=100, blank=True)
+    certifying_official_title = models.CharField(
+        "title and division or office", max_length=200, blank=True
+    )
+    head_family_name = models.CharField(max_length=100, blank=True)
+    head_given_name = models.CharField(max_length=100, blank=True)
+    head_middle_name = models.CharField(max_length=100, blank=True)
+    head_title = models.CharField("title of the head of the agency", max_length=200, blank=True)
+    address_street = models.CharField("street number and name", max_length=200, blank=True)
+    address_unit = models.CharField("apt., suite or floor", max_length=40, blank=True)
+    address_city = models.CharField("city or town", max_length=100, blank=True)
+    address_state = models.CharField("state", max_length=2, blank=True)
+    address_zip_code = models.CharField("ZIP code", max_length=10, blank=True)
     agency_type = models.CharField(max_length=10, choices=AgencyType.choices, blank=True)
     agency_category = models.CharField(max_length=20, choices=AgencyCategory.choices, blank=True)
     agency_category_other = models.CharField("other agency category", max_length=100, blank=True)
@@ -75,9 +96,16 @@ class AgencyFormAnswers(models.Model):
     # --- Part 3 ---
     crimes = models.JSONField(null=True, blank=True)
     trafficking_types = models.JSONField(null=True, blank=True)
-    crime_dates = models.CharField("date(s) of the criminal activity", max_length=200, blank=True)
+    crime_date_1 = models.DateField(null=True, blank=True)
+    crime_date_2 = models.DateField(null=True, blank=True)
+    crime_date_3 = models.DateField(null=True, blank=True)
+    crime_date_4 = models.DateField(null=True, blank=True)
     statutes_cited = models.CharField(max_length=500, blank=True)
+    occurred_in_us = models.CharField(max_length=10, choices=YesNoUnknown.choices, blank=True)
+    # Item 4.b: where, when the activity did not occur in the United States.
     crime_location = EncryptedCharField("location", max_length=200, blank=True)
+    extraterritorial = models.CharField(max_length=10, choices=YesNoUnknown.choices, blank=True)
+    extraterritorial_citation = models.CharField(max_length=500, blank=True)
     activity_description = EncryptedTextField("description of the criminal activity", blank=True)
     known_injuries = EncryptedTextField(blank=True)
     # --- Part 4 ---
@@ -88,6 +116,12 @@ class AgencyFormAnswers(models.Model):
     refused_assistance = models.CharField(max_length=10, choices=YesNoUnknown.choices, blank=True)
     helpfulness_explanation = EncryptedTextField(blank=True)
     refusal_explanation = EncryptedTextField(blank=True)
+    # --- Part 5 (family members: `family_<n>_<subfield>`, added below) ---
+    family_implicated = models.CharField(max_length=10, choices=YesNoUnknown.choices, blank=True)
+    # --- Part 6 (the signature itself is in ink on the official form) ---
+    signature_date = models.DateField("date of signature", null=True, blank=True)
+    agency_phone = models.CharField("phone", max_length=40, blank=True)
+    agency_fax = models.CharField("fax", max_length=40, blank=True)
 
     updated_at = models.DateTimeField(auto_now=True)
     updated_by = models.ForeignKey(
@@ -100,6 +134,21 @@ class AgencyFormAnswers(models.Model):
 
     def __str__(self) -> str:
         return f"agency answers #{self.pk}"
+
+
+# Part 5 has room for three family members, each with a name, relationship and involvement.
+FAMILY_ROWS = 3
+FAMILY_SUBFIELDS = ("family", "given", "middle", "relationship", "involvement")
+for _n in range(1, FAMILY_ROWS + 1):
+    for _sub in FAMILY_SUBFIELDS:
+        AgencyFormAnswers.add_to_class(
+            f"family_{_n}_{_sub}",
+            EncryptedCharField(
+                f"family member {_n}: {_sub}",
+                max_length=300 if _sub == "involvement" else 100,
+                blank=True,
+            ),
+        )
 
 
 class DocumentKind(models.TextChoices):

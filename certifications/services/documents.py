@@ -18,10 +18,18 @@ from accounts.services import audit_log
 from uvisa_portal.celery import enqueue_on_commit
 
 from ..choices import Action
-from ..documents.drafts import supplement_b_draft
 from ..documents.inputs import ANSWER_FIELDS, content_hash, document_inputs
 from ..documents.render import render_pdf
-from ..models import AgencyFormAnswers, CertificationRequest, DocumentKind, GeneratedDocument
+from ..editions.completeness import missing_items
+from ..editions.values import item_values
+from ..models import (
+    FORM_FOR_TYPE,
+    AgencyFormAnswers,
+    CertificationRequest,
+    DocumentKind,
+    FormEdition,
+    GeneratedDocument,
+)
 from .events import request_event_record
 
 # URL slugs of the downloadable documents.
@@ -177,7 +185,7 @@ def agency_form_answers_get(*, cert_request: CertificationRequest) -> AgencyForm
 def agency_form_answers_update(
     *, cert_request: CertificationRequest, actor: User, answers: dict[str, Any]
 ) -> AgencyFormAnswers:
-    """Save the agency's corrections to Parts 2-4. The advocate's data is never touched: the
+    """Save the agency's answers to Parts 2-6. The advocate's data is never touched: the
     answers live in their own row and the draft prefers them. A blank answer means "keep what
     the request and the directory say", so later changes by the advocate still reach the
     draft for every item the agency did not correct.
@@ -193,7 +201,7 @@ def agency_form_answers_update(
                 requested = getattr(cert_request, name) or []
                 # Checking exactly what the advocate checked is no correction.
                 value = None if value is None or set(value) == set(requested) else list(value)
-            elif value is None:
+            elif value is None and not AgencyFormAnswers._meta.get_field(name).null:
                 value = ""
             if getattr(row, name) != value:
                 setattr(row, name, value)
@@ -218,33 +226,57 @@ def agency_form_answers_update(
     return row
 
 
-# Which item of the draft each agency answer corrects: (part, item).
-ANSWER_ITEMS: dict[str, tuple[int, str]] = {
-    "agency_name": (2, "1"),
-    "certifying_official_name": (2, "2"),
-    "certifying_official_title": (2, "3"),
-    "division_office": (2, "4"),
-    "head_of_agency_name": (2, "5"),
-    "agency_address": (2, "6"),
-    "agency_phone": (2, "7"),
-    "agency_fax": (2, "8"),
-    "agency_email": (2, "9"),
-    "case_number": (2, "13"),
-    "fbi_sid_number": (2, "14"),
-    "crime_dates": (3, "2"),
-    "statutes_cited": (3, "3"),
+# The item each agency answer corrects (item keys of the edition structures).
+ANSWER_ITEMS: dict[str, str] = {
+    "agency_name": "agency.name",
+    "certifying_official_title": "official.title_division",
+    "case_number": "case.number",
+    "crime_dates": "crime.dates",
+    "statutes_cited": "crime.citations",
+    "activity_description": "crime.description",
+    "known_injuries": "crime.injury",
+    "helpfulness_explanation": "helpful.description",
+    "agency_phone": "certification.phone",
+    "agency_fax": "certification.fax",
 }
 
 
 def agency_answer_hints(*, cert_request: CertificationRequest) -> dict[str, str]:
-    """What the draft shows for an item when the agency leaves it blank (from the request and
-    the directory), to print beside each field of the corrections form."""
+    """What the worksheet shows for an item when the agency leaves it blank (from the request
+    and the directory), to print beside each field of the answers form."""
     loaded = document_request_load(cert_request.pk) or cert_request
-    draft = supplement_b_draft(document_inputs(cert_request=loaded, answers=None))
-    items = {(p.number, i.number): i for p in draft.parts for i in p.items}
+    values = item_values(document_inputs(cert_request=loaded, answers=None))
     hints = {}
-    for name, (part, number) in ANSWER_ITEMS.items():
-        item = items.get((part, number))
-        if item is not None and item.value:
-            hints[name] = item.value
+    for name, key in ANSWER_ITEMS.items():
+        value = values.get(key)
+        if isinstance(value, list):
+            value = "; ".join(value)
+        if value and isinstance(value, str):
+            hints[name] = value if len(value) <= 120 else value[:117] + "…"
     return hints
+
+
+def request_form_edition(*, cert_request: CertificationRequest) -> FormEdition | None:
+    """The edition the request was drafted on, else its form's current one."""
+    if cert_request.form_edition_id:
+        return cert_request.form_edition
+    return FormEdition.objects.filter(
+        form=FORM_FOR_TYPE[cert_request.form_type], is_current=True
+    ).first()
+
+
+def agency_form_missing_items(*, cert_request: CertificationRequest) -> list[str]:
+    """The required items of the request's edition that the agency or its certifying official
+    answers and that have no answer yet, as "Part 2, Item 4: <label>" (labels only, never
+    values), in the form's order. Empty when the agency's part of the form is complete."""
+    edition = request_form_edition(cert_request=cert_request)
+    if edition is None:
+        return []
+    loaded = document_request_load(cert_request.pk) or cert_request
+    values = item_values(document_inputs(cert_request=loaded))
+    return [
+        f"Part {item['part']}, Item {item['number']}: {item['label']}"
+        for item in missing_items(
+            items=edition.items(), values=values, answered_by=frozenset({"agency", "official"})
+        )
+    ]

@@ -13,7 +13,7 @@ from accounts.decorators import audit_detail, audit_reference, audited
 from accounts.models import AuditAction
 
 from ..access import certification_request_access
-from ..documents.answers import AgencyFormAnswersForm
+from ..forms.answers import AgencyFormAnswersForm
 from ..services.documents import (
     DOCUMENT_SLUGS,
     agency_answer_hints,
@@ -21,6 +21,7 @@ from ..services.documents import (
     agency_form_answers_update,
     document_current,
     document_download_note,
+    request_form_edition,
 )
 from .editions import edition_context
 
@@ -70,10 +71,12 @@ def _answers_form(cert_request, data=None) -> AgencyFormAnswersForm:
     requested = (
         cert_request.trafficking_types if cert_request.form_type == "T" else cert_request.crimes
     )
+    edition = request_form_edition(cert_request=cert_request)
     return AgencyFormAnswersForm(
         data,
         instance=agency_form_answers_get(cert_request=cert_request),
         form_type=cert_request.form_type,
+        structure=edition.structure if edition is not None else {"parts": []},
         hints=agency_answer_hints(cert_request=cert_request),
         requested=list(requested or []),
     )
@@ -84,8 +87,8 @@ def _answers_form(cert_request, data=None) -> AgencyFormAnswersForm:
 @never_cache
 @audited(AuditAction.VICTIM_DATA_VIEW)
 def agency_answers_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    """The agency contact's form for Parts 2-4 of the draft."""
-    # Parts 2-4 are the certifying agency's statements: whoever may certify the request (not
+    """The agency's answers to Parts 2-6 of the form, item by item as the edition has them."""
+    # Parts 2-6 are the certifying agency's statements: whoever may certify the request (not
     # the coordinator on another agency's escalated or overdue request: it may only re-route).
     cert_request = certification_request_access(
         user=request.user, pk=pk, require="certify"
@@ -118,5 +121,5 @@ def agency_answers_save(request: HttpRequest, pk: int) -> HttpResponse:
     agency_form_answers_update(
         cert_request=cert_request, actor=request.user, answers=dict(form.cleaned_data)
     )
-    messages.success(request, "Corrections saved. The draft form now shows the agency's answers.")
+    messages.success(request, "Answers saved. The worksheet now shows the agency's answers.")
     return redirect("certifications:documents", pk=cert_request.pk)

@@ -12,7 +12,7 @@ from accounts.decorators import audit_detail, audit_reference, audited
 from accounts.models import AuditAction
 
 from ..access import RequestAccess, certification_request_access
-from ..services.documents import document_download_note
+from ..services.documents import agency_form_missing_items, document_download_note
 from ..services.editions import (
     certification_request_edition_move,
     form_edition_status,
@@ -23,7 +23,14 @@ from ..services.editions import (
 def edition_context(*, access: RequestAccess) -> dict:
     """Context for the documents panel (`certifications/_documents.html`): the edition the
     request was drafted on, the current one, and whether its official PDF is loaded."""
-    return {"edition_status": form_edition_status(access=access)}
+    return {
+        "edition_status": form_edition_status(access=access),
+        # The agency sees which required items it has still to answer before the form is
+        # complete (labels only).
+        "form_missing": agency_form_missing_items(cert_request=access.cert_request)
+        if access.can_act_as_agency
+        else [],
+    }
 
 
 @login_required

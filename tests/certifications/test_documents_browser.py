@@ -49,16 +49,19 @@ def test_contact_corrects_and_downloads_advocate_downloads_outsider_gets_404(por
     portal.login(personas.contact_x.email)
     portal.goto(documents_url)
     portal.screenshot("documents-page-contact")
-    portal.click_and_wait("text=Correct the agency's answers")
-    portal.page.get_by_label("Case number (Part 2, Item 13)").fill("AGENCY-77")
-    portal.page.get_by_label("FBI or SID number (Part 2, Item 14)").fill("SID-123")
+    assert "Required items of the form still empty" in portal.page.content()
+    portal.click_and_wait("text=Answer the agency's items on the form")
+    portal.page.get_by_label("Part 2, Item 9. Case Number").fill("AGENCY-77")
+    portal.page.get_by_label("Part 2, Item 10. FBI Number").fill("SID-123")
+    portal.page.get_by_label("Part 6, Item 3. Certifying Official's Daytime").fill("651 555 0100")
     portal.screenshot("documents-agency-answers")
-    portal.submit("Save corrections")
-    assert "Corrections saved" in portal.page.content()
+    portal.submit("Save the answers")
+    assert "Answers saved" in portal.page.content()
     pdf, filename = _download(portal, "Download the draft Form I-918 Supplement B (PDF)")
     assert request.reference in filename and "Nguy" not in filename
     text = body_text(pdf)
     assert "AGENCY-77" in text and "SID-123" in text and "Nguyễn" in text
+    assert "(651) 555-0100" in text
     assert _pages_to_png(pdf, "draft-i918b-contact")
     letter, _ = _download(portal, "Download the cover letter (PDF)")
     assert _pages_to_png(letter, "draft-cover-letter")
@@ -66,7 +69,7 @@ def test_contact_corrects_and_downloads_advocate_downloads_outsider_gets_404(por
     portal.page.context.clear_cookies()
     portal.login(personas.advocate_a.email)
     portal.goto(documents_url)
-    assert portal.page.get_by_text("Correct the agency's answers").count() == 0
+    assert portal.page.get_by_text("Answer the agency's items").count() == 0
     pdf, _ = _download(portal, "Download the draft Form I-918 Supplement B (PDF)")
     assert "AGENCY-77" in body_text(pdf)
 

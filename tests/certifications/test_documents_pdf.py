@@ -15,8 +15,7 @@ from certifications.choices import (
     TraffickingType,
     YesNoUnknown,
 )
-from certifications.documents.drafts import BOX_LIMITS, supplement_b_draft
-from certifications.documents.inputs import document_inputs
+from certifications.documents.drafts import BOX_LIMITS
 from certifications.documents.render import cover_letter_pdf, supplement_b_pdf
 from certifications.models import (
     Attachment,
@@ -32,50 +31,39 @@ from .documents_helpers import HEADER, body_text, flat, pdf_pages, pdf_text, sub
 
 pytestmark = pytest.mark.django_db
 
-BLANK_OK = {"Signature of the certifying official (in ink)", "Date of signature (mm/dd/yyyy)"}
-# Asked "if any", and printed only when the advocate shares it (access.agency_view_of).
-A_NUMBER = "Alien Registration Number (A-Number), if any"
+
+def edition_of(request: CertificationRequest) -> FormEdition:
+    return request.form_edition or FormEdition.objects.get(
+        form=OfficialForm.I914B if request.form_type == FormType.T else OfficialForm.I918B,
+        is_current=True,
+    )
 
 
-def _labels(request: CertificationRequest) -> list[tuple[int, str, str, object]]:
-    draft = supplement_b_draft(document_inputs(cert_request=request))
-    return [
-        (part.number, part.title, f"{item.number}. {flat(item.label)}", item)
-        for part in draft.parts
-        for item in part.items
-    ]
-
-
-def assert_every_item_answered(request: CertificationRequest, pdf: bytes) -> str:
-    """Every part title and item label, in the form's order, each followed by an answer."""
+def assert_follows_the_edition(request: CertificationRequest, pdf: bytes) -> str:
+    """Every part title and item label of the request's edition, in the edition's order, with
+    the edition's item numbers."""
     text = body_text(pdf)
     position = 0
-    found: list[tuple[int, int, object]] = []
-    for number, title, label, item in _labels(request):
-        heading = f"Part {number}. {title}"
-        if heading in text[position:] and (not found or found[-1][0] != number):
-            position = text.index(heading, position) + len(heading)
-        index = text.find(label, position)
-        assert index >= 0, f"Part {number} item {label!r} missing or out of order"
-        found.append((number, index, item))
-        position = index + len(label)
-    assert "Part 7. Additional Information" in text[position:]
-    ends = [i for _, i, _ in found[1:]] + [text.index("Part 7. Additional Information")]
-    for (number, start, item), end in zip(found, ends, strict=True):
-        label = f"{item.number}. {flat(item.label)}"
-        answer = text[start + len(label) : end]
-        answer = re.sub(r"Part \d\. [A-Z][A-Za-z ]+$", "", answer.strip()).strip()
-        if flat(item.label) in BLANK_OK:
-            assert "To be completed by the certifying official" in answer
-            continue
-        if flat(item.label) == A_NUMBER:
-            continue
-        assert answer, f"Part {number} item {item.number} is blank"
-        if item.options:
-            assert "☒" in answer or any(w in answer for w in ("Unknown", "None", "N/A")), (
-                f"Part {number} item {item.number}: no box checked and no answer"
-            )
+    for part in edition_of(request).structure["parts"]:
+        heading = f"Part {part['number']}. {part['title']}"
+        index = text.find(heading, position)
+        assert index >= 0, f"{heading!r} missing or out of order"
+        position = index + len(heading)
+        for item in part["items"]:
+            if item["kind"] == "additional_info":
+                continue
+            label = f"{item['number']}. {flat(item['label'])}"
+            index = text.find(label, position)
+            assert index >= 0, f"Part {part['number']} item {label!r} missing or out of order"
+            position = index + len(label)
     return text
+
+
+def answer_of(text: str, label_start: str, next_label_start: str) -> str:
+    """The text between an item's label and the next item's."""
+    start = text.index(label_start)
+    end = text.index(next_label_start, start + len(label_start))
+    return text[start:end]
 
 
 def _full_u_request(personas, **overrides):
@@ -103,20 +91,24 @@ def _full_u_request(personas, **overrides):
     return submit_to(request, personas.agency_x)
 
 
-def test_u_draft_has_every_part_and_item_answered_with_the_checked_crimes(personas):
+def test_u_draft_follows_the_edition_item_by_item_with_the_checked_crimes(personas):
     request = _full_u_request(personas)
     pdf = supplement_b_pdf(cert_request=request)
-    text = assert_every_item_answered(request, pdf)
-    for crime in Crime:
-        mark = "☒" if crime in (Crime.DOMESTIC_VIOLENCE, Crime.STALKING) else "☐"
-        assert f"{mark} {crime.label}" in text, crime
+    text = assert_follows_the_edition(request, pdf)
+    crimes = edition_of(request).structure["parts"][2]["items"][0]["options"]
+    assert len(crimes) == 31
+    for crime in crimes:
+        mark = "☒" if crime["value"] in ("domestic_violence", "stalking") else "☐"
+        assert f"{mark} {crime['label']}" in text, crime
     assert "Nguyễn" in text and "Thị Hồng" in text and "Muñoz" in text
-    assert "☒ Female" in text and "☒ Local" in text and "☒ Law enforcement" in text
-    assert "Xiong Vang Brother" in text
-    assert "Agency X Police Department" in text
-    assert "Contact X" in text  # the assigned certifying official
+    assert "☒ Female" in text and "☒ Local" in text and "☒ Law Enforcement" in text
+    member = answer_of(text, "2. Family Member 1", "3. Family Member 2")
+    assert "Xiong Vang" in member and "Brother" in member and "Involvement" in member
+    assert "Agency X Police Department" in text and "Contact X" in text
+    # The four date boxes of Part 3 Item 2.
+    dates = answer_of(text, "2. Date or dates", "3. List the statutory")
+    assert all(box in dates for box in ("2.a", "2.b", "2.c", "2.d", "03/01/2025", "04/02/2025"))
     pages = pdf_pages(pdf)
-    assert len(pages) >= 2
     for n, page in enumerate(pages, start=1):
         page_flat = flat(page)
         assert HEADER in page_flat
@@ -124,12 +116,64 @@ def test_u_draft_has_every_part_and_item_answered_with_the_checked_crimes(person
         assert request.reference in page_flat
         # The edition is data: the one the request was drafted on (FormEdition).
         assert f"Edition {request.form_edition.label}" in page_flat
-        assert request.form_edition.label == "01/20/25"
-    # Nothing overflowed: Part 7 says so.
-    assert text.rstrip().endswith("None")
 
 
-def test_t_draft_has_every_part_and_item_answered_with_the_checked_trafficking(personas):
+def test_the_draft_has_no_box_or_item_the_edition_lacks(personas):
+    request = _full_u_request(personas, occurred_in_us=YesNoUnknown.UNKNOWN)
+    text = body_text(supplement_b_pdf(cert_request=request))
+    for absent in (
+        "☐ Unknown",
+        "☒ Unknown",
+        "☐ N/A",
+        "Other: any similar activity",
+        "Not stated",
+        "Location where the criminal activity occurred",
+        "Agency phone number",
+        "Agency fax number",
+        "Division or office",
+        "E-mail",
+    ):
+        assert absent not in text, absent
+    # Phone and fax are in Part 6, as on the form.
+    part6 = text[text.index("Part 6. Certification") :]
+    assert "3. Certifying Official's Daytime Telephone Number 651-555-0100" in part6
+    assert "4. Certifying Official's Fax Number" in part6
+
+
+def test_nothing_the_official_decides_is_pre_checked(personas):
+    request = _full_u_request(personas)
+    text = body_text(supplement_b_pdf(cert_request=request))
+    part4 = text[text.index("Part 4. Helpfulness") : text.index("Part 5. Family")]
+    assert "☒" not in part4
+    # Items 1-3 wait for the official; Item 4 only once Item 3 is answered "Yes".
+    assert part4.count("For the certifying official to answer.") == 3
+    # The capacity is the agency's to state.
+    assert "☐ Head of the certifying agency ☐ Official designated by the head of the agency" in text
+    assert "☒ Head" not in text
+
+
+def test_the_agencys_answers_show_on_the_draft(personas):
+    from certifications.models import AgencyFormAnswers
+
+    request = _full_u_request(personas)
+    answers = AgencyFormAnswers(
+        request=request,
+        possesses_information=YesNoUnknown.YES,
+        has_been_helpful=YesNoUnknown.YES,
+        refused_assistance=YesNoUnknown.NO,
+        case_number="AGENCY-999",
+        case_status="ongoing",
+        crimes=[Crime.FELONIOUS_ASSAULT.value],
+    )
+    text = body_text(supplement_b_pdf(cert_request=request, answers=answers))
+    part4 = text[text.index("Part 4. Helpfulness") : text.index("Part 5. Family")]
+    assert part4.count("☒ Yes ☐ No") == 2 and part4.count("☐ Yes ☒ No") == 1
+    assert "AGENCY-999" in text and "SPPD-25-012345" not in text
+    assert "☒ On-going" in text
+    assert "☒ Felonious Assault" in text and "☐ Domestic Violence" in text
+
+
+def test_t_draft_follows_the_i914_edition(personas):
     request = make_request(
         organization=personas.org_a,
         created_by=personas.advocate_a,
@@ -139,38 +183,44 @@ def test_t_draft_has_every_part_and_item_answered_with_the_checked_trafficking(p
     )
     request = submit_to(request, personas.agency_x)
     pdf = supplement_b_pdf(cert_request=request)
-    text = assert_every_item_answered(request, pdf)
-    assert "Form I-914, Supplement B: Declaration of Law Enforcement Officer" in text
-    assert "Part 3. Statement of Claim" in text and "Part 4. Cooperation of the Victim" in text
-    for kind in TraffickingType:
-        mark = "☒" if kind == TraffickingType.LABOR_DEBT_BONDAGE else "☐"
-        assert f"{mark} {kind.label}" in text
-    assert "Edition 01/20/25" in flat(pdf_text(pdf))
+    text = assert_follows_the_edition(request, pdf)
+    assert "Declaration for Trafficking Victim" in text
     assert "Abduction" not in text  # the U-visa crime list is not on the T form
+    assert "☒" in text[text.index("Part 3.") : text.index("2. Date or dates")]
 
 
 @pytest.mark.parametrize("form_type", [FormType.U, FormType.T])
-def test_a_request_with_every_optional_field_empty_still_has_no_blank_item(personas, form_type):
+def test_an_empty_required_item_says_only_what_the_edition_allows(personas, form_type):
     request = make_request(
         organization=personas.org_a,
         created_by=personas.advocate_a,
         form_type=form_type,
         victim_given_name="",
         victim_date_of_birth=None,
+        victim_other_names="",
         crimes=[],
         crime_date_from=None,
+        crime_date_to=None,
         crime_city="",
         narrative="",
+        known_injuries="",
         helpfulness="",
         occurred_in_us=YesNoUnknown.UNKNOWN,
         family_implicated=YesNoUnknown.UNKNOWN,
     )
-    text = assert_every_item_answered(request, supplement_b_pdf(cert_request=request))
-    for expected in ("Unknown", "N/A"):
-        assert expected in text
+    text = assert_follows_the_edition(request, supplement_b_pdf(cert_request=request))
+    # Date of birth allows "Unknown"; other names allow "None" only; the injury allows both
+    # and gets "Unknown" (the requester does not know; "None" would be a statement).
+    assert "4. Date of Birth (mm/dd/yyyy) Unknown 5. Gender" in text
+    injury = answer_of(text, "Provide a description of any known", "Part 4.")
+    assert injury.endswith("victim. Unknown ")
+    dates = answer_of(text, "2. Date or dates", "3. List the statutory")
+    assert dates.endswith("Unknown ")
     # No A-Number shared: the item stays empty ("None" would be a statement about the victim).
-    assert "1. Alien Registration Number (A-Number), if any 2.a. Family name" in text
-    assert "None checked by the requester" in text
+    assert "1. Alien Registration Number (A-Number) (if any) 2. Full Legal Name" in text
+    # The description has no "allows": it stays empty for the agency.
+    description = answer_of(text, "Provide a description of the", "Provide a description of any")
+    assert "Unknown" not in description and "None" not in description
 
 
 def _max_request(personas, form_type):
@@ -189,7 +239,6 @@ def _max_request(personas, form_type):
         victim_other_names=fill("victim_other_names", "Xiong"),
         victim_a_number="A123456789",
         crimes=[c.value for c in Crime],
-        similar_activity_description=fill("similar_activity_description", "threats"),
         trafficking_types=[t.value for t in TraffickingType],
         crime_city=fill("crime_city", "Minneapolis"),
         statutes_cited=fill("statutes_cited", "609.2242"),
@@ -201,35 +250,29 @@ def _max_request(personas, form_type):
     )
     for n in range(6):
         FamilyMember.objects.create(
-            request=request, full_name=f"Member {n} " + "Vang " * 38, relationship="Cousin"
+            request=request, full_name=f"Member {n} Vang", relationship="Cousin"
         )
     return submit_to(request, personas.agency_x)
 
 
 @pytest.mark.parametrize("form_type", [FormType.U, FormType.T])
-def test_every_field_at_its_maximum_length_continues_in_part_7(personas, form_type):
+def test_long_answers_continue_in_the_additional_information_part(personas, form_type):
     request = _max_request(personas, form_type)
     pdf = supplement_b_pdf(cert_request=request)
-    text = assert_every_item_answered(request, pdf)
+    text = assert_follows_the_edition(request, pdf)
     part7 = text[text.index("Part 7. Additional Information") :]
-    description_item = "5" if form_type == FormType.T else "7"
-    for part, item in [(1, "3"), (3, "3"), (3, description_item), (4, "4"), (5, "2")]:
-        assert re.search(rf"Entry \d+: Page \d+, Part {part}, Item {item} \(continued\)", part7), (
-            part,
-            item,
-        )
-    # The end of the narrative is in Part 7, and its box points there.
+    description_item = "4" if form_type == FormType.T else "6"
+    for part, item in [(3, "3"), (3, description_item), (4, "5"), (5, "4")]:
+        assert re.search(
+            rf"Entry \d+: Page \d+, Part {part}, Item Number {item} \(continued\)", part7
+        ), (part, item)
     assert "identified the suspect." in part7
-    assert "[continued in Part 7, entry" in text[: text.index("Part 7. Additional Information")]
+    assert "Member 5 Vang (Cousin)" in part7
     # The page named in Part 7 is the page the item is on.
     pages = [flat(p) for p in pdf_pages(pdf)]
-    match = re.search(rf"Page (\d+), Part 3, Item {description_item} \(continued\)", part7)
-    page = pages[int(match.group(1)) - 1]
-    label = "Description of the" + (" trafficking" if form_type == FormType.T else " criminal")
-    assert label in page
-    # Long names wrap but are all there.
-    assert flat(pdf_text(pdf)).replace(" ", "").count("Nguyễn") >= 14
-    assert len(request.narrative) > BOX_LIMITS["description"]
+    match = re.search(rf"Page (\d+), Part 3, Item Number {description_item} \(continued\)", part7)
+    assert "Provide a description of the" in pages[int(match.group(1)) - 1]
+    assert len(request.narrative) > BOX_LIMITS["crime.description"]
 
 
 def test_cover_letter_says_who_asks_for_whom_what_and_by_when(personas):
@@ -275,23 +318,6 @@ def test_cover_letter_without_removal_proceedings_has_no_expedite(personas):
     text = flat(pdf_text(cover_letter_pdf(cert_request=request)))
     assert "Expedited request" not in text
     assert "90 days" in text
-
-
-def test_agency_answers_replace_the_request_data_on_the_draft(personas):
-    from certifications.models import AgencyFormAnswers
-
-    request = _full_u_request(personas)
-    answers = AgencyFormAnswers(
-        request=request,
-        certifying_official_name="Lt. Ana Muñoz",
-        case_number="AGENCY-999",
-        case_status="ongoing",
-        crimes=[Crime.FELONIOUS_ASSAULT.value],
-    )
-    text = body_text(supplement_b_pdf(cert_request=request, answers=answers))
-    assert "Lt. Ana Muñoz" in text and "AGENCY-999" in text and "SPPD-25-012345" not in text
-    assert "☒ On-going" in text
-    assert "☒ Felonious assault" in text and "☐ Domestic violence" in text
 
 
 def test_the_draft_prints_the_edition_recorded_on_the_request(personas):

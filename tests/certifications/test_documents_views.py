@@ -144,11 +144,16 @@ def test_contact_corrects_the_agency_answers_and_the_draft_follows(client, perso
         reverse("certifications:document_agency_answers", kwargs={"pk": u_request.pk})
     )
     assert page.status_code == 200
-    assert b"Leave blank to keep what the draft shows: CASE-1" in page.content
+    assert b"Leave blank to keep what the worksheet shows: CASE-1" in page.content
     response = client.post(
         reverse("certifications:document_agency_answers_save", kwargs={"pk": u_request.pk}),
         {
-            "certifying_official_name": "Lt. Ana Muñoz",
+            "official_capacity": "designee",
+            "official_family_name": "Muñoz",
+            "official_given_name": "Ana",
+            "head_family_name": "Ọlábísí",
+            "head_given_name": "Adé",
+            "head_title": "Chief of Police",
             "case_number": "AGENCY-42",
             "fbi_sid_number": "SID-7",
             "case_status": "completed",
@@ -165,8 +170,10 @@ def test_contact_corrects_the_agency_answers_and_the_draft_follows(client, perso
     client.force_login(personas.advocate_a)
     text = body_text(client.get(_url(u_request)).content)
     assert "AGENCY-42" in text and "CASE-1" not in text
-    assert "Lt. Ana Muñoz" in text and "SID-7" in text and "☒ Completed" in text
-    assert "☒ Stalking" in text and "☒ Domestic violence" in text
+    assert "Muñoz Ana" in text and "SID-7" in text and "☒ Completed" in text
+    assert "Ọlábísí Adé" in text and "Head of the agency's title: Chief of Police" in text
+    assert "☒ Official designated by the head of the agency" in text
+    assert "☒ Stalking" in text and "☒ Domestic Violence" in text
 
 
 def test_unchanged_crimes_are_no_correction(personas, u_request):
@@ -181,11 +188,12 @@ def test_bad_corrections_come_back_with_a_message_and_nothing_lost(client, perso
     client.force_login(personas.contact_x)
     response = client.post(
         reverse("certifications:document_agency_answers_save", kwargs={"pk": u_request.pk}),
-        {"case_status": "other", "case_number": "KEEP-ME", "agency_email": "not-an-email"},
+        {"case_status": "other", "case_number": "KEEP-ME", "agency_phone": "not a phone"},
     )
     assert response.status_code == 400
     assert b"Describe the case status." in response.content
-    assert b"KEEP-ME" in response.content
+    assert b"Enter a phone number with its area code" in response.content
+    assert b"KEEP-ME" in response.content and b"not a phone" in response.content
     assert not AgencyFormAnswers.objects.filter(request=u_request).exists()
 
 
@@ -204,9 +212,9 @@ def test_documents_page_links_and_corrections_link_only_for_the_agency(client, p
     client.force_login(personas.contact_x)
     page = client.get(url).content.decode()
     assert _url(u_request) in page and _url(u_request, "cover-letter") in page
-    assert "Correct the agency" in page
+    assert "Answer the agency's items on the form" in page
     client.force_login(personas.advocate_a)
-    assert "Correct the agency" not in client.get(url).content.decode()
+    assert "Answer the agency" not in client.get(url).content.decode()
     assert AuditEntry.objects.filter(action=AuditAction.VICTIM_DATA_VIEW).count() == 2
 
 

@@ -146,7 +146,10 @@ def test_the_agencys_answers_fill_parts_2_to_4(personas, u_request):
         cert_request=u_request,
         actor=personas.contact_x,
         answers={
-            "certifying_official_name": "Lt. Hoàng Văn Minh",
+            "official_capacity": "head",
+            "official_family_name": "Hoàng",
+            "official_given_name": "Văn Minh",
+            "official_middle_name": "Thị",
             "possesses_information": YesNoUnknown.YES,
             "has_been_helpful": YesNoUnknown.YES,
             "refused_assistance": YesNoUnknown.NO,
@@ -155,7 +158,11 @@ def test_the_agencys_answers_fill_parts_2_to_4(personas, u_request):
         },
     )
     values = fields(fill_as(personas.contact_x, u_request))
-    assert values[f"{P0}Pt2Line2c_FamilyName[0]"] == "Lt. Hoàng Văn Minh"
+    assert values[f"{P0}Pt2Line2c_FamilyName[0]"] == "Hoàng"
+    assert values[f"{P0}Pt2Line2c_GivenName[0]"] == "Văn Minh"
+    assert values[f"{P0}Pt2Line2c_MiddleName[0]"] == "Thị"
+    # The head of the agency signs: Part 2 Item 4 does not apply.
+    assert values[f"{P0}Pt2Line4a_FamilyName[0]"] == "N/A"
     assert values[f"{P0}Part2_Line7_checkboxes[0]"] == "/Ongoing"
     assert values[f"{P2}Part4_Line1_chbxyesno[0]"] == "/Yes"
     assert values[f"{P2}Part4_Line2_chbxyesno[0]"] == "/Yes"

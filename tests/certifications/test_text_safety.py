@@ -108,15 +108,19 @@ def test_the_agencys_answers_are_stored_without_direction_controls(client, perso
     client.force_login(personas.contact_x)
     response = client.post(
         reverse("certifications:document_agency_answers_save", args=[cert_request.pk]),
-        {"crime_location": f"Saint {RLO}Paul", "certifying_official_name": VIETNAMESE_NFD},
+        {
+            "occurred_in_us": "no",
+            "crime_location": f"Saint {RLO}Paul",
+            "official_family_name": VIETNAMESE_NFD,
+        },
     )
     assert response.status_code == 302
     answers = AgencyFormAnswers.objects.get(request=cert_request)
     assert answers.crime_location == "Saint Paul"
-    assert answers.certifying_official_name == "Nguyễn Thị Hồng"
+    assert answers.official_family_name == "Nguyễn Thị Hồng"
 
 
-def _legacy_request(personas) -> CertificationRequest:
+def _legacy_request(personas, **fields) -> CertificationRequest:
     """Text stored before the rule (or through no form): a U+202E in the city, NFD names."""
     cert_request = make_request(
         organization=personas.org_a,
@@ -126,13 +130,17 @@ def _legacy_request(personas) -> CertificationRequest:
         victim_other_names=f"{HAWAIIAN}; {AMHARIC}; {ARABIC}; {KAREN}; {EMOJI} Rose",
         crime_city=f"Saint {RLO}Paul",
         crime_county=CountyFactory(name="Ramsey", fips="27123"),
+        **fields,
     )
     return submit_to(cert_request, personas.agency_x)
 
 
 @pytest.mark.parametrize("render", [supplement_b_pdf, cover_letter_pdf])
 def test_a_stored_direction_override_never_reaches_the_documents(personas, render):
-    pdf = render(cert_request=_legacy_request(personas))
+    # The worksheet prints the place in Part 3 Item 4.b, asked only when the activity did not
+    # occur in the United States.
+    extra = {"occurred_in_us": "no"} if render is supplement_b_pdf else {}
+    pdf = render(cert_request=_legacy_request(personas, **extra))
     text = pdf_text(pdf)
     assert RLO not in text
     assert "Saint Paul, Ramsey County, Minnesota" in flat(text)
@@ -182,7 +190,10 @@ def _runs(pdf: bytes) -> list[tuple[str, str]]:
 
 @pytest.mark.parametrize("render", [supplement_b_pdf, cover_letter_pdf])
 def test_every_script_prints_with_a_font_that_has_its_glyphs(personas, render):
-    pdf = render(cert_request=_legacy_request(personas))
+    # The worksheet prints the place in Part 3 Item 4.b, asked only when the activity did not
+    # occur in the United States.
+    extra = {"occurred_in_us": "no"} if render is supplement_b_pdf else {}
+    pdf = render(cert_request=_legacy_request(personas, **extra))
     runs = _runs(pdf)
     for name, font in SCRIPT_FONTS.items():
         holders = [f for f, text in runs if name in unicodedata.normalize("NFC", text)]
