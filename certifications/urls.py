@@ -53,7 +53,7 @@ urlpatterns: list = [
     # (certifications.views.editions); before the drafts' "<slug>.pdf", which would match it.
     path(
         "<int:pk>/documents/official-form.pdf",
-        editions.official_form_download,
+        documents.official_form_download,
         name="official_form_download",
     ),
     path("<int:pk>/edition/move/", editions.edition_move, name="edition_move"),

@@ -1,4 +1,5 @@
-"""Draft documents: download (advocate and agency), and the agency's corrections to the draft."""
+"""Draft documents and USCIS's official form pre-filled: download (advocate and agency), and the
+agency's answers on the form."""
 
 from __future__ import annotations
 
@@ -23,6 +24,7 @@ from ..services.documents import (
     document_download_note,
     request_form_edition,
 )
+from ..services.editions import official_form_fill
 from .editions import edition_context
 
 
@@ -39,6 +41,27 @@ def document_download(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
         raise Http404("No such document.")
     document = document_current(cert_request=cert_request, kind=document_kind)
     audit_detail(request, document_download_note(cert_request=cert_request, document=document))
+    return _pdf_attachment(document)
+
+
+@login_required
+@require_GET
+@audited(AuditAction.DOCUMENT_DOWNLOAD)
+def official_form_download(request: HttpRequest, pk: int) -> HttpResponse:
+    """USCIS's current PDF filled for the request, as an attachment. Whoever may see the request
+    may download it; outsiders get 404 (the access function); every download is audited."""
+    access = certification_request_access(user=request.user, pk=pk)
+    audit_reference(request, access.cert_request.reference)
+    document = official_form_fill(access=access)
+    if document is None:
+        raise Http404("The official form of the current edition is not loaded.")
+    audit_detail(
+        request, document_download_note(cert_request=access.cert_request, document=document)
+    )
+    return _pdf_attachment(document)
+
+
+def _pdf_attachment(document) -> HttpResponse:
     response = HttpResponse(document.content, content_type="application/pdf")
     # The file name carries the reference only, never the victim's name (8 U.S.C. 1367).
     response["Content-Disposition"] = f'attachment; filename="{document.filename}"'

@@ -1,4 +1,4 @@
-"""USCIS's official form pre-filled (download), and moving a request to the current edition."""
+"""The documents panel's edition context, and moving a request to the current edition."""
 
 from __future__ import annotations
 
@@ -6,17 +6,16 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_POST
 
-from accounts.decorators import audit_detail, audit_reference, audited
+from accounts.decorators import audit_reference, audited
 from accounts.models import AuditAction
 
 from ..access import RequestAccess, certification_request_access
-from ..services.documents import agency_form_missing_items, document_download_note
+from ..services.documents import agency_form_missing_items
 from ..services.editions import (
     certification_request_edition_move,
     form_edition_status,
-    official_form_fill,
 )
 
 
@@ -31,28 +30,6 @@ def edition_context(*, access: RequestAccess) -> dict:
         if access.can_act_as_agency
         else [],
     }
-
-
-@login_required
-@require_GET
-@audited(AuditAction.DOCUMENT_DOWNLOAD)
-def official_form_download(request: HttpRequest, pk: int) -> HttpResponse:
-    """USCIS's current PDF filled for the request, as an attachment. Whoever may see the request
-    may download it; outsiders get 404 (the access function); every download is audited."""
-    access = certification_request_access(user=request.user, pk=pk)
-    audit_reference(request, access.cert_request.reference)
-    document = official_form_fill(access=access)
-    if document is None:
-        raise Http404("The official form of the current edition is not loaded.")
-    audit_detail(
-        request, document_download_note(cert_request=access.cert_request, document=document)
-    )
-    response = HttpResponse(document.content, content_type="application/pdf")
-    # The file name carries the reference only, never the victim's name (8 U.S.C. 1367).
-    response["Content-Disposition"] = f'attachment; filename="{document.filename}"'
-    response["Cache-Control"] = "no-store"
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
 
 
 @login_required
