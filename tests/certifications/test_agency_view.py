@@ -1,27 +1,36 @@
 """One rule for what the agency sees (access.agency_view_of): the A-Number only when the advocate
 shares it, an urgency as "a decision is needed by <date> (urgent)" and never the reason, on the
-agency's request page, the draft Supplement B and the cover letter, for every role."""
+agency's request page, the draft Supplement B, USCIS's official form pre-filled and the cover
+letter, for every role."""
 
 from __future__ import annotations
 
 import datetime
+import io
 import re
 
 import pytest
 import time_machine
 from django.urls import reverse
 from django.utils import timezone
+from pypdf import PdfReader
 
 from certifications.access import agency_view_of
 from certifications.choices import Urgency
-from certifications.models import CertificationRequest
+from certifications.editions.pdf import base_name
+from certifications.models import CertificationRequest, FormEdition, OfficialForm
+from certifications.services.editions import official_form_load
 from tests.factories import make_submitted_request
 
 from .documents_helpers import flat, pdf_text
+from .official_pdf import official_pdf
 
 pytestmark = pytest.mark.django_db
 
 A_NUMBER = "A123456789"
+# The form prints "A-" before nine digit boxes: the worksheet and the official form carry
+# the digits.
+A_NUMBER_DIGITS = A_NUMBER[1:]
 TURNS_21 = datetime.date(2027, 6, 30)
 NEEDED_BY = datetime.date(2027, 5, 14)
 # The day the advocate fills in the expedite step (the urgency's date must be ahead of it).
@@ -72,6 +81,21 @@ def _document(client, user, cert_request, kind: str) -> str:
     return flat(pdf_text(response.content))
 
 
+def _official_form_fields(client, user, cert_request) -> dict[str, str]:
+    """USCIS's form as downloaded, field by field (its text is in the fields, not the page)."""
+    client.force_login(user)
+    url = reverse("certifications:official_form_download", kwargs={"pk": cert_request.pk})
+    response = client.get(url)
+    assert response.status_code == 200
+    reader = PdfReader(io.BytesIO(response.content))
+    return {base_name(n): str(f.get("/V", "") or "") for n, f in reader.get_fields().items()}
+
+
+def _load_official_form() -> None:
+    edition = FormEdition.objects.get(form=OfficialForm.I918B, is_current=True)
+    official_form_load(edition=edition, content=official_pdf(OfficialForm.I918B))
+
+
 def _assert_agency_sees(text: str, *, shared: bool, urgent: bool) -> None:
     assert (A_NUMBER in text) is shared
     assert (NEEDED_BY_TEXT in text) is urgent
@@ -110,7 +134,7 @@ def test_the_agency_page_and_both_documents_follow_the_advocates_choice(
     assert "How the deadline was set" in page
     _assert_agency_sees(page, shared=shared, urgent=urgent)
     supplement_b = _document(client, user, cert_request, "supplement-b")
-    assert (A_NUMBER in supplement_b) is shared
+    assert (A_NUMBER_DIGITS in supplement_b) is shared
     # The form has no urgency item: the draft carries neither the date nor the reason.
     assert "decision is needed" not in supplement_b
     for secret in TURNS_21_TEXTS:
@@ -118,6 +142,15 @@ def test_the_agency_page_and_both_documents_follow_the_advocates_choice(
     _assert_agency_sees(
         _document(client, user, cert_request, "cover-letter"), shared=shared, urgent=urgent
     )
+    # The fourth output: USCIS's own form, pre-filled. Part 1 Item 1 has nine digit boxes.
+    _load_official_form()
+    official = _official_form_fields(client, user, cert_request)
+    a_number = official["form1[0].#subform[0].Part1_Line1_AlienNumber[0]"]
+    assert a_number == (A_NUMBER_DIGITS if shared else "")
+    everything = " ".join(official.values())
+    assert "decision is needed" not in everything
+    for secret in (*TURNS_21_TEXTS, "05/14/2027"):
+        assert secret not in everything
 
 
 @pytest.mark.parametrize("shared", [False, True])
@@ -136,7 +169,7 @@ def test_the_advocate_sees_everything_on_the_own_page_and_what_the_agency_gets_i
     letter = _document(client, personas.advocate_a, cert_request, "cover-letter")
     _assert_agency_sees(letter, shared=shared, urgent=True)
     supplement_b = _document(client, personas.advocate_a, cert_request, "supplement-b")
-    assert (A_NUMBER in supplement_b) is shared
+    assert (A_NUMBER_DIGITS in supplement_b) is shared
 
 
 def test_the_advocates_review_step_shows_what_will_be_shared(client, personas):
