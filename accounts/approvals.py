@@ -54,10 +54,6 @@ def accounts_pending() -> QuerySet[User]:
     )
 
 
-def _agency_contacts_pending() -> QuerySet[User]:
-    return accounts_pending().filter(role__in=[Role.AGENCY_CONTACT, Role.COORDINATOR])
-
-
 def accounts_pending_for(*, approver: User) -> QuerySet[User]:
     """The accounts `approver` may approve or refuse (the rule in the module docstring)."""
     if not approver.is_authenticated or not approver.has_role:
