@@ -98,6 +98,14 @@ class Agency(models.Model):
     procedure = models.TextField("published procedure", blank=True)
     is_active = models.BooleanField(default=True)
     is_statewide_coordinator = models.BooleanField(default=False)
+    # The Department of Public Safety's own divisions (the BCA, the State Patrol): when one of
+    # them detected, investigated or prosecuted the crime, the coordinator at DPS may decide
+    # (8 CFR 214.14(a)(2): the certifying agency has responsibility for the case).
+    is_dps_division = models.BooleanField(
+        "division of the Department of Public Safety",
+        default=False,
+        help_text="E.g. the BCA or the State Patrol.",
+    )
     merge_note = models.TextField(blank=True)
     is_demo = models.BooleanField(default=False, help_text="Fictional demo data.")
     created_at = models.DateTimeField(auto_now_add=True)
@@ -233,3 +241,7 @@ class TrainingRecord(models.Model):
 
     def __str__(self) -> str:
         return f"{self.date}: {self.topic}"
+
+
+# Designations and delegations (8 CFR 214.14(a)(3)) live in their own module.
+from .signing import CertifyingDesignation, Delegation  # noqa: E402, F401

@@ -9,13 +9,14 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
 from accounts.models import User
 from certifications.deadlines import days_that_apply
 
 from .models import Agency, AgencyKind, AgencyLevel, County, PointOfContact
+from .signing import CertifyingDesignation, Delegation
 
 
 def contact_for_user(*, user: User) -> PointOfContact | None:
@@ -26,7 +27,12 @@ def contact_for_user(*, user: User) -> PointOfContact | None:
     # every agency page reads both, some of them more than once.
     related = User.point_of_contact.related
     if not related.is_cached(user):
-        contact = PointOfContact.objects.select_related("agency").filter(user=user).first()
+        contact = (
+            PointOfContact.objects.select_related("agency")
+            .annotate(designated=_designation_in_force())
+            .filter(user=user)
+            .first()
+        )
         related.set_cached_value(user, contact)
     contact = related.get_cached_value(user)
     if contact is None:
@@ -34,6 +40,65 @@ def contact_for_user(*, user: User) -> PointOfContact | None:
     if not contact.is_active or not contact.agency.is_active:
         return None
     return contact
+
+
+def _designation_in_force() -> Exists:
+    return Exists(CertifyingDesignation.objects.in_force().filter(contact=OuterRef("pk")))
+
+
+def contact_may_sign(contact: PointOfContact) -> bool:
+    """Whether the contact may sign its agency's certifications and denials: the head of the
+    agency or a supervisory official the head designated (8 CFR 214.14(a)(3)). Read from the
+    `designated` annotation of `contact_for_user` when there is one (no query)."""
+    if not contact.is_active:
+        return False
+    if contact.is_agency_head:
+        return True
+    designated = getattr(contact, "designated", None)
+    if designated is None:
+        designated = CertifyingDesignation.objects.in_force().filter(contact=contact).exists()
+    return bool(designated)
+
+
+def certifying_officials(agency: Agency | int) -> list[PointOfContact]:
+    """Who may sign for `agency` (8 CFR 214.14(a)(3)): its active head, then the officials the
+    head designated whose designation is in force, by name."""
+    agency_id = agency if isinstance(agency, int) else agency.pk
+    return list(
+        PointOfContact.objects.active()
+        .filter(agency_id=agency_id)
+        .annotate(designated=_designation_in_force())
+        .filter(Q(is_agency_head=True) | Q(designated=True))
+        .order_by("-is_agency_head", "name")
+    )
+
+
+def agency_heads(agency: Agency | int) -> list[PointOfContact]:
+    agency_id = agency if isinstance(agency, int) else agency.pk
+    return list(PointOfContact.objects.active().filter(agency_id=agency_id, is_agency_head=True))
+
+
+def delegated_agency_ids() -> QuerySet:
+    """The agencies whose head delegated its certifications to the statewide coordinator,
+    with the delegation in force (a subquery: `agency_id__in=...`)."""
+    return Delegation.objects.in_force().values("agency_id")
+
+
+def delegation_in_force(agency_id: int | None) -> Delegation | None:
+    if agency_id is None:
+        return None
+    return Delegation.objects.in_force().filter(agency_id=agency_id).first()
+
+
+def dps_units() -> list[Agency]:
+    """The Department of Public Safety and its divisions recorded in the directory (the BCA,
+    the State Patrol): the units whose responsibility for a case lets the coordinator decide
+    it (8 CFR 214.14(a)(2))."""
+    return list(
+        Agency.objects.active()
+        .filter(Q(is_statewide_coordinator=True) | Q(is_dps_division=True))
+        .order_by("-is_statewide_coordinator", "name")
+    )
 
 
 def statewide_coordinator_agency() -> Agency | None:

@@ -13,12 +13,12 @@ import datetime
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
 from accounts.models import Role, User
-from agencies.selectors import contact_for_user
+from agencies.selectors import contact_for_user, contact_may_sign, delegated_agency_ids
 
 from .choices import FINAL_STATUSES, OPEN_STATUSES, AttachmentKind, Status
 from .models import Attachment, CertificationRequest
@@ -32,13 +32,31 @@ AGENCY = "agency"
 # What a contact of the request's own agency may do. The status decides which of these are
 # possible right now (choices.TRANSITIONS); this decides who may try.
 AGENCY_OWN_ACTIONS = frozenset(
-    {"start_review", "request_info", "certify", "deny", "transfer", "message", "assign"}
+    {
+        "start_review",
+        "request_info",
+        "certify",
+        "deny",
+        "recommend",
+        "transfer",
+        "message",
+        "assign",
+    }
 )
-# The statewide coordinator decides what was routed to DPS and re-routes it (rather than
+# Recording a certification or a denial: only the agency's head or an official the head
+# designated (8 CFR 214.14(a)(3)); every other contact prepares and recommends.
+SIGNING_ACTIONS = frozenset({"certify", "deny"})
+# The statewide coordinator decides what was routed to DPS (when DPS or one of its divisions
+# had responsibility for the case: the decision records it) and re-routes it (rather than
 # transferring) to a local agency.
 COORDINATOR_OWN_ACTIONS = (AGENCY_OWN_ACTIONS - {"transfer"}) | {"reroute"}
-# On another agency's escalated or overdue request the coordinator may only re-route it.
-COORDINATOR_OTHER_ACTIONS = frozenset({"reroute"})
+# Another agency's escalated or overdue request stays with that agency (8 CFR 214.14(a)(2):
+# the agency responsible for the case certifies): the coordinator coordinates (records what
+# was done) and may re-route it, never decides it.
+COORDINATOR_OTHER_ACTIONS = frozenset({"reroute", "coordinate"})
+# An agency whose head delegated its certifications to the coordinator in writing: the
+# coordinator decides its requests, which stay that agency's (its clock, its statistics).
+COORDINATOR_DELEGATED_ACTIONS = COORDINATOR_OWN_ACTIONS | {"coordinate"}
 
 
 @dataclass(frozen=True)
@@ -49,6 +67,8 @@ class Viewer:
     organization_id: int | None = None
     agency_id: int | None = None
     statewide: bool = False
+    # The agency's head or a designated official (8 CFR 214.14(a)(3)): may record decisions.
+    may_sign: bool = False
 
 
 def viewer_for(user: User) -> Viewer | None:
@@ -71,13 +91,14 @@ def viewer_for(user: User) -> Viewer | None:
     contact = contact_for_user(user=user)
     if contact is None:
         return None
+    may_sign = contact_may_sign(contact)
     if user.role == Role.AGENCY_CONTACT:
-        return Viewer(agency_id=contact.agency_id)
+        return Viewer(agency_id=contact.agency_id, may_sign=may_sign)
     if not contact.agency.is_statewide_coordinator:
         # A coordinator account linked to an ordinary agency is a directory mistake: it gets
         # that agency's requests only, never the statewide view.
-        return Viewer(agency_id=contact.agency_id)
-    return Viewer(agency_id=contact.agency_id, statewide=True)
+        return Viewer(agency_id=contact.agency_id, may_sign=may_sign)
+    return Viewer(agency_id=contact.agency_id, statewide=True, may_sign=may_sign)
 
 
 def visibility_condition(viewer: Viewer) -> Q:
@@ -90,13 +111,15 @@ def visibility_condition(viewer: Viewer) -> Q:
     own = Q(agency_id=viewer.agency_id)
     if not viewer.statewide:
         return shared & own
-    # Least privilege: the statewide coordinator sees what was routed to DPS, and what is
-    # escalated or overdue while still open; not the requests of agencies that are on time
-    # and not escalated, nor what another agency has closed.
+    # Least privilege: the statewide coordinator sees what was routed to DPS, the requests of
+    # agencies whose head delegated their certifications to it, and what is escalated or
+    # overdue while still open; not the requests of agencies that are on time and not
+    # escalated, nor what another agency has closed.
+    delegated = Q(agency_id__in=delegated_agency_ids())
     escalated = Q(escalated_at__isnull=False)
     overdue = Q(due_date__lt=timezone.localdate())
     still_open = Q(status__in=OPEN_STATUSES)
-    return shared & (own | (still_open & (escalated | overdue)))
+    return shared & (own | delegated | (still_open & (escalated | overdue)))
 
 
 def certification_requests_visible_to(
@@ -118,13 +141,26 @@ def _actions(viewer: Viewer, cert_request: CertificationRequest) -> frozenset[st
     if cert_request.status == Status.DRAFT:
         return frozenset()
     if cert_request.agency_id == viewer.agency_id:
-        if viewer.statewide:
-            return COORDINATOR_OWN_ACTIONS
-        return AGENCY_OWN_ACTIONS
-    if viewer.statewide:
+        actions = COORDINATOR_OWN_ACTIONS if viewer.statewide else AGENCY_OWN_ACTIONS
+    elif not viewer.statewide:
+        return frozenset()
+    elif _delegated_to_coordinator(cert_request):
+        actions = COORDINATOR_DELEGATED_ACTIONS
+    else:
         # Another agency's request that the coordinator sees: escalated or overdue.
-        return COORDINATOR_OTHER_ACTIONS
-    return frozenset()
+        actions = COORDINATOR_OTHER_ACTIONS
+    if not viewer.may_sign:
+        actions = actions - SIGNING_ACTIONS
+    return actions
+
+
+def _delegated_to_coordinator(cert_request: CertificationRequest) -> bool:
+    """Whether the request's agency delegated its certifications to the coordinator (read
+    with the request by `certification_request_access`, else asked here)."""
+    delegated = getattr(cert_request, "coordinator_delegated", None)
+    if delegated is None:
+        delegated = delegated_agency_ids().filter(agency_id=cert_request.agency_id).exists()
+    return bool(delegated)
 
 
 @dataclass(frozen=True)
@@ -163,12 +199,13 @@ class RequestAccess:
     @property
     def may_move_edition(self) -> bool:
         # Moving to the current edition changes the form the request is filled on: the
-        # advocate who drafts it, or the agency that certifies it; never once it is closed.
+        # advocate who drafts it, or the agency that certifies it (whoever prepares it there);
+        # never once it is closed.
         if self.cert_request.status in FINAL_STATUSES:
             return False
         if self.can_act_as_advocate:
             return True
-        return "certify" in self.actions
+        return "recommend" in self.actions
 
     def allows(self, action: str) -> bool:
         if action == AGENCY:
@@ -245,6 +282,13 @@ def certification_request_access(
     if viewer is None:
         raise Http404("No such request.")
     queryset = CertificationRequest.objects.all() if queryset is None else queryset
+    if viewer.statewide:
+        # Whether the coordinator decides for the request's agency, in the same read.
+        queryset = queryset.annotate(
+            coordinator_delegated=Exists(
+                delegated_agency_ids().filter(agency_id=OuterRef("agency_id"))
+            )
+        )
     try:
         cert_request = queryset.filter(visibility_condition(viewer)).get(pk=pk)
     except CertificationRequest.DoesNotExist:

@@ -123,6 +123,8 @@ class Action(models.TextChoices):
     PETITION_FILED = "petition_filed", "Petition filed"
     DOCUMENT_GENERATED = "document_generated", "Document generated"
     AGENCY_ANSWERS_EDITED = "agency_answers_edited", "Agency answers edited"
+    RECOMMENDED = "recommended", "Recommendation"
+    COORDINATED = "coordinated", "Coordinator's action"
 
 
 # The actions recorded on the timeline that leave the status alone (no row in TRANSITIONS).
@@ -135,8 +137,42 @@ RECORDED_ONLY_ACTIONS = frozenset(
         Action.PETITION_FILED,
         Action.DOCUMENT_GENERATED,
         Action.AGENCY_ANSWERS_EDITED,
+        Action.RECOMMENDED,
+        Action.COORDINATED,
     }
 )
+
+# The agency's own deliberation (a reviewer's recommendation, the coordinator's notes on what
+# was done): on the agency's timeline, never on the advocate's, whose request is decided by
+# the certification or the denial alone.
+AGENCY_INTERNAL_ACTIONS = frozenset({Action.RECOMMENDED, Action.COORDINATED})
+
+
+class Recommendation(models.TextChoices):
+    """What a contact who may not sign recommends to the agency's head or designated official
+    (8 CFR 214.14(a)(3): only they sign)."""
+
+    CERTIFY = "certify", "Certify"
+    DENY = "deny", "Deny"
+
+
+class DecisionBasis(models.TextChoices):
+    """Why the statewide coordinator, rather than the responsible agency, decided a request."""
+
+    DPS_RESPONSIBILITY = (
+        "dps_responsibility",
+        "DPS or one of its divisions detected, investigated or prosecuted the crime",
+    )
+    DELEGATION = "delegation", "The agency's head delegated its certifications in writing"
+
+
+class CoordinationKind(models.TextChoices):
+    """What the coordinator did on a request it coordinates (and does not decide)."""
+
+    CONTACTED_HEAD = "contacted_head", "Contacted the agency's head"
+    ESCALATED = "escalated", "Escalated within the agency"
+    SUPPORT = "support", "Supported the agency's contact"
+    OTHER = "other", "Other"
 
 
 # The explicit table of allowed transitions: action -> (statuses it may start from, result).

@@ -31,6 +31,8 @@ urlpatterns: list = [
     path("<int:pk>/review/reroute/", agency_actions.reroute, name="reroute"),
     path("<int:pk>/review/message/", agency_actions.message, name="message"),
     path("<int:pk>/review/assign/", agency_actions.assign, name="assign"),
+    path("<int:pk>/review/recommend/", agency_actions.recommend, name="recommend"),
+    path("<int:pk>/review/coordinate/", agency_actions.coordinate, name="coordinate"),
     # Draft documents (certifications.views.documents)
     # Notifications: the bell and "petition filed" (certifications.views.notifications)
     path("notifications/", notification_views.notification_list, name="notifications"),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import os
 import subprocess
 import sys
@@ -10,10 +11,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from django.utils import timezone
 
 from accounts.models import Organization, Role, User
 from accounts.permissions import administrator_access_set
-from agencies.models import Agency, AgencyKind, AgencyLevel
+from agencies.models import Agency, AgencyKind, AgencyLevel, CertifyingDesignation
 from certifications.services.editions import form_editions_load_data
 
 from .factories import (
@@ -111,7 +113,14 @@ class Personas:
 
 def _contact_user(agency: Agency, email: str, name: str, role: str = Role.AGENCY_CONTACT) -> User:
     user = UserFactory(email=email, full_name=name, role=role, organization=None)
-    PointOfContactFactory(agency=agency, user=user, name=name, email=email, is_primary=True)
+    contact = PointOfContactFactory(
+        agency=agency, user=user, name=name, email=email, is_primary=True
+    )
+    # Each persona is a certifying official its agency's head designated (8 CFR 214.14(a)(3)),
+    # so it may record decisions; tests of who may not sign add a contact without one.
+    CertifyingDesignation.objects.create(
+        contact=contact, designated_on=timezone.localdate() - datetime.timedelta(days=100)
+    )
     # Enrolled by the factory (every role must use a second factor), so force_login and
     # portal.login keep working.
     return user

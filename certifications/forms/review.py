@@ -12,7 +12,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from ..choices import DenialReason
+from ..choices import CoordinationKind, DenialReason, Recommendation
 from ..text import TextSafeFormMixin
 
 
@@ -50,10 +50,40 @@ class RequestInfoForm(ActionForm):
         self.helper = _helper(self, action, "Request information", "btn-outline-primary")
 
 
+def _add_signer_fields(
+    form: forms.Form, signers: list[tuple[int, str]], units: list[tuple[int, str]]
+) -> None:
+    """The signer, chosen from the agency's head and designated officials (8 CFR
+    214.14(a)(3)); for the coordinator's own requests, the DPS unit responsible for the case."""
+    form.fields["signer"].choices = [("", "Choose who signs"), *signers]
+    if units:
+        form.fields["responsible_unit"] = forms.TypedChoiceField(
+            label="DPS unit that detected, investigated or prosecuted the crime",
+            coerce=int,
+            choices=[("", "Choose the unit"), *units],
+            help_text=(
+                "The coordinator decides only where DPS or one of its divisions had "
+                "responsibility for the case; otherwise re-route it to the agency that did."
+            ),
+        )
+
+
+class SignerField(forms.TypedChoiceField):
+    def __init__(self, **kwargs) -> None:
+        super().__init__(
+            label="Signed by",
+            coerce=int,
+            help_text=(
+                "The head of the agency or an official the head designated "
+                "(8 CFR 214.14(a)(3)); the form's certifying-official part is filled from it."
+            ),
+            **kwargs,
+        )
+
+
 class CertifyForm(ActionForm):
     id_prefix = "certify"
-    official_name = forms.CharField(label="Certifying official's name", max_length=200)
-    official_title = forms.CharField(label="Title and division or office", max_length=200)
+    signer = SignerField()
     signature_date = forms.DateField(
         label="Date of signature",
         widget=forms.DateInput(attrs={"type": "date"}),
@@ -65,8 +95,16 @@ class CertifyForm(ActionForm):
         help_text="A scan of the signed form: PDF, JPEG or PNG.",
     )
 
-    def __init__(self, *args, action: str = "", **kwargs) -> None:
+    def __init__(
+        self,
+        *args,
+        signers: list[tuple[int, str]] = (),
+        units: list[tuple[int, str]] = (),
+        action: str = "",
+        **kwargs,
+    ) -> None:
         super().__init__(*args, **kwargs)
+        _add_signer_fields(self, list(signers), list(units))
         self.helper = _helper(self, action, "Record certification", "btn-success")
         self.helper.form_enctype = "multipart/form-data"
 
@@ -94,10 +132,61 @@ class DenyForm(ActionForm):
         max_length=5000,
         help_text="Both the reason and this explanation are shown to the advocate.",
     )
+    signer = SignerField()
+
+    def __init__(
+        self,
+        *args,
+        signers: list[tuple[int, str]] = (),
+        units: list[tuple[int, str]] = (),
+        action: str = "",
+        **kwargs,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        _add_signer_fields(self, list(signers), list(units))
+        self.helper = _helper(self, action, "Deny the request", "btn-danger")
+
+
+class RecommendForm(ActionForm):
+    """A contact who may not sign prepares the decision and recommends it."""
+
+    id_prefix = "recommend"
+    recommendation = forms.ChoiceField(
+        label="You recommend",
+        choices=[("", "Choose"), *Recommendation.choices],
+    )
+    note = forms.CharField(
+        label="Why",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=5000,
+        help_text="For the official who signs; the advocate does not see it.",
+    )
 
     def __init__(self, *args, action: str = "", **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.helper = _helper(self, action, "Deny the request", "btn-danger")
+        self.helper = _helper(self, action, "Record recommendation", "btn-outline-primary")
+
+
+class CoordinateForm(ActionForm):
+    """What the statewide coordinator did on a request that stays with its agency."""
+
+    id_prefix = "coordinate"
+    kind = forms.ChoiceField(
+        label="What was done", choices=[("", "Choose"), *CoordinationKind.choices]
+    )
+    note = forms.CharField(
+        label="Note",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=5000,
+        help_text=(
+            "On the agency's timeline. The request, its deadline and its statistics stay "
+            "with the agency."
+        ),
+    )
+
+    def __init__(self, *args, action: str = "", **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.helper = _helper(self, action, "Record", "btn-outline-primary")
 
 
 class MoveForm(ActionForm):

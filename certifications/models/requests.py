@@ -21,9 +21,11 @@ from ..choices import (
     OPEN_STATUSES,
     Action,
     AttachmentKind,
+    DecisionBasis,
     DenialReason,
     FormType,
     Gender,
+    Recommendation,
     Status,
     Urgency,
     YesNoUnknown,
@@ -207,8 +209,29 @@ class CertificationRequest(models.Model):
 
     # --- decision ---
     decided_at = models.DateTimeField(null=True, blank=True)
+    # Who signed (8 CFR 214.14(a)(3): the head or an official the head designated), chosen
+    # from the directory; the name and title are kept as they were on the day of signature.
+    signing_official = models.ForeignKey(
+        PointOfContact,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="signed_requests",
+    )
     certifying_official_name = models.CharField(max_length=200, blank=True)
     certifying_official_title = models.CharField(max_length=200, blank=True)
+    # Set only when the statewide coordinator decided: why it could (8 CFR 214.14(a)(2)).
+    decision_basis = models.CharField(max_length=30, choices=DecisionBasis.choices, blank=True)
+    # The DPS unit that had responsibility for the case, for that basis.
+    decision_basis_agency = models.ForeignKey(
+        Agency,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    # The latest recommendation of a contact who may not sign, shown in the queue.
+    recommendation = models.CharField(max_length=10, choices=Recommendation.choices, blank=True)
     signature_date = models.DateField(null=True, blank=True)
     petition_filed_on = models.DateField(null=True, blank=True)
     denial_reason = models.CharField(max_length=30, choices=DenialReason.choices, blank=True)

@@ -8,6 +8,7 @@ one event, one audit entry). Nothing here sends mail: notifications hang off the
 from __future__ import annotations
 
 import datetime
+from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -15,13 +16,21 @@ from django.utils import timezone
 
 from accounts.models import User
 from agencies.models import Agency, PointOfContact
+from agencies.selectors import (
+    certifying_officials,
+    contact_for_user,
+    contact_may_sign,
+    delegation_in_force,
+    dps_units,
+)
 from agencies.services import route_request
 
-from ..choices import FINAL_STATUSES, Action, AttachmentKind, DenialReason
+from ..choices import FINAL_STATUSES, Action, AttachmentKind, DecisionBasis, DenialReason
 from ..deadlines import compute_due_date
 from ..models import CertificationRequest, Message
 from ..uploads import CleanUpload, validate_upload
 from .core import attachment_store, certification_request_transition, request_event_record
+from .signer_answers import answers_fill_from_signer, signer_title
 
 
 class ReviewError(Exception):
@@ -55,35 +64,119 @@ def certification_request_request_info(
     return cert_request
 
 
+@dataclass(frozen=True)
+class DecisionAuthority:
+    """Who may sign a decision on a request for the person recording it, and on what basis.
+
+    8 CFR 214.14(a)(2)-(3): the agency responsible for the case certifies, by its head or an
+    official the head designated. The statewide coordinator decides only for DPS (when DPS or
+    one of its divisions had responsibility for the case) or for an agency whose head
+    delegated its certifications to it in writing; the request stays that agency's.
+    """
+
+    signers: list[PointOfContact]
+    basis: str = ""
+    # For the coordinator's own requests: the DPS units the basis may name.
+    units: list[Agency] = field(default_factory=list)
+
+
+def decision_authority(*, cert_request: CertificationRequest, actor: User) -> DecisionAuthority:
+    """The signers `actor` may choose from on this request, or ReviewError saying why the
+    actor may not record a decision on it."""
+    contact = contact_for_user(user=actor)
+    if contact is None or not contact_may_sign(contact):
+        raise ReviewError(
+            "Only the head of the agency or an official the head designated can record a "
+            "certification or a denial. Record your recommendation instead."
+        )
+    signers = certifying_officials(contact.agency)
+    if contact.agency_id == cert_request.agency_id:
+        if not contact.agency.is_statewide_coordinator:
+            return DecisionAuthority(signers=signers)
+        return DecisionAuthority(
+            signers=signers, basis=DecisionBasis.DPS_RESPONSIBILITY, units=dps_units()
+        )
+    if contact.agency.is_statewide_coordinator and delegation_in_force(cert_request.agency_id):
+        return DecisionAuthority(signers=signers, basis=DecisionBasis.DELEGATION)
+    raise ReviewError(
+        "This request is with the agency responsible for the case: only that agency decides it."
+    )
+
+
+def _decision_updates(
+    *,
+    authority: DecisionAuthority,
+    signer: PointOfContact,
+    responsible_unit: Agency | None,
+) -> dict:
+    """The signer and the coordinator's basis, checked against the authority."""
+    if signer.pk not in {s.pk for s in authority.signers}:
+        raise ReviewError(
+            "Choose the signer from the agency's head and designated certifying officials."
+        )
+    updates = {
+        "signing_official": signer,
+        "certifying_official_name": signer.name.strip()[:200],
+        "certifying_official_title": signer_title(signer)[:200],
+        "decision_basis": authority.basis,
+        "decision_basis_agency": None,
+    }
+    if authority.basis == DecisionBasis.DPS_RESPONSIBILITY:
+        if responsible_unit is None or responsible_unit.pk not in {u.pk for u in authority.units}:
+            raise ReviewError(
+                "Name the DPS unit that detected, investigated or prosecuted the crime. If "
+                "none did, re-route the request to the agency responsible for the case."
+            )
+        updates["decision_basis_agency"] = responsible_unit
+    return updates
+
+
+def _basis_note(updates: dict) -> str:
+    if updates["decision_basis"] == DecisionBasis.DPS_RESPONSIBILITY:
+        unit = updates["decision_basis_agency"].name
+        return f" Decided by the statewide coordinator: {unit} had responsibility for the case."
+    if updates["decision_basis"] == DecisionBasis.DELEGATION:
+        return " Decided by the statewide coordinator under the agency head's written delegation."
+    return ""
+
+
 def certification_request_certify(
     *,
     cert_request: CertificationRequest,
     actor: User,
-    official_name: str,
-    official_title: str,
+    signer: PointOfContact,
     signature_date: datetime.date,
     signed_form=None,
+    responsible_unit: Agency | None = None,
 ) -> CertificationRequest:
     """Record a certification signed outside the portal (wet ink).
 
-    1. The date of signature may not be in the future: it starts the 6-month filing window
+    1. Only the agency's head or a designated official records it, choosing the signer among
+       them (8 CFR 214.14(a)(3); `decision_authority`); the coordinator records why it may
+       decide (`DecisionBasis`).
+    2. The date of signature may not be in the future: it starts the 6-month filing window
        (8 CFR 214.14(c)(2)(i)), shown to the advocate as `filing_deadline`.
-    2. Check the optional uploaded scan of the signed form (`validate_upload`, virus scan
+    3. Check the optional uploaded scan of the signed form (`validate_upload`, virus scan
        included) before anything is written: a refusal raises ValidationError for the field
        `signed_form`, and the scan's audit row is not rolled back with the transaction.
-    3. Transition to certified with the official's name, title, date and the decision time.
-    4. Keep the scan as an attachment the advocate can download.
+    4. Transition to certified with the signer, the name and title as of today, the date and
+       the decision time; the official form's certifying-official part is filled from the
+       signer (`answers_fill_from_signer`).
+    5. Keep the scan as an attachment the advocate can download.
     """
+    authority = decision_authority(cert_request=cert_request, actor=actor)
+    updates = _decision_updates(
+        authority=authority, signer=signer, responsible_unit=responsible_unit
+    )
     if signature_date > timezone.localdate():
         raise ReviewError("The date of signature cannot be in the future.")
-    if not official_name.strip() or not official_title.strip():
-        raise ReviewError("Give the certifying official's name and title.")
     if signed_form is not None:
         try:
             signed_form = validate_upload(signed_form, target=cert_request.reference, user=actor)
         except ValidationError as exc:
             raise ValidationError({"signed_form": exc.messages}) from exc
     now = timezone.now()
+    name, title = updates["certifying_official_name"], updates["certifying_official_title"]
     with transaction.atomic():
         cert_request = certification_request_transition(
             cert_request=cert_request,
@@ -91,15 +184,11 @@ def certification_request_certify(
             actor=actor,
             note=(
                 f"Signed on {signature_date:%B} {signature_date.day}, {signature_date:%Y} by "
-                f"{official_name.strip()}, {official_title.strip()}."
+                f"{name}{', ' + title if title else ''}.{_basis_note(updates)}"
             ),
-            updates={
-                "certifying_official_name": official_name.strip(),
-                "certifying_official_title": official_title.strip(),
-                "signature_date": signature_date,
-                "decided_at": now,
-            },
+            updates={**updates, "signature_date": signature_date, "decided_at": now},
         )
+        answers_fill_from_signer(cert_request=cert_request, signer=signer, actor=actor)
         if signed_form is not None:
             attachment_store(
                 cert_request=cert_request,
@@ -111,10 +200,22 @@ def certification_request_certify(
 
 
 def certification_request_deny(
-    *, cert_request: CertificationRequest, actor: User, reason: str, explanation: str
+    *,
+    cert_request: CertificationRequest,
+    actor: User,
+    signer: PointOfContact,
+    reason: str,
+    explanation: str,
+    responsible_unit: Agency | None = None,
 ) -> CertificationRequest:
     """Deny with a reason category and a written explanation, both shown to the advocate
-    (the written reason other states require, e.g. Illinois; DOMAIN: denials without reasons)."""
+    (the written reason other states require, e.g. Illinois; DOMAIN: denials without reasons).
+    A denial is the agency's decision as a certification is: the same signers record it
+    (8 CFR 214.14(a)(3))."""
+    authority = decision_authority(cert_request=cert_request, actor=actor)
+    updates = _decision_updates(
+        authority=authority, signer=signer, responsible_unit=responsible_unit
+    )
     explanation = explanation.strip()
     if reason not in DenialReason.values:
         raise ReviewError("Choose the reason for the denial.")
@@ -124,8 +225,12 @@ def certification_request_deny(
         cert_request=cert_request,
         action=Action.DENY,
         actor=actor,
-        note=f"{DenialReason(reason).label}: {explanation}",
+        note=(
+            f"{DenialReason(reason).label}: {explanation}\nDecided by "
+            f"{updates['certifying_official_name']}.{_basis_note(updates)}"
+        ),
         updates={
+            **updates,
             "denial_reason": reason,
             "denial_explanation": explanation,
             "decided_at": timezone.now(),

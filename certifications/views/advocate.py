@@ -24,7 +24,14 @@ from agencies.models import County
 from agencies.selectors import agency_suggestions
 
 from ..access import ADVOCATE, agency_view_of, attachment_access, certification_request_access
-from ..choices import FINAL_STATUSES, OPEN_STATUSES, Action, AttachmentKind, Status
+from ..choices import (
+    AGENCY_INTERNAL_ACTIONS,
+    FINAL_STATUSES,
+    OPEN_STATUSES,
+    Action,
+    AttachmentKind,
+    Status,
+)
 from ..forms.filters import AdvocateDashboardFilter
 from ..forms.intake import (
     STEP_FORMS,
@@ -515,7 +522,12 @@ def _timeline(cert_request: CertificationRequest, attachments: list) -> list[dic
     repeated: the message is shown instead. Each message comes with its files from
     `attachments`, the request's files this viewer may see (so what the page leaves out for
     an agency, the proof of removal proceedings, is left out of the timeline too)."""
-    events = [e for e in cert_request.event_list if e.action != "message"]
+    # The agency's own deliberation stays on the agency's page (choices.AGENCY_INTERNAL_ACTIONS).
+    events = [
+        e
+        for e in cert_request.event_list
+        if e.action != "message" and e.action not in AGENCY_INTERNAL_ACTIONS
+    ]
     # An information request is an event whose note is also sent as a message: the timeline
     # shows the event with its note once, not the same text again as a message.
     asked = {(e.actor_id, e.note) for e in events if e.action == Action.REQUEST_INFO}

@@ -25,9 +25,11 @@ from ..forms.review import (
     AgencySearchForm,
     AssignForm,
     CertifyForm,
+    CoordinateForm,
     DenyForm,
     MessageForm,
     MoveForm,
+    RecommendForm,
     RequestInfoForm,
 )
 from ..models import CertificationRequest
@@ -37,6 +39,10 @@ from ..selectors import (
     agency_contacts_for_assignment,
 )
 from ..services import TransitionError
+from ..services.coordination import (
+    certification_request_coordinate,
+    certification_request_recommend,
+)
 from ..services.review import (
     ReviewError,
     certification_request_assign,
@@ -48,7 +54,7 @@ from ..services.review import (
     certification_request_transfer,
     message_post,
 )
-from .review import possible_actions, render_review
+from .review import possible_actions, render_review, signer_choices
 
 
 def _back(cert_request: CertificationRequest) -> HttpResponse:
@@ -113,6 +119,16 @@ def request_info(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+def _signer_and_unit(cert_request: CertificationRequest, data: dict):
+    """The chosen signer and DPS unit as rows; the service checks they may be chosen."""
+    signer = PointOfContact.objects.filter(pk=data["signer"]).first()
+    unit_pk = data.get("responsible_unit")
+    unit = Agency.objects.filter(pk=unit_pk).first() if unit_pk else None
+    if signer is None:
+        raise ReviewError("Choose who signs.")
+    return signer, unit
+
+
 @login_required
 @require_POST
 @audited(AuditAction.VICTIM_DATA_VIEW)
@@ -120,19 +136,25 @@ def certify(request: HttpRequest, pk: int) -> HttpResponse:
     access = certification_request_access(user=request.user, pk=pk, require=Action.CERTIFY)
     cert_request = access.cert_request
     audit_reference(request, cert_request.reference)
+    signers, units = signer_choices(user=request.user, cert_request=cert_request)
     form = CertifyForm(
-        request.POST, request.FILES, action=reverse("certifications:certify", args=[pk])
+        request.POST,
+        request.FILES,
+        signers=signers,
+        units=units,
+        action=reverse("certifications:certify", args=[pk]),
     )
     if form.is_valid():
         data = form.cleaned_data
         try:
+            signer, unit = _signer_and_unit(cert_request, data)
             certification_request_certify(
                 cert_request=cert_request,
                 actor=request.user,
-                official_name=data["official_name"],
-                official_title=data["official_title"],
+                signer=signer,
                 signature_date=data["signature_date"],
                 signed_form=data.get("signed_form"),
+                responsible_unit=unit,
             )
         except TransitionError as exc:
             return _refused(request, cert_request, exc)
@@ -158,14 +180,23 @@ def deny(request: HttpRequest, pk: int) -> HttpResponse:
     access = certification_request_access(user=request.user, pk=pk, require=Action.DENY)
     cert_request = access.cert_request
     audit_reference(request, cert_request.reference)
-    form = DenyForm(request.POST, action=reverse("certifications:deny", args=[pk]))
+    signers, units = signer_choices(user=request.user, cert_request=cert_request)
+    form = DenyForm(
+        request.POST,
+        signers=signers,
+        units=units,
+        action=reverse("certifications:deny", args=[pk]),
+    )
     if form.is_valid():
         try:
+            signer, unit = _signer_and_unit(cert_request, form.cleaned_data)
             certification_request_deny(
                 cert_request=cert_request,
                 actor=request.user,
+                signer=signer,
                 reason=form.cleaned_data["reason"],
                 explanation=form.cleaned_data["explanation"],
+                responsible_unit=unit,
             )
         except TransitionError as exc:
             return _refused(request, cert_request, exc)
@@ -179,6 +210,62 @@ def deny(request: HttpRequest, pk: int) -> HttpResponse:
             )
     return render_review(
         request, cert_request, bound={"deny": form}, status=400, actions=access.agency_actions
+    )
+
+
+@login_required
+@require_POST
+@audited(AuditAction.VICTIM_DATA_VIEW)
+def recommend(request: HttpRequest, pk: int) -> HttpResponse:
+    """A contact who may not sign recommends a decision to those who may."""
+    access = certification_request_access(user=request.user, pk=pk, require="recommend")
+    cert_request = access.cert_request
+    audit_reference(request, cert_request.reference)
+    form = RecommendForm(request.POST, action=reverse("certifications:recommend", args=[pk]))
+    if form.is_valid():
+        try:
+            certification_request_recommend(
+                cert_request=cert_request,
+                actor=request.user,
+                recommendation=form.cleaned_data["recommendation"],
+                note=form.cleaned_data["note"],
+            )
+        except ReviewError as exc:
+            form.add_error(None, str(exc))
+        else:
+            return _done(request, cert_request, "Recommendation recorded for the signing official.")
+    return render_review(
+        request, cert_request, bound={"recommend": form}, status=400, actions=access.agency_actions
+    )
+
+
+@login_required
+@require_POST
+@audited(AuditAction.VICTIM_DATA_VIEW)
+def coordinate(request: HttpRequest, pk: int) -> HttpResponse:
+    """The coordinator records what it did on a request that stays with its agency."""
+    access = certification_request_access(user=request.user, pk=pk, require="coordinate")
+    cert_request = access.cert_request
+    audit_reference(request, cert_request.reference)
+    form = CoordinateForm(request.POST, action=reverse("certifications:coordinate", args=[pk]))
+    if form.is_valid():
+        try:
+            certification_request_coordinate(
+                cert_request=cert_request,
+                actor=request.user,
+                kind=form.cleaned_data["kind"],
+                note=form.cleaned_data["note"],
+            )
+        except ReviewError as exc:
+            form.add_error(None, str(exc))
+        else:
+            return _done(request, cert_request, "Recorded. The request stays with its agency.")
+    return render_review(
+        request,
+        cert_request,
+        bound={"coordinate": form},
+        status=400,
+        actions=access.agency_actions,
     )
 
 

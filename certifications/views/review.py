@@ -28,13 +28,23 @@ from ..access import (
     shown_attachments,
 )
 from ..choices import FINAL_STATUSES, TRANSITIONS, Crime, Status, TraffickingType
-from ..forms.review import AssignForm, CertifyForm, DenyForm, MessageForm, RequestInfoForm
+from ..forms.review import (
+    AssignForm,
+    CertifyForm,
+    CoordinateForm,
+    DenyForm,
+    MessageForm,
+    RecommendForm,
+    RequestInfoForm,
+)
 from ..models import CertificationRequest
 from ..selectors import (
     agency_contacts_for_assignment,
     certification_request_for_page,
     certification_request_page_lists,
 )
+from ..services.review import ReviewError, decision_authority
+from ..services.signer_answers import signer_title
 from .editions import edition_context
 
 
@@ -61,7 +71,23 @@ def possible_actions(
 
 
 # The actions whose form opens on the review page, in the order the panel lists them.
-PANEL_FORMS = ("certify", "deny", "request_info", "assign", "message")
+PANEL_FORMS = ("certify", "deny", "recommend", "request_info", "assign", "message", "coordinate")
+
+
+def signer_choices(
+    *, user, cert_request: CertificationRequest
+) -> tuple[list[tuple[int, str]], list[tuple[int, str]]]:
+    """The signers the user may choose from and, for the coordinator's own requests, the DPS
+    units whose responsibility lets it decide (`services.review.decision_authority`)."""
+    try:
+        authority = decision_authority(cert_request=cert_request, actor=user)
+    except ReviewError:
+        return [], []
+    signers = [
+        (c.pk, f"{c.name}, {signer_title(c)}" if signer_title(c) else c.name)
+        for c in authority.signers
+    ]
+    return signers, [(u.pk, u.name) for u in authority.units]
 
 
 def agency_panel_context(
@@ -96,10 +122,16 @@ def agency_panel_context(
     }
     if opened == "request_info":
         panel["form"] = bound.get(opened) or RequestInfoForm(action=url("request_info"))
-    elif opened == "certify":
-        panel["form"] = bound.get(opened) or CertifyForm(action=url("certify"))
-    elif opened == "deny":
-        panel["form"] = bound.get(opened) or DenyForm(action=url("deny"))
+    elif opened in ("certify", "deny") and opened not in bound:
+        signers, units = signer_choices(user=user, cert_request=cert_request)
+        form_class = CertifyForm if opened == "certify" else DenyForm
+        panel["form"] = form_class(signers=signers, units=units, action=url(opened))
+    elif opened in ("certify", "deny", "recommend", "coordinate") and opened in bound:
+        panel["form"] = bound[opened]
+    elif opened == "recommend":
+        panel["form"] = RecommendForm(action=url("recommend"))
+    elif opened == "coordinate":
+        panel["form"] = CoordinateForm(action=url("coordinate"))
     elif opened == "assign":
         contacts = agency_contacts_for_assignment(agency_id=cert_request.agency_id)
         panel["form"] = bound.get(opened) or AssignForm(

@@ -108,7 +108,8 @@ def test_an_agency_user_without_an_active_contact_sees_nothing(personas):
 
 
 def test_an_agency_contact_is_ruled_by_the_agency(personas):
-    assert viewer_for(personas.contact_x) == Viewer(agency_id=personas.agency_x.pk)
+    # A designated certifying official (the personas are): may record decisions.
+    assert viewer_for(personas.contact_x) == Viewer(agency_id=personas.agency_x.pk, may_sign=True)
 
 
 def test_a_coordinator_linked_to_an_ordinary_agency_gets_that_agency_only(personas):
@@ -125,7 +126,7 @@ def test_a_coordinator_linked_to_an_ordinary_agency_gets_that_agency_only(person
 
 def test_the_statewide_coordinator_is_ruled_statewide(personas):
     assert viewer_for(personas.coordinator) == Viewer(
-        agency_id=personas.coordinator_agency.pk, statewide=True
+        agency_id=personas.coordinator_agency.pk, statewide=True, may_sign=True
     )
 
 

@@ -259,7 +259,13 @@ def test_the_coordinator_decides_requests_routed_to_dps(client, personas):
     client.force_login(personas.coordinator)
     response = client.post(
         reverse("certifications:deny", args=[routed.pk]),
-        {"reason": DenialReason.NOT_JURISDICTION, "explanation": "Federal case; ask the FBI."},
+        {
+            "reason": DenialReason.NOT_JURISDICTION,
+            "explanation": "Federal case; ask the FBI.",
+            "signer": personas.coordinator.point_of_contact.pk,
+            # DPS itself had the case (8 CFR 214.14(a)(2)): the coordinator may decide it.
+            "responsible_unit": personas.coordinator_agency.pk,
+        },
     )
     assert response.status_code == 302
     routed.refresh_from_db()
@@ -301,8 +307,7 @@ def test_contact_requests_information_then_certifies(client, personas):
     response = client.post(
         reverse("certifications:certify", args=[request.pk]),
         {
-            "official_name": "Dana Officer",
-            "official_title": "Lieutenant",
+            "signer": personas.contact_x.point_of_contact.pk,
             "signature_date": signed.isoformat(),
         },
     )
@@ -320,13 +325,13 @@ def test_bad_certification_input_is_explained_beside_the_field_and_kept(client, 
     future = timezone.localdate() + datetime.timedelta(days=3)
     response = client.post(
         reverse("certifications:certify", args=[request.pk]),
-        {"official_name": "Dana Officer", "official_title": "", "signature_date": future},
+        {"signer": "", "signature_date": future},
     )
     assert response.status_code == 400
     body = response.content.decode()
     assert "cannot be in the future" in body
     assert "This field is required" in body
-    assert 'value="Dana Officer"' in body
+    assert f'value="{future.isoformat()}"' in body
     request.refresh_from_db()
     assert request.status == Status.SUBMITTED
 
@@ -340,8 +345,7 @@ def test_a_disguised_signed_form_is_refused_with_a_message(client, personas):
     response = client.post(
         reverse("certifications:certify", args=[request.pk]),
         {
-            "official_name": "Dana Officer",
-            "official_title": "Lieutenant",
+            "signer": personas.contact_x.point_of_contact.pk,
             "signature_date": timezone.localdate().isoformat(),
             "signed_form": fake,
         },
@@ -356,7 +360,12 @@ def test_deny_without_an_explanation_is_refused_and_with_one_is_recorded(client,
     url = reverse("certifications:deny", args=[request.pk])
     assert client.post(url, {"reason": DenialReason.NOT_HELPFUL}).status_code == 400
     response = client.post(
-        url, {"reason": DenialReason.NOT_HELPFUL, "explanation": "Declined to give a statement."}
+        url,
+        {
+            "reason": DenialReason.NOT_HELPFUL,
+            "explanation": "Declined to give a statement.",
+            "signer": personas.contact_x.point_of_contact.pk,
+        },
     )
     assert response.status_code == 302
     request.refresh_from_db()

@@ -73,8 +73,9 @@ def test_contact_requests_information_certifies_and_denies_another(portal, perso
     assert page.locator("form#id_certify_form, form[action$='/certify/']").count() == 1
     assert page.locator("form[action$='/deny/']").count() == 0
     portal.screenshot("agency-03b-certify-form")
-    page.get_by_label("Certifying official's name").fill("Dana Officer")
-    page.get_by_label("Title and division or office").fill("Lieutenant, Investigations")
+    # The signer is chosen from the agency's head and designated officials (8 CFR
+    # 214.14(a)(3)), not typed.
+    page.get_by_label("Signed by").select_option(str(personas.contact_x.point_of_contact.pk))
     signed = timezone.localdate() - datetime.timedelta(days=2)
     page.get_by_label("Date of signature").fill(signed.isoformat())
     portal.submit("Record certification")
@@ -91,6 +92,7 @@ def test_contact_requests_information_certifies_and_denies_another(portal, perso
     portal.click_and_wait(f"text={second.reference}")
     portal.click_and_wait("a:text-is('Deny')")
     page.get_by_label("Reason for the denial").select_option(DenialReason.NOT_JURISDICTION)
+    page.get_by_label("Signed by").select_option(str(personas.contact_x.point_of_contact.pk))
     page.get_by_role("button", name="Deny the request").click()
     # The explanation is required: the browser stops the form and keeps the chosen reason
     # (the server's own refusal is tested over HTTP).

@@ -136,8 +136,7 @@ def test_two_racing_certifications_make_one_transition_and_one_event(personas):
                 certification_request_certify(
                     cert_request=mine,
                     actor=personas.contact_x,
-                    official_name=name,
-                    official_title="Chief",
+                    signer=personas.contact_x.point_of_contact,
                     signature_date=timezone.localdate(),
                 )
                 result = "won"
@@ -186,8 +185,7 @@ def test_certify_records_the_official_the_signature_and_the_filing_deadline(pers
     request = certification_request_certify(
         cert_request=request,
         actor=personas.contact_x,
-        official_name="Dana Officer",
-        official_title="Lieutenant, Investigations",
+        signer=personas.contact_x.point_of_contact,
         signature_date=datetime.date(2026, 1, 31),
         signed_form=pdf,
     )
@@ -209,8 +207,7 @@ def test_certify_refuses_a_signature_date_in_the_future(personas):
         certification_request_certify(
             cert_request=request,
             actor=personas.contact_x,
-            official_name="Dana Officer",
-            official_title="Lieutenant",
+            signer=personas.contact_x.point_of_contact,
             signature_date=timezone.localdate() + datetime.timedelta(days=1),
         )
     request.refresh_from_db()
@@ -223,18 +220,24 @@ def test_deny_needs_a_reason_and_an_explanation(personas):
     )
     with pytest.raises(ReviewError):
         certification_request_deny(
-            cert_request=request, actor=personas.contact_x, reason="", explanation="x"
+            cert_request=request,
+            actor=personas.contact_x,
+            signer=personas.contact_x.point_of_contact,
+            reason="",
+            explanation="x",
         )
     with pytest.raises(ReviewError):
         certification_request_deny(
             cert_request=request,
             actor=personas.contact_x,
+            signer=personas.contact_x.point_of_contact,
             reason=DenialReason.NOT_JURISDICTION,
             explanation="  ",
         )
     request = certification_request_deny(
         cert_request=request,
         actor=personas.contact_x,
+        signer=personas.contact_x.point_of_contact,
         reason=DenialReason.NOT_JURISDICTION,
         explanation="The crime happened in another county.",
     )

@@ -207,8 +207,7 @@ def test_an_infected_signed_form_is_refused_and_the_request_stays_undecided(
     response = client.post(
         reverse("certifications:certify", args=[obj.pk]),
         {
-            "official_name": "Dana Officer",
-            "official_title": "Lieutenant",
+            "signer": personas.contact_x.point_of_contact.pk,
             "signature_date": timezone.localdate().isoformat(),
             "signed_form": _pdf(eicar_pdf(), "signed.pdf"),
         },
@@ -216,7 +215,7 @@ def test_an_infected_signed_form_is_refused_and_the_request_stays_undecided(
     body = response.content.decode()
     assert response.status_code == 400
     assert "The virus scan found something harmful" in body
-    assert 'value="Dana Officer"' in body
+    assert "selected>Contact X" in body
     obj.refresh_from_db()
     assert obj.status == Status.SUBMITTED
     [scan] = _scans(obj)
@@ -231,8 +230,7 @@ def test_a_clean_signed_form_is_scanned_and_kept(client, personas, scanning):
     response = client.post(
         reverse("certifications:certify", args=[obj.pk]),
         {
-            "official_name": "Dana Officer",
-            "official_title": "Lieutenant",
+            "signer": personas.contact_x.point_of_contact.pk,
             "signature_date": timezone.localdate().isoformat(),
             "signed_form": _pdf(pdf_bytes(), "signed.pdf"),
         },

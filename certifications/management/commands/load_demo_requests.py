@@ -16,7 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import Organization, User
-from agencies.models import Agency, County
+from agencies.models import Agency, CertifyingDesignation, County, PointOfContact
 from certifications.choices import AttachmentKind, Crime, FormType, Gender, TraffickingType
 from certifications.models import CertificationRequest
 from certifications.services.core import certification_request_create
@@ -26,6 +26,17 @@ from certifications.services.review import (
     certification_request_request_info,
     certification_request_start_review,
 )
+
+
+def _demo_signer(user: User) -> PointOfContact:
+    """The demo contact signs as an official its agency's head designated (8 CFR
+    214.14(a)(3)); the designation is recorded once."""
+    contact = user.point_of_contact
+    if not CertifyingDesignation.objects.in_force().filter(contact=contact).exists():
+        CertifyingDesignation.objects.create(contact=contact, designated_on=timezone.localdate())
+    contact.designated = True
+    return contact
+
 
 DEMO_ORG = "Demo Advocacy Center (fictional)"
 ADVOCATE = "advocate@demo.example"
@@ -123,8 +134,7 @@ class Command(BaseCommand):
                 cert_request=submitted[2], actor=contact
             ),
             actor=contact,
-            official_name="Casey Contact (demo)",
-            official_title="Sergeant, Family Violence Unit",
+            signer=_demo_signer(contact),
             signature_date=timezone.localdate() - datetime.timedelta(days=2),
         )
         self.stdout.write(f"Demo requests: {len(created)} loaded (fictional).")
