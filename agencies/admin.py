@@ -16,6 +16,7 @@ from accounts.services import account_approval_reset, audit_log
 from .importing import directory_export_csv
 from .models import Agency, City, County, PointOfContact, TrainingRecord, training_cutoff
 from .services import contact_training_sync, directory_audit
+from .signing import CertifyingDesignation, Delegation
 
 
 class AuditedAdmin(admin.ModelAdmin):
@@ -193,7 +194,19 @@ class AgencyAdmin(SimpleHistoryAdmin, AuditedAdmin):
     actions = [export_agencies_csv, merge_two_agencies]
     readonly_fields = ["merge_note", "created_at", "updated_at"]
     fieldsets = [
-        (None, {"fields": ["name", "kind", "level", "is_active", "is_statewide_coordinator"]}),
+        (
+            None,
+            {
+                "fields": [
+                    "name",
+                    "kind",
+                    "level",
+                    "is_active",
+                    "is_statewide_coordinator",
+                    "is_dps_division",
+                ]
+            },
+        ),
         ("Where it serves", {"fields": ["counties", "cities"]}),
         (
             "Address",
@@ -307,3 +320,30 @@ class TrainingRecordAdmin(AuditedAdmin):
     def save_model(self, request, obj, form, change) -> None:
         super().save_model(request, obj, form, change)
         contact_training_sync(contact=obj.contact)
+
+
+# The signed documents are uploaded and downloaded on the head's and the coordinator's pages,
+# where every file is checked and scanned (`certifications.uploads.validate_upload`) and every
+# download goes through `certifications.access`; here the records are read and revoked.
+@admin.register(CertifyingDesignation)
+class CertifyingDesignationAdmin(AuditedAdmin):
+    list_display = ("contact", "designated_on", "designated_by", "revoked_on")
+    list_filter = ("revoked_on",)
+    search_fields = ("contact__name", "contact__agency__name")
+    autocomplete_fields = ("contact", "designated_by")
+    exclude = ("letter", "letter_content_type")
+    readonly_fields = ("created_at",)
+
+
+@admin.register(Delegation)
+class DelegationAdmin(AuditedAdmin):
+    list_display = ("agency", "signed_on", "signed_by", "revoked_on")
+    list_filter = ("revoked_on",)
+    search_fields = ("agency__name", "signed_by")
+    autocomplete_fields = ("agency",)
+    exclude = ("document", "document_content_type")
+    readonly_fields = ("recorded_by", "created_at")
+
+    def has_add_permission(self, request) -> bool:
+        # A delegation is recorded with its signed document, on the coordinator's page.
+        return False

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
 from accounts.models import User
@@ -345,3 +345,32 @@ def directory_health() -> DirectoryHealth:
             health.lapsed_training.append((agency, lapsed))
     health.duplicates = [group for group in by_name.values() if len(group) > 1]
     return health
+
+
+def contacts_training_statewide(*, lapsed_only: bool = False) -> QuerySet[PointOfContact]:
+    """Every active point of contact of an active agency with its training status, for the
+    statewide coordinator, who trains and supports them (DOMAIN)."""
+    contacts = (
+        PointOfContact.objects.active()
+        .filter(agency__is_active=True)
+        .select_related("agency")
+        .order_by("agency__name", "name", "pk")
+    )
+    return contacts.training_lapsed() if lapsed_only else contacts
+
+
+def designations_of_agency(agency_id: int) -> list[CertifyingDesignation]:
+    """The agency's designations, in force first, with who made them."""
+    return list(
+        CertifyingDesignation.objects.filter(contact__agency_id=agency_id)
+        .select_related("contact", "designated_by")
+        .order_by(F("revoked_on").asc(nulls_first=True), "-designated_on", "-pk")
+    )
+
+
+def delegations_statewide() -> list[Delegation]:
+    return list(
+        Delegation.objects.select_related("agency").order_by(
+            F("revoked_on").asc(nulls_first=True), "agency__name", "-pk"
+        )
+    )

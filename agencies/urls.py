@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import views, views_signing
 
 app_name = "agencies"
 
@@ -12,4 +12,24 @@ urlpatterns = [
     path("import/", views.import_csv, name="import"),
     path("import/apply/", views.import_apply, name="import_apply"),
     path("merge/", views.merge, name="merge"),
+    # Who may sign (8 CFR 214.14(a)(3)), delegations to the coordinator, DPS trainings
+    path("signers/", views_signing.signers, name="signers"),
+    path(
+        "signers/<int:pk>/revoke/",
+        views_signing.designation_revoke_view,
+        name="designation_revoke",
+    ),
+    path("signers/<int:pk>/letter", views_signing.designation_letter, name="designation_letter"),
+    path("delegations/", views_signing.delegations, name="delegations"),
+    path(
+        "delegations/<int:pk>/revoke/",
+        views_signing.delegation_revoke_view,
+        name="delegation_revoke",
+    ),
+    path(
+        "delegations/<int:pk>/document",
+        views_signing.delegation_document,
+        name="delegation_document",
+    ),
+    path("training/", views_signing.training, name="training"),
 ]

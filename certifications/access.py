@@ -18,6 +18,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from accounts.models import Role, User
+from agencies.models import CertifyingDesignation, Delegation, PointOfContact
 from agencies.selectors import contact_for_user, contact_may_sign, delegated_agency_ids
 
 from .choices import FINAL_STATUSES, OPEN_STATUSES, AttachmentKind, Status
@@ -330,3 +331,61 @@ def outbox_access(user: User) -> None:
         raise Http404("No such page.")
     if not user.is_administrator:
         raise Http404("No such page.")
+
+
+# --- The signing records and the coordinator's directory pages ---------------------------------
+# No victim data: who may sign, delegations and training. Still one rule each, and 404 for
+# anyone else.
+
+
+def agency_head_access(user: User) -> PointOfContact:
+    """The page where a head designates who signs (8 CFR 214.14(a)(3)): the agency's active
+    head, with an approved account; 404 for anyone else."""
+    viewer = viewer_for(user)
+    if viewer is None or viewer.organization_id is not None:
+        raise Http404("No such page.")
+    contact = contact_for_user(user=user)
+    if contact is None or not contact.is_agency_head:
+        raise Http404("No such page.")
+    return contact
+
+
+def coordinator_access(user: User) -> PointOfContact:
+    """The statewide coordinator's directory pages (delegations, training); 404 otherwise."""
+    viewer = viewer_for(user)
+    if viewer is None or not viewer.statewide:
+        raise Http404("No such page.")
+    return contact_for_user(user=user)
+
+
+def _sees_agency_signing_files(user: User, agency_id: int) -> bool:
+    """An agency's designation letters and delegations: its own contacts, the statewide
+    coordinator, and the administrators who maintain the directory."""
+    if user.is_authenticated and user.is_active and user.is_administrator:
+        return True
+    viewer = viewer_for(user)
+    if viewer is None or viewer.organization_id is not None:
+        return False
+    return viewer.statewide or viewer.agency_id == agency_id
+
+
+def designation_letter_access(*, user: User, pk: int) -> CertifyingDesignation:
+    try:
+        designation = CertifyingDesignation.objects.select_related("contact").get(pk=pk)
+    except CertifyingDesignation.DoesNotExist:
+        raise Http404("No such file.") from None
+    if not designation.letter:
+        raise Http404("No such file.")
+    if not _sees_agency_signing_files(user, designation.contact.agency_id):
+        raise Http404("No such file.")
+    return designation
+
+
+def delegation_access(*, user: User, pk: int) -> Delegation:
+    try:
+        delegation = Delegation.objects.select_related("agency").get(pk=pk)
+    except Delegation.DoesNotExist:
+        raise Http404("No such file.") from None
+    if not _sees_agency_signing_files(user, delegation.agency_id):
+        raise Http404("No such file.")
+    return delegation

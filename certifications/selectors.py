@@ -147,6 +147,7 @@ QUEUE_ROW_FIELDS = (
     "status",
     "in_removal_proceedings",
     "escalated_at",
+    "recommendation",
     "due_date",
     "agency__name",
     "assigned_contact__name",
