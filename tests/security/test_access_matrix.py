@@ -188,6 +188,14 @@ MATRIX: list[R] = [
     R("certifications:certify",                 "POST", "302  404  404  400  404  404  404  302", pk="request"),  # noqa: E501
     R("certifications:deny",                    "GET",  "302  405  405  405  405  405  405  302", pk="request"),  # noqa: E501
     R("certifications:deny",                    "POST", "302  404  404  400  404  404  404  302", pk="request"),  # noqa: E501
+    # A recommendation: any contact of the request's agency (empty form: 400); coordinating:
+    # the coordinator, on another agency's escalated or overdue request only.
+    R("certifications:recommend",               "GET",  "302  405  405  405  405  405  405  302", pk="request"),  # noqa: E501
+    R("certifications:recommend",               "POST", "302  404  404  400  404  404  404  302", pk="request"),  # noqa: E501
+    R("certifications:recommend",               "POST", "302  404  404  404  400  404  404  302", pk="overdue"),  # noqa: E501
+    R("certifications:coordinate",              "GET",  "302  405  405  405  405  405  405  302", pk="request"),  # noqa: E501
+    R("certifications:coordinate",              "POST", "302  404  404  404  404  404  404  302", pk="request"),  # noqa: E501
+    R("certifications:coordinate",              "POST", "302  404  404  404  404  400  404  302", pk="overdue"),  # noqa: E501
     R("certifications:transfer",                "GET",  "302  404  404  200  404  404  404  302", pk="request"),  # noqa: E501
     R("certifications:transfer",                "GET",  "302  404  404  404  200  404  404  302", pk="overdue"),  # noqa: E501
     R("certifications:transfer",                "POST", "302  404  404  400  404  404  404  302", pk="request"),  # noqa: E501
@@ -254,6 +262,21 @@ MATRIX: list[R] = [
     R("agencies:import_apply",                  "POST", "302  403  403  403  403  403  302  302"),
     R("agencies:merge",                         "GET",  "302  403  403  403  403  403  200  302"),
     R("agencies:merge",                         "POST", "302  403  403  403  403  403  400  302"),
+    # Who signs (8 CFR 214.14(a)(3)): the head's page only (no persona is a head: 404 for all).
+    R("agencies:signers",                       "GET",  "302  404  404  404  404  404  404  302"),
+    R("agencies:signers",                       "POST", "302  404  404  404  404  404  404  302"),
+    R("agencies:designation_revoke",            "GET",  "302  405  405  405  405  405  405  302", pk="designation"),  # noqa: E501
+    R("agencies:designation_revoke",            "POST", "302  404  404  404  404  404  404  302", pk="designation"),  # noqa: E501
+    # A designation letter of agency X: its contacts, the coordinator, administrators.
+    R("agencies:designation_letter",            "GET",  "302  404  404  200  404  200  200  302", pk="designation"),  # noqa: E501
+    # The coordinator's pages: delegations (one of agency Z here) and the training statewide.
+    R("agencies:delegations",                   "GET",  "302  404  404  404  404  200  404  302"),
+    R("agencies:delegations",                   "POST", "302  404  404  404  404  400  404  302"),
+    R("agencies:delegation_document",           "GET",  "302  404  404  404  404  200  200  302", pk="delegation"),  # noqa: E501
+    R("agencies:delegation_revoke",             "GET",  "302  405  405  405  405  405  405  302", pk="delegation"),  # noqa: E501
+    R("agencies:delegation_revoke",             "POST", "302  404  404  404  404  302  404  302", pk="delegation"),  # noqa: E501
+    R("agencies:training",                      "GET",  "302  404  404  404  404  200  404  302"),
+    R("agencies:training",                      "POST", "302  404  404  404  404  400  404  302"),
     # --- statistics: public figures for everyone; full figures for coordinator and admin ---
     R("statistics:public",                      "GET",  "200  200  200  200  200  200  200  200"),
     R("statistics:public_chart",                "GET",  "200  200  200  200  200  200  200  200", data=PERIOD, kind="months"),  # noqa: E501
@@ -383,6 +406,7 @@ def matrix_objects(personas, media_root):
     )
     edition = FormEdition.objects.get(form=OfficialForm.I918B, is_current=True)
     official_form_load(edition=edition, content=official_pdf())
+    designation, delegation = _signing_records(personas)
     notification = Notification.objects.create(
         key=f"matrix:{request.pk}:advocate_a",
         kind=NotificationKind.REQUEST_UPDATE,
@@ -407,7 +431,33 @@ def matrix_objects(personas, media_root):
         "pending_approve": pending_approve.pk,
         "pending_refuse": pending_refuse.pk,
         "content_type_id": ContentType.objects.get_for_model(request).pk,
+        "designation": designation.pk,
+        "delegation": delegation.pk,
     }
+
+
+def _signing_records(personas):
+    """A designation letter of agency X, and a delegation of a third agency (Z) to the
+    coordinator: Z's, so the coordinator's actions on X's and Y's requests stay as above."""
+    from django.core.files.base import ContentFile
+
+    from agencies.models import CertifyingDesignation, Delegation
+    from tests.factories import AgencyFactory, PointOfContactFactory
+
+    lieutenant = PointOfContactFactory(agency=personas.agency_x, name="Lieutenant X")
+    designation = CertifyingDesignation(contact=lieutenant, designated_on=timezone.localdate())
+    designation.letter.save("letter.pdf", ContentFile(b"%PDF-1.4 letter"), save=False)
+    designation.letter_content_type = "application/pdf"
+    designation.save()
+    delegation = Delegation(
+        agency=AgencyFactory(name="Agency Z Police Department"),
+        signed_on=timezone.localdate(),
+        signed_by="Chief Z",
+        document_content_type="application/pdf",
+    )
+    delegation.document.save("delegation.pdf", ContentFile(b"%PDF-1.4 delegation"), save=False)
+    delegation.save()
+    return designation, delegation
 
 
 def _matches(expected: str, status: int) -> bool:
