@@ -71,14 +71,16 @@ def test_advocate_and_agency_take_a_request_from_submission_to_certification(
     portal.goto(f"/requests/{first.pk}/")
     assert "Officer Example, badge 123." in page.inner_text("body")
     portal.click_and_wait("a:text-is('Certify')")
-    page.get_by_label("Certifying official's name").fill("Dana Officer")
-    page.get_by_label("Title and division or office").fill("Lieutenant, Investigations")
+    # The signer is chosen from the agency's head and designated officials (8 CFR
+    # 214.14(a)(3)).
+    page.get_by_label("Signed by").select_option(str(personas.contact_x.point_of_contact.pk))
     signed = timezone.localdate() - datetime.timedelta(days=1)
     page.get_by_label("Date of signature").fill(signed.isoformat())
     portal.submit("Record certification")
     portal.goto(f"/requests/{second.pk}/")
     portal.click_and_wait("a:text-is('Deny')")
     page.get_by_label("Reason for the denial").select_option(DenialReason.NOT_JURISDICTION)
+    page.get_by_label("Signed by").select_option(str(personas.contact_x.point_of_contact.pk))
     page.get_by_label("Written explanation").fill(
         "The assault happened in Duluth; the Duluth Police Department investigated it."
     )
