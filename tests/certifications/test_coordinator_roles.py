@@ -232,3 +232,18 @@ def test_the_coordinator_sees_every_contacts_training_and_records_a_dps_training
     assert (record.provider, record.topic, record.date) == ("DPS", "U visa basics", trained)
     contact_y.refresh_from_db()
     assert contact_y.last_training_date == trained
+
+
+def test_the_overdue_sweep_escalates_without_moving_the_request_to_dps(client, personas):
+    from certifications.services.reminders import requests_escalate_overdue
+
+    request = _submitted(
+        personas, personas.agency_x, due_date=timezone.localdate() - datetime.timedelta(days=1)
+    )
+    assert requests_escalate_overdue() == 1
+    request.refresh_from_db()
+    assert request.escalated_at is not None
+    assert request.agency == personas.agency_x
+    client.force_login(personas.coordinator)
+    page = client.get(reverse("certifications:review", args=[request.pk])).content.decode()
+    assert "Record what was done" in page and "?act=certify" not in page
