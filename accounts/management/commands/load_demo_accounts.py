@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from accounts.models import Organization, OrganizationKind, Role, User
 from accounts.permissions import administrator_access_set
-from agencies.models import Agency, ContactRole, PointOfContact
+from agencies.models import Agency, CertifyingDesignation, ContactRole, PointOfContact
 
 DEMO_PASSWORD = "demo-portal-2026"  # noqa: S105 - printed by `make run`, demo only
 
@@ -124,7 +124,7 @@ class Command(BaseCommand):
                     .exclude(user=user)
                     .exists()
                 )
-                PointOfContact.objects.update_or_create(
+                contact, _ = PointOfContact.objects.update_or_create(
                     user=user,
                     defaults={
                         "agency": agency,
@@ -136,6 +136,12 @@ class Command(BaseCommand):
                         "is_demo": True,
                     },
                 )
+                # Each demo contact signs as an official its head designated (8 CFR
+                # 214.14(a)(3)), so the demo can record decisions; recorded once.
+                if not CertifyingDesignation.objects.in_force().filter(contact=contact).exists():
+                    CertifyingDesignation.objects.create(
+                        contact=contact, designated_on=timezone.localdate()
+                    )
         self.stdout.write(f"Demo accounts (password for all: {DEMO_PASSWORD}):")
         for email, _name, role, _link, _title in DEMO_USERS:
             label = "Organization lead" if email == DEMO_LEAD else Role(role).label
