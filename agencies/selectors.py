@@ -310,6 +310,9 @@ def _normalized_name(name: str) -> str:
 class DirectoryHealth:
     no_active_contact: list[Agency] = field(default_factory=list)
     no_primary_contact: list[Agency] = field(default_factory=list)
+    # Contacts, but nobody who may sign: no active head, no designation in force (8 CFR
+    # 214.14(a)(3)); its contacts can only recommend.
+    no_signer: list[Agency] = field(default_factory=list)
     lapsed_training: list[tuple[Agency, list[PointOfContact]]] = field(default_factory=list)
     duplicates: list[list[Agency]] = field(default_factory=list)
 
@@ -318,6 +321,7 @@ class DirectoryHealth:
         return (
             len(self.no_active_contact)
             + len(self.no_primary_contact)
+            + len(self.no_signer)
             + len(self.lapsed_training)
             + len(self.duplicates)
         )
@@ -332,6 +336,14 @@ def directory_health() -> DirectoryHealth:
     """
     health = DirectoryHealth()
     by_name: dict[str, list[Agency]] = defaultdict(list)
+    with_signer = set(
+        PointOfContact.objects.active()
+        .filter(
+            Q(is_agency_head=True)
+            | Q(pk__in=CertifyingDesignation.objects.in_force().values("contact_id"))
+        )
+        .values_list("agency_id", flat=True)
+    )
     for agency in agencies_for_directory().filter(is_active=True):
         by_name[_normalized_name(agency.name)].append(agency)
         contacts = agency.active_contacts
@@ -340,6 +352,8 @@ def directory_health() -> DirectoryHealth:
             continue
         if not any(c.is_primary for c in contacts):
             health.no_primary_contact.append(agency)
+        if agency.pk not in with_signer:
+            health.no_signer.append(agency)
         lapsed = [c for c in contacts if c.training_lapsed]
         if lapsed:
             health.lapsed_training.append((agency, lapsed))

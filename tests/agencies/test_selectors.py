@@ -133,6 +133,26 @@ def test_health_lists_agencies_without_contacts_primaries_or_current_training():
     assert health.duplicates == []
 
 
+def test_health_lists_agencies_where_nobody_may_sign():
+    from agencies.models import CertifyingDesignation
+
+    headless = AgencyFactory(name="Headless PD")
+    PointOfContactFactory(agency=headless, is_primary=True)
+    with_head = AgencyFactory(name="Head PD")
+    PointOfContactFactory(agency=with_head, is_primary=True, is_agency_head=True)
+    designated = AgencyFactory(name="Designee PD")
+    official = PointOfContactFactory(agency=designated, is_primary=True)
+    CertifyingDesignation.objects.create(contact=official, designated_on=datetime.date(2026, 1, 2))
+    revoked = AgencyFactory(name="Revoked PD")
+    former = PointOfContactFactory(agency=revoked, is_primary=True)
+    CertifyingDesignation.objects.create(
+        contact=former,
+        designated_on=datetime.date(2025, 1, 2),
+        revoked_on=datetime.date(2026, 1, 2),
+    )
+    assert directory_health().no_signer == [headless, revoked]
+
+
 def test_health_groups_duplicates_by_normalised_name():
     a = AgencyFactory(name="Saint Paul Police Department")
     b = AgencyFactory(name="St. Paul Police Dept.")
