@@ -123,6 +123,8 @@ class Action(models.TextChoices):
     PETITION_FILED = "petition_filed", "Petition filed"
     DOCUMENT_GENERATED = "document_generated", "Document generated"
     AGENCY_ANSWERS_EDITED = "agency_answers_edited", "Agency answers edited"
+    LINKED = "linked", "Linked to another request"
+    CORRECTED = "corrected", "Corrected (not on the signed form)"
 
 
 # The actions recorded on the timeline that leave the status alone (no row in TRANSITIONS).
@@ -135,6 +137,8 @@ RECORDED_ONLY_ACTIONS = frozenset(
         Action.PETITION_FILED,
         Action.DOCUMENT_GENERATED,
         Action.AGENCY_ANSWERS_EDITED,
+        Action.LINKED,
+        Action.CORRECTED,
     }
 )
 

@@ -31,6 +31,7 @@ from ..selectors import (
     coordinator_overdue_agencies,
     coordinator_statewide_requests,
 )
+from ..selectors_links import link_kinds_for_rows
 from ..statistics import Figures, agency_figures
 
 QUEUE_PAGE_SIZE = 25
@@ -76,6 +77,9 @@ def queue(request: HttpRequest) -> HttpResponse:
     form = QueueFilterForm(request.GET or None, contacts=contacts)
     rows = certification_requests_agency_queue(user=request.user, **form.filters())
     page = Paginator(rows, QUEUE_PAGE_SIZE).get_page(request.GET.get("page"))
+    # Re-certifications, reconsiderations and grouped requests are marked in the list.
+    page.object_list = list(page.object_list)
+    link_kinds_for_rows(page.object_list)
     period_end = timezone.localdate()
     period_start = period_end - datetime.timedelta(days=365)
     return render(
