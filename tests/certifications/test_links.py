@@ -472,3 +472,40 @@ def test_links_outlive_the_retention_purge_for_the_statistics(personas, settings
     )
     assert certification_request_purge(request_id=denied.pk)
     assert RequestLink.objects.filter(earlier=denied, later=new).exists()
+
+
+def test_reconsideration_goes_to_neither_the_assigned_official_nor_the_one_who_denied(
+    personas,
+):
+    from accounts.models import Role
+    from certifications.services.links import reconsideration_contact
+    from tests.factories import UserFactory
+
+    denier = UserFactory(email="denier@example.org", role=Role.AGENCY_CONTACT, organization=None)
+    PointOfContactFactory(agency=personas.agency_x, user=denier, name="Aaron Denier")
+    third = PointOfContactFactory(agency=personas.agency_x, name="Zed Third")
+    PointOfContactFactory(agency=personas.agency_x, name="Inactive", is_active=False)
+    PointOfContactFactory(agency=personas.agency_y, name="Another Agency's Official")
+    request = _submitted(personas)
+    denied = certification_request_deny(
+        cert_request=request,
+        actor=denier,
+        reason=DenialReason.NOT_HELPFUL,
+        explanation="No cooperation on record.",
+    )
+    assert denied.assigned_contact == personas.contact_x.point_of_contact
+    assert reconsideration_contact(denied) == third
+
+
+def test_the_earlier_request_lists_what_followed_from_it(client, personas):
+    earlier = _certified(personas)
+    advocate = _client(client, personas.advocate_a)
+    advocate.post(
+        reverse("certifications:new_signature", args=[earlier.pk]),
+        {"reason": RecertificationReason.USCIS_REQUEST},
+    )
+    draft = RequestLink.objects.get(earlier=earlier).later
+    page = advocate.get(reverse("certifications:detail", args=[earlier.pk])).content.decode()
+    assert draft.reference in page
+    assert "re-certification of this request" in page
+    assert "uscis asked for a new form" in page.lower()
