@@ -509,3 +509,20 @@ def test_the_earlier_request_lists_what_followed_from_it(client, personas):
     assert draft.reference in page
     assert "re-certification of this request" in page
     assert "uscis asked for a new form" in page.lower()
+
+
+def test_deleting_a_re_certification_draft_leaves_the_certified_request_alone(client, personas):
+    earlier = _certified(personas)
+    advocate = _client(client, personas.advocate_a)
+    advocate.post(
+        reverse("certifications:new_signature", args=[earlier.pk]),
+        {"reason": RecertificationReason.CORRECTION},
+    )
+    draft = RequestLink.objects.get(earlier=earlier).later
+    response = advocate.post(reverse("certifications:delete_draft", args=[draft.pk]))
+    assert response.status_code == 302
+    assert not CertificationRequest.objects.filter(pk=draft.pk).exists()
+    assert not RequestLink.objects.exists()
+    earlier.refresh_from_db()
+    assert earlier.status == Status.CERTIFIED
+    assert advocate.get(reverse("certifications:detail", args=[earlier.pk])).status_code == 200

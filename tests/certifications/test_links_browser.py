@@ -51,6 +51,7 @@ def test_ask_for_a_new_signature_end_to_end(portal, personas, settings, tmp_path
     portal.click_and_wait("text=Ask for a new signature")
     page.get_by_label("The six months passed before the petition was filed").check()
     page.get_by_label(re.compile("police-report.pdf")).check()
+    portal.screenshot("links-1-new-signature")
     portal.submit("Start the new request")
     link = RequestLink.objects.get(earlier=earlier)
     assert link.kind == LinkKind.RECERTIFICATION
@@ -79,6 +80,7 @@ def test_ask_for_a_new_signature_end_to_end(portal, personas, settings, tmp_path
     row = page.locator("tr", has_text=new.reference)
     assert "Re-certification" in row.inner_text()
     portal.click_and_wait(f"text={new.reference}")
+    portal.screenshot("links-2-review-beside-the-earlier-decision")
     decision = page.locator(".earlier-decision").inner_text()
     assert earlier.reference in decision
     assert "Chief Dana Example" in decision
