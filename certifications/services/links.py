@@ -19,7 +19,7 @@ from accounts.models import AuditAction, User
 from accounts.services import audit_log
 from agencies.models import Agency, ContactRole, PointOfContact
 
-from ..choices import Action, AttachmentKind, FormType, Status
+from ..choices import OPEN_STATUSES, Action, AttachmentKind, FormType, Status
 from ..deadlines import compute_due_date
 from ..models import (
     FORM_FOR_TYPE,
@@ -165,6 +165,21 @@ def _stored_or_cleaned(copies: list[Attachment]) -> None:
         attachment.file.delete(save=False)
 
 
+def _lock_and_check_pending(
+    source: CertificationRequest, *, kind: str, statuses: list[str], text: str, reason: str = ""
+) -> None:
+    """Refuse a second request of the same kind while the first is still pending (a double
+    click, or two advocates at once): the source row is locked, so the second waits and then
+    finds the first."""
+    CertificationRequest.objects.select_for_update().filter(pk=source.pk).first()
+    links = RequestLink.objects.filter(earlier=source, kind=kind, later__status__in=statuses)
+    if reason:
+        links = links.filter(reason=reason)
+    pending = links.select_related("later").first()
+    if pending is not None:
+        raise LinkError(text.format(reference=pending.later.reference))
+
+
 # --- Re-certification ------------------------------------------------------------------------
 
 
@@ -195,6 +210,13 @@ def recertification_start(
     copies: list[Attachment] = []
     try:
         with transaction.atomic():
+            _lock_and_check_pending(
+                source,
+                kind=LinkKind.RECERTIFICATION,
+                statuses=[Status.DRAFT],
+                reason=reason,
+                text="A new request for this reason is already being drafted: {reference}.",
+            )
             draft = _new_request(source=source, actor=actor, fields=fields, form_type=form_type)
             _copy_family_members(source, draft)
             copies = _copy_attachments(source=source, target=draft, ids=attachment_ids, actor=actor)
@@ -314,6 +336,12 @@ def reconsideration_ask(
     stored: list[Attachment] = []
     try:
         with transaction.atomic():
+            _lock_and_check_pending(
+                denied,
+                kind=LinkKind.RECONSIDERATION,
+                statuses=list(OPEN_STATUSES),
+                text="A reconsideration of this request is already with the agency: {reference}.",
+            )
             new = _new_request(
                 source=denied, actor=actor, fields=fields, form_type=denied.form_type
             )

@@ -526,3 +526,23 @@ def test_deleting_a_re_certification_draft_leaves_the_certified_request_alone(cl
     earlier.refresh_from_db()
     assert earlier.status == Status.CERTIFIED
     assert advocate.get(reverse("certifications:detail", args=[earlier.pk])).status_code == 200
+
+
+def test_a_double_click_starts_one_request(client, personas):
+    certified = _certified(personas)
+    denied = _denied(personas)
+    advocate = _client(client, personas.advocate_a)
+    url = reverse("certifications:new_signature", args=[certified.pk])
+    for _ in range(2):
+        response = advocate.post(url, {"reason": RecertificationReason.USCIS_REQUEST})
+    assert RequestLink.objects.filter(earlier=certified).count() == 1
+    assert response["Location"] == reverse("certifications:detail", args=[certified.pk])
+    # Another reason is another request (a T declaration beside a new U form).
+    advocate.post(url, {"reason": RecertificationReason.T_DECLARATION})
+    assert RequestLink.objects.filter(earlier=certified).count() == 2
+    url = reverse("certifications:reconsideration", args=[denied.pk])
+    for _ in range(2):
+        advocate.post(url, {"new_information": "A witness came forward."})
+    assert RequestLink.objects.filter(earlier=denied).count() == 1
+    page = advocate.get(url, follow=True)
+    assert page.status_code == 200
