@@ -33,6 +33,7 @@ from ..selectors import (
 )
 from ..selectors_links import link_kinds_for_rows
 from ..statistics import Figures, agency_figures
+from ..statistics.reconsiderations import ReconsiderationFigures, reconsideration_figures
 
 QUEUE_PAGE_SIZE = 25
 STATEWIDE_PAGE_SIZE = 25
@@ -55,6 +56,17 @@ OVERDUE_AGENCIES_SHOWN = 20
 # How long the shared cache keeps a pure aggregate (no victim data): nothing a user sees is
 # older than a minute.
 AGGREGATE_CACHE_SECONDS = 60
+
+
+def _agency_reconsiderations(
+    *, agency: Agency, start: datetime.date, end: datetime.date
+) -> ReconsiderationFigures:
+    """The agency's reconsiderations for the period (the same card), kept a minute too."""
+    return cache.get_or_set(
+        f"agency-reconsiderations:{agency.pk}:{start.isoformat()}:{end.isoformat()}",
+        lambda: reconsideration_figures(agency=agency, start=start, end=end),
+        AGGREGATE_CACHE_SECONDS,
+    )
 
 
 def _agency_figures(*, agency: Agency, start: datetime.date, end: datetime.date) -> Figures:
@@ -87,6 +99,9 @@ def queue(request: HttpRequest) -> HttpResponse:
         "home/agency_contact.html",
         {
             "figures": _agency_figures(agency=contact.agency, start=period_start, end=period_end),
+            "reconsiderations": _agency_reconsiderations(
+                agency=contact.agency, start=period_start, end=period_end
+            ),
             "period_start": period_start,
             "period_end": period_end,
             "contact": contact,

@@ -371,6 +371,10 @@ def test_statistics_count_reconsiderations_and_their_outcomes(client, personas):
         reverse("statistics:figures"), {"start": today.isoformat(), "end": today.isoformat()}
     )
     assert "Reconsiderations after a denial" in page.content.decode()
+    queue = _client(client, personas.contact_x).get(reverse("certifications:queue"))
+    assert '<dd class="col-sm-6 col-lg-3 reconsiderations">2 / 1 / 0</dd>' in (
+        queue.content.decode()
+    )
 
 
 # --- Another certifier ------------------------------------------------------------------------
