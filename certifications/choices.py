@@ -125,6 +125,8 @@ class Action(models.TextChoices):
     AGENCY_ANSWERS_EDITED = "agency_answers_edited", "Agency answers edited"
     RECOMMENDED = "recommended", "Recommendation"
     COORDINATED = "coordinated", "Coordinator's action"
+    LINKED = "linked", "Linked to another request"
+    CORRECTED = "corrected", "Corrected (not on the signed form)"
 
 
 # The actions recorded on the timeline that leave the status alone (no row in TRANSITIONS).
@@ -139,6 +141,8 @@ RECORDED_ONLY_ACTIONS = frozenset(
         Action.AGENCY_ANSWERS_EDITED,
         Action.RECOMMENDED,
         Action.COORDINATED,
+        Action.LINKED,
+        Action.CORRECTED,
     }
 )
 

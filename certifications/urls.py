@@ -1,6 +1,6 @@
 from django.urls import path  # noqa: F401 - each section below adds its patterns
 
-from .views import advocate, agency, agency_actions, documents, editions, outbox, review
+from .views import advocate, agency, agency_actions, documents, editions, links, outbox, review
 from .views import notifications as notification_views
 
 app_name = "certifications"
@@ -33,6 +33,18 @@ urlpatterns: list = [
     path("<int:pk>/review/assign/", agency_actions.assign, name="assign"),
     path("<int:pk>/review/recommend/", agency_actions.recommend, name="recommend"),
     path("<int:pk>/review/coordinate/", agency_actions.coordinate, name="coordinate"),
+    # Requests that follow from another (certifications.views.links)
+    path("<int:pk>/new-signature/", links.new_signature, name="new_signature"),
+    path("<int:pk>/correct/", links.correct, name="correct"),
+    path("<int:pk>/reconsideration/", links.reconsideration, name="reconsideration"),
+    path("<int:pk>/another-certifier/", links.another_certifier, name="another_certifier"),
+    path("<int:pk>/family/", links.family, name="family"),
+    path("<int:pk>/family/link/", links.family_link_view, name="family_link"),
+    path(
+        "<int:pk>/family/another-victim/",
+        links.family_another_victim,
+        name="family_another_victim",
+    ),
     # Draft documents (certifications.views.documents)
     # Notifications: the bell and "petition filed" (certifications.views.notifications)
     path("notifications/", notification_views.notification_list, name="notifications"),

@@ -4,7 +4,9 @@
 - notifications: the outbox rows and the bell;
 - documents: the agency's answers on the draft form and the rendered drafts;
 - editions: the editions of the official forms, their structure and field map;
-- statistics: the snapshots of the statistics pages' figures.
+- statistics: the snapshots of the statistics pages' figures;
+- links: a request linked to the one it follows from (re-certification, reconsideration,
+  another certifier, family, another agency).
 """
 
 from .documents import (
@@ -20,6 +22,7 @@ from .documents import (
     generated_document_path,
 )
 from .editions import FORM_FOR_TYPE, FormEdition, OfficialForm, official_pdf_path
+from .links import LinkKind, RecertificationReason, RequestLink, RequestLinkQuerySet
 from .notifications import Notification, NotificationKind
 from .requests import (
     Attachment,
@@ -47,12 +50,16 @@ __all__ = [
     "FamilyMember",
     "FormEdition",
     "GeneratedDocument",
+    "LinkKind",
     "Message",
     "Notification",
     "NotificationKind",
     "OfficialCapacity",
     "OfficialForm",
+    "RecertificationReason",
     "RequestEvent",
+    "RequestLink",
+    "RequestLinkQuerySet",
     "StatisticsSnapshot",
     "StatisticsSnapshotRow",
     "attachment_path",

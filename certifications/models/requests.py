@@ -175,6 +175,18 @@ class CertificationRequest(models.Model):
         default="Share this request and its attachments with the certifying agency.",
     )
 
+    # --- what the signed form does not state (corrected in place after a decision) ---
+    # Neither is on Form I-918 / I-914 Supplement B, so correcting them needs no new signature
+    # (services.links.certified_request_correct); both may identify or reach the victim.
+    contact_details = EncryptedTextField(
+        "contact details for this request",
+        blank=True,
+        help_text="How the agency can reach the advocate or the victim about this request.",
+    )
+    internal_notes = EncryptedTextField(
+        "internal notes", blank=True, help_text="The organization's own notes."
+    )
+
     # --- routing and the clock ---
     # No index of its own: req_agency_status_due leads with it.
     agency = models.ForeignKey(

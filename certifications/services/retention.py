@@ -56,7 +56,9 @@ KEPT_FIELDS = frozenset(
     }
 )
 # Related rows kept (with their free text blanked): the timeline's dates feed the statistics.
-KEPT_RELATIONS = frozenset({"events"})
+# The links between requests hold ids and closed-list kinds only (models.links) and feed the
+# reconsideration figures, so they stay too.
+KEPT_RELATIONS = frozenset({"events", "links_to_later", "links_to_earlier"})
 
 
 def _blanked_values() -> dict:

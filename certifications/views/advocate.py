@@ -49,6 +49,7 @@ from ..selectors import (
     certification_request_for_page,
     certification_requests_for_advocate_dashboard,
 )
+from ..selectors_links import family_visible_to, linked_requests_visible_to
 from ..services.core import TransitionError
 from ..services.intake import (
     FIELD_STEPS,
@@ -227,6 +228,16 @@ def request_edit(request: HttpRequest, pk: int, step: str) -> HttpResponse:
     audit_reference(request, cert_request.reference)
     if step not in STEP_SLUGS:
         raise Http404("No such step.")
+    if cert_request.status == Status.CERTIFIED:
+        # The signed form is the agency's statement as signed (8 CFR 214.14(c)(2)(i)): what it
+        # states changes only through a new signature; the rest through a correction.
+        messages.error(
+            request,
+            f"{cert_request.reference} is certified: what the signed form states cannot be "
+            'edited. Use "Ask for a new signature" to change it, or "Correct" for the '
+            "contact details and internal notes.",
+        )
+        return redirect("certifications:detail", pk=cert_request.pk)
     if cert_request.status != Status.DRAFT:
         messages.info(
             request, f"{cert_request.reference} was submitted; it can no longer be edited."
@@ -517,6 +528,14 @@ def agency_suggestions_json(request: HttpRequest) -> JsonResponse:
 # --- shared by both audiences ----------------------------------------------------------------
 
 
+def linked_context(request: HttpRequest, cert_request: CertificationRequest) -> dict:
+    """The linked requests the viewer may see (templates/certifications/_linked_requests.html)."""
+    return {
+        "linked": linked_requests_visible_to(user=request.user, cert_request=cert_request),
+        "family_size": len(family_visible_to(user=request.user, cert_request=cert_request)),
+    }
+
+
 def _timeline(cert_request: CertificationRequest, attachments: list) -> list[dict]:
     """Events and messages in one list, oldest first. A message's own "message" event is not
     repeated: the message is shown instead. Each message comes with its files from
@@ -578,6 +597,7 @@ def request_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "attachments": attachments,
             "timeline": _timeline(cert_request, attachments),
             "viewer_is_advocate": request.user.role == Role.ADVOCATE,
+            **linked_context(request, cert_request),
             **edition_context(access=access),
         },
     )

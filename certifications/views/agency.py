@@ -31,7 +31,9 @@ from ..selectors import (
     coordinator_overdue_agencies,
     coordinator_statewide_requests,
 )
+from ..selectors_links import link_kinds_for_rows
 from ..statistics import Figures, agency_figures
+from ..statistics.reconsiderations import ReconsiderationFigures, reconsideration_figures
 
 QUEUE_PAGE_SIZE = 25
 STATEWIDE_PAGE_SIZE = 25
@@ -56,6 +58,17 @@ OVERDUE_AGENCIES_SHOWN = 20
 AGGREGATE_CACHE_SECONDS = 60
 
 
+def _agency_reconsiderations(
+    *, agency: Agency, start: datetime.date, end: datetime.date
+) -> ReconsiderationFigures:
+    """The agency's reconsiderations for the period (the same card), kept a minute too."""
+    return cache.get_or_set(
+        f"agency-reconsiderations:{agency.pk}:{start.isoformat()}:{end.isoformat()}",
+        lambda: reconsideration_figures(agency=agency, start=start, end=end),
+        AGGREGATE_CACHE_SECONDS,
+    )
+
+
 def _agency_figures(*, agency: Agency, start: datetime.date, end: datetime.date) -> Figures:
     """The agency's own figures for the period (the card on its queue page): aggregates over
     a year of its requests, no victim data, kept a minute in the shared cache."""
@@ -76,6 +89,9 @@ def queue(request: HttpRequest) -> HttpResponse:
     form = QueueFilterForm(request.GET or None, contacts=contacts)
     rows = certification_requests_agency_queue(user=request.user, **form.filters())
     page = Paginator(rows, QUEUE_PAGE_SIZE).get_page(request.GET.get("page"))
+    # Re-certifications, reconsiderations and grouped requests are marked in the list.
+    page.object_list = list(page.object_list)
+    link_kinds_for_rows(page.object_list)
     period_end = timezone.localdate()
     period_start = period_end - datetime.timedelta(days=365)
     return render(
@@ -83,6 +99,9 @@ def queue(request: HttpRequest) -> HttpResponse:
         "home/agency_contact.html",
         {
             "figures": _agency_figures(agency=contact.agency, start=period_start, end=period_end),
+            "reconsiderations": _agency_reconsiderations(
+                agency=contact.agency, start=period_start, end=period_end
+            ),
             "period_start": period_start,
             "period_end": period_end,
             "contact": contact,

@@ -43,6 +43,11 @@ from ..selectors import (
     certification_request_for_page,
     certification_request_page_lists,
 )
+from ..selectors_links import (
+    earlier_decision_for,
+    family_visible_to,
+    linked_requests_visible_to,
+)
 from ..services.review import ReviewError, decision_authority
 from ..services.signer_answers import signer_title
 from .editions import edition_context
@@ -168,6 +173,11 @@ def render_review(
             _label(TraffickingType, t) for t in cert_request.trafficking_types or []
         ],
         "Status": Status,
+        # A re-certification or reconsideration shows the earlier decision beside it; linked
+        # requests only as far as this agency may see each of them.
+        "earlier_decision": earlier_decision_for(user=request.user, cert_request=cert_request),
+        "linked": linked_requests_visible_to(user=request.user, cert_request=cert_request),
+        "family_size": len(family_visible_to(user=request.user, cert_request=cert_request)),
         # The A-Number and an urgency only as the advocate chose to share them.
         "agency_view": agency_view_of(cert_request),
         # DOMAIN / 8 U.S.C. 1367: the agency sees that removal proceedings were flagged (it

@@ -39,6 +39,7 @@ from ..services.statistics import (
 )
 from ..statistics.figures import Report, default_period, statistics_report
 from ..statistics.public import PublicReport
+from ..statistics.reconsiderations import reconsideration_figures
 from ..statistics.selectors import (
     statistics_snapshot_public_report,
     statistics_snapshot_report,
@@ -117,6 +118,7 @@ def statistics_page(request: HttpRequest) -> HttpResponse:
             "page_params": page_params,
             "filter_form": filter_form,
             "denial_reasons": DenialReason.choices,
+            "reconsiderations": reconsideration_figures(start=start, end=end),
             "query": f"start={start.isoformat()}&end={end.isoformat()}",
             "year": end.year if end.month == 12 and end.day == 31 else end.year - 1,
             **_snapshot_context(snapshot),

@@ -170,6 +170,23 @@ MATRIX: list[R] = [
     R("certifications:petition_filed",          "GET",  "302  405  405  405  405  405  405  302", pk="request"),  # noqa: E501
     # An empty form: 400 for the organization's advocate, 404 for everyone else.
     R("certifications:petition_filed",          "POST", "302  400  404  404  404  404  404  302", pk="request"),  # noqa: E501
+    # --- certifications: requests that follow from another (views.links); `request` is
+    # submitted, so the advocate's "ask again" pages send it back to the request page ---
+    R("certifications:new_signature",           "GET",  "302  302  404  404  404  404  404  302", pk="request"),  # noqa: E501
+    R("certifications:new_signature",           "POST", "302  302  404  404  404  404  404  302", pk="request"),  # noqa: E501
+    R("certifications:correct",                 "GET",  "302  302  404  404  404  404  404  302", pk="request"),  # noqa: E501
+    R("certifications:correct",                 "POST", "302  302  404  404  404  404  404  302", pk="request"),  # noqa: E501
+    R("certifications:reconsideration",         "GET",  "302  302  404  404  404  404  404  302", pk="request"),  # noqa: E501
+    R("certifications:reconsideration",         "POST", "302  302  404  404  404  404  404  302", pk="request"),  # noqa: E501
+    R("certifications:another_certifier",       "GET",  "302  302  404  404  404  404  404  302", pk="request"),  # noqa: E501
+    R("certifications:another_certifier",       "POST", "302  302  404  404  404  404  404  302", pk="request"),  # noqa: E501
+    R("certifications:family",                  "GET",  "302  200  404  200  404  404  404  302", pk="request"),  # noqa: E501
+    R("certifications:family",                  "GET",  "302  404  200  404  200  200  404  302", pk="overdue"),  # noqa: E501
+    R("certifications:family",                  "GET",  "302  200  404  404  404  404  404  302", pk="draft"),  # noqa: E501
+    R("certifications:family_link",             "GET",  "302  200  404  404  404  404  404  302", pk="request"),  # noqa: E501
+    R("certifications:family_link",             "POST", "302  400  404  404  404  404  404  302", pk="request"),  # noqa: E501
+    R("certifications:family_another_victim",   "GET",  "302  405  405  405  405  405  405  302", pk="request"),  # noqa: E501
+    R("certifications:family_another_victim",   "POST", "302  302  404  404  404  404  404  302", pk="request"),  # noqa: E501
     # --- certifications: the agency's pages ---
     # The coordinator is the point of contact of DPS: its queue lists what was routed to DPS
     # (the canary request is not there; the canary scan checks it).

@@ -1,0 +1,100 @@
+"""Forms of the requests that follow from another (services.links): they validate and
+normalise; the views call the services. Database choices are passed in by the view."""
+
+from __future__ import annotations
+
+from crispy_forms.helper import FormHelper
+from django import forms
+
+from ..models import RecertificationReason
+from ..text import TextSafeFormMixin
+from .intake import MultipleFileField
+
+
+def _helper() -> FormHelper:
+    helper = FormHelper()
+    helper.form_tag = False
+    helper.disable_csrf = True
+    return helper
+
+
+class NewSignatureForm(TextSafeFormMixin, forms.Form):
+    reason = forms.ChoiceField(
+        label="Why is a new signature needed?",
+        choices=RecertificationReason.choices,
+        widget=forms.RadioSelect,
+    )
+    attachments = forms.TypedMultipleChoiceField(
+        label="Files to copy to the new request",
+        coerce=int,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Each ticked file is copied as a new file of the new request.",
+    )
+
+    def __init__(self, *args, attachments: list[tuple[int, str]], **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["attachments"].choices = attachments
+        self.helper = _helper()
+
+
+class ReconsiderationForm(TextSafeFormMixin, forms.Form):
+    new_information = forms.CharField(
+        label="What is new since the denial?",
+        widget=forms.Textarea(attrs={"rows": 6}),
+        max_length=10000,
+        help_text="The agency reads this first, beside the request as it was denied.",
+    )
+    files = MultipleFileField(
+        label="New documents (optional)",
+        required=False,
+        help_text="PDF, JPEG or PNG; you can choose several.",
+    )
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.helper = _helper()
+
+
+class AnotherCertifierForm(forms.Form):
+    agency = forms.TypedChoiceField(label="Agency to ask", coerce=int)
+
+    def __init__(self, *args, agencies: list[tuple[int, str]], **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["agency"].choices = agencies
+        self.helper = _helper()
+
+
+class CorrectionForm(TextSafeFormMixin, forms.Form):
+    """What the signed form does not state (services.links.CORRECTABLE_FIELDS)."""
+
+    contact_details = forms.CharField(
+        label="Contact details for this request",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
+        required=False,
+    )
+    internal_notes = forms.CharField(
+        label="Internal notes",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=10000,
+        required=False,
+    )
+    reason = forms.CharField(
+        label="Why is this corrected?",
+        max_length=500,
+        help_text="Recorded on the request's timeline with the names of the fields changed.",
+    )
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.helper = _helper()
+
+
+class FamilyLinkForm(forms.Form):
+    other = forms.TypedChoiceField(label="Another victim's request for this incident", coerce=int)
+
+    def __init__(self, *args, candidates: list[tuple[int, str]], **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["other"].choices = candidates
+        self.helper = _helper()
