@@ -31,8 +31,20 @@ AGENCY = "agency"
 
 # What a contact of the request's own agency may do. The status decides which of these are
 # possible right now (choices.TRANSITIONS); this decides who may try.
+# "records_archived" and "original_returned" are the case file's (views.casefile): the
+# records are archived off-site, and how the signed original went back.
 AGENCY_OWN_ACTIONS = frozenset(
-    {"start_review", "request_info", "certify", "deny", "transfer", "message", "assign"}
+    {
+        "start_review",
+        "request_info",
+        "certify",
+        "deny",
+        "transfer",
+        "message",
+        "assign",
+        "records_archived",
+        "original_returned",
+    }
 )
 # The statewide coordinator decides what was routed to DPS and re-routes it (rather than
 # transferring) to a local agency.

@@ -123,6 +123,9 @@ class Action(models.TextChoices):
     PETITION_FILED = "petition_filed", "Petition filed"
     DOCUMENT_GENERATED = "document_generated", "Document generated"
     AGENCY_ANSWERS_EDITED = "agency_answers_edited", "Agency answers edited"
+    RECORDS_ARCHIVED = "records_archived", "Records archived off-site"
+    ORIGINAL_RETURNED = "original_returned", "Signed original sent back"
+    ORIGINAL_RECEIVED = "original_received", "Signed original received"
 
 
 # The actions recorded on the timeline that leave the status alone (no row in TRANSITIONS).
@@ -135,6 +138,9 @@ RECORDED_ONLY_ACTIONS = frozenset(
         Action.PETITION_FILED,
         Action.DOCUMENT_GENERATED,
         Action.AGENCY_ANSWERS_EDITED,
+        Action.RECORDS_ARCHIVED,
+        Action.ORIGINAL_RETURNED,
+        Action.ORIGINAL_RECEIVED,
     }
 )
 

@@ -3,10 +3,12 @@
 - requests: the request, its family members, events (its timeline), messages and attachments;
 - notifications: the outbox rows and the bell;
 - documents: the agency's answers on the draft form and the rendered drafts;
+- casefile: the case's report numbers, archived records, the signed original's way back;
 - editions: the editions of the official forms, their structure and field map;
 - statistics: the snapshots of the statistics pages' figures.
 """
 
+from .casefile import ArchivedRecords, ReportNumber, ReturnMethod, SignedOriginal
 from .documents import (
     FAMILY_ROWS,
     FAMILY_SUBFIELDS,
@@ -38,6 +40,7 @@ __all__ = [
     "AgencyCategory",
     "AgencyFormAnswers",
     "AgencyType",
+    "ArchivedRecords",
     "Attachment",
     "CaseStatus",
     "CertificationRequest",
@@ -52,7 +55,10 @@ __all__ = [
     "NotificationKind",
     "OfficialCapacity",
     "OfficialForm",
+    "ReportNumber",
     "RequestEvent",
+    "ReturnMethod",
+    "SignedOriginal",
     "StatisticsSnapshot",
     "StatisticsSnapshotRow",
     "attachment_path",
