@@ -20,7 +20,9 @@ class ReportNumberForm(TextSafeFormMixin, forms.Form):
     """One further report or case number and the agency that gave it: a directory agency, or
     its name when it is not in the directory (a federal agency, a court)."""
 
-    number = forms.CharField(label="Report or case number", max_length=100, required=False)
+    # "Other number", not "Report or case number": the step's own field (the asked agency's)
+    # keeps that label alone.
+    number = forms.CharField(label="Other number", max_length=100, required=False)
     agency = forms.ChoiceField(label="Agency (from the directory)", required=False)
     agency_name = forms.CharField(label="or the agency's name", max_length=200, required=False)
 

@@ -265,14 +265,14 @@ class CrimeForm(IntakeStepForm):
             "date_reported": DateInput(),
         }
         labels = {
-            "case_number": "Report or case number at the agency asked to certify",
             "similar_activity_description": "Similar activity (describe)",
             "occurred_in_us": "Did it occur in the United States?",
         }
         help_texts = {
             "similar_activity_description": "Only if you selected 'Other: any similar activity'.",
             "occurred_in_us": "Including Indian country and military installations.",
-            "case_number": "The number USCIS's form carries. Other agencies' numbers go below.",
+            "case_number": "The number at the agency you ask to certify: USCIS's form carries it. "
+            "Other agencies' numbers go below.",
             "suspect_name": "Optional. Shown to the agency to find the file; never in an e-mail, "
             "the cover letter or USCIS's form.",
         }
