@@ -485,3 +485,33 @@ def test_the_retention_purge_removes_the_case_file(personas):
     cert_request.refresh_from_db()
     assert cert_request.suspect_name == ""
     assert not ReportNumber.objects.exists() and not SignedOriginal.objects.exists()
+
+
+def test_each_side_is_told_of_the_other_sides_case_file_steps(
+    client, personas, django_capture_on_commit_callbacks
+):
+    from certifications.services.notifications import email_render
+
+    cert_request = _certified(personas, suspect_name=SUSPECT)
+    Notification.objects.all().delete()
+    client.force_login(personas.contact_x)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            reverse("certifications:original_returned", args=[cert_request.pk]),
+            {"method": "pickup", "sent_on": timezone.localdate().isoformat()},
+        )
+    to_advocate = Notification.objects.get(user=personas.advocate_a)
+    assert to_advocate.subject.endswith(
+        f"sent back the signed original of request {cert_request.reference}"
+    )
+    client.force_login(personas.advocate_a)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            reverse("certifications:original_received", args=[cert_request.pk]),
+            {"received_on": timezone.localdate().isoformat()},
+        )
+    to_agency = Notification.objects.get(user=personas.contact_x)
+    assert "received the signed original" in to_agency.subject
+    for notice in (to_advocate, to_agency):
+        rendered = " ".join(email_render(kind=notice.kind, context=notice.context))
+        assert cert_request.reference in rendered and SUSPECT not in rendered
