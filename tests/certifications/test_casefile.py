@@ -9,6 +9,7 @@ import datetime
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -192,8 +193,6 @@ def test_the_queue_reads_report_numbers_in_one_query_whatever_the_rows(
     ReportNumber.objects.create(request=first, agency_name="FBI", number="N-1")
     url = reverse("certifications:queue")
     client.get(url)
-    from django.test.utils import CaptureQueriesContext
-
     with CaptureQueriesContext(connection) as one:
         assert client.get(url).status_code == 200
     for n in range(4):
