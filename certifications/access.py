@@ -32,6 +32,8 @@ AGENCY = "agency"
 
 # What a contact of the request's own agency may do. The status decides which of these are
 # possible right now (choices.TRANSITIONS); this decides who may try.
+# "records_archived" and "original_returned" are the case file's (views.casefile): the
+# records are archived off-site, and how the signed original went back.
 AGENCY_OWN_ACTIONS = frozenset(
     {
         "start_review",
@@ -42,6 +44,8 @@ AGENCY_OWN_ACTIONS = frozenset(
         "transfer",
         "message",
         "assign",
+        "records_archived",
+        "original_returned",
     }
 )
 # Recording a certification or a denial: only the agency's head or an official the head

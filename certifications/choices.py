@@ -127,6 +127,9 @@ class Action(models.TextChoices):
     COORDINATED = "coordinated", "Coordinator's action"
     LINKED = "linked", "Linked to another request"
     CORRECTED = "corrected", "Corrected (not on the signed form)"
+    RECORDS_ARCHIVED = "records_archived", "Records archived off-site"
+    ORIGINAL_RETURNED = "original_returned", "Signed original sent back"
+    ORIGINAL_RECEIVED = "original_received", "Signed original received"
 
 
 # The actions recorded on the timeline that leave the status alone (no row in TRANSITIONS).
@@ -143,6 +146,9 @@ RECORDED_ONLY_ACTIONS = frozenset(
         Action.COORDINATED,
         Action.LINKED,
         Action.CORRECTED,
+        Action.RECORDS_ARCHIVED,
+        Action.ORIGINAL_RETURNED,
+        Action.ORIGINAL_RECEIVED,
     }
 )
 

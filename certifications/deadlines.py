@@ -113,3 +113,18 @@ def compute_due_date(
     else:
         basis = f"Minn. Stat. 611A.95: {rule.days} days{suffix}"
     return Deadline(due_date=rule.due_date, basis=basis)
+
+
+# The Saint Paul and Minneapolis certification procedures let the agency answer "as soon as
+# reasonably possible" when the records are archived off-site (DOMAIN: local ordinances).
+ARCHIVED_RECORDS_BASIS = (
+    "records archived off-site: the agency answers as soon as reasonably possible"
+)
+
+
+def basis_with_archived_records(basis: str) -> str:
+    """The deadline basis with the agency's archived-records mark appended (once). The due
+    date is not moved: the statute's days still bind (Minn. Stat. 611A.95 subd. 2)."""
+    if ARCHIVED_RECORDS_BASIS in basis:
+        return basis
+    return f"{basis}; {ARCHIVED_RECORDS_BASIS}" if basis else ARCHIVED_RECORDS_BASIS

@@ -40,6 +40,7 @@ from .models import (
     FamilyMember,
     Message,
     Notification,
+    ReportNumber,
     RequestEvent,
 )
 
@@ -53,6 +54,9 @@ REQUEST_PAGE_RELATED = (
     "requested_agency",
     "assigned_contact",
     "crime_county",
+    # The case file's one-to-one rows (models.casefile), absent on most requests.
+    "archived_records",
+    "signed_original",
 )
 
 
@@ -72,6 +76,11 @@ def _request_page_lists() -> list[Prefetch]:
         ),
         Prefetch(
             "messages", queryset=Message.objects.select_related("author"), to_attr="message_list"
+        ),
+        Prefetch(
+            "report_numbers",
+            queryset=ReportNumber.objects.select_related("agency"),
+            to_attr="report_number_list",
         ),
     ]
 
@@ -151,6 +160,10 @@ QUEUE_ROW_FIELDS = (
     "due_date",
     "agency__name",
     "assigned_contact__name",
+    # The row leads with what finds the agency's file: its number(s) and the crimes.
+    "case_number",
+    "crimes",
+    "trafficking_types",
 )
 
 
@@ -221,6 +234,14 @@ def _in_queue_order(
         queryset.annotate(urgency=urgency)
         .select_related("agency", "assigned_contact")
         .only(*QUEUE_ROW_FIELDS)
+        # One query for the page's further report numbers, whatever its size.
+        .prefetch_related(
+            Prefetch(
+                "report_numbers",
+                queryset=ReportNumber.objects.only("request_id", "number"),
+                to_attr="report_number_list",
+            )
+        )
         .order_by(
             "urgency",
             open_due.asc(nulls_last=True),

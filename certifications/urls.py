@@ -1,6 +1,16 @@
 from django.urls import path  # noqa: F401 - each section below adds its patterns
 
-from .views import advocate, agency, agency_actions, documents, editions, links, outbox, review
+from .views import (
+    advocate,
+    agency,
+    agency_actions,
+    casefile,
+    documents,
+    editions,
+    links,
+    outbox,
+    review,
+)
 from .views import notifications as notification_views
 
 app_name = "certifications"
@@ -45,6 +55,20 @@ urlpatterns: list = [
         links.family_another_victim,
         name="family_another_victim",
     ),
+    # The case file: archived records, the signed original's way back and its receipt, the
+    # advocate's messages with files (certifications.views.casefile)
+    path(
+        "<int:pk>/review/records-archived/",
+        casefile.records_archived,
+        name="records_archived",
+    ),
+    path(
+        "<int:pk>/review/original-returned/",
+        casefile.original_returned,
+        name="original_returned",
+    ),
+    path("<int:pk>/original-received/", casefile.original_received, name="original_received"),
+    path("<int:pk>/message/", casefile.advocate_message, name="advocate_message"),
     # Draft documents (certifications.views.documents)
     # Notifications: the bell and "petition filed" (certifications.views.notifications)
     path("notifications/", notification_views.notification_list, name="notifications"),

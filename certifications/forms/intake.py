@@ -252,9 +252,18 @@ class CrimeForm(IntakeStepForm):
             "occurred_in_us",
             "statutes_cited",
             "case_number",
+            "date_reported",
+            "incident_address",
+            "investigating_officer",
+            "suspect_name",
+            "court_file_number",
             "requested_agency",
         ]
-        widgets = {"crime_date_from": DateInput(), "crime_date_to": DateInput()}
+        widgets = {
+            "crime_date_from": DateInput(),
+            "crime_date_to": DateInput(),
+            "date_reported": DateInput(),
+        }
         labels = {
             "similar_activity_description": "Similar activity (describe)",
             "occurred_in_us": "Did it occur in the United States?",
@@ -262,6 +271,10 @@ class CrimeForm(IntakeStepForm):
         help_texts = {
             "similar_activity_description": "Only if you selected 'Other: any similar activity'.",
             "occurred_in_us": "Including Indian country and military installations.",
+            "case_number": "The number at the agency you ask to certify: USCIS's form carries it. "
+            "Other agencies' numbers go below.",
+            "suspect_name": "Optional. Shown to the agency to find the file; never in an e-mail, "
+            "the cover letter or USCIS's form.",
         }
 
     def __init__(self, *args, form_type: str = FormType.U, **kwargs):
@@ -320,6 +333,11 @@ class CrimeForm(IntakeStepForm):
         return _not_after_today(
             self.cleaned_data.get("crime_date_to"),
             "The crime cannot have happened after today.",
+        )
+
+    def clean_date_reported(self):
+        return _not_after_today(
+            self.cleaned_data.get("date_reported"), "The report cannot be dated after today."
         )
 
     def clean(self):

@@ -229,14 +229,3 @@ class AssignForm(ActionForm):
         super().__init__(*args, **kw)
         self.fields["contact"].choices = list(contacts)
         self.helper = _helper(self, action, "Assign", "btn-outline-secondary")
-
-
-class MessageForm(ActionForm):
-    id_prefix = "message"
-    body = forms.CharField(
-        label="Message to the advocate", widget=forms.Textarea(attrs={"rows": 3}), max_length=5000
-    )
-
-    def __init__(self, *args, action: str = "", **kwargs) -> None:
-        super().__init__(*args, **kwargs)
-        self.helper = _helper(self, action, "Send message", "btn-outline-primary")

@@ -3,12 +3,14 @@
 - requests: the request, its family members, events (its timeline), messages and attachments;
 - notifications: the outbox rows and the bell;
 - documents: the agency's answers on the draft form and the rendered drafts;
+- casefile: the case's report numbers, archived records, the signed original's way back;
 - editions: the editions of the official forms, their structure and field map;
 - statistics: the snapshots of the statistics pages' figures;
 - links: a request linked to the one it follows from (re-certification, reconsideration,
   another certifier, family, another agency).
 """
 
+from .casefile import ArchivedRecords, ReportNumber, ReturnMethod, SignedOriginal
 from .documents import (
     FAMILY_ROWS,
     FAMILY_SUBFIELDS,
@@ -41,6 +43,7 @@ __all__ = [
     "AgencyCategory",
     "AgencyFormAnswers",
     "AgencyType",
+    "ArchivedRecords",
     "Attachment",
     "CaseStatus",
     "CertificationRequest",
@@ -60,6 +63,10 @@ __all__ = [
     "RequestEvent",
     "RequestLink",
     "RequestLinkQuerySet",
+    "ReportNumber",
+    "RequestEvent",
+    "ReturnMethod",
+    "SignedOriginal",
     "StatisticsSnapshot",
     "StatisticsSnapshotRow",
     "attachment_path",

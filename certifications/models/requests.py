@@ -141,7 +141,16 @@ class CertificationRequest(models.Model):
         default=YesNoUnknown.YES,
     )
     statutes_cited = models.CharField("statutes (if known)", max_length=500, blank=True)
+    # The number at the agency asked to certify (Form I-918 Supp. B Part 2 item 9); any other
+    # agency's numbers are ReportNumber rows (models.casefile).
     case_number = EncryptedCharField("report or case number", max_length=100, blank=True)
+    # --- the case as the agency files it (what lets it find the file) ---
+    date_reported = models.DateField("date reported to law enforcement", null=True, blank=True)
+    incident_address = EncryptedCharField("address of the incident", max_length=300, blank=True)
+    investigating_officer = EncryptedCharField("investigating officer", max_length=200, blank=True)
+    # Shown to the agency only: never in an e-mail, the cover letter or USCIS's form.
+    suspect_name = EncryptedCharField("suspect's name", max_length=200, blank=True)
+    court_file_number = EncryptedCharField("court file number", max_length=100, blank=True)
     requested_agency = models.ForeignKey(
         Agency,
         on_delete=models.PROTECT,

@@ -41,6 +41,7 @@ from ..models import (
     Message,
 )
 from ..uploads import validate_upload
+from .casefile import report_numbers_replace
 from .core import (
     TransitionError,
     attachment_store,
@@ -82,6 +83,11 @@ DRAFT_FIELDS = frozenset(
         "occurred_in_us",
         "statutes_cited",
         "case_number",
+        "date_reported",
+        "incident_address",
+        "investigating_officer",
+        "suspect_name",
+        "court_file_number",
         "requested_agency",
         "narrative",
         "known_injuries",
@@ -296,12 +302,14 @@ def certification_request_save_draft(
     cert_request: CertificationRequest | None = None,
     form_type: str | None = None,
     family_members: Iterable[dict[str, str]] | None = None,
+    report_numbers: Iterable[dict] | None = None,
 ) -> CertificationRequest:
     """Create a draft (when `request` is None) or update one; nothing is required yet.
 
     1. Refuse fields outside DRAFT_FIELDS and requests that are no longer drafts.
     2. Normalise the A-Number (the one value stored in a canonical form).
-    3. Write the fields; replace the family members when a list is given that differs.
+    3. Write the fields; replace the family members (and the further report numbers,
+       `casefile.report_numbers_replace`) when a list is given that differs.
     4. On an existing draft, an "edited" event naming the fields that changed (never their
        values); audit the edit by reference (no victim data).
     """
@@ -347,6 +355,10 @@ def certification_request_save_draft(
                 FamilyMember.objects.bulk_create(
                     FamilyMember(request=cert_request, **member) for member in family_members
                 )
+        if report_numbers is not None and report_numbers_replace(
+            cert_request=cert_request, numbers=report_numbers
+        ):
+            changed.append("report_numbers")
         if changed and not created:
             request_event_record(
                 cert_request=cert_request,

@@ -37,12 +37,17 @@ _TO_CONTACTS_FROM_ADVOCATE = {
     Action.PROVIDE_INFO: "The advocate answered the information request on {ref}",
     Action.WITHDRAW: "Request {ref} was withdrawn by the advocate",
     Action.MESSAGE: "New message from the advocate on request {ref}",
+    Action.ORIGINAL_RECEIVED: "The advocate received the signed original of request {ref}",
 }
 _TO_ADVOCATES = {
     Action.CERTIFY: "Request {ref} was certified by {agency}",
     Action.DENY: "Request {ref} was denied by {agency}",
     Action.REQUEST_INFO: "{agency} asked for more information on request {ref}",
     Action.MESSAGE: "New message from {agency} on request {ref}",
+    # The case file (services.casefile): the answer may take longer; the original is on its way.
+    Action.RECORDS_ARCHIVED: "{agency} will answer request {ref} as soon as reasonably possible "
+    "(records archived)",
+    Action.ORIGINAL_RETURNED: "{agency} sent back the signed original of request {ref}",
 }
 
 

@@ -8,6 +8,7 @@ one event, one audit entry). Nothing here sends mail: notifications hang off the
 from __future__ import annotations
 
 import datetime
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
@@ -364,24 +365,36 @@ def message_post(
     author: User,
     body: str,
     attachment: CleanUpload | None = None,
+    attachments: Sequence[CleanUpload] = (),
 ) -> Message:
-    """A message about one request, recorded as a "message" event on its timeline.
+    """A message about one request, recorded as a "message" event on its timeline, with its
+    files (already checked by `validate_upload`; `services.messages` checks them).
 
     The event carries no text: the message itself is the record, and e-mails hooked onto the
-    event carry the reference and a link only.
+    event carry the reference and a link only. A stored file is removed again if the
+    transaction fails, so no orphan stays on disk.
     """
     body = body.strip()
     if not body:
         raise ReviewError("Write a message before sending it.")
-    with transaction.atomic():
-        message = Message.objects.create(request=cert_request, author=author, body=body)
-        if attachment is not None:
-            attachment_store(
-                cert_request=cert_request,
-                upload=attachment,
-                kind=AttachmentKind.OTHER,
-                uploaded_by=author,
-                message=message,
-            )
-        request_event_record(cert_request=cert_request, actor=author, action=Action.MESSAGE)
+    uploads = [*([attachment] if attachment is not None else []), *attachments]
+    stored = []
+    try:
+        with transaction.atomic():
+            message = Message.objects.create(request=cert_request, author=author, body=body)
+            for upload in uploads:
+                stored.append(
+                    attachment_store(
+                        cert_request=cert_request,
+                        upload=upload,
+                        kind=AttachmentKind.OTHER,
+                        uploaded_by=author,
+                        message=message,
+                    )
+                )
+            request_event_record(cert_request=cert_request, actor=author, action=Action.MESSAGE)
+    except Exception:
+        for file in stored:
+            file.file.delete(save=False)
+        raise
     return message

@@ -32,6 +32,7 @@ from ..choices import (
     AttachmentKind,
     Status,
 )
+from ..forms.casefile import report_number_formset, report_numbers_from
 from ..forms.filters import AdvocateDashboardFilter
 from ..forms.intake import (
     STEP_FORMS,
@@ -64,6 +65,7 @@ from ..services.intake import (
     certification_request_submit,
     certification_request_withdraw,
 )
+from .casefile_panels import casefile_context
 from .editions import edition_context
 from .review import review_page
 
@@ -249,17 +251,23 @@ def request_edit(request: HttpRequest, pk: int, step: str) -> HttpResponse:
         return _review_step(request, cert_request)
 
     formset = None
+    # The crime step's further report numbers, each with its agency (models.casefile).
+    numbers = None
     if request.method == "POST":
         form = _step_form(step, cert_request, data=request.POST)
         if step == "narrative":
             formset = FamilyMemberFormSet(request.POST, prefix="family")
-        if form.is_valid() and (formset is None or formset.is_valid()):
+        if step == "crime" and "numbers-TOTAL_FORMS" in request.POST:
+            # A post without the numbers' rows (an older page) leaves them as they are.
+            numbers = report_number_formset(request.POST)
+        if all(f.is_valid() for f in (form, formset, numbers) if f is not None):
             try:
                 certification_request_save_draft(
                     actor=request.user,
                     cert_request=cert_request,
                     fields=form.draft_fields(),
                     family_members=family_members_from(formset) if formset else None,
+                    report_numbers=report_numbers_from(numbers) if numbers else None,
                 )
             except ValidationError as exc:
                 for field, msgs in exc.message_dict.items():
@@ -282,11 +290,14 @@ def request_edit(request: HttpRequest, pk: int, step: str) -> HttpResponse:
                 for m in cert_request.family_members.all()
             ],
         )
+    if step == "crime" and numbers is None:
+        numbers = report_number_formset(cert_request=cert_request)
     return render(
         request,
         "certifications/advocate/step.html",
         {
             "obj": cert_request,
+            "numbers_formset": numbers,
             "step": step,
             "step_title": STEP_TITLES[step],
             "progress": _progress(step, cert_request),
@@ -573,6 +584,14 @@ def request_detail(request: HttpRequest, pk: int) -> HttpResponse:
     Advocates of the organization get their actions; an agency user who may act on the request
     gets the agency's review page at this address instead.
     """
+    return request_detail_page(request, pk)
+
+
+def request_detail_page(
+    request: HttpRequest, pk: int, *, bound: dict | None = None, status: int = 200
+) -> HttpResponse:
+    """The request page (`request_detail`), or, with `bound`, with a refused case-file form
+    shown again (views.casefile)."""
     access = certification_request_for_page(user=request.user, pk=pk)
     cert_request = access.cert_request
     audit_reference(request, cert_request.reference)
@@ -599,7 +618,9 @@ def request_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "viewer_is_advocate": request.user.role == Role.ADVOCATE,
             **linked_context(request, cert_request),
             **edition_context(access=access),
+            **casefile_context(cert_request=cert_request, advocate=is_advocate, bound=bound),
         },
+        status=status,
     )
     response["Cache-Control"] = "no-store"
     return response

@@ -21,13 +21,13 @@ from agencies.models import Agency, PointOfContact
 
 from ..access import certification_request_access, certification_requests_visible_to
 from ..choices import Action
+from ..forms.casefile import MessageWithFilesForm
 from ..forms.review import (
     AgencySearchForm,
     AssignForm,
     CertifyForm,
     CoordinateForm,
     DenyForm,
-    MessageForm,
     MoveForm,
     RecommendForm,
     RequestInfoForm,
@@ -43,6 +43,7 @@ from ..services.coordination import (
     certification_request_coordinate,
     certification_request_recommend,
 )
+from ..services.messages import message_with_files_send
 from ..services.review import (
     ReviewError,
     certification_request_assign,
@@ -52,7 +53,6 @@ from ..services.review import (
     certification_request_reroute,
     certification_request_start_review,
     certification_request_transfer,
-    message_post,
 )
 from .review import possible_actions, render_review, signer_choices
 
@@ -309,16 +309,28 @@ def message(request: HttpRequest, pk: int) -> HttpResponse:
     access = certification_request_access(user=request.user, pk=pk, require="message")
     cert_request = access.cert_request
     audit_reference(request, cert_request.reference)
-    form = MessageForm(request.POST, action=reverse("certifications:message", args=[pk]))
+    form = MessageWithFilesForm(
+        request.POST,
+        request.FILES,
+        action=reverse("certifications:message", args=[pk]),
+        label="Message to the advocate",
+    )
     if form.is_valid():
         try:
-            message_post(
-                cert_request=cert_request, author=request.user, body=form.cleaned_data["body"]
+            # Its files are checked like every upload (uploads.validate_upload).
+            message_with_files_send(
+                cert_request=cert_request,
+                author=request.user,
+                body=form.cleaned_data["body"],
+                files=form.cleaned_data["files"],
             )
         except TransitionError as exc:
             return _refused(request, cert_request, exc)
         except ReviewError as exc:
             form.add_error(None, str(exc))
+        except ValidationError as exc:
+            for field, msgs in exc.message_dict.items():
+                form.add_error(field if field in form.fields else None, msgs)
         else:
             return _done(request, cert_request, "Message sent.")
     return render_review(

@@ -28,12 +28,12 @@ from ..access import (
     shown_attachments,
 )
 from ..choices import FINAL_STATUSES, TRANSITIONS, Crime, Status, TraffickingType
+from ..forms.casefile import MessageWithFilesForm
 from ..forms.review import (
     AssignForm,
     CertifyForm,
     CoordinateForm,
     DenyForm,
-    MessageForm,
     RecommendForm,
     RequestInfoForm,
 )
@@ -50,6 +50,7 @@ from ..selectors_links import (
 )
 from ..services.review import ReviewError, decision_authority
 from ..services.signer_answers import signer_title
+from .casefile_panels import casefile_context
 from .editions import edition_context
 
 
@@ -145,7 +146,9 @@ def agency_panel_context(
             initial={"contact": cert_request.assigned_contact_id},
         )
     elif opened == "message":
-        panel["form"] = bound.get(opened) or MessageForm(action=url("message"))
+        panel["form"] = bound.get(opened) or MessageWithFilesForm(
+            action=url("message"), label="Message to the advocate"
+        )
     # Transfer and re-route have a page of their own (an agency search): the review page
     # only links to it, so it never lists the state's thousand agencies.
     if "transfer" in possible:
@@ -195,8 +198,23 @@ def render_review(
             open_action=request.GET.get("act", ""),
             actions=actions,
         ),
+        **casefile_context(
+            cert_request=cert_request,
+            agency_actions=actions if actions is not None else frozenset(),
+            bound=bound,
+        ),
     }
+    context["messages_with_files"] = _messages_with_files(cert_request, context["attachments"])
     return render(request, "certifications/review.html", context, status=status)
+
+
+def _messages_with_files(cert_request: CertificationRequest, attachments: list) -> list[dict]:
+    """Each message with its files among `attachments` (those the agency may see)."""
+    files: dict[int, list] = {}
+    for attachment in attachments:
+        if attachment.message_id:
+            files.setdefault(attachment.message_id, []).append(attachment)
+    return [{"message": m, "files": files.get(m.pk, [])} for m in cert_request.message_list]
 
 
 def _label(choices, value: str) -> str:

@@ -227,6 +227,23 @@ MATRIX: list[R] = [
     R("certifications:message",                 "POST", "302  404  404  400  404  404  404  302", pk="request"),  # noqa: E501
     R("certifications:assign",                  "GET",  "302  405  405  405  405  405  405  302", pk="request"),  # noqa: E501
     R("certifications:assign",                  "POST", "302  404  404  400  404  404  404  302", pk="request"),  # noqa: E501
+    # --- certifications: the case file (views.casefile). The archived-records note is
+    # optional: an empty POST by the request's agency marks it (302); the coordinator may only
+    # re-route another agency's overdue request. The signed original's way back needs a
+    # method and a date (400 for the request's agency); its receipt and the advocate's
+    # message are the organization's (400 for an empty form).
+    R("certifications:records_archived",        "GET",  "302  405  405  405  405  405  405  302", pk="request"),  # noqa: E501
+    R("certifications:records_archived",        "POST", "302  404  404  302  404  404  404  302", pk="request"),  # noqa: E501
+    R("certifications:records_archived",        "POST", "302  404  404  404  302  404  404  302", pk="overdue"),  # noqa: E501
+    R("certifications:original_returned",       "GET",  "302  405  405  405  405  405  405  302", pk="request"),  # noqa: E501
+    R("certifications:original_returned",       "POST", "302  404  404  400  404  404  404  302", pk="request"),  # noqa: E501
+    R("certifications:original_returned",       "POST", "302  404  404  404  400  404  404  302", pk="overdue"),  # noqa: E501
+    R("certifications:original_received",       "GET",  "302  405  405  405  405  405  405  302", pk="request"),  # noqa: E501
+    R("certifications:original_received",       "POST", "302  400  404  404  404  404  404  302", pk="request"),  # noqa: E501
+    R("certifications:original_received",       "POST", "302  400  404  404  404  404  404  302", pk="draft"),  # noqa: E501
+    R("certifications:advocate_message",        "GET",  "302  405  405  405  405  405  405  302", pk="request"),  # noqa: E501
+    R("certifications:advocate_message",        "POST", "302  400  404  404  404  404  404  302", pk="request"),  # noqa: E501
+    R("certifications:advocate_message",        "POST", "302  404  400  404  404  404  404  302", pk="overdue"),  # noqa: E501
     # --- certifications: draft documents (the request's own: its organization and agency) ---
     R("certifications:documents",               "GET",  "302  200  404  200  404  404  404  302", pk="request"),  # noqa: E501
     R("certifications:documents",               "GET",  "302  200  404  404  404  404  404  302", pk="draft"),  # noqa: E501

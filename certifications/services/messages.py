@@ -1,0 +1,39 @@
+"""Messages with files, in both directions (the advocate's organization and the agency).
+
+Every file is checked by `uploads.validate_upload` (type by content, active content, virus
+scan with its verdict audited against the reference) before anything is written; the message
+and its files are then stored in one transaction (`review.message_post`), each file an
+Attachment linked to its message, downloaded through `access.attachment_access`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from django.core.exceptions import ValidationError
+
+from accounts.models import User
+
+from ..choices import Status
+from ..models import CertificationRequest, Message
+from ..uploads import validate_upload
+from .review import ReviewError, message_post
+
+
+def message_with_files_send(
+    *, cert_request: CertificationRequest, author: User, body: str, files: Sequence = ()
+) -> Message:
+    """Post a message with its files; a refused file raises ValidationError for `files`
+    naming the file, and nothing is written."""
+    if cert_request.status == Status.DRAFT:
+        raise ReviewError("This request is still a draft: nobody at an agency can read it.")
+    if not (body or "").strip():
+        raise ValidationError({"body": ["Write a message before sending it."]})
+    cleaned = []
+    for upload in files:
+        try:
+            cleaned.append(validate_upload(upload, target=cert_request.reference, user=author))
+        except ValidationError as exc:
+            name = getattr(upload, "name", "file")
+            raise ValidationError({"files": [f"{name}: {m}" for m in exc.messages]}) from exc
+    return message_post(cert_request=cert_request, author=author, body=body, attachments=cleaned)
