@@ -13,6 +13,7 @@ from typing import Any
 
 from ..choices import Crime, FormType, TraffickingType
 from ..deadlines import POLICY, STATUTE
+from ..validity import validity_rule
 from .common import UNKNOWN, crime_dates, crime_location, first, long_date, us_date
 
 
@@ -42,8 +43,9 @@ class CoverLetter:
     notice_to_appear_held: bool
     decision_needed_by: str
     official_form_url: str
-    # Form I-918 only: 8 CFR 214.14(c)(2)(i), the petition within six months of the signature.
-    six_month_window: bool
+    # The form's filing window after signature (`validity`): 8 CFR 214.14(c)(2)(i) for the
+    # I-918 Supplement B; none for the I-914 Supplement B.
+    filing_window_months: int | None
     enclosures: list[str]
     advocate_name: str
     advocate_email: str
@@ -176,7 +178,7 @@ def cover_letter(snapshot: dict[str, Any]) -> CoverLetter:
         notice_to_appear_held=s["in_removal_proceedings"] and s["notice_to_appear_held"],
         decision_needed_by=long_date(s["decision_needed_by"]),
         official_form_url="uscis.gov/i-914" if trafficking else "uscis.gov/i-918",
-        six_month_window=not trafficking,
+        filing_window_months=validity_rule(s["form_type"]).months,
         enclosures=_enclosures(s, short),
         advocate_name=s["advocate"]["name"],
         advocate_email=s["advocate"]["email"],

@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime
 import uuid
 
-from dateutil.relativedelta import relativedelta
 from django.conf import settings
 from django.core.exceptions import FieldDoesNotExist
 from django.db import models
@@ -28,6 +27,7 @@ from ..choices import (
     Urgency,
     YesNoUnknown,
 )
+from ..validity import validity_rule, validity_text
 
 
 class CertificationRequestQuerySet(models.QuerySet):
@@ -343,10 +343,14 @@ class CertificationRequest(models.Model):
 
     @property
     def filing_deadline(self) -> datetime.date | None:
-        """8 CFR 214.14(c)(2)(i): file the petition within 6 months of the signature."""
-        if self.signature_date is None:
-            return None
-        return self.signature_date + relativedelta(months=settings.CERTIFICATION_VALID_MONTHS)
+        """The date the petition must be filed by, where the form has a window
+        (`certifications.validity`: six months for the I-918 Supplement B, 8 CFR
+        214.14(c)(2)(i); none for the I-914 Supplement B)."""
+        return validity_rule(self.form_type).filing_deadline(self.signature_date)
+
+    @property
+    def validity_text(self) -> str:
+        return validity_text(self.form_type)
 
 
 class FamilyMember(models.Model):
