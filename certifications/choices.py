@@ -160,11 +160,53 @@ TRANSITIONS: dict[str, tuple[frozenset[str], str]] = {
 
 
 class DenialReason(models.TextChoices):
-    NOT_VICTIM = "not_victim", "Not a victim of a qualifying crime"
-    NOT_HELPFUL = "not_helpful", "Victim has not been helpful"
-    NOT_JURISDICTION = "not_jurisdiction", "Not our jurisdiction"
-    INSUFFICIENT_INFO = "insufficient_info", "Insufficient information"
-    OTHER = "other", "Other"
+    """The reasons an agency may deny, one per legal element of the certification: a qualifying
+    crime (8 U.S.C. 1101(a)(15)(U)(iii); for T, a severe form of trafficking, 22 U.S.C. 7102),
+    the agency's responsibility for its detection, investigation or prosecution (8 CFR
+    214.14(a)(2)), the victim's information about it and helpfulness (8 CFR 214.14(b)(2)-(3)),
+    or a refusal of assistance reasonably requested (8 CFR 214.14(b)(3); for T, an
+    unreasonable refusal, 8 CFR 214.11(h)). Anything else is "another reason", explained.
+    None of them is the absence of a charge, a conviction or an open investigation: Minn.
+    Stat. 611A.95 subd. 2(c) does not require them (the deny form asks the reviewer to confirm).
+    """
+
+    NOT_QUALIFYING_CRIME = "not_qualifying_crime", "Not a qualifying crime"
+    NO_RESPONSIBILITY = (
+        "no_responsibility",
+        "Agency not responsible for detecting, investigating or prosecuting the crime",
+    )
+    NO_INFORMATION = "no_information", "Victim does not possess information about the crime"
+    NOT_HELPFUL = (
+        "not_helpful",
+        "Victim has not been, is not being and is not likely to be helpful",
+    )
+    REFUSED_ASSISTANCE = (
+        "refused_assistance",
+        "Victim refused or failed to provide assistance reasonably requested",
+    )
+    OTHER = "other", "Another reason (explained)"
+
+
+# Where the T form's element is worded differently (8 CFR 214.11(h): an *unreasonable* refusal
+# of a reasonable request; the crime is a severe form of trafficking in persons).
+DENIAL_REASON_T_LABELS = {
+    DenialReason.NOT_QUALIFYING_CRIME: "Not a severe form of trafficking in persons",
+    DenialReason.REFUSED_ASSISTANCE: (
+        "Victim unreasonably refused to comply with a reasonable request for assistance"
+    ),
+}
+
+
+def denial_reason_label(reason: str, form_type: str) -> str:
+    if not reason:
+        return ""
+    if form_type == FormType.T and reason in DENIAL_REASON_T_LABELS:
+        return DENIAL_REASON_T_LABELS[reason]
+    return DenialReason(reason).label
+
+
+def denial_reason_choices(form_type: str) -> list[tuple[str, str]]:
+    return [(value, denial_reason_label(value, form_type)) for value in DenialReason.values]
 
 
 class AttachmentKind(models.TextChoices):

@@ -12,7 +12,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from ..choices import DenialReason
+from ..choices import DenialReason, FormType, denial_reason_choices
 from ..text import TextSafeFormMixin
 
 
@@ -82,11 +82,36 @@ class CertifyForm(ActionForm):
         return self.cleaned_data.get("signed_form") or None
 
 
+NO_CHARGE_CONFIRMATION = (
+    "None of the reasons for this denial is that no one has been charged or convicted, or that "
+    "no investigation is open."
+)
+
+
 class DenyForm(ActionForm):
+    """The reasons follow the legal elements (`choices.DenialReason`). A refusal of assistance
+    names the request and its date; for a T declaration the refusal must also have been
+    unreasonable (8 CFR 214.11(h)). The reviewer confirms the Minn. Stat. 611A.95 subd. 2(c)
+    rule before the denial is recorded."""
+
     id_prefix = "deny"
-    reason = forms.ChoiceField(
-        label="Reason for the denial",
-        choices=[("", "Choose a reason")] + list(DenialReason.choices),
+    reason = forms.ChoiceField(label="Reason for the denial")
+    request_described = forms.CharField(
+        label="The request for assistance the victim refused or failed to meet",
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=2000,
+        required=False,
+        help_text="Only for a refusal: what the agency asked the victim to do.",
+    )
+    request_date = forms.DateField(
+        label="Date of that request",
+        widget=forms.DateInput(attrs={"type": "date"}),
+        required=False,
+    )
+    refusal_unreasonable = forms.BooleanField(
+        label="The refusal was unreasonable, and the request was reasonable",
+        required=False,
+        help_text="Form I-914 Supplement B only (8 CFR 214.11(h)).",
     )
     explanation = forms.CharField(
         label="Written explanation",
@@ -94,10 +119,49 @@ class DenyForm(ActionForm):
         max_length=5000,
         help_text="Both the reason and this explanation are shown to the advocate.",
     )
+    no_charge_basis = forms.BooleanField(
+        label=NO_CHARGE_CONFIRMATION,
+        required=True,
+        help_text=(
+            "Minn. Stat. 611A.95 subd. 2(c): a certification needs no charge, conviction or open "
+            "investigation where the agency investigated and the victim was helpful."
+        ),
+        error_messages={
+            "required": "Confirm that the denial does not rest on the absence of a charge, "
+            "a conviction or an open investigation."
+        },
+    )
 
-    def __init__(self, *args, action: str = "", **kwargs) -> None:
+    def __init__(self, *args, action: str = "", form_type: str = FormType.U, **kwargs) -> None:
         super().__init__(*args, **kwargs)
+        self.form_type = form_type
+        self.fields["reason"].choices = [("", "Choose a reason")] + denial_reason_choices(form_type)
+        if form_type != FormType.T:
+            del self.fields["refusal_unreasonable"]
         self.helper = _helper(self, action, "Deny the request", "btn-danger")
+
+    def clean_request_date(self):
+        value = self.cleaned_data.get("request_date")
+        if value and value > timezone.localdate():
+            raise ValidationError("The date of the request cannot be in the future.")
+        return value
+
+    def clean(self):
+        data = super().clean()
+        if data.get("reason") == DenialReason.REFUSED_ASSISTANCE:
+            if not (data.get("request_described") or "").strip():
+                self.add_error(
+                    "request_described", "Name the request for assistance that was refused."
+                )
+            if not data.get("request_date") and "request_date" not in self.errors:
+                self.add_error("request_date", "Give the date of the request.")
+            if self.form_type == FormType.T and not data.get("refusal_unreasonable"):
+                self.add_error(
+                    "refusal_unreasonable",
+                    "A T declaration may be denied for a refusal only when the refusal was "
+                    "unreasonable; choose another reason otherwise.",
+                )
+        return data
 
 
 class MoveForm(ActionForm):

@@ -26,6 +26,7 @@ from ..choices import (
     Status,
     Urgency,
     YesNoUnknown,
+    denial_reason_label,
 )
 from ..validity import validity_rule, validity_text
 
@@ -213,6 +214,12 @@ class CertificationRequest(models.Model):
     petition_filed_on = models.DateField(null=True, blank=True)
     denial_reason = models.CharField(max_length=30, choices=DenialReason.choices, blank=True)
     denial_explanation = EncryptedTextField(blank=True)
+    # A refusal of assistance names the request refused and its date (8 CFR 214.14(b)(3)).
+    denial_request_described = EncryptedTextField("the request for assistance", blank=True)
+    denial_request_date = EncryptedDateField("date of the request", null=True, blank=True)
+    # The reviewer confirmed that no reason is the absence of a charge, a conviction or an
+    # open investigation (Minn. Stat. 611A.95 subd. 2(c)).
+    denial_confirmed_no_charge_basis = models.BooleanField(default=False)
     withdrawal_reason = EncryptedTextField(blank=True)
 
     # --- retention ---
@@ -347,6 +354,11 @@ class CertificationRequest(models.Model):
         (`certifications.validity`: six months for the I-918 Supplement B, 8 CFR
         214.14(c)(2)(i); none for the I-914 Supplement B)."""
         return validity_rule(self.form_type).filing_deadline(self.signature_date)
+
+    @property
+    def denial_reason_text(self) -> str:
+        """The reason in the words of this request's form (`choices.denial_reason_label`)."""
+        return denial_reason_label(self.denial_reason, self.form_type)
 
     @property
     def validity_text(self) -> str:

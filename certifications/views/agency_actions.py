@@ -158,14 +158,23 @@ def deny(request: HttpRequest, pk: int) -> HttpResponse:
     access = certification_request_access(user=request.user, pk=pk, require=Action.DENY)
     cert_request = access.cert_request
     audit_reference(request, cert_request.reference)
-    form = DenyForm(request.POST, action=reverse("certifications:deny", args=[pk]))
+    form = DenyForm(
+        request.POST,
+        action=reverse("certifications:deny", args=[pk]),
+        form_type=cert_request.form_type,
+    )
     if form.is_valid():
+        data = form.cleaned_data
         try:
             certification_request_deny(
                 cert_request=cert_request,
                 actor=request.user,
-                reason=form.cleaned_data["reason"],
-                explanation=form.cleaned_data["explanation"],
+                reason=data["reason"],
+                explanation=data["explanation"],
+                no_charge_basis_confirmed=data["no_charge_basis"],
+                request_described=data.get("request_described", ""),
+                request_date=data.get("request_date"),
+                refusal_unreasonable=data.get("refusal_unreasonable", False),
             )
         except TransitionError as exc:
             return _refused(request, cert_request, exc)

@@ -99,7 +99,9 @@ def agency_panel_context(
     elif opened == "certify":
         panel["form"] = bound.get(opened) or CertifyForm(action=url("certify"))
     elif opened == "deny":
-        panel["form"] = bound.get(opened) or DenyForm(action=url("deny"))
+        panel["form"] = bound.get(opened) or DenyForm(
+            action=url("deny"), form_type=cert_request.form_type
+        )
     elif opened == "assign":
         contacts = agency_contacts_for_assignment(agency_id=cert_request.agency_id)
         panel["form"] = bound.get(opened) or AssignForm(

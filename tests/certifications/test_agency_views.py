@@ -259,7 +259,11 @@ def test_the_coordinator_decides_requests_routed_to_dps(client, personas):
     client.force_login(personas.coordinator)
     response = client.post(
         reverse("certifications:deny", args=[routed.pk]),
-        {"reason": DenialReason.NOT_JURISDICTION, "explanation": "Federal case; ask the FBI."},
+        {
+            "reason": DenialReason.NO_RESPONSIBILITY,
+            "explanation": "Federal case; ask the FBI.",
+            "no_charge_basis": "on",
+        },
     )
     assert response.status_code == 302
     routed.refresh_from_db()
@@ -354,15 +358,14 @@ def test_deny_without_an_explanation_is_refused_and_with_one_is_recorded(client,
     request = _submitted(personas)
     client.force_login(personas.contact_x)
     url = reverse("certifications:deny", args=[request.pk])
-    assert client.post(url, {"reason": DenialReason.NOT_HELPFUL}).status_code == 400
-    response = client.post(
-        url, {"reason": DenialReason.NOT_HELPFUL, "explanation": "Declined to give a statement."}
-    )
+    data = {"reason": DenialReason.NOT_HELPFUL, "no_charge_basis": "on"}
+    assert client.post(url, data).status_code == 400
+    response = client.post(url, {**data, "explanation": "Declined to give a statement."})
     assert response.status_code == 302
     request.refresh_from_db()
     assert request.status == Status.DENIED
     page = client.get(reverse("certifications:review", args=[request.pk])).content.decode()
-    assert "Victim has not been helpful" in page
+    assert "Victim has not been, is not being and is not likely to be helpful" in page
     assert "Declined to give a statement." in page
 
 
