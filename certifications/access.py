@@ -32,7 +32,17 @@ AGENCY = "agency"
 # What a contact of the request's own agency may do. The status decides which of these are
 # possible right now (choices.TRANSITIONS); this decides who may try.
 AGENCY_OWN_ACTIONS = frozenset(
-    {"start_review", "request_info", "certify", "deny", "transfer", "message", "assign"}
+    {
+        "start_review",
+        "request_info",
+        "certify",
+        "deny",
+        "transfer",
+        "message",
+        "assign",
+        # 8 CFR 214.14(h)(2): the agency that certified may withdraw or disavow it.
+        "withdraw_certification",
+    }
 )
 # The statewide coordinator decides what was routed to DPS and re-routes it (rather than
 # transferring) to a local agency.

@@ -123,6 +123,8 @@ class Action(models.TextChoices):
     PETITION_FILED = "petition_filed", "Petition filed"
     DOCUMENT_GENERATED = "document_generated", "Document generated"
     AGENCY_ANSWERS_EDITED = "agency_answers_edited", "Agency answers edited"
+    # 8 CFR 214.14(h)(2): the certifier tells USCIS when it no longer stands by a certification.
+    CERTIFICATION_WITHDRAWN = "certification_withdrawn", "Certification withdrawn or disavowed"
 
 
 # The actions recorded on the timeline that leave the status alone (no row in TRANSITIONS).
@@ -135,6 +137,7 @@ RECORDED_ONLY_ACTIONS = frozenset(
         Action.PETITION_FILED,
         Action.DOCUMENT_GENERATED,
         Action.AGENCY_ANSWERS_EDITED,
+        Action.CERTIFICATION_WITHDRAWN,
     }
 )
 

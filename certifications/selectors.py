@@ -53,6 +53,10 @@ REQUEST_PAGE_RELATED = (
     "requested_agency",
     "assigned_contact",
     "crime_county",
+    # A withdrawal of the certification and the kept decision record (models.records): at
+    # most one each, shown on both sides' pages.
+    "certification_withdrawal",
+    "decision_record",
 )
 
 

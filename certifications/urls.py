@@ -31,6 +31,11 @@ urlpatterns: list = [
     path("<int:pk>/review/reroute/", agency_actions.reroute, name="reroute"),
     path("<int:pk>/review/message/", agency_actions.message, name="message"),
     path("<int:pk>/review/assign/", agency_actions.assign, name="assign"),
+    path(
+        "<int:pk>/review/withdraw-certification/",
+        agency_actions.withdraw_certification,
+        name="withdraw_certification",
+    ),
     # Draft documents (certifications.views.documents)
     # Notifications: the bell and "petition filed" (certifications.views.notifications)
     path("notifications/", notification_views.notification_list, name="notifications"),

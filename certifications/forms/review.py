@@ -13,6 +13,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from ..choices import DenialReason, FormType, denial_reason_choices
+from ..models.records import WithdrawalKind
 from ..text import TextSafeFormMixin
 
 
@@ -162,6 +163,37 @@ class DenyForm(ActionForm):
                     "unreasonable; choose another reason otherwise.",
                 )
         return data
+
+
+class CertificationWithdrawForm(ActionForm):
+    """The agency withdraws or disavows a certification it gave (8 CFR 214.14(h)(2))."""
+
+    id_prefix = "withdraw_certification"
+    kind = forms.ChoiceField(
+        label="What the agency records",
+        choices=WithdrawalKind.choices,
+        widget=forms.RadioSelect,
+    )
+    reason = forms.CharField(
+        label="Reason",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=5000,
+        help_text="Shown to the advocate in the portal; the e-mail carries the reference only.",
+    )
+    effective_on = forms.DateField(
+        label="Date of the withdrawal or disavowal",
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+
+    def __init__(self, *args, action: str = "", **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.helper = _helper(self, action, "Record the withdrawal", "btn-danger")
+
+    def clean_effective_on(self):
+        value = self.cleaned_data["effective_on"]
+        if value > timezone.localdate():
+            raise ValidationError("The date cannot be in the future.")
+        return value
 
 
 class MoveForm(ActionForm):

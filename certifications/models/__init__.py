@@ -4,7 +4,9 @@
 - notifications: the outbox rows and the bell;
 - documents: the agency's answers on the draft form and the rendered drafts;
 - editions: the editions of the official forms, their structure and field map;
-- statistics: the snapshots of the statistics pages' figures.
+- statistics: the snapshots of the statistics pages' figures;
+- records: the agency's decision record kept after the purge, and withdrawals of a
+  certification.
 """
 
 from .documents import (
@@ -21,6 +23,12 @@ from .documents import (
 )
 from .editions import FORM_FOR_TYPE, FormEdition, OfficialForm, official_pdf_path
 from .notifications import Notification, NotificationKind
+from .records import (
+    CertificationWithdrawal,
+    DecisionRecord,
+    WithdrawalKind,
+    decision_record_path,
+)
 from .requests import (
     Attachment,
     CertificationRequest,
@@ -42,6 +50,8 @@ __all__ = [
     "CaseStatus",
     "CertificationRequest",
     "CertificationRequestQuerySet",
+    "CertificationWithdrawal",
+    "DecisionRecord",
     "DocumentKind",
     "FORM_FOR_TYPE",
     "FamilyMember",
@@ -55,7 +65,9 @@ __all__ = [
     "RequestEvent",
     "StatisticsSnapshot",
     "StatisticsSnapshotRow",
+    "WithdrawalKind",
     "attachment_path",
+    "decision_record_path",
     "generated_document_path",
     "official_pdf_path",
 ]

@@ -43,6 +43,8 @@ _TO_ADVOCATES = {
     Action.DENY: "Request {ref} was denied by {agency}",
     Action.REQUEST_INFO: "{agency} asked for more information on request {ref}",
     Action.MESSAGE: "New message from {agency} on request {ref}",
+    # 8 CFR 214.14(h)(2): the advocate learns the agency no longer stands by its certification.
+    Action.CERTIFICATION_WITHDRAWN: "{agency} withdrew or disavowed its certification on {ref}",
 }
 
 

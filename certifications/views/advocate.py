@@ -57,7 +57,7 @@ from ..services.intake import (
     certification_request_withdraw,
 )
 from .editions import edition_context
-from .review import review_page
+from .review import decision_records_context, review_page
 
 STEP_SLUGS = [slug for slug, _ in STEPS]
 # Statuses from which the advocate may withdraw. Drafts are not among them: a draft was never
@@ -566,6 +566,7 @@ def request_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "attachments": attachments,
             "timeline": _timeline(cert_request, attachments),
             "viewer_is_advocate": request.user.role == Role.ADVOCATE,
+            **decision_records_context(cert_request),
             **edition_context(access=access),
         },
     )

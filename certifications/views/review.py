@@ -28,8 +28,16 @@ from ..access import (
     shown_attachments,
 )
 from ..choices import FINAL_STATUSES, TRANSITIONS, Crime, Status, TraffickingType
-from ..forms.review import AssignForm, CertifyForm, DenyForm, MessageForm, RequestInfoForm
-from ..models import CertificationRequest
+from ..forms.review import (
+    AssignForm,
+    CertificationWithdrawForm,
+    CertifyForm,
+    DenyForm,
+    MessageForm,
+    RequestInfoForm,
+)
+from ..models import CertificationRequest, DecisionRecord
+from ..models.records import certification_withdrawal_of
 from ..selectors import (
     agency_contacts_for_assignment,
     certification_request_for_page,
@@ -55,13 +63,21 @@ def possible_actions(
         elif name == "assign":
             if cert_request.status not in FINAL_STATUSES:
                 possible.add(name)
+        elif name == "withdraw_certification":
+            # Once, on a certification not yet purged (the agency's record then stands alone).
+            if (
+                cert_request.status == Status.CERTIFIED
+                and cert_request.purged_at is None
+                and certification_withdrawal_of(cert_request) is None
+            ):
+                possible.add(name)
         else:
             possible.add(name)
     return frozenset(possible)
 
 
 # The actions whose form opens on the review page, in the order the panel lists them.
-PANEL_FORMS = ("certify", "deny", "request_info", "assign", "message")
+PANEL_FORMS = ("certify", "deny", "request_info", "assign", "message", "withdraw_certification")
 
 
 def agency_panel_context(
@@ -111,6 +127,10 @@ def agency_panel_context(
         )
     elif opened == "message":
         panel["form"] = bound.get(opened) or MessageForm(action=url("message"))
+    elif opened == "withdraw_certification":
+        panel["form"] = bound.get(opened) or CertificationWithdrawForm(
+            action=url("withdraw_certification")
+        )
     # Transfer and re-route have a page of their own (an agency search): the review page
     # only links to it, so it never lists the state's thousand agencies.
     if "transfer" in possible:
@@ -118,6 +138,15 @@ def agency_panel_context(
     if "reroute" in possible:
         panel["reroute"] = url("reroute")
     return {"agency_panel": panel}
+
+
+def decision_records_context(cert_request: CertificationRequest) -> dict[str, Any]:
+    """`_decision_records.html`'s context: read here, so the template runs no query."""
+    try:
+        record = cert_request.decision_record
+    except DecisionRecord.DoesNotExist:
+        record = None
+    return {"withdrawal": certification_withdrawal_of(cert_request), "decision_record": record}
 
 
 def render_review(
@@ -138,6 +167,7 @@ def render_review(
             _label(TraffickingType, t) for t in cert_request.trafficking_types or []
         ],
         "Status": Status,
+        **decision_records_context(cert_request),
         # The A-Number and an urgency only as the advocate chose to share them.
         "agency_view": agency_view_of(cert_request),
         # DOMAIN / 8 U.S.C. 1367: the agency sees that removal proceedings were flagged (it
