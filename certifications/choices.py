@@ -76,6 +76,47 @@ class Urgency(models.TextChoices):
     AGING_OUT = "aging_out", "A family member ages out (turns 21)"
 
 
+class PetitionerKind(models.TextChoices):
+    """Who petitions, and whose helpfulness the certification attests (8 CFR 214.14(a)(14),
+    (b)(2)-(3))."""
+
+    DIRECT = "direct", "The direct victim"
+    INDIRECT = (
+        "indirect",
+        "An indirect victim: a family member of a victim who was killed or cannot petition",
+    )
+    NEXT_FRIEND = (
+        "next_friend",
+        "A victim under 16 or incapacitated, helped by a parent, guardian or next friend",
+    )
+    BYSTANDER = "bystander", "A bystander who suffered harm witnessing the crime"
+
+
+class IndirectRelationship(models.TextChoices):
+    """8 CFR 214.14(a)(14)(i): the family members who may petition as indirect victims."""
+
+    SPOUSE = "spouse", "Spouse"
+    CHILD = "child", "Child under 21"
+    PARENT = "parent", "Parent (the direct victim was under 21)"
+    SIBLING = "sibling", "Unmarried sibling under 18 (the direct victim was under 21)"
+
+
+class DirectVictimUnable(models.TextChoices):
+    """Why the direct victim cannot petition (8 CFR 214.14(a)(14)(i))."""
+
+    KILLED = "killed", "Killed (murder or manslaughter)"
+    INCAPACITATED = "incapacitated", "Incapacitated"
+    INCOMPETENT = "incompetent", "Incompetent"
+
+
+class NextFriendReason(models.TextChoices):
+    """8 CFR 214.14(b)(2)-(3): the helpfulness of a victim under 16 or incapacitated may be
+    that of a parent, guardian or next friend."""
+
+    UNDER_16 = "under_16", "The victim is under 16"
+    INCAPACITATED = "incapacitated", "The victim is incapacitated or incompetent"
+
+
 class Gender(models.TextChoices):
     FEMALE = "female", "Female"
     MALE = "male", "Male"

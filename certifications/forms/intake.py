@@ -14,7 +14,7 @@ from django.urls import reverse
 from agencies.models import Agency, County
 from agencies.selectors import agency_suggestions
 
-from ..choices import AttachmentKind, Crime, FormType, TraffickingType, Urgency
+from ..choices import AttachmentKind, Crime, FormType, PetitionerKind, TraffickingType, Urgency
 from ..models import CertificationRequest
 from ..services.intake import a_number_normalize, minnesota_today
 from ..text import TextSafeFormMixin
@@ -77,6 +77,14 @@ class VictimForm(IntakeStepForm):
     class Meta:
         model = CertificationRequest
         fields = [
+            "petitioner_kind",
+            "indirect_relationship",
+            "direct_victim_name",
+            "direct_victim_unable",
+            "direct_victim_unable_explanation",
+            "next_friend_reason",
+            "next_friend_name",
+            "next_friend_relationship",
             "victim_family_name",
             "victim_given_name",
             "victim_middle_name",
@@ -88,17 +96,36 @@ class VictimForm(IntakeStepForm):
             "victim_preferred_language",
             "victim_interpreter_needed",
         ]
-        widgets = {"victim_date_of_birth": DateInput()}
+        widgets = {
+            "victim_date_of_birth": DateInput(),
+            "petitioner_kind": forms.RadioSelect,
+            "direct_victim_unable_explanation": forms.Textarea(attrs={"rows": 2}),
+        }
         labels = {"a_number_shared": "Share the A-Number with the agency"}
         help_texts = {
+            "petitioner_kind": "The names below are the petitioner's: the person who files "
+            "the petition. An indirect victim is the spouse or child under 21 of a victim who "
+            "was killed or is incapacitated or incompetent (also a parent, or an unmarried "
+            "sibling under 18, when that victim was under 21); the help certified is then "
+            "their own. For a victim under 16 or incapacitated, the help may have come from a "
+            "parent, guardian or next friend. 8 CFR 214.14(a)(14), (b)(2)-(3).",
+            "indirect_relationship": "Indirect victims only.",
+            "direct_victim_name": "Indirect victims only: the person the crime was committed "
+            "against.",
+            "direct_victim_unable": "Indirect victims only.",
+            "next_friend_reason": "Only when a parent, guardian or next friend acts for the "
+            "victim.",
+            "next_friend_name": "The person whose help the agency is asked to certify.",
             "a_number_shared": "Not shared unless you tick this. The form asks for the A-Number "
             '"if any", so the agency can certify without it; leave it unshared unless the '
             "victim agrees and it helps. Unshared, the agency's page, the draft form and the "
-            "cover letter leave it out."
+            "cover letter leave it out.",
         }
 
     def __init__(self, *args, new: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
+        # Unanswered means the direct victim, the common case (and every older draft).
+        self.fields["petitioner_kind"].required = False
         self.fields["victim_gender"].choices = [
             ("", "Choose…"),
             *self.fields["victim_gender"].choices[1:],
@@ -114,6 +141,37 @@ class VictimForm(IntakeStepForm):
                 ),
                 **self.fields,
             }
+
+    # What each kind of petitioner must also say, and the fields that belong to no other kind.
+    PETITIONER_REQUIRED = {
+        PetitionerKind.INDIRECT: {
+            "indirect_relationship": "Choose the relationship to the direct victim.",
+            "direct_victim_name": "Give the direct victim's name.",
+            "direct_victim_unable": "Say why the direct victim cannot petition.",
+        },
+        PetitionerKind.NEXT_FRIEND: {
+            "next_friend_reason": "Say why someone acts for the victim.",
+            "next_friend_name": "Give the name of the parent, guardian or next friend.",
+            "next_friend_relationship": "Give their relationship to the victim.",
+        },
+    }
+
+    def clean(self):
+        data = super().clean()
+        kind = data.get("petitioner_kind") or PetitionerKind.DIRECT
+        data["petitioner_kind"] = kind
+        for name, message in self.PETITIONER_REQUIRED.get(kind, {}).items():
+            if not (data.get(name) or "").strip():
+                self.add_error(name, message)
+        # A field of another kind is cleared rather than kept unseen: the letter and the form
+        # read only the chosen kind's.
+        for other, fields in self.PETITIONER_REQUIRED.items():
+            if other != kind:
+                for name in fields:
+                    data[name] = ""
+        if kind != PetitionerKind.INDIRECT:
+            data["direct_victim_unable_explanation"] = ""
+        return data
 
     def clean_victim_a_number(self) -> str:
         return a_number_normalize(self.cleaned_data.get("victim_a_number", ""))
@@ -352,6 +410,22 @@ class NarrativeForm(IntakeStepForm):
             "narrative": "The criminal activity and the victim's involvement, in plain words.",
             "helpfulness": "Statements, interviews, testimony, identifying the offender…",
         }
+
+    # Whose helpfulness the certification attests follows who petitions (8 CFR 214.14(b)(3)).
+    HELPFULNESS_LABELS = {
+        PetitionerKind.INDIRECT: "How the petitioner (the indirect victim) has been, is being "
+        "or is likely to be helpful",
+        PetitionerKind.NEXT_FRIEND: "How the parent, guardian or next friend, acting for the "
+        "victim, has been, is being or is likely to be helpful",
+        PetitionerKind.BYSTANDER: "How the petitioner (the bystander victim) has been, is "
+        "being or is likely to be helpful",
+    }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        kind = getattr(self.instance, "petitioner_kind", PetitionerKind.DIRECT)
+        if kind in self.HELPFULNESS_LABELS:
+            self.fields["helpfulness"].label = self.HELPFULNESS_LABELS[kind]
 
 
 class FamilyMemberForm(TextSafeFormMixin, forms.Form):

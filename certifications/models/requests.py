@@ -21,8 +21,12 @@ from ..choices import (
     Action,
     AttachmentKind,
     DenialReason,
+    DirectVictimUnable,
     FormType,
     Gender,
+    IndirectRelationship,
+    NextFriendReason,
+    PetitionerKind,
     Status,
     Urgency,
     YesNoUnknown,
@@ -100,6 +104,43 @@ class CertificationRequest(models.Model):
     a_number_shared = models.BooleanField("share the A-Number with the agency", default=False)
     victim_preferred_language = EncryptedCharField("preferred language", max_length=60, blank=True)
     victim_interpreter_needed = models.BooleanField("interpreter needed", default=False)
+
+    # --- who petitions (8 CFR 214.14(a)(14), (b)(2)-(3); `certifications.petitioner`) ---
+    # Plain: the statistics count the kinds; the names and explanations are encrypted.
+    petitioner_kind = models.CharField(
+        "who is petitioning",
+        max_length=20,
+        choices=PetitionerKind.choices,
+        default=PetitionerKind.DIRECT,
+    )
+    indirect_relationship = models.CharField(
+        "relationship to the direct victim",
+        max_length=20,
+        choices=IndirectRelationship.choices,
+        blank=True,
+    )
+    direct_victim_name = EncryptedCharField("direct victim's full name", max_length=200, blank=True)
+    direct_victim_unable = models.CharField(
+        "why the direct victim cannot petition",
+        max_length=20,
+        choices=DirectVictimUnable.choices,
+        blank=True,
+    )
+    direct_victim_unable_explanation = EncryptedTextField(
+        "explanation (what happened to the direct victim)", blank=True
+    )
+    next_friend_reason = models.CharField(
+        "why someone acts for the victim",
+        max_length=20,
+        choices=NextFriendReason.choices,
+        blank=True,
+    )
+    next_friend_name = EncryptedCharField(
+        "parent, guardian or next friend's full name", max_length=200, blank=True
+    )
+    next_friend_relationship = EncryptedCharField(
+        "their relationship to the victim", max_length=100, blank=True
+    )
 
     # --- expedite and family flags (cover letter) ---
     # Minn. Stat. 611A.95 subd. 2(b): 14 days if the victim is in removal proceedings.

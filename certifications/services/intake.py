@@ -27,6 +27,7 @@ from ..choices import (
     Crime,
     FormType,
     Gender,
+    PetitionerKind,
     Status,
     TraffickingType,
     YesNoUnknown,
@@ -57,6 +58,14 @@ MINNESOTA = ZoneInfo("America/Chicago")
 # The fields an advocate may write on a draft; anything else in `fields` is refused.
 DRAFT_FIELDS = frozenset(
     {
+        "petitioner_kind",
+        "indirect_relationship",
+        "direct_victim_name",
+        "direct_victim_unable",
+        "direct_victim_unable_explanation",
+        "next_friend_reason",
+        "next_friend_name",
+        "next_friend_relationship",
         "victim_family_name",
         "victim_given_name",
         "victim_middle_name",
@@ -104,6 +113,13 @@ FIELD_STEPS: dict[str, str] = {
             "victim_date_of_birth",
             "victim_gender",
             "victim_a_number",
+            "petitioner_kind",
+            "indirect_relationship",
+            "direct_victim_name",
+            "direct_victim_unable",
+            "next_friend_reason",
+            "next_friend_name",
+            "next_friend_relationship",
         )
     },
     "in_removal_proceedings": "expedite",
@@ -204,6 +220,25 @@ def certification_request_problems(
             a_number_normalize(cert_request.victim_a_number)
         except ValidationError as exc:
             need("victim_a_number", exc.messages[0])
+    # Who petitions (8 CFR 214.14(a)(14), (b)(2)-(3)): the letter and the form name the direct
+    # victim, or the person whose help is certified.
+    kind = cert_request.petitioner_kind
+    if kind not in PetitionerKind.values:
+        need("petitioner_kind", "Say who is petitioning.")
+    if kind == PetitionerKind.INDIRECT:
+        if not cert_request.indirect_relationship:
+            need("indirect_relationship", "Choose the relationship to the direct victim.")
+        if not cert_request.direct_victim_name.strip():
+            need("direct_victim_name", "Give the direct victim's name.")
+        if not cert_request.direct_victim_unable:
+            need("direct_victim_unable", "Say why the direct victim cannot petition.")
+    if kind == PetitionerKind.NEXT_FRIEND:
+        if not cert_request.next_friend_reason:
+            need("next_friend_reason", "Say why someone acts for the victim.")
+        if not cert_request.next_friend_name.strip():
+            need("next_friend_name", "Give the name of the parent, guardian or next friend.")
+        if not cert_request.next_friend_relationship.strip():
+            need("next_friend_relationship", "Give their relationship to the victim.")
     # The agency is shown "a decision is needed by <date>" (access.agency_view_of): a date
     # already past would ask for the impossible.
     if cert_request.decision_needed_by and cert_request.decision_needed_by < today:

@@ -63,6 +63,9 @@ KEPT_FIELDS = frozenset(
         "purged_at",
         "victim_interpreter_needed",
         "victim_gender",
+        # Who petitioned, as a kind (8 CFR 214.14(a)(14)): counted by the statistics; the
+        # names and explanations that go with it are purged.
+        "petitioner_kind",
     }
 )
 # Related rows kept (with their free text blanked): the timeline's dates feed the statistics;
