@@ -23,6 +23,33 @@ from .choices import DirectVictimUnable, IndirectRelationship, NextFriendReason,
 Segments = list[tuple[str, bool]]
 
 
+# What each kind of petitioner must also say (the intake form's errors and the submission's).
+PETITIONER_REQUIRED: dict[str, dict[str, str]] = {
+    PetitionerKind.INDIRECT: {
+        "indirect_relationship": "Choose the relationship to the direct victim.",
+        "direct_victim_name": "Give the direct victim's name.",
+        "direct_victim_unable": "Say why the direct victim cannot petition.",
+    },
+    PetitionerKind.NEXT_FRIEND: {
+        "next_friend_reason": "Say why someone acts for the victim.",
+        "next_friend_name": "Give the name of the parent, guardian or next friend.",
+        "next_friend_relationship": "Give their relationship to the victim.",
+    },
+}
+
+
+def petitioner_problems(cert_request) -> dict[str, str]:
+    """Field -> what is missing for the request's kind of petitioner."""
+    kind = cert_request.petitioner_kind
+    if kind not in PetitionerKind.values:
+        return {"petitioner_kind": "Say who is petitioning."}
+    return {
+        name: message
+        for name, message in PETITIONER_REQUIRED.get(kind, {}).items()
+        if not (getattr(cert_request, name) or "").strip()
+    }
+
+
 def petitioner_snapshot(cert_request) -> dict[str, Any]:
     """The petitioner's part of the document snapshot (`documents.inputs`)."""
     kind = cert_request.petitioner_kind or PetitionerKind.DIRECT

@@ -16,6 +16,7 @@ from agencies.selectors import agency_suggestions
 
 from ..choices import AttachmentKind, Crime, FormType, PetitionerKind, TraffickingType, Urgency
 from ..models import CertificationRequest
+from ..petitioner import PETITIONER_REQUIRED
 from ..services.intake import a_number_normalize, minnesota_today
 from ..text import TextSafeFormMixin
 
@@ -142,19 +143,8 @@ class VictimForm(IntakeStepForm):
                 **self.fields,
             }
 
-    # What each kind of petitioner must also say, and the fields that belong to no other kind.
-    PETITIONER_REQUIRED = {
-        PetitionerKind.INDIRECT: {
-            "indirect_relationship": "Choose the relationship to the direct victim.",
-            "direct_victim_name": "Give the direct victim's name.",
-            "direct_victim_unable": "Say why the direct victim cannot petition.",
-        },
-        PetitionerKind.NEXT_FRIEND: {
-            "next_friend_reason": "Say why someone acts for the victim.",
-            "next_friend_name": "Give the name of the parent, guardian or next friend.",
-            "next_friend_relationship": "Give their relationship to the victim.",
-        },
-    }
+    # The fields each kind of petitioner must also fill (`petitioner.PETITIONER_REQUIRED`).
+    PETITIONER_REQUIRED = PETITIONER_REQUIRED
 
     def clean(self):
         data = super().clean()

@@ -27,7 +27,6 @@ from ..choices import (
     Crime,
     FormType,
     Gender,
-    PetitionerKind,
     Status,
     TraffickingType,
     YesNoUnknown,
@@ -41,6 +40,7 @@ from ..models import (
     FormEdition,
     Message,
 )
+from ..petitioner import petitioner_problems
 from ..uploads import validate_upload
 from .core import (
     TransitionError,
@@ -222,23 +222,8 @@ def certification_request_problems(
             need("victim_a_number", exc.messages[0])
     # Who petitions (8 CFR 214.14(a)(14), (b)(2)-(3)): the letter and the form name the direct
     # victim, or the person whose help is certified.
-    kind = cert_request.petitioner_kind
-    if kind not in PetitionerKind.values:
-        need("petitioner_kind", "Say who is petitioning.")
-    if kind == PetitionerKind.INDIRECT:
-        if not cert_request.indirect_relationship:
-            need("indirect_relationship", "Choose the relationship to the direct victim.")
-        if not cert_request.direct_victim_name.strip():
-            need("direct_victim_name", "Give the direct victim's name.")
-        if not cert_request.direct_victim_unable:
-            need("direct_victim_unable", "Say why the direct victim cannot petition.")
-    if kind == PetitionerKind.NEXT_FRIEND:
-        if not cert_request.next_friend_reason:
-            need("next_friend_reason", "Say why someone acts for the victim.")
-        if not cert_request.next_friend_name.strip():
-            need("next_friend_name", "Give the name of the parent, guardian or next friend.")
-        if not cert_request.next_friend_relationship.strip():
-            need("next_friend_relationship", "Give their relationship to the victim.")
+    for field, message in petitioner_problems(cert_request).items():
+        need(field, message)
     # The agency is shown "a decision is needed by <date>" (access.agency_view_of): a date
     # already past would ask for the impossible.
     if cert_request.decision_needed_by and cert_request.decision_needed_by < today:

@@ -190,3 +190,23 @@ def test_statistics_count_the_petitioners(client, personas):
         "next_friend": 1,
         "bystander": 0,
     }
+
+
+def test_submission_needs_what_the_petitioners_kind_requires(personas):
+    from certifications.services.intake import certification_request_problems
+    from tests.factories import make_request
+
+    draft = make_request(
+        organization=personas.org_a,
+        created_by=personas.advocate_a,
+        petitioner_kind=PetitionerKind.INDIRECT,
+        direct_victim_name="Chinedu Okonkwo",
+    )
+    problems = certification_request_problems(cert_request=draft)
+    assert "indirect_relationship" in problems and "direct_victim_unable" in problems
+    assert "direct_victim_name" not in problems
+    complete = make_request(organization=personas.org_a, created_by=personas.advocate_a, **INDIRECT)
+    problems = certification_request_problems(cert_request=complete)
+    assert not {"indirect_relationship", "direct_victim_unable", "direct_victim_name"} & set(
+        problems
+    )
