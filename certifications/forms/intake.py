@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime
 
 from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Fieldset, Layout
 from django import forms
 from django.core.exceptions import ValidationError
 from django.urls import reverse
@@ -142,6 +143,29 @@ class VictimForm(IntakeStepForm):
                 ),
                 **self.fields,
             }
+        # The questions that belong to one kind of petitioner are grouped under it, so the
+        # step reads as one question with its follow-ups (8 CFR 214.14(a)(14), (b)(2)-(3)).
+        kind_fields = [name for fields in PETITIONER_REQUIRED.values() for name in fields]
+        indirect = [
+            *PETITIONER_REQUIRED[PetitionerKind.INDIRECT],
+            "direct_victim_unable_explanation",
+        ]
+        rest = [
+            name
+            for name in self.fields
+            if name not in ("form_type", "petitioner_kind", "direct_victim_unable_explanation")
+            and name not in kind_fields
+        ]
+        self.helper.layout = Layout(
+            *(["form_type"] if new else []),
+            "petitioner_kind",
+            Fieldset("Only if the petitioner is an indirect victim", *indirect),
+            Fieldset(
+                "Only if a parent, guardian or next friend acts for the victim",
+                *PETITIONER_REQUIRED[PetitionerKind.NEXT_FRIEND],
+            ),
+            Fieldset("The petitioner (Part 1 of the form)", *rest),
+        )
 
     # The fields each kind of petitioner must also fill (`petitioner.PETITIONER_REQUIRED`).
     PETITIONER_REQUIRED = PETITIONER_REQUIRED
