@@ -269,6 +269,8 @@ def expiry_reminders_create(*, today: datetime.date | None = None) -> int:
             status=Status.CERTIFIED,
             form_type__in=form_types_with_window(),
             petition_filed_on__isnull=True,
+            # A certification the agency withdrew or disavowed is no longer to be filed.
+            certification_withdrawal__isnull=True,
             signature_date__gte=earliest,
             signature_date__lte=latest,
         ).select_related("agency", "assigned_contact", "created_by")

@@ -228,6 +228,7 @@ def test_the_agency_withdraws_its_certification_and_the_advocate_is_told(
     assert "Withdrawal of the certification" in page
     assert "Zebulon refused to testify at trial when subpoenaed." in page
     assert "8 CFR 214.14(h)(2)" in page
+    assert "must be filed with the petition by" not in page  # no longer to be filed
 
     # Once only: the action is no longer offered, and a second post is refused with a message.
     client.force_login(personas.contact_x)
@@ -277,3 +278,27 @@ def test_the_purge_keeps_the_withdrawal_without_its_reason(client, personas, med
     withdrawal = CertificationWithdrawal.objects.get(request=request)
     assert withdrawal.reason == "" and withdrawal.kind == WithdrawalKind.DISAVOWED
     assert DecisionRecord.objects.filter(request=request).exists()
+
+
+def test_no_expiry_reminder_after_a_withdrawal(client, personas, media_root):
+    import time_machine
+
+    from certifications.models import NotificationKind
+    from certifications.services import reminders
+
+    request = _certify(client, personas, _submitted(personas), scan=False)
+    sixty_before = datetime.datetime.combine(
+        request.filing_deadline - datetime.timedelta(days=60),
+        datetime.time(15, 0),
+        tzinfo=datetime.UTC,
+    )
+    _withdraw(
+        client,
+        request,
+        kind=WithdrawalKind.WITHDRAWN,
+        reason="Refused to testify.",
+        effective_on=timezone.localdate().isoformat(),
+    )
+    with time_machine.travel(sixty_before, tick=False):
+        assert reminders.expiry_reminders_create() == 0
+    assert not Notification.objects.filter(kind=NotificationKind.EXPIRY_REMINDER).exists()
