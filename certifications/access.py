@@ -46,6 +46,8 @@ AGENCY_OWN_ACTIONS = frozenset(
         "assign",
         "records_archived",
         "original_returned",
+        # 8 CFR 214.14(h)(2): the agency that certified may withdraw or disavow it.
+        "withdraw_certification",
     }
 )
 # Recording a certification or a denial: only the agency's head or an official the head

@@ -76,6 +76,47 @@ class Urgency(models.TextChoices):
     AGING_OUT = "aging_out", "A family member ages out (turns 21)"
 
 
+class PetitionerKind(models.TextChoices):
+    """Who petitions, and whose helpfulness the certification attests (8 CFR 214.14(a)(14),
+    (b)(2)-(3))."""
+
+    DIRECT = "direct", "The direct victim"
+    INDIRECT = (
+        "indirect",
+        "An indirect victim: a family member of a victim who was killed or cannot petition",
+    )
+    NEXT_FRIEND = (
+        "next_friend",
+        "A victim under 16 or incapacitated, helped by a parent, guardian or next friend",
+    )
+    BYSTANDER = "bystander", "A bystander who suffered harm witnessing the crime"
+
+
+class IndirectRelationship(models.TextChoices):
+    """8 CFR 214.14(a)(14)(i): the family members who may petition as indirect victims."""
+
+    SPOUSE = "spouse", "Spouse"
+    CHILD = "child", "Child under 21"
+    PARENT = "parent", "Parent (the direct victim was under 21)"
+    SIBLING = "sibling", "Unmarried sibling under 18 (the direct victim was under 21)"
+
+
+class DirectVictimUnable(models.TextChoices):
+    """Why the direct victim cannot petition (8 CFR 214.14(a)(14)(i))."""
+
+    KILLED = "killed", "Killed (murder or manslaughter)"
+    INCAPACITATED = "incapacitated", "Incapacitated"
+    INCOMPETENT = "incompetent", "Incompetent"
+
+
+class NextFriendReason(models.TextChoices):
+    """8 CFR 214.14(b)(2)-(3): the helpfulness of a victim under 16 or incapacitated may be
+    that of a parent, guardian or next friend."""
+
+    UNDER_16 = "under_16", "The victim is under 16"
+    INCAPACITATED = "incapacitated", "The victim is incapacitated or incompetent"
+
+
 class Gender(models.TextChoices):
     FEMALE = "female", "Female"
     MALE = "male", "Male"
@@ -130,6 +171,8 @@ class Action(models.TextChoices):
     RECORDS_ARCHIVED = "records_archived", "Records archived off-site"
     ORIGINAL_RETURNED = "original_returned", "Signed original sent back"
     ORIGINAL_RECEIVED = "original_received", "Signed original received"
+    # 8 CFR 214.14(h)(2): the certifier tells USCIS when it no longer stands by a certification.
+    CERTIFICATION_WITHDRAWN = "certification_withdrawn", "Certification withdrawn or disavowed"
 
 
 # The actions recorded on the timeline that leave the status alone (no row in TRANSITIONS).
@@ -149,6 +192,7 @@ RECORDED_ONLY_ACTIONS = frozenset(
         Action.RECORDS_ARCHIVED,
         Action.ORIGINAL_RETURNED,
         Action.ORIGINAL_RECEIVED,
+        Action.CERTIFICATION_WITHDRAWN,
     }
 )
 
@@ -206,11 +250,53 @@ TRANSITIONS: dict[str, tuple[frozenset[str], str]] = {
 
 
 class DenialReason(models.TextChoices):
-    NOT_VICTIM = "not_victim", "Not a victim of a qualifying crime"
-    NOT_HELPFUL = "not_helpful", "Victim has not been helpful"
-    NOT_JURISDICTION = "not_jurisdiction", "Not our jurisdiction"
-    INSUFFICIENT_INFO = "insufficient_info", "Insufficient information"
-    OTHER = "other", "Other"
+    """The reasons an agency may deny, one per legal element of the certification: a qualifying
+    crime (8 U.S.C. 1101(a)(15)(U)(iii); for T, a severe form of trafficking, 22 U.S.C. 7102),
+    the agency's responsibility for its detection, investigation or prosecution (8 CFR
+    214.14(a)(2)), the victim's information about it and helpfulness (8 CFR 214.14(b)(2)-(3)),
+    or a refusal of assistance reasonably requested (8 CFR 214.14(b)(3); for T, an
+    unreasonable refusal, 8 CFR 214.11(h)). Anything else is "another reason", explained.
+    None of them is the absence of a charge, a conviction or an open investigation: Minn.
+    Stat. 611A.95 subd. 2(c) does not require them (the deny form asks the reviewer to confirm).
+    """
+
+    NOT_QUALIFYING_CRIME = "not_qualifying_crime", "Not a qualifying crime"
+    NO_RESPONSIBILITY = (
+        "no_responsibility",
+        "Agency not responsible for detecting, investigating or prosecuting the crime",
+    )
+    NO_INFORMATION = "no_information", "Victim does not possess information about the crime"
+    NOT_HELPFUL = (
+        "not_helpful",
+        "Victim has not been, is not being and is not likely to be helpful",
+    )
+    REFUSED_ASSISTANCE = (
+        "refused_assistance",
+        "Victim refused or failed to provide assistance reasonably requested",
+    )
+    OTHER = "other", "Another reason (explained)"
+
+
+# Where the T form's element is worded differently (8 CFR 214.11(h): an *unreasonable* refusal
+# of a reasonable request; the crime is a severe form of trafficking in persons).
+DENIAL_REASON_T_LABELS = {
+    DenialReason.NOT_QUALIFYING_CRIME: "Not a severe form of trafficking in persons",
+    DenialReason.REFUSED_ASSISTANCE: (
+        "Victim unreasonably refused to comply with a reasonable request for assistance"
+    ),
+}
+
+
+def denial_reason_label(reason: str, form_type: str) -> str:
+    if not reason:
+        return ""
+    if form_type == FormType.T and reason in DENIAL_REASON_T_LABELS:
+        return DENIAL_REASON_T_LABELS[reason]
+    return DenialReason(reason).label
+
+
+def denial_reason_choices(form_type: str) -> list[tuple[str, str]]:
+    return [(value, denial_reason_label(value, form_type)) for value in DenialReason.values]
 
 
 class AttachmentKind(models.TextChoices):

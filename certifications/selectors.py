@@ -57,6 +57,10 @@ REQUEST_PAGE_RELATED = (
     # The case file's one-to-one rows (models.casefile), absent on most requests.
     "archived_records",
     "signed_original",
+    # A withdrawal of the certification and the kept decision record (models.records): at
+    # most one each, shown on both sides' pages.
+    "certification_withdrawal",
+    "decision_record",
 )
 
 

@@ -19,7 +19,10 @@ from .models import DocumentKind
 from .services import notifications as svc
 from .services import reminders
 from .services.documents import document_store
-from .services.retention import certification_requests_purge_due
+from .services.retention import (
+    certification_requests_purge_due,
+    decision_records_remove_expired,
+)
 from .services.statistics import statistics_snapshot_compute
 from .statistics import default_period
 
@@ -102,8 +105,11 @@ def training_lapse_reminders_create() -> dict:
 @shared_task(name="certifications.tasks.purge_closed_requests", soft_time_limit=600, time_limit=660)
 def purge_closed_requests() -> int:
     """Nightly retention purge (beat). Each request is claimed with a conditional UPDATE, so
-    overlapping runs purge nothing twice."""
-    return certification_requests_purge_due()
+    overlapping runs purge nothing twice; then the decision records past
+    CERTIFICATION_RECORD_RETENTION_YEARS are removed (idempotent too)."""
+    purged = certification_requests_purge_due()
+    decision_records_remove_expired()
+    return purged
 
 
 @shared_task(

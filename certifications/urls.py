@@ -69,6 +69,11 @@ urlpatterns: list = [
     ),
     path("<int:pk>/original-received/", casefile.original_received, name="original_received"),
     path("<int:pk>/message/", casefile.advocate_message, name="advocate_message"),
+    path(
+        "<int:pk>/review/withdraw-certification/",
+        agency_actions.withdraw_certification,
+        name="withdraw_certification",
+    ),
     # Draft documents (certifications.views.documents)
     # Notifications: the bell and "petition filed" (certifications.views.notifications)
     path("notifications/", notification_views.notification_list, name="notifications"),

@@ -575,7 +575,11 @@ def _load_data() -> None:
         _post(
             client,
             f"/requests/{denied.pk}/review/deny/",
-            {"reason": "insufficient_info", "explanation": "No report of the crime was found."},
+            {
+                "reason": "other",
+                "explanation": "No report of the crime was found.",
+                "no_charge_basis": "on",
+            },
         )
     # The morning sweep escalates what is overdue; beat's statistics snapshot is computed.
     app.loader.import_default_modules()

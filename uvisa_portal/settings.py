@@ -515,6 +515,13 @@ OFFICIAL_FORM_FONT = env.str(
 )
 INVITATION_VALID_DAYS = env.int("INVITATION_VALID_DAYS", default=7)
 RETENTION_DAYS_AFTER_CLOSE = env.int("RETENTION_DAYS_AFTER_CLOSE", default=365 * 3)
+# What the agency signed outlives the victim data: the decision record (reference, decision,
+# dates, signer, form, edition, signed scan; no narrative) is kept this many years after the
+# decision, then removed. USCIS adjudicates long after the signature, and the certifier keeps
+# a duty to tell USCIS of a later refusal to help (8 CFR 214.14(h)(2)). Ten years by default:
+# the span of the certification's use (the petition, then adjustment of status after three
+# years of U status, 8 U.S.C. 1255(m)), with margin; set it to the agency's records schedule.
+CERTIFICATION_RECORD_RETENTION_YEARS = env.int("CERTIFICATION_RECORD_RETENTION_YEARS", default=10)
 # Backups (uvisa_portal/backups.py): where they go and how long they are kept. Purged data
 # survives in a backup at most this long, so keep it short.
 BACKUP_DIR = Path(env.str("BACKUP_DIR", default=str(VAR_DIR / "backups")))

@@ -27,6 +27,7 @@ from ..models import (
     DocumentKind,
     FormEdition,
 )
+from ..petitioner import petitioner_snapshot
 from ..text import snapshot_clean
 
 # Bump when a template or the layout rules change, so every stored file is re-rendered.
@@ -157,6 +158,7 @@ def document_inputs(
             "form_type": cert_request.form_type,
             "is_draft_request": cert_request.status == Status.DRAFT,
             "letter_date": _date(letter_date),
+            "petitioner": petitioner_snapshot(cert_request),
             "victim": {
                 "family_name": cert_request.victim_family_name,
                 "given_name": cert_request.victim_given_name,

@@ -11,8 +11,10 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import Any
 
-from ..choices import Crime, FormType, TraffickingType
+from ..choices import Crime, FormType, PetitionerKind, TraffickingType
 from ..deadlines import POLICY, STATUTE
+from ..petitioner import letter_statement, petitioner_label
+from ..validity import validity_rule
 from .common import UNKNOWN, crime_dates, crime_location, first, long_date, us_date
 
 
@@ -42,8 +44,14 @@ class CoverLetter:
     notice_to_appear_held: bool
     decision_needed_by: str
     official_form_url: str
-    # Form I-918 only: 8 CFR 214.14(c)(2)(i), the petition within six months of the signature.
-    six_month_window: bool
+    # Who petitions and whose help is certified (`petitioner`): segments (text, is_name).
+    petitioner_label: str
+    statement: list[tuple[str, bool]]
+    direct_victim_name: str
+    next_friend: str
+    # The form's filing window after signature (`validity`): 8 CFR 214.14(c)(2)(i) for the
+    # I-918 Supplement B; none for the I-914 Supplement B.
+    filing_window_months: int | None
     enclosures: list[str]
     advocate_name: str
     advocate_email: str
@@ -147,7 +155,25 @@ def cover_letter(snapshot: dict[str, Any]) -> CoverLetter:
     rules = s["deadline_rules"]
     due = s["due_date"] or min((r["due_date"] for r in rules), default=None)
     contact_bits = [p for p in [org["phone"], org["email"]] if p]
+    petitioner = s.get("petitioner") or {"kind": PetitionerKind.DIRECT}
+    crimes = ", ".join(_crime_labels(s)) or UNKNOWN
+    case_number = first(s["answers"].get("case_number"), s["case_number"]) or UNKNOWN
+    friend = petitioner.get("next_friend_name", "")
+    if friend and petitioner.get("next_friend_relationship"):
+        friend += f" ({petitioner['next_friend_relationship']})"
     return CoverLetter(
+        petitioner_label=petitioner_label(petitioner),
+        statement=letter_statement(
+            petitioner,
+            name=victim_name or UNKNOWN,
+            crimes=crimes,
+            when_where=when_where,
+            case_number=case_number,
+        ),
+        direct_victim_name=petitioner.get("direct_victim_name", "")
+        if petitioner.get("kind") == PetitionerKind.INDIRECT
+        else "",
+        next_friend=friend if petitioner.get("kind") == PetitionerKind.NEXT_FRIEND else "",
         reference=s["reference"],
         form_name=form_name,
         short_form=short,
@@ -164,8 +190,8 @@ def cover_letter(snapshot: dict[str, Any]) -> CoverLetter:
         victim_born=us_date(victim["date_of_birth"]) or UNKNOWN,
         victim_other_names=victim["other_names"],
         a_number=victim["a_number"] or "",
-        case_number=first(s["answers"].get("case_number"), s["case_number"]) or UNKNOWN,
-        crimes=", ".join(_crime_labels(s)) or UNKNOWN,
+        case_number=case_number,
+        crimes=crimes,
         crime_when_where=when_where,
         agency_name=agency_name,
         due_date=long_date(due),
@@ -176,7 +202,7 @@ def cover_letter(snapshot: dict[str, Any]) -> CoverLetter:
         notice_to_appear_held=s["in_removal_proceedings"] and s["notice_to_appear_held"],
         decision_needed_by=long_date(s["decision_needed_by"]),
         official_form_url="uscis.gov/i-914" if trafficking else "uscis.gov/i-918",
-        six_month_window=not trafficking,
+        filing_window_months=validity_rule(s["form_type"]).months,
         enclosures=_enclosures(s, short),
         advocate_name=s["advocate"]["name"],
         advocate_email=s["advocate"]["email"],

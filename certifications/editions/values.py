@@ -27,6 +27,7 @@ from ..documents.common import (
     us_date,
 )
 from ..models import FAMILY_ROWS, FAMILY_SUBFIELDS, OfficialCapacity
+from ..petitioner import helpfulness_preface
 
 # The request keeps one full-name field for a family member, the official it recorded or
 # another name used (the agency's answers split the official's and the head's names). Which
@@ -150,7 +151,14 @@ def item_values(inputs: dict[str, Any]) -> dict[str, Any]:
         "helpful.has_been_helpful": _yes_no(a.get("has_been_helpful")),
         "helpful.refused": _yes_no(a.get("refused_assistance")),
         "helpful.refusal_explanation": a.get("refusal_explanation", ""),
-        "helpful.description": first(a.get("helpfulness_explanation"), s["helpfulness"]),
+        # The agency's own words stand as written; the request's are prefaced with whose help
+        # it was where the petitioner is not the direct victim (`petitioner`).
+        "helpful.description": first(
+            a.get("helpfulness_explanation"),
+            "\n".join(
+                p for p in (helpfulness_preface(s.get("petitioner") or {}), s["helpfulness"]) if p
+            ),
+        ),
         # Part 5.
         "family.implicated": implicated,
         # Part 6: the date of the wet signature once recorded, phone and fax; never the

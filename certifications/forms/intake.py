@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime
 
 from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Fieldset, Layout
 from django import forms
 from django.core.exceptions import ValidationError
 from django.urls import reverse
@@ -14,8 +15,9 @@ from django.urls import reverse
 from agencies.models import Agency, County
 from agencies.selectors import agency_suggestions
 
-from ..choices import AttachmentKind, Crime, FormType, TraffickingType, Urgency
+from ..choices import AttachmentKind, Crime, FormType, PetitionerKind, TraffickingType, Urgency
 from ..models import CertificationRequest
+from ..petitioner import PETITIONER_REQUIRED
 from ..services.intake import a_number_normalize, minnesota_today
 from ..text import TextSafeFormMixin
 
@@ -77,6 +79,14 @@ class VictimForm(IntakeStepForm):
     class Meta:
         model = CertificationRequest
         fields = [
+            "petitioner_kind",
+            "indirect_relationship",
+            "direct_victim_name",
+            "direct_victim_unable",
+            "direct_victim_unable_explanation",
+            "next_friend_reason",
+            "next_friend_name",
+            "next_friend_relationship",
             "victim_family_name",
             "victim_given_name",
             "victim_middle_name",
@@ -88,17 +98,36 @@ class VictimForm(IntakeStepForm):
             "victim_preferred_language",
             "victim_interpreter_needed",
         ]
-        widgets = {"victim_date_of_birth": DateInput()}
+        widgets = {
+            "victim_date_of_birth": DateInput(),
+            "petitioner_kind": forms.RadioSelect,
+            "direct_victim_unable_explanation": forms.Textarea(attrs={"rows": 2}),
+        }
         labels = {"a_number_shared": "Share the A-Number with the agency"}
         help_texts = {
+            "petitioner_kind": "The names below are the petitioner's: the person who files "
+            "the petition. An indirect victim is the spouse or child under 21 of a victim who "
+            "was killed or is incapacitated or incompetent (also a parent, or an unmarried "
+            "sibling under 18, when that victim was under 21); the help certified is then "
+            "their own. For a victim under 16 or incapacitated, the help may have come from a "
+            "parent, guardian or next friend. 8 CFR 214.14(a)(14), (b)(2)-(3).",
+            "indirect_relationship": "Indirect victims only.",
+            "direct_victim_name": "Indirect victims only: the person the crime was committed "
+            "against.",
+            "direct_victim_unable": "Indirect victims only.",
+            "next_friend_reason": "Only when a parent, guardian or next friend acts for the "
+            "victim.",
+            "next_friend_name": "The person whose help the agency is asked to certify.",
             "a_number_shared": "Not shared unless you tick this. The form asks for the A-Number "
             '"if any", so the agency can certify without it; leave it unshared unless the '
             "victim agrees and it helps. Unshared, the agency's page, the draft form and the "
-            "cover letter leave it out."
+            "cover letter leave it out.",
         }
 
     def __init__(self, *args, new: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
+        # Unanswered means the direct victim, the common case (and every older draft).
+        self.fields["petitioner_kind"].required = False
         self.fields["victim_gender"].choices = [
             ("", "Choose…"),
             *self.fields["victim_gender"].choices[1:],
@@ -114,6 +143,49 @@ class VictimForm(IntakeStepForm):
                 ),
                 **self.fields,
             }
+        # The questions that belong to one kind of petitioner are grouped under it, so the
+        # step reads as one question with its follow-ups (8 CFR 214.14(a)(14), (b)(2)-(3)).
+        kind_fields = [name for fields in PETITIONER_REQUIRED.values() for name in fields]
+        indirect = [
+            *PETITIONER_REQUIRED[PetitionerKind.INDIRECT],
+            "direct_victim_unable_explanation",
+        ]
+        rest = [
+            name
+            for name in self.fields
+            if name not in ("form_type", "petitioner_kind", "direct_victim_unable_explanation")
+            and name not in kind_fields
+        ]
+        self.helper.layout = Layout(
+            *(["form_type"] if new else []),
+            "petitioner_kind",
+            Fieldset("Only if the petitioner is an indirect victim", *indirect),
+            Fieldset(
+                "Only if a parent, guardian or next friend acts for the victim",
+                *PETITIONER_REQUIRED[PetitionerKind.NEXT_FRIEND],
+            ),
+            Fieldset("The petitioner (Part 1 of the form)", *rest),
+        )
+
+    # The fields each kind of petitioner must also fill (`petitioner.PETITIONER_REQUIRED`).
+    PETITIONER_REQUIRED = PETITIONER_REQUIRED
+
+    def clean(self):
+        data = super().clean()
+        kind = data.get("petitioner_kind") or PetitionerKind.DIRECT
+        data["petitioner_kind"] = kind
+        for name, message in self.PETITIONER_REQUIRED.get(kind, {}).items():
+            if not (data.get(name) or "").strip():
+                self.add_error(name, message)
+        # A field of another kind is cleared rather than kept unseen: the letter and the form
+        # read only the chosen kind's.
+        for other, fields in self.PETITIONER_REQUIRED.items():
+            if other != kind:
+                for name in fields:
+                    data[name] = ""
+        if kind != PetitionerKind.INDIRECT:
+            data["direct_victim_unable_explanation"] = ""
+        return data
 
     def clean_victim_a_number(self) -> str:
         return a_number_normalize(self.cleaned_data.get("victim_a_number", ""))
@@ -370,6 +442,22 @@ class NarrativeForm(IntakeStepForm):
             "narrative": "The criminal activity and the victim's involvement, in plain words.",
             "helpfulness": "Statements, interviews, testimony, identifying the offender…",
         }
+
+    # Whose helpfulness the certification attests follows who petitions (8 CFR 214.14(b)(3)).
+    HELPFULNESS_LABELS = {
+        PetitionerKind.INDIRECT: "How the petitioner (the indirect victim) has been, is being "
+        "or is likely to be helpful",
+        PetitionerKind.NEXT_FRIEND: "How the parent, guardian or next friend, acting for the "
+        "victim, has been, is being or is likely to be helpful",
+        PetitionerKind.BYSTANDER: "How the petitioner (the bystander victim) has been, is "
+        "being or is likely to be helpful",
+    }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        kind = getattr(self.instance, "petitioner_kind", PetitionerKind.DIRECT)
+        if kind in self.HELPFULNESS_LABELS:
+            self.fields["helpfulness"].label = self.HELPFULNESS_LABELS[kind]
 
 
 class FamilyMemberForm(TextSafeFormMixin, forms.Form):

@@ -12,7 +12,14 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from ..choices import CoordinationKind, DenialReason, Recommendation
+from ..choices import (
+    CoordinationKind,
+    DenialReason,
+    FormType,
+    Recommendation,
+    denial_reason_choices,
+)
+from ..models.records import WithdrawalKind
 from ..text import TextSafeFormMixin
 
 
@@ -120,11 +127,36 @@ class CertifyForm(ActionForm):
         return self.cleaned_data.get("signed_form") or None
 
 
+NO_CHARGE_CONFIRMATION = (
+    "None of the reasons for this denial is that no one has been charged or convicted, or that "
+    "no investigation is open."
+)
+
+
 class DenyForm(ActionForm):
+    """The reasons follow the legal elements (`choices.DenialReason`). A refusal of assistance
+    names the request and its date; for a T declaration the refusal must also have been
+    unreasonable (8 CFR 214.11(h)). The reviewer confirms the Minn. Stat. 611A.95 subd. 2(c)
+    rule before the denial is recorded."""
+
     id_prefix = "deny"
-    reason = forms.ChoiceField(
-        label="Reason for the denial",
-        choices=[("", "Choose a reason")] + list(DenialReason.choices),
+    reason = forms.ChoiceField(label="Reason for the denial")
+    request_described = forms.CharField(
+        label="The request for assistance the victim refused or failed to meet",
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=2000,
+        required=False,
+        help_text="Only for a refusal: what the agency asked the victim to do.",
+    )
+    request_date = forms.DateField(
+        label="Date of that request",
+        widget=forms.DateInput(attrs={"type": "date"}),
+        required=False,
+    )
+    refusal_unreasonable = forms.BooleanField(
+        label="The refusal was unreasonable, and the request was reasonable",
+        required=False,
+        help_text="Form I-914 Supplement B only (8 CFR 214.11(h)).",
     )
     explanation = forms.CharField(
         label="Written explanation",
@@ -132,6 +164,19 @@ class DenyForm(ActionForm):
         max_length=5000,
         help_text="Both the reason and this explanation are shown to the advocate.",
     )
+    no_charge_basis = forms.BooleanField(
+        label=NO_CHARGE_CONFIRMATION,
+        required=True,
+        help_text=(
+            "Minn. Stat. 611A.95 subd. 2(c): a certification needs no charge, conviction or open "
+            "investigation where the agency investigated and the victim was helpful."
+        ),
+        error_messages={
+            "required": "Confirm that the denial does not rest on the absence of a charge, "
+            "a conviction or an open investigation."
+        },
+    )
+
     signer = SignerField()
 
     def __init__(
@@ -140,11 +185,39 @@ class DenyForm(ActionForm):
         signers: list[tuple[int, str]] = (),
         units: list[tuple[int, str]] = (),
         action: str = "",
+        form_type: str = FormType.U,
         **kwargs,
     ) -> None:
         super().__init__(*args, **kwargs)
+        self.form_type = form_type
+        self.fields["reason"].choices = [("", "Choose a reason")] + denial_reason_choices(form_type)
+        if form_type != FormType.T:
+            del self.fields["refusal_unreasonable"]
         _add_signer_fields(self, list(signers), list(units))
         self.helper = _helper(self, action, "Deny the request", "btn-danger")
+
+    def clean_request_date(self):
+        value = self.cleaned_data.get("request_date")
+        if value and value > timezone.localdate():
+            raise ValidationError("The date of the request cannot be in the future.")
+        return value
+
+    def clean(self):
+        data = super().clean()
+        if data.get("reason") == DenialReason.REFUSED_ASSISTANCE:
+            if not (data.get("request_described") or "").strip():
+                self.add_error(
+                    "request_described", "Name the request for assistance that was refused."
+                )
+            if not data.get("request_date") and "request_date" not in self.errors:
+                self.add_error("request_date", "Give the date of the request.")
+            if self.form_type == FormType.T and not data.get("refusal_unreasonable"):
+                self.add_error(
+                    "refusal_unreasonable",
+                    "A T declaration may be denied for a refusal only when the refusal was "
+                    "unreasonable; choose another reason otherwise.",
+                )
+        return data
 
 
 class RecommendForm(ActionForm):
@@ -187,6 +260,37 @@ class CoordinateForm(ActionForm):
     def __init__(self, *args, action: str = "", **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.helper = _helper(self, action, "Record", "btn-outline-primary")
+
+
+class CertificationWithdrawForm(ActionForm):
+    """The agency withdraws or disavows a certification it gave (8 CFR 214.14(h)(2))."""
+
+    id_prefix = "withdraw_certification"
+    kind = forms.ChoiceField(
+        label="What the agency records",
+        choices=WithdrawalKind.choices,
+        widget=forms.RadioSelect,
+    )
+    reason = forms.CharField(
+        label="Reason",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=5000,
+        help_text="Shown to the advocate in the portal; the e-mail carries the reference only.",
+    )
+    effective_on = forms.DateField(
+        label="Date of the withdrawal or disavowal",
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+
+    def __init__(self, *args, action: str = "", **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.helper = _helper(self, action, "Record the withdrawal", "btn-danger")
+
+    def clean_effective_on(self):
+        value = self.cleaned_data["effective_on"]
+        if value > timezone.localdate():
+            raise ValidationError("The date cannot be in the future.")
+        return value
 
 
 class MoveForm(ActionForm):

@@ -8,6 +8,8 @@
 - statistics: the snapshots of the statistics pages' figures;
 - links: a request linked to the one it follows from (re-certification, reconsideration,
   another certifier, family, another agency).
+- records: the agency's decision record kept after the purge, and withdrawals of a
+  certification.
 """
 
 from .casefile import ArchivedRecords, ReportNumber, ReturnMethod, SignedOriginal
@@ -26,6 +28,12 @@ from .documents import (
 from .editions import FORM_FOR_TYPE, FormEdition, OfficialForm, official_pdf_path
 from .links import LinkKind, RecertificationReason, RequestLink, RequestLinkQuerySet
 from .notifications import Notification, NotificationKind
+from .records import (
+    CertificationWithdrawal,
+    DecisionRecord,
+    WithdrawalKind,
+    decision_record_path,
+)
 from .requests import (
     Attachment,
     CertificationRequest,
@@ -48,6 +56,8 @@ __all__ = [
     "CaseStatus",
     "CertificationRequest",
     "CertificationRequestQuerySet",
+    "CertificationWithdrawal",
+    "DecisionRecord",
     "DocumentKind",
     "FORM_FOR_TYPE",
     "FamilyMember",
@@ -69,7 +79,9 @@ __all__ = [
     "SignedOriginal",
     "StatisticsSnapshot",
     "StatisticsSnapshotRow",
+    "WithdrawalKind",
     "attachment_path",
+    "decision_record_path",
     "generated_document_path",
     "official_pdf_path",
 ]

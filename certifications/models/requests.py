@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime
 import uuid
 
-from dateutil.relativedelta import relativedelta
 from django.conf import settings
 from django.core.exceptions import FieldDoesNotExist
 from django.db import models
@@ -23,13 +22,19 @@ from ..choices import (
     AttachmentKind,
     DecisionBasis,
     DenialReason,
+    DirectVictimUnable,
     FormType,
     Gender,
+    IndirectRelationship,
+    NextFriendReason,
+    PetitionerKind,
     Recommendation,
     Status,
     Urgency,
     YesNoUnknown,
+    denial_reason_label,
 )
+from ..validity import validity_rule, validity_text
 
 
 class CertificationRequestQuerySet(models.QuerySet):
@@ -101,6 +106,43 @@ class CertificationRequest(models.Model):
     a_number_shared = models.BooleanField("share the A-Number with the agency", default=False)
     victim_preferred_language = EncryptedCharField("preferred language", max_length=60, blank=True)
     victim_interpreter_needed = models.BooleanField("interpreter needed", default=False)
+
+    # --- who petitions (8 CFR 214.14(a)(14), (b)(2)-(3); `certifications.petitioner`) ---
+    # Plain: the statistics count the kinds; the names and explanations are encrypted.
+    petitioner_kind = models.CharField(
+        "who is petitioning",
+        max_length=20,
+        choices=PetitionerKind.choices,
+        default=PetitionerKind.DIRECT,
+    )
+    indirect_relationship = models.CharField(
+        "relationship to the direct victim",
+        max_length=20,
+        choices=IndirectRelationship.choices,
+        blank=True,
+    )
+    direct_victim_name = EncryptedCharField("direct victim's full name", max_length=200, blank=True)
+    direct_victim_unable = models.CharField(
+        "why the direct victim cannot petition",
+        max_length=20,
+        choices=DirectVictimUnable.choices,
+        blank=True,
+    )
+    direct_victim_unable_explanation = EncryptedTextField(
+        "explanation (what happened to the direct victim)", blank=True
+    )
+    next_friend_reason = models.CharField(
+        "why someone acts for the victim",
+        max_length=20,
+        choices=NextFriendReason.choices,
+        blank=True,
+    )
+    next_friend_name = EncryptedCharField(
+        "parent, guardian or next friend's full name", max_length=200, blank=True
+    )
+    next_friend_relationship = EncryptedCharField(
+        "their relationship to the victim", max_length=100, blank=True
+    )
 
     # --- expedite and family flags (cover letter) ---
     # Minn. Stat. 611A.95 subd. 2(b): 14 days if the victim is in removal proceedings.
@@ -257,6 +299,12 @@ class CertificationRequest(models.Model):
     petition_filed_on = models.DateField(null=True, blank=True)
     denial_reason = models.CharField(max_length=30, choices=DenialReason.choices, blank=True)
     denial_explanation = EncryptedTextField(blank=True)
+    # A refusal of assistance names the request refused and its date (8 CFR 214.14(b)(3)).
+    denial_request_described = EncryptedTextField("the request for assistance", blank=True)
+    denial_request_date = EncryptedDateField("date of the request", null=True, blank=True)
+    # The reviewer confirmed that no reason is the absence of a charge, a conviction or an
+    # open investigation (Minn. Stat. 611A.95 subd. 2(c)).
+    denial_confirmed_no_charge_basis = models.BooleanField(default=False)
     withdrawal_reason = EncryptedTextField(blank=True)
 
     # --- retention ---
@@ -387,10 +435,19 @@ class CertificationRequest(models.Model):
 
     @property
     def filing_deadline(self) -> datetime.date | None:
-        """8 CFR 214.14(c)(2)(i): file the petition within 6 months of the signature."""
-        if self.signature_date is None:
-            return None
-        return self.signature_date + relativedelta(months=settings.CERTIFICATION_VALID_MONTHS)
+        """The date the petition must be filed by, where the form has a window
+        (`certifications.validity`: six months for the I-918 Supplement B, 8 CFR
+        214.14(c)(2)(i); none for the I-914 Supplement B)."""
+        return validity_rule(self.form_type).filing_deadline(self.signature_date)
+
+    @property
+    def denial_reason_text(self) -> str:
+        """The reason in the words of this request's form (`choices.denial_reason_label`)."""
+        return denial_reason_label(self.denial_reason, self.form_type)
+
+    @property
+    def validity_text(self) -> str:
+        return validity_text(self.form_type)
 
 
 class FamilyMember(models.Model):

@@ -40,6 +40,7 @@ from ..models import (
     FormEdition,
     Message,
 )
+from ..petitioner import petitioner_problems
 from ..uploads import validate_upload
 from .casefile import report_numbers_replace
 from .core import (
@@ -58,6 +59,14 @@ MINNESOTA = ZoneInfo("America/Chicago")
 # The fields an advocate may write on a draft; anything else in `fields` is refused.
 DRAFT_FIELDS = frozenset(
     {
+        "petitioner_kind",
+        "indirect_relationship",
+        "direct_victim_name",
+        "direct_victim_unable",
+        "direct_victim_unable_explanation",
+        "next_friend_reason",
+        "next_friend_name",
+        "next_friend_relationship",
         "victim_family_name",
         "victim_given_name",
         "victim_middle_name",
@@ -110,6 +119,13 @@ FIELD_STEPS: dict[str, str] = {
             "victim_date_of_birth",
             "victim_gender",
             "victim_a_number",
+            "petitioner_kind",
+            "indirect_relationship",
+            "direct_victim_name",
+            "direct_victim_unable",
+            "next_friend_reason",
+            "next_friend_name",
+            "next_friend_relationship",
         )
     },
     "in_removal_proceedings": "expedite",
@@ -210,6 +226,10 @@ def certification_request_problems(
             a_number_normalize(cert_request.victim_a_number)
         except ValidationError as exc:
             need("victim_a_number", exc.messages[0])
+    # Who petitions (8 CFR 214.14(a)(14), (b)(2)-(3)): the letter and the form name the direct
+    # victim, or the person whose help is certified.
+    for field, message in petitioner_problems(cert_request).items():
+        need(field, message)
     # The agency is shown "a decision is needed by <date>" (access.agency_view_of): a date
     # already past would ask for the impossible.
     if cert_request.decision_needed_by and cert_request.decision_needed_by < today:

@@ -17,7 +17,8 @@ from django.utils import timezone
 
 from accounts.models import AuditAction, User
 from accounts.services import audit_log
-from agencies.models import Agency, ContactRole, PointOfContact
+from agencies.models import Agency, PointOfContact
+from agencies.selectors import certifying_officials
 
 from ..choices import OPEN_STATUSES, Action, AttachmentKind, FormType, Status
 from ..deadlines import compute_due_date
@@ -275,26 +276,21 @@ def certified_request_correct(
 
 
 def reconsideration_contact(denied_request: CertificationRequest) -> PointOfContact | None:
-    """Who at the agency reconsiders a denial: an active certifying official other than the
-    one the denied request was assigned to and the one who denied it (a second look by
-    someone else, as the DHS Resource Guide suggests for supervisory review). None when the
-    agency has nobody else; the request then waits unassigned in the queue.
-
-    Written against the directory's contacts; where the agency designates its certifying
-    officials, this is the one place to read that list instead."""
-    excluded = {denied_request.assigned_contact_id}
-    denial = denied_request.events.filter(action=Action.DENY).select_related("actor").last()
+    """Who at the agency reconsiders a denial: one of the officials who may sign for it (its
+    head or a designated official, 8 CFR 214.14(a)(3)) other than the one who signed the
+    denial, the one the denied request was assigned to and the one who recorded it (a second
+    look by someone else, as the DHS Resource Guide suggests for supervisory review). None
+    when the agency has nobody else; the request then waits unassigned in the queue."""
+    excluded = {denied_request.assigned_contact_id, denied_request.signing_official_id}
+    denial = denied_request.events.filter(action=Action.DENY).last()
     if denial is not None and denial.actor_id:
         excluded |= set(
             PointOfContact.objects.filter(user_id=denial.actor_id).values_list("pk", flat=True)
         )
-    return (
-        PointOfContact.objects.active()
-        .filter(agency_id=denied_request.agency_id, role=ContactRole.CERTIFYING_OFFICIAL)
-        .exclude(pk__in=[pk for pk in excluded if pk is not None])
-        .order_by("-is_primary", "name", "pk")
-        .first()
-    )
+    for official in certifying_officials(denied_request.agency_id):
+        if official.pk not in excluded:
+            return official
+    return None
 
 
 def reconsideration_ask(

@@ -48,6 +48,8 @@ _TO_ADVOCATES = {
     Action.RECORDS_ARCHIVED: "{agency} will answer request {ref} as soon as reasonably possible "
     "(records archived)",
     Action.ORIGINAL_RETURNED: "{agency} sent back the signed original of request {ref}",
+    # 8 CFR 214.14(h)(2): the advocate learns the agency no longer stands by its certification.
+    Action.CERTIFICATION_WITHDRAWN: "{agency} withdrew or disavowed its certification on {ref}",
 }
 
 

@@ -23,6 +23,7 @@ from agencies.models import Agency, PointOfContact
 
 from ..choices import Action, Status
 from ..models import CertificationRequest, Notification, NotificationKind, RequestEvent
+from ..validity import form_types_with_window, validity_rule
 from .notices import (
     RecipientDirectory,
     contact_recipient,
@@ -253,7 +254,8 @@ def info_reminders_create(*, today: datetime.date | None = None) -> int:
 
 def expiry_reminders_create(*, today: datetime.date | None = None) -> int:
     """Remind the advocate 60, 30 and 7 days before the filing deadline (signature + 6 months,
-    8 CFR 214.14(c)(2)(i)) unless the petition was marked as filed."""
+    8 CFR 214.14(c)(2)(i)) unless the petition was marked as filed. Only the forms whose
+    signature starts a window (`validity`): never a T declaration, which has none."""
     if settings.REMINDERS_PAUSED:
         return 0
     today = today or timezone.localdate()
@@ -265,7 +267,10 @@ def expiry_reminders_create(*, today: datetime.date | None = None) -> int:
     candidates = list(
         CertificationRequest.objects.filter(
             status=Status.CERTIFIED,
+            form_type__in=form_types_with_window(),
             petition_filed_on__isnull=True,
+            # A certification the agency withdrew or disavowed is no longer to be filed.
+            certification_withdrawal__isnull=True,
             signature_date__gte=earliest,
             signature_date__lte=latest,
         ).select_related("agency", "assigned_contact", "created_by")
@@ -274,6 +279,8 @@ def expiry_reminders_create(*, today: datetime.date | None = None) -> int:
 
     def build(cert_request):
         deadline = cert_request.filing_deadline
+        if deadline is None:
+            return None
         left = (deadline - today).days
         if left < 0 or left > widest:
             return None
@@ -282,7 +289,12 @@ def expiry_reminders_create(*, today: datetime.date | None = None) -> int:
             f"Certification {cert_request.reference} expires on {deadline:%B} {deadline.day}, "
             f"{deadline:%Y}: file the petition or mark it as filed"
         )
-        return f"d{step}", subject, {"days": step, "filing_deadline": deadline.isoformat()}
+        context = {
+            "days": step,
+            "filing_deadline": deadline.isoformat(),
+            "filing_window_months": validity_rule(cert_request.form_type).months,
+        }
+        return f"d{step}", subject, context
 
     created = notifications_save(
         _advocate_reminders(candidates, NotificationKind.EXPIRY_REMINDER, build)

@@ -1,11 +1,14 @@
 """The retention purge: victim data of long-closed requests is destroyed (8 U.S.C. 1367: no
-victim data kept longer than needed), non-identifying facts stay for the statistics."""
+victim data kept longer than needed), non-identifying facts stay for the statistics, and the
+agency's record of what it decided and signed stays longer (`DecisionRecord`, 8 CFR
+214.14(h)(2)), without the narrative, until CERTIFICATION_RECORD_RETENTION_YEARS have passed."""
 
 from __future__ import annotations
 
 import datetime
 import logging
 
+from dateutil.relativedelta import relativedelta
 from django.conf import settings
 from django.db import models, transaction
 from django.utils import timezone
@@ -13,7 +16,14 @@ from django.utils import timezone
 from accounts.models import AuditAction
 from accounts.services import audit_log
 
-from ..models import CertificationRequest, RequestEvent
+from ..choices import AttachmentKind, Status
+from ..models import (
+    Attachment,
+    CertificationRequest,
+    CertificationWithdrawal,
+    DecisionRecord,
+    RequestEvent,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -53,12 +63,24 @@ KEPT_FIELDS = frozenset(
         "purged_at",
         "victim_interpreter_needed",
         "victim_gender",
+        # Who petitioned, as a kind (8 CFR 214.14(a)(14)): counted by the statistics; the
+        # names and explanations that go with it are purged.
+        "petitioner_kind",
     }
 )
-# Related rows kept (with their free text blanked): the timeline's dates feed the statistics.
-# The links between requests hold ids and closed-list kinds only (models.links) and feed the
+# Related rows kept (with their free text blanked): the timeline's dates feed the statistics;
+# the decision record and a withdrawal of the certification are the agency's own record. The
+# links between requests hold ids and closed-list kinds only (models.links) and feed the
 # reconsideration figures, so they stay too.
-KEPT_RELATIONS = frozenset({"events", "links_to_later", "links_to_earlier"})
+KEPT_RELATIONS = frozenset(
+    {
+        "events",
+        "decision_record",
+        "certification_withdrawal",
+        "links_to_later",
+        "links_to_earlier",
+    }
+)
 
 
 def _blanked_values() -> dict:
@@ -117,27 +139,82 @@ def purge_related(cert_request: CertificationRequest) -> dict[str, int]:
     return counts
 
 
+def decision_record_keep(*, cert_request: CertificationRequest) -> DecisionRecord | None:
+    """Copy the agency's record of a decision out of a request about to be purged.
+
+    Certified and denied requests only (a withdrawn request was never decided). The signed
+    scan's stored file is handed over to the record, not copied, and its attachment row no
+    longer points at it: the purge then deletes the row and leaves the file. Called inside
+    the purge's transaction, before the request's fields are blanked.
+    """
+    if cert_request.status not in (Status.CERTIFIED, Status.DENIED):
+        return None
+    if cert_request.decided_at is None:
+        return None
+    decided_on = timezone.localdate(cert_request.decided_at)
+    edition = cert_request.form_edition
+    record = DecisionRecord(
+        request=cert_request,
+        reference=cert_request.reference,
+        agency_id=cert_request.agency_id,
+        form_type=cert_request.form_type,
+        edition=edition.label if edition is not None else "",
+        decision=cert_request.status,
+        decided_on=decided_on,
+        signature_date=cert_request.signature_date,
+        signer_name=cert_request.certifying_official_name,
+        signer_title=cert_request.certifying_official_title,
+        denial_reason=cert_request.denial_reason,
+        keep_until=decided_on + relativedelta(years=settings.CERTIFICATION_RECORD_RETENTION_YEARS),
+    )
+    scan = (
+        Attachment.objects.filter(request=cert_request, kind=AttachmentKind.SIGNED_FORM)
+        .exclude(file="")
+        .order_by("-uploaded_at", "-id")
+        .first()
+    )
+    if scan is not None:
+        record.signed_form.name = scan.file.name
+        record.signed_form_content_type = scan.content_type
+        record.signed_form_sha256 = scan.sha256
+        Attachment.objects.filter(pk=scan.pk).update(file="")
+    record.save()
+    return record
+
+
 def certification_request_purge(*, request_id: int) -> bool:
     """Purge one closed request. Returns False when there was nothing to do.
 
-    1. Claim the request with a conditional UPDATE (`purged_at` is null, closed before the
-       cut-off): a second run, or a second worker, finds nothing to claim.
-    2. In the same UPDATE, blank every victim and case field not kept for the statistics.
-    3. Delete attachments (and their files), messages and every other related row.
-    4. Blank the notes of the timeline's events (their changed fields are names, no values).
-    5. Write an audit entry naming only the reference.
+    1. Read the request as it is (the decision's signer and edition are about to be blanked).
+    2. Claim it with a conditional UPDATE (`purged_at` is null, closed before the cut-off): a
+       second run, or a second worker, finds nothing to claim.
+    3. In the same UPDATE, blank every victim and case field not kept for the statistics.
+    4. Keep the agency's decision record (`decision_record_keep`), signed scan included.
+    5. Delete attachments (and their files), messages and every other related row.
+    6. Blank the notes of the timeline's events (their changed fields are names, no values)
+       and the reason of a withdrawal of the certification (its kind and date stay).
+    7. Write an audit entry naming only the reference.
     """
     now = timezone.now()
     cutoff = now - datetime.timedelta(days=settings.RETENTION_DAYS_AFTER_CLOSE)
     with transaction.atomic():
+        before = (
+            CertificationRequest.objects.select_related("form_edition")
+            .filter(pk=request_id, purged_at__isnull=True, closed_at__lt=cutoff)
+            .first()
+        )
+        if before is None:
+            return False
         claimed = CertificationRequest.objects.filter(
             pk=request_id, purged_at__isnull=True, closed_at__lt=cutoff
         ).update(purged_at=now, **_blanked_values())
         if not claimed:
             return False
+        decision_record_keep(cert_request=before)
         cert_request = CertificationRequest.objects.get(pk=request_id)
         counts = purge_related(cert_request)
         RequestEvent.objects.filter(request=cert_request).update(note="")
+        CertificationWithdrawal.objects.filter(request=cert_request).update(reason="")
         audit_log(
             action=AuditAction.PURGE,
             user=None,
@@ -162,3 +239,28 @@ def certification_requests_purge_due(*, limit: int | None = None) -> int:
     if limit is not None:
         ids = ids[:limit]
     return sum(1 for pk in ids if certification_request_purge(request_id=pk))
+
+
+def decision_records_remove_expired(*, today: datetime.date | None = None) -> int:
+    """Remove the decision records kept CERTIFICATION_RECORD_RETENTION_YEARS, with their
+    scans. Idempotent: a record already removed is not found again."""
+    today = today or timezone.localdate()
+    removed = 0
+    for record in DecisionRecord.objects.filter(keep_until__lt=today).order_by("pk"):
+        with transaction.atomic():
+            deleted, _ = DecisionRecord.objects.filter(pk=record.pk).delete()
+            if not deleted:
+                continue
+            if record.signed_form and record.signed_form.name:
+                name = record.signed_form.name
+                # The file goes once the row is gone for good (after the commit).
+                storage = record.signed_form.storage
+                transaction.on_commit(lambda name=name, storage=storage: storage.delete(name))
+            audit_log(
+                action=AuditAction.PURGE,
+                user=None,
+                target=record.reference,
+                detail="decision record removed after its retention period",
+            )
+        removed += 1
+    return removed

@@ -26,7 +26,15 @@ from agencies.selectors import (
 )
 from agencies.services import route_request
 
-from ..choices import FINAL_STATUSES, Action, AttachmentKind, DecisionBasis, DenialReason
+from ..choices import (
+    FINAL_STATUSES,
+    Action,
+    AttachmentKind,
+    DecisionBasis,
+    DenialReason,
+    FormType,
+    denial_reason_label,
+)
 from ..deadlines import compute_due_date
 from ..models import CertificationRequest, Message
 from ..uploads import CleanUpload, validate_upload
@@ -207,33 +215,63 @@ def certification_request_deny(
     signer: PointOfContact,
     reason: str,
     explanation: str,
+    no_charge_basis_confirmed: bool,
+    request_described: str = "",
+    request_date: datetime.date | None = None,
+    refusal_unreasonable: bool = False,
     responsible_unit: Agency | None = None,
 ) -> CertificationRequest:
-    """Deny with a reason category and a written explanation, both shown to the advocate
-    (the written reason other states require, e.g. Illinois; DOMAIN: denials without reasons).
-    A denial is the agency's decision as a certification is: the same signers record it
-    (8 CFR 214.14(a)(3))."""
+    """Deny with a reason that follows the legal elements (`DenialReason`) and a written
+    explanation, both shown to the advocate (the written reason other states require, e.g.
+    Illinois; DOMAIN: denials without reasons). A denial is the agency's decision as a
+    certification is: the same signers record it (8 CFR 214.14(a)(3)).
+
+    1. The reviewer has confirmed that no reason is the absence of a charge, a conviction or
+       an open investigation: Minn. Stat. 611A.95 subd. 2(c) does not require them.
+    2. A refusal of assistance names the request and its date (8 CFR 214.14(b)(3)); for a T
+       declaration the refusal was unreasonable (8 CFR 214.11(h)).
+    3. Transition to denied; the event's note carries the reason in the form's words and who
+       decided.
+    """
     authority = decision_authority(cert_request=cert_request, actor=actor)
     updates = _decision_updates(
         authority=authority, signer=signer, responsible_unit=responsible_unit
     )
     explanation = explanation.strip()
+    request_described = request_described.strip()
     if reason not in DenialReason.values:
         raise ReviewError("Choose the reason for the denial.")
     if not explanation:
         raise ReviewError("Explain the denial in writing; the advocate will read it.")
+    if not no_charge_basis_confirmed:
+        raise ReviewError(
+            "Confirm that the denial does not rest on the absence of a charge, a conviction or "
+            "an open investigation (Minn. Stat. 611A.95 subd. 2(c))."
+        )
+    if reason == DenialReason.REFUSED_ASSISTANCE:
+        if not request_described or request_date is None:
+            raise ReviewError("Name the request for assistance that was refused, and its date.")
+        if cert_request.form_type == FormType.T and not refusal_unreasonable:
+            raise ReviewError("A T declaration is denied for a refusal only when unreasonable.")
+    else:
+        request_described, request_date = "", None
+    label = denial_reason_label(reason, cert_request.form_type)
+    note = f"{label}: {explanation}"
+    if request_described:
+        asked = f"{request_date:%B} {request_date.day}, {request_date:%Y}"
+        note += f"\nRequest for assistance ({asked}): {request_described}"
     return certification_request_transition(
         cert_request=cert_request,
         action=Action.DENY,
         actor=actor,
-        note=(
-            f"{DenialReason(reason).label}: {explanation}\nDecided by "
-            f"{updates['certifying_official_name']}.{_basis_note(updates)}"
-        ),
+        note=(f"{note}\nDecided by {updates['certifying_official_name']}.{_basis_note(updates)}"),
         updates={
             **updates,
             "denial_reason": reason,
             "denial_explanation": explanation,
+            "denial_request_described": request_described,
+            "denial_request_date": request_date,
+            "denial_confirmed_no_charge_basis": True,
             "decided_at": timezone.now(),
         },
     )

@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from agencies.models import Agency
 
-from ..choices import Action, DenialReason, Status
+from ..choices import Action, DenialReason, PetitionerKind, Status
 from ..models import CertificationRequest, RequestEvent
 
 TRANSFER_ACTIONS = (Action.TRANSFER.value, Action.REROUTE.value)
@@ -35,6 +35,8 @@ class Figures:
     on_time: int = 0
     transfers: int = 0
     denied_by_reason: dict[str, int] = field(default_factory=dict)
+    # Requests received, by who petitions (8 CFR 214.14(a)(14), (b)(2)-(3)).
+    received_by_petitioner: dict[str, int] = field(default_factory=dict)
     median_days: float | None = None
     p90_days: float | None = None
 
@@ -54,6 +56,12 @@ class Figures:
         if not self.decided:
             return None
         return round(100 * self.certified / self.decided, 1)
+
+    def petitioner_rows(self) -> list[tuple[str, str, int]]:
+        return [
+            (kind.value, kind.label, self.received_by_petitioner.get(kind.value, 0))
+            for kind in PetitionerKind
+        ]
 
     def denial_rows(self) -> list[tuple[str, str, int]]:
         return [
@@ -141,6 +149,10 @@ def _count_annotations(start: datetime.date, end: datetime.date) -> dict[str, An
         "late": Count("id", filter=decided & Q(decided_at__date__gt=F("due_date"))),
         "on_time": Count("id", filter=decided & Q(decided_at__date__lte=F("due_date"))),
     }
+    for kind in PetitionerKind:
+        annotations[f"received_petitioner_{kind.value}"] = Count(
+            "id", filter=_in_period("submitted_at", start, end) & Q(petitioner_kind=kind.value)
+        )
     for reason in DenialReason:
         annotations[f"denied_{reason.value}"] = Count(
             "id", filter=decided & Q(status=Status.DENIED, denial_reason=reason.value)
@@ -166,6 +178,9 @@ def _figures_from_row(row: dict[str, Any]) -> Figures:
         on_time=row.get("on_time", 0),
         denied_by_reason={
             reason.value: row.get(f"denied_{reason.value}", 0) for reason in DenialReason
+        },
+        received_by_petitioner={
+            kind.value: row.get(f"received_petitioner_{kind.value}", 0) for kind in PetitionerKind
         },
     )
 
@@ -310,7 +325,10 @@ def statistics_report(
     transfers = _transfers(start, end, None)
     percentiles = _percentiles(start, end, None)
     result: list[AgencyFigures] = []
-    statewide = Figures(denied_by_reason={reason.value: 0 for reason in DenialReason})
+    statewide = Figures(
+        denied_by_reason={reason.value: 0 for reason in DenialReason},
+        received_by_petitioner={kind.value: 0 for kind in PetitionerKind},
+    )
     for agency in agencies:
         figures = _figures_from_row(rows.get(agency.pk, {}))
         figures.transfers = transfers.get(agency.pk, 0)
@@ -323,6 +341,8 @@ def statistics_report(
             setattr(statewide, name, getattr(statewide, name) + getattr(part, name))
         for key, value in part.denied_by_reason.items():
             statewide.denied_by_reason[key] += value
+        for key, value in part.received_by_petitioner.items():
+            statewide.received_by_petitioner[key] += value
     statewide.transfers = sum(transfers.values())
     statewide.median_days, statewide.p90_days = percentiles.get(None, (None, None))
     months = _months(start, end) if include_months else []

@@ -67,7 +67,7 @@ from ..services.intake import (
 )
 from .casefile_panels import casefile_context
 from .editions import edition_context
-from .review import review_page
+from .review import decision_records_context, review_page
 
 STEP_SLUGS = [slug for slug, _ in STEPS]
 # Statuses from which the advocate may withdraw. Drafts are not among them: a draft was never
@@ -617,6 +617,7 @@ def request_detail_page(
             "timeline": _timeline(cert_request, attachments),
             "viewer_is_advocate": request.user.role == Role.ADVOCATE,
             **linked_context(request, cert_request),
+            **decision_records_context(cert_request),
             **edition_context(access=access),
             **casefile_context(cert_request=cert_request, advocate=is_advocate, bound=bound),
         },

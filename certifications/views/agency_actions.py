@@ -25,6 +25,7 @@ from ..forms.casefile import MessageWithFilesForm
 from ..forms.review import (
     AgencySearchForm,
     AssignForm,
+    CertificationWithdrawForm,
     CertifyForm,
     CoordinateForm,
     DenyForm,
@@ -44,6 +45,7 @@ from ..services.coordination import (
     certification_request_recommend,
 )
 from ..services.messages import message_with_files_send
+from ..services.records import certification_withdraw
 from ..services.review import (
     ReviewError,
     certification_request_assign,
@@ -186,16 +188,22 @@ def deny(request: HttpRequest, pk: int) -> HttpResponse:
         signers=signers,
         units=units,
         action=reverse("certifications:deny", args=[pk]),
+        form_type=cert_request.form_type,
     )
     if form.is_valid():
+        data = form.cleaned_data
         try:
-            signer, unit = _signer_and_unit(cert_request, form.cleaned_data)
+            signer, unit = _signer_and_unit(cert_request, data)
             certification_request_deny(
                 cert_request=cert_request,
                 actor=request.user,
                 signer=signer,
-                reason=form.cleaned_data["reason"],
-                explanation=form.cleaned_data["explanation"],
+                reason=data["reason"],
+                explanation=data["explanation"],
+                no_charge_basis_confirmed=data["no_charge_basis"],
+                request_described=data.get("request_described", ""),
+                request_date=data.get("request_date"),
+                refusal_unreasonable=data.get("refusal_unreasonable", False),
                 responsible_unit=unit,
             )
         except TransitionError as exc:
@@ -335,6 +343,58 @@ def message(request: HttpRequest, pk: int) -> HttpResponse:
             return _done(request, cert_request, "Message sent.")
     return render_review(
         request, cert_request, bound={"message": form}, status=400, actions=access.agency_actions
+    )
+
+
+@login_required
+@require_POST
+@audited(AuditAction.VICTIM_DATA_VIEW)
+def withdraw_certification(request: HttpRequest, pk: int) -> HttpResponse:
+    access = certification_request_access(
+        user=request.user, pk=pk, require="withdraw_certification"
+    )
+    cert_request = access.cert_request
+    audit_reference(request, cert_request.reference)
+    if "withdraw_certification" not in possible_actions(
+        user=request.user, cert_request=cert_request, actions=access.agency_actions
+    ):
+        # Not certified, or already withdrawn: said on the request's page, as for a transition
+        # the status no longer allows.
+        return _refused(
+            request,
+            cert_request,
+            ReviewError(
+                "Only a certification the agency gave can be withdrawn, once: this one is not "
+                "certified or its withdrawal is already recorded."
+            ),
+        )
+    form = CertificationWithdrawForm(
+        request.POST, action=reverse("certifications:withdraw_certification", args=[pk])
+    )
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            certification_withdraw(
+                cert_request=cert_request,
+                actor=request.user,
+                kind=data["kind"],
+                reason=data["reason"],
+                effective_on=data["effective_on"],
+            )
+        except ReviewError as exc:
+            form.add_error(None, str(exc))
+        else:
+            return _done(
+                request,
+                cert_request,
+                "Recorded. The advocate is told; notify USCIS of the withdrawal as well.",
+            )
+    return render_review(
+        request,
+        cert_request,
+        bound={"withdraw_certification": form},
+        status=400,
+        actions=access.agency_actions,
     )
 
 

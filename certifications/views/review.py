@@ -31,13 +31,15 @@ from ..choices import FINAL_STATUSES, TRANSITIONS, Crime, Status, TraffickingTyp
 from ..forms.casefile import MessageWithFilesForm
 from ..forms.review import (
     AssignForm,
+    CertificationWithdrawForm,
     CertifyForm,
     CoordinateForm,
     DenyForm,
     RecommendForm,
     RequestInfoForm,
 )
-from ..models import CertificationRequest
+from ..models import CertificationRequest, DecisionRecord
+from ..models.records import certification_withdrawal_of
 from ..selectors import (
     agency_contacts_for_assignment,
     certification_request_for_page,
@@ -71,13 +73,30 @@ def possible_actions(
         elif name == "assign":
             if cert_request.status not in FINAL_STATUSES:
                 possible.add(name)
+        elif name == "withdraw_certification":
+            # Once, on a certification not yet purged (the agency's record then stands alone).
+            if (
+                cert_request.status == Status.CERTIFIED
+                and cert_request.purged_at is None
+                and certification_withdrawal_of(cert_request) is None
+            ):
+                possible.add(name)
         else:
             possible.add(name)
     return frozenset(possible)
 
 
 # The actions whose form opens on the review page, in the order the panel lists them.
-PANEL_FORMS = ("certify", "deny", "recommend", "request_info", "assign", "message", "coordinate")
+PANEL_FORMS = (
+    "certify",
+    "deny",
+    "recommend",
+    "request_info",
+    "assign",
+    "message",
+    "coordinate",
+    "withdraw_certification",
+)
 
 
 def signer_choices(
@@ -130,8 +149,15 @@ def agency_panel_context(
         panel["form"] = bound.get(opened) or RequestInfoForm(action=url("request_info"))
     elif opened in ("certify", "deny") and opened not in bound:
         signers, units = signer_choices(user=user, cert_request=cert_request)
-        form_class = CertifyForm if opened == "certify" else DenyForm
-        panel["form"] = form_class(signers=signers, units=units, action=url(opened))
+        if opened == "certify":
+            panel["form"] = CertifyForm(signers=signers, units=units, action=url(opened))
+        else:
+            panel["form"] = DenyForm(
+                signers=signers,
+                units=units,
+                action=url(opened),
+                form_type=cert_request.form_type,
+            )
     elif opened in ("certify", "deny", "recommend", "coordinate") and opened in bound:
         panel["form"] = bound[opened]
     elif opened == "recommend":
@@ -149,6 +175,10 @@ def agency_panel_context(
         panel["form"] = bound.get(opened) or MessageWithFilesForm(
             action=url("message"), label="Message to the advocate"
         )
+    elif opened == "withdraw_certification":
+        panel["form"] = bound.get(opened) or CertificationWithdrawForm(
+            action=url("withdraw_certification")
+        )
     # Transfer and re-route have a page of their own (an agency search): the review page
     # only links to it, so it never lists the state's thousand agencies.
     if "transfer" in possible:
@@ -156,6 +186,15 @@ def agency_panel_context(
     if "reroute" in possible:
         panel["reroute"] = url("reroute")
     return {"agency_panel": panel}
+
+
+def decision_records_context(cert_request: CertificationRequest) -> dict[str, Any]:
+    """`_decision_records.html`'s context: read here, so the template runs no query."""
+    try:
+        record = cert_request.decision_record
+    except DecisionRecord.DoesNotExist:
+        record = None
+    return {"withdrawal": certification_withdrawal_of(cert_request), "decision_record": record}
 
 
 def render_review(
@@ -181,6 +220,7 @@ def render_review(
         "earlier_decision": earlier_decision_for(user=request.user, cert_request=cert_request),
         "linked": linked_requests_visible_to(user=request.user, cert_request=cert_request),
         "family_size": len(family_visible_to(user=request.user, cert_request=cert_request)),
+        **decision_records_context(cert_request),
         # The A-Number and an urgency only as the advocate chose to share them.
         "agency_view": agency_view_of(cert_request),
         # DOMAIN / 8 U.S.C. 1367: the agency sees that removal proceedings were flagged (it

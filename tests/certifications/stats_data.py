@@ -14,8 +14,8 @@ Agency X (requests held by X at the end):
   r7  submitted 20 Jun, due 18 Sep, certified 5 Jul (after the period) -> pending at 30 Jun
   r11 a draft (never submitted): counts nowhere
 Agency Y:
-  r8  submitted 15 Jan to X, transferred to Y 25 Jan, due 15 Apr, denied "insufficient
-      information" 20 May                            -> 125 days, LATE
+  r8  submitted 15 Jan to X, transferred to Y 25 Jan, due 15 Apr, denied "no information"
+                   20 May                            -> 125 days, LATE
   r9  submitted 5 Mar,  due 3 Jun, certified 10 Jun   -> 97 days, LATE
   r10 submitted 1 Apr to X, transferred to Y 3 Apr, withdrawn 20 Apr
 
@@ -23,7 +23,7 @@ By hand:
   X: received 6 (r1 r2 r3 r4 r5 r7), certified 3 (r1 r2 r6), denied 1 (not helpful),
      withdrawn 1, pending 2 (r5 r7), late 1, on time 3 -> 75%; days 30 30 41 60:
      median (30+41)/2 = 35.5, 90th percentile rank ceil(0.9*4)=4 -> 60; transfers 0.
-  Y: received 3, certified 1, denied 1 (insufficient information), withdrawn 1, pending 0,
+  Y: received 3, certified 1, denied 1 (no information), withdrawn 1, pending 0,
      late 2, on time 0 -> 0%; days 97 125: median 111, 90th rank 2 -> 125; transfers 2.
   Statewide: received 9, certified 4, denied 2, withdrawn 2, pending 2, late 3, on time 3
      -> 50%; days 30 30 41 60 97 125: median (41+60)/2 = 50.5, 90th rank 6 -> 125;
@@ -138,7 +138,7 @@ def build_known_data_set(personas) -> dict:
     r[7] = certify(submitted(p, agency=x, when=at(6, 20), due=d(2026, 9, 18)), at(7, 5), cx)
     r[8] = submitted(p, agency=x, when=at(1, 15), due=d(2026, 4, 15))
     r[8] = act(r[8], Action.TRANSFER, at(1, 25), cx, agency=y)
-    r[8] = deny(r[8], at(5, 20), cy, DenialReason.INSUFFICIENT_INFO)
+    r[8] = deny(r[8], at(5, 20), cy, DenialReason.NO_INFORMATION)
     r[9] = certify(submitted(p, agency=y, when=at(3, 5), due=d(2026, 6, 3)), at(6, 10), cy)
     r[10] = submitted(p, agency=x, when=at(4, 1), due=d(2026, 6, 30))
     r[10] = act(r[10], Action.TRANSFER, at(4, 3), cx, agency=y)

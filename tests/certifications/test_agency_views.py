@@ -260,8 +260,9 @@ def test_the_coordinator_decides_requests_routed_to_dps(client, personas):
     response = client.post(
         reverse("certifications:deny", args=[routed.pk]),
         {
-            "reason": DenialReason.NOT_JURISDICTION,
+            "reason": DenialReason.NO_RESPONSIBILITY,
             "explanation": "Federal case; ask the FBI.",
+            "no_charge_basis": "on",
             "signer": personas.coordinator.point_of_contact.pk,
             # DPS itself had the case (8 CFR 214.14(a)(2)): the coordinator may decide it.
             "responsible_unit": personas.coordinator_agency.pk,
@@ -358,20 +359,18 @@ def test_deny_without_an_explanation_is_refused_and_with_one_is_recorded(client,
     request = _submitted(personas)
     client.force_login(personas.contact_x)
     url = reverse("certifications:deny", args=[request.pk])
-    assert client.post(url, {"reason": DenialReason.NOT_HELPFUL}).status_code == 400
-    response = client.post(
-        url,
-        {
-            "reason": DenialReason.NOT_HELPFUL,
-            "explanation": "Declined to give a statement.",
-            "signer": personas.contact_x.point_of_contact.pk,
-        },
-    )
+    data = {
+        "reason": DenialReason.NOT_HELPFUL,
+        "no_charge_basis": "on",
+        "signer": personas.contact_x.point_of_contact.pk,
+    }
+    assert client.post(url, data).status_code == 400
+    response = client.post(url, {**data, "explanation": "Declined to give a statement."})
     assert response.status_code == 302
     request.refresh_from_db()
     assert request.status == Status.DENIED
     page = client.get(reverse("certifications:review", args=[request.pk])).content.decode()
-    assert "Victim has not been helpful" in page
+    assert "Victim has not been, is not being and is not likely to be helpful" in page
     assert "Declined to give a statement." in page
 
 

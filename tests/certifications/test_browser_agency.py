@@ -91,15 +91,16 @@ def test_contact_requests_information_certifies_and_denies_another(portal, perso
     portal.goto("/")
     portal.click_and_wait(f"text={second.reference}")
     portal.click_and_wait("a:text-is('Deny')")
-    page.get_by_label("Reason for the denial").select_option(DenialReason.NOT_JURISDICTION)
+    page.get_by_label("Reason for the denial").select_option(DenialReason.NO_RESPONSIBILITY)
     page.get_by_label("Signed by").select_option(str(personas.contact_x.point_of_contact.pk))
+    page.get_by_label("None of the reasons for this denial").check()
     page.get_by_role("button", name="Deny the request").click()
     # The explanation is required: the browser stops the form and keeps the chosen reason
     # (the server's own refusal is tested over HTTP).
     explanation = page.get_by_label("Written explanation")
     assert explanation.evaluate("el => el.validity.valueMissing") is True
     assert page.get_by_label("Reason for the denial").input_value() == (
-        DenialReason.NOT_JURISDICTION
+        DenialReason.NO_RESPONSIBILITY
     )
     second.refresh_from_db()
     assert second.status == Status.SUBMITTED
@@ -109,7 +110,7 @@ def test_contact_requests_information_certifies_and_denies_another(portal, perso
     portal.submit("Deny the request")
     body = page.inner_text("body")
     assert "Denial recorded" in body
-    assert "Not our jurisdiction" in body
+    assert "Agency not responsible for detecting, investigating or prosecuting" in body
     assert "Duluth Police Department investigated it" in body
     portal.screenshot("agency-05-denied")
     second.refresh_from_db()

@@ -79,8 +79,9 @@ def test_advocate_and_agency_take_a_request_from_submission_to_certification(
     portal.submit("Record certification")
     portal.goto(f"/requests/{second.pk}/")
     portal.click_and_wait("a:text-is('Deny')")
-    page.get_by_label("Reason for the denial").select_option(DenialReason.NOT_JURISDICTION)
+    page.get_by_label("Reason for the denial").select_option(DenialReason.NO_RESPONSIBILITY)
     page.get_by_label("Signed by").select_option(str(personas.contact_x.point_of_contact.pk))
+    page.get_by_label("None of the reasons for this denial").check()
     page.get_by_label("Written explanation").fill(
         "The assault happened in Duluth; the Duluth Police Department investigated it."
     )
@@ -100,6 +101,6 @@ def test_advocate_and_agency_take_a_request_from_submission_to_certification(
     portal.goto(f"/requests/{second.pk}/")
     body = page.inner_text("body")
     assert "Denied" in body
-    assert "Not our jurisdiction" in body
+    assert "Agency not responsible for detecting, investigating or prosecuting" in body
     assert "the Duluth Police Department investigated it" in body
     portal.screenshot("journey-advocate-sees-denial")

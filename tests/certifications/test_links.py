@@ -10,6 +10,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from agencies.models import CertifyingDesignation
 from certifications.choices import Action, AttachmentKind, DenialReason, FormType, Status
 from certifications.models import (
     CertificationRequest,
@@ -76,8 +77,7 @@ def _certified(personas, **fields) -> CertificationRequest:
     return certification_request_certify(
         cert_request=request,
         actor=personas.contact_x,
-        official_name="Chief Dana Example",
-        official_title="Chief of Police",
+        signer=personas.contact_x.point_of_contact,
         signature_date=timezone.localdate() - datetime.timedelta(days=200),
         signed_form=pdf_upload("signed.pdf"),
     )
@@ -88,8 +88,10 @@ def _denied(personas, **fields) -> CertificationRequest:
     return certification_request_deny(
         cert_request=request,
         actor=personas.contact_x,
-        reason=DenialReason.INSUFFICIENT_INFO,
+        signer=personas.contact_x.point_of_contact,
+        reason=DenialReason.OTHER,
         explanation="No report number.",
+        no_charge_basis_confirmed=True,
     )
 
 
@@ -486,16 +488,26 @@ def test_reconsideration_goes_to_neither_the_assigned_official_nor_the_one_who_d
     from tests.factories import UserFactory
 
     denier = UserFactory(email="denier@example.org", role=Role.AGENCY_CONTACT, organization=None)
-    PointOfContactFactory(agency=personas.agency_x, user=denier, name="Aaron Denier")
+    denier_contact = PointOfContactFactory(
+        agency=personas.agency_x, user=denier, name="Aaron Denier"
+    )
     third = PointOfContactFactory(agency=personas.agency_x, name="Zed Third")
+    # Only officials who may sign reconsider (8 CFR 214.14(a)(3)); a reviewer does not.
+    PointOfContactFactory(agency=personas.agency_x, name="Ann Reviewer")
+    for contact in (denier_contact, third):
+        CertifyingDesignation.objects.create(
+            contact=contact, designated_on=timezone.localdate() - datetime.timedelta(days=10)
+        )
     PointOfContactFactory(agency=personas.agency_x, name="Inactive", is_active=False)
     PointOfContactFactory(agency=personas.agency_y, name="Another Agency's Official")
     request = _submitted(personas)
     denied = certification_request_deny(
         cert_request=request,
         actor=denier,
+        signer=denier_contact,
         reason=DenialReason.NOT_HELPFUL,
         explanation="No cooperation on record.",
+        no_charge_basis_confirmed=True,
     )
     assert denied.assigned_contact == personas.contact_x.point_of_contact
     assert reconsideration_contact(denied) == third

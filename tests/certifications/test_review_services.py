@@ -225,21 +225,24 @@ def test_deny_needs_a_reason_and_an_explanation(personas):
             signer=personas.contact_x.point_of_contact,
             reason="",
             explanation="x",
+            no_charge_basis_confirmed=True,
         )
     with pytest.raises(ReviewError):
         certification_request_deny(
             cert_request=request,
             actor=personas.contact_x,
             signer=personas.contact_x.point_of_contact,
-            reason=DenialReason.NOT_JURISDICTION,
+            reason=DenialReason.NO_RESPONSIBILITY,
             explanation="  ",
+            no_charge_basis_confirmed=True,
         )
     request = certification_request_deny(
         cert_request=request,
         actor=personas.contact_x,
         signer=personas.contact_x.point_of_contact,
-        reason=DenialReason.NOT_JURISDICTION,
+        reason=DenialReason.NO_RESPONSIBILITY,
         explanation="The crime happened in another county.",
+        no_charge_basis_confirmed=True,
     )
     assert request.status == Status.DENIED
     assert request.decided_at is not None

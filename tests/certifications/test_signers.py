@@ -165,8 +165,9 @@ def test_a_denial_records_its_signer(client, personas):
     response = client.post(
         reverse("certifications:deny", args=[request.pk]),
         {
-            "reason": DenialReason.NOT_JURISDICTION,
+            "reason": DenialReason.NO_RESPONSIBILITY,
             "explanation": "Another county investigated.",
+            "no_charge_basis": "on",
             "signer": signer.pk,
         },
     )

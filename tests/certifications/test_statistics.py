@@ -35,7 +35,7 @@ def test_agency_figures_match_the_hand_worked_numbers(personas, known):
     y = agency_figures(agency=personas.agency_y, start=START, end=END)
     assert (y.received, y.certified, y.denied, y.withdrawn, y.pending) == (3, 1, 1, 1, 0)
     assert (y.late, y.on_time, y.share_on_time, y.transfers) == (2, 0, 0.0, 2)
-    assert y.denied_by_reason["insufficient_info"] == 1
+    assert y.denied_by_reason["no_information"] == 1
     assert (y.median_days, y.p90_days) == (111, 125)
 
 

@@ -285,7 +285,10 @@ def test_agency_table_is_paginated_by_name_and_links_keep_the_period(client, per
     )
     # The statewide summary, denial reasons and months are whole on every page.
     assert page_figure(page_2, "received") == "9"
-    assert "Victim has not been helpful: <strong>1</strong>" in page_2
+    assert (
+        "Victim has not been, is not being and is not likely to be helpful: <strong>1</strong>"
+        in page_2
+    )
     assert page_2.count('<tr><th scope="row">') >= 6  # six months
     # A page number that is not one shows the nearest page rather than an error.
     assert client.get(reverse("statistics:figures"), {**PERIOD, "page": "x"}).status_code == 200

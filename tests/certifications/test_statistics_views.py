@@ -86,20 +86,25 @@ def test_statistics_page_shows_the_hand_worked_statewide_figures(client, persona
     }
     for name, value in expected.items():
         assert page_figure(html, name) == value, name
-    assert "Victim has not been helpful: <strong>1</strong>" in html
-    assert "Insufficient information: <strong>1</strong>" in html
+    assert (
+        "Victim has not been, is not being and is not likely to be helpful: <strong>1</strong>"
+        in html
+    )
+    assert "Victim does not possess information about the crime: <strong>1</strong>" in html
     # The agency row of X: received 6, certified 3, denied 1 (not helpful), withdrawn 1,
     # pending 2, late 1, 75%, 35.5, 60 days, 0 transfers.
     row = re.search(r"<th scope=\"row\">Agency X Police Department</th>(.*?)</tr>", html).group(1)
     cells = re.findall(r"<td>([^<]*)</td>", row)
-    # Denial reasons in order: not a victim, not helpful, jurisdiction, insufficient, other.
+    # Denial reasons in order (choices.DenialReason): crime, responsibility, information,
+    # not helpful, refused assistance, other.
     assert cells == [
         "6",
         "3",
         "1",
         "0",
-        "1",
         "0",
+        "0",
+        "1",
         "0",
         "0",
         "1",
@@ -240,7 +245,7 @@ def test_csv_export_has_the_hand_worked_figures_and_is_audited(client, personas,
         "0",
     )
     y = by_agency["Agency Y Sheriff's Office"]
-    assert (y["received"], y["denied_insufficient_info"], y["decided_late"], y["transfers"]) == (
+    assert (y["received"], y["denied_no_information"], y["decided_late"], y["transfers"]) == (
         "3",
         "1",
         "2",
@@ -289,7 +294,7 @@ def test_annual_report_has_the_oversight_shape_and_notes(client, personas, known
     ) == ("6", "4", "1", "1", "1", "1")
     state = by_agency["Statewide"]
     assert (state["received"], state["certified"], state["late"]) == ("9", "5", "3")
-    assert state["denied: Victim has not been helpful"] == "1"
+    assert state["denied: Victim has not been, is not being and is not likely to be helpful"] == "1"
     report_2025 = _csv(client.get(reverse("statistics:annual_report"), {"year": 2025}))
     state_2025 = dict(zip(header, report_2025[-1], strict=True))
     assert (state_2025["received"], state_2025["certified"], state_2025["pending"]) == (

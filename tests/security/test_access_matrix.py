@@ -244,6 +244,10 @@ MATRIX: list[R] = [
     R("certifications:advocate_message",        "GET",  "302  405  405  405  405  405  405  302", pk="request"),  # noqa: E501
     R("certifications:advocate_message",        "POST", "302  400  404  404  404  404  404  302", pk="request"),  # noqa: E501
     R("certifications:advocate_message",        "POST", "302  404  400  404  404  404  404  302", pk="overdue"),  # noqa: E501
+    # 8 CFR 214.14(h)(2): the certifying agency withdraws or disavows a certification; the
+    # canary request is not certified, so its agency is sent back to its page (302).
+    R("certifications:withdraw_certification",  "GET",  "302  405  405  405  405  405  405  302", pk="request"),  # noqa: E501
+    R("certifications:withdraw_certification",  "POST", "302  404  404  302  404  404  404  302", pk="request"),  # noqa: E501
     # --- certifications: draft documents (the request's own: its organization and agency) ---
     R("certifications:documents",               "GET",  "302  200  404  200  404  404  404  302", pk="request"),  # noqa: E501
     R("certifications:documents",               "GET",  "302  200  404  404  404  404  404  302", pk="draft"),  # noqa: E501

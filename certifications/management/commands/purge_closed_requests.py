@@ -6,13 +6,15 @@ from django.core.management.base import BaseCommand
 from certifications.services.retention import (
     certification_requests_due_for_purge,
     certification_requests_purge_due,
+    decision_records_remove_expired,
 )
 
 
 class Command(BaseCommand):
     help = (
         "Purge victim data, attachments, messages and history of requests closed longer than "
-        "RETENTION_DAYS_AFTER_CLOSE days; keeps non-identifying fields for the statistics."
+        "RETENTION_DAYS_AFTER_CLOSE days; keeps non-identifying fields for the statistics and the "
+        "agency's decision record, removed after CERTIFICATION_RECORD_RETENTION_YEARS."
     )
 
     def add_arguments(self, parser) -> None:
@@ -28,3 +30,6 @@ class Command(BaseCommand):
             return
         purged = certification_requests_purge_due()
         self.stdout.write(f"Purged {purged} request(s) closed more than {days} days ago.")
+        removed = decision_records_remove_expired()
+        years = settings.CERTIFICATION_RECORD_RETENTION_YEARS
+        self.stdout.write(f"Removed {removed} decision record(s) kept more than {years} years.")
