@@ -18,8 +18,6 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
-from .models import Agency, PointOfContact
-
 
 def signing_document_path(instance: models.Model, filename: str) -> str:
     # A random storage name: the original name stays in the database only.
@@ -35,13 +33,14 @@ class CertifyingDesignation(models.Model):
     """A supervisory official the head of the agency designated to sign certifications
     (8 CFR 214.14(a)(3)(i))."""
 
+    # Lazy references ("app.Model"): agencies.models imports this module to register it.
     contact = models.ForeignKey(
-        PointOfContact, on_delete=models.CASCADE, related_name="designations"
+        "agencies.PointOfContact", on_delete=models.CASCADE, related_name="designations"
     )
     designated_on = models.DateField("date of the designation")
     # The head who made it; empty when it was recorded from a letter by an administrator.
     designated_by = models.ForeignKey(
-        PointOfContact,
+        "agencies.PointOfContact",
         on_delete=models.SET_NULL,
         null=True,
         blank=True,
@@ -79,7 +78,9 @@ class Delegation(models.Model):
     """The head of an agency delegated its certifications to the statewide coordinator in
     writing: the coordinator then decides that agency's requests."""
 
-    agency = models.ForeignKey(Agency, on_delete=models.CASCADE, related_name="delegations")
+    agency = models.ForeignKey(
+        "agencies.Agency", on_delete=models.CASCADE, related_name="delegations"
+    )
     document = models.FileField(
         "signed delegation", upload_to=signing_document_path, max_length=200
     )

@@ -54,8 +54,7 @@ def _certified(personas, **fields) -> CertificationRequest:
     return certification_request_certify(
         cert_request=cert_request,
         actor=personas.contact_x,
-        official_name="Dana Chief",
-        official_title="Chief of Police",
+        signer=personas.contact_x.point_of_contact,
         signature_date=timezone.localdate() - datetime.timedelta(days=5),
     )
 

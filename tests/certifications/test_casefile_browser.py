@@ -73,8 +73,7 @@ def test_the_agency_records_the_mailed_original_and_the_advocate_confirms_it(por
             organization=personas.org_a, created_by=personas.advocate_a, agency=personas.agency_x
         ),
         actor=personas.contact_x,
-        official_name="Dana Chief",
-        official_title="Chief of Police",
+        signer=personas.contact_x.point_of_contact,
         signature_date=timezone.localdate() - datetime.timedelta(days=4),
     )
     page = portal.page

@@ -61,9 +61,12 @@ def _submitted(personas) -> CertificationRequest:
 
 def _certify(client, personas, request, *, scan: bool = True) -> CertificationRequest:
     client.force_login(personas.contact_x)
+    # The signer comes from the directory (8 CFR 214.14(a)(3)); the record copies its name.
+    signer = personas.contact_x.point_of_contact
+    signer.name, signer.title = "Dana Officer", "Lieutenant, Investigations"
+    signer.save(update_fields=["name", "title"])
     data = {
-        "official_name": "Dana Officer",
-        "official_title": "Lieutenant, Investigations",
+        "signer": signer.pk,
         "signature_date": (timezone.localdate() - datetime.timedelta(days=2)).isoformat(),
     }
     if scan:
@@ -129,6 +132,7 @@ def test_a_denial_keeps_its_category_without_the_explanation(client, personas, m
             "reason": DenialReason.NO_INFORMATION,
             "explanation": "Zebulon knew nothing of it.",
             "no_charge_basis": "on",
+            "signer": personas.contact_x.point_of_contact.pk,
         },
     )
     _age(request)

@@ -11,6 +11,7 @@ from django.db.migrations.executor import MigrationExecutor
 from django.urls import reverse
 from django.utils import timezone
 
+from agencies.selectors import certifying_officials
 from certifications.choices import Action, DenialReason, FormType, Status, TraffickingType
 from certifications.models import CertificationRequest
 from tests.factories import make_request, make_submitted_request
@@ -30,6 +31,8 @@ def _submitted(personas, form_type=FormType.U) -> CertificationRequest:
 
 
 def _deny(client, request, **data):
+    # Signed by one of the agency's designated officials (8 CFR 214.14(a)(3)).
+    data.setdefault("signer", certifying_officials(request.agency_id)[0].pk)
     return client.post(reverse("certifications:deny", args=[request.pk]), data)
 
 
@@ -73,7 +76,7 @@ def test_a_denial_without_the_subd_2c_confirmation_is_refused_beside_the_box(cli
     assert request.status == Status.DENIED
     assert request.denial_confirmed_no_charge_basis
     event = request.events.get(action=Action.DENY)
-    assert event.note == "Not a qualifying crime: Theft only."
+    assert event.note == "Not a qualifying crime: Theft only.\nDecided by Contact X."
 
 
 def test_a_refusal_needs_the_request_and_its_date_beside_their_fields(client, personas):

@@ -40,6 +40,17 @@ def _fast_password_hashing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+def _chief(personas):
+    """The agency's head, who signs (8 CFR 214.14(a)(3)); one per agency."""
+    chief = personas.agency_x.contacts.filter(name="Chief Dana Example").first()
+    return chief or PointOfContactFactory(
+        agency=personas.agency_x,
+        name="Chief Dana Example",
+        title="Chief of Police",
+        is_agency_head=True,
+    )
+
+
 def _client(client, user):
     client.force_login(user)
     return client
@@ -77,7 +88,7 @@ def _certified(personas, **fields) -> CertificationRequest:
     return certification_request_certify(
         cert_request=request,
         actor=personas.contact_x,
-        signer=personas.contact_x.point_of_contact,
+        signer=_chief(personas),
         signature_date=timezone.localdate() - datetime.timedelta(days=200),
         signed_form=pdf_upload("signed.pdf"),
     )
@@ -289,6 +300,9 @@ def test_reconsideration_goes_straight_to_the_queue_with_its_own_clock_and_offic
     client, personas
 ):
     other = PointOfContactFactory(agency=personas.agency_x, name="Lieutenant Second Look")
+    CertifyingDesignation.objects.create(
+        contact=other, designated_on=timezone.localdate() - datetime.timedelta(days=10)
+    )
     denied = _denied(personas, victim_family_name="Quispe")
     advocate = _client(client, personas.advocate_a)
     response = advocate.post(
@@ -361,8 +375,7 @@ def test_statistics_count_reconsiderations_and_their_outcomes(client, personas):
     certification_request_certify(
         cert_request=first,
         actor=personas.contact_x,
-        official_name="Chief",
-        official_title="Chief of Police",
+        signer=_chief(personas),
         signature_date=timezone.localdate(),
     )
     today = timezone.localdate()

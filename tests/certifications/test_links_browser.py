@@ -15,7 +15,7 @@ from certifications.models import LinkKind, RequestLink
 from certifications.services.review import certification_request_certify
 
 from .intake_support import attach, complete_request
-from .test_links import make_submitted_request_from
+from .test_links import _chief, make_submitted_request_from
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -39,8 +39,7 @@ def test_ask_for_a_new_signature_end_to_end(portal, personas, settings, tmp_path
     earlier = certification_request_certify(
         cert_request=earlier,
         actor=personas.contact_x,
-        official_name="Chief Dana Example",
-        official_title="Chief of Police",
+        signer=_chief(personas),
         signature_date=timezone.localdate() - datetime.timedelta(days=200),
     )
     page = portal.page

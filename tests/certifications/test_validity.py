@@ -31,8 +31,7 @@ def _certified_through_http(client, personas, form_type: str, signed: datetime.d
     response = client.post(
         reverse("certifications:certify", args=[request.pk]),
         {
-            "official_name": "Dana Officer",
-            "official_title": "Lieutenant",
+            "signer": personas.contact_x.point_of_contact.pk,
             "signature_date": signed.isoformat(),
         },
     )
