@@ -4,6 +4,7 @@
 - notifications: the outbox rows and the bell;
 - documents: the agency's answers on the draft form and the rendered drafts;
 - editions: the editions of the official forms, their structure and field map;
+- releases: the victim's releases per agency, and a move waiting for one;
 - statistics: the snapshots of the statistics pages' figures.
 """
 
@@ -21,6 +22,7 @@ from .documents import (
 )
 from .editions import FORM_FOR_TYPE, FormEdition, OfficialForm, official_pdf_path
 from .notifications import Notification, NotificationKind
+from .releases import PendingMove, Release
 from .requests import (
     Attachment,
     CertificationRequest,
@@ -52,6 +54,8 @@ __all__ = [
     "NotificationKind",
     "OfficialCapacity",
     "OfficialForm",
+    "PendingMove",
+    "Release",
     "RequestEvent",
     "StatisticsSnapshot",
     "StatisticsSnapshotRow",

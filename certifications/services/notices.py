@@ -43,6 +43,8 @@ _TO_ADVOCATES = {
     Action.DENY: "Request {ref} was denied by {agency}",
     Action.REQUEST_INFO: "{agency} asked for more information on request {ref}",
     Action.MESSAGE: "New message from {agency} on request {ref}",
+    # VAWA 34 U.S.C. 12291(b)(2): the move waits for a release naming the new agency.
+    Action.MOVE_WAITING: "Request {ref} waits for a new release before it can move",
 }
 
 

@@ -56,8 +56,10 @@ from ..services.intake import (
     certification_request_submit,
     certification_request_withdraw,
 )
+from ..services.releases import release_state
 from .editions import edition_context
-from .review import review_page
+from .releases import certified_context, release_step
+from .review import limited_page, review_page
 
 STEP_SLUGS = [slug for slug, _ in STEPS]
 # Statuses from which the advocate may withdraw. Drafts are not among them: a draft was never
@@ -229,6 +231,9 @@ def request_edit(request: HttpRequest, pk: int, step: str) -> HttpResponse:
         return _attachments_step(request, cert_request)
     if step == "review":
         return _review_step(request, cert_request)
+    if step == "consent":
+        # The victim's release per agency, with its signed document (views.releases).
+        return release_step(request, cert_request, progress=_progress(step, cert_request))
 
     formset = None
     if request.method == "POST":
@@ -341,6 +346,7 @@ def _review_step(
             "show_immigration_details": True,
             "agency_view": agency_view_of(page_obj),
             "attachments": page_obj.attachment_list,
+            "release_state": release_state(cert_request=page_obj),
         },
     )
 
@@ -542,9 +548,11 @@ def request_detail(request: HttpRequest, pk: int) -> HttpResponse:
     Advocates of the organization get their actions; an agency user who may act on the request
     gets the agency's review page at this address instead.
     """
-    access = certification_request_for_page(user=request.user, pk=pk)
+    access = certification_request_for_page(user=request.user, pk=pk, allow_limited=True)
     cert_request = access.cert_request
     audit_reference(request, cert_request.reference)
+    if access.limited:
+        return limited_page(request, access)
     if access.can_act_as_agency:
         # One address per request for everyone: an agency user who can act on it gets the
         # agency's page (decisions, transfer, messages) at the same URL.
@@ -566,6 +574,8 @@ def request_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "attachments": attachments,
             "timeline": _timeline(cert_request, attachments),
             "viewer_is_advocate": request.user.role == Role.ADVOCATE,
+            "release_state": release_state(cert_request=cert_request),
+            **certified_context(access=access, attachments=attachments),
             **edition_context(access=access),
         },
     )

@@ -332,6 +332,14 @@ def _move(request: HttpRequest, pk: int, *, action: Action) -> HttpResponse:
         except ReviewError as exc:
             form.add_error(None, str(exc))
         else:
+            if moved.agency_id == cert_request.agency_id:
+                # The victim's release does not name the agency (releases.move_wait_for_release).
+                return _done(
+                    request,
+                    cert_request,
+                    f"{moved.reference} waits for the advocate to attach a release naming the "
+                    "new agency; it stays here until then.",
+                )
             return _done(
                 request,
                 cert_request,

@@ -35,6 +35,7 @@ from ..selectors import (
     certification_request_for_page,
     certification_request_page_lists,
 )
+from ..services.releases import release_state
 from .editions import edition_context
 
 
@@ -136,6 +137,8 @@ def render_review(
             _label(TraffickingType, t) for t in cert_request.trafficking_types or []
         ],
         "Status": Status,
+        # Whether a transfer waits for a release, or the release expired (services.releases).
+        "release_state": release_state(cert_request=cert_request),
         # The A-Number and an urgency only as the advocate chose to share them.
         "agency_view": agency_view_of(cert_request),
         # DOMAIN / 8 U.S.C. 1367: the agency sees that removal proceedings were flagged (it
@@ -170,8 +173,20 @@ def _label(choices, value: str) -> str:
 def review(request: HttpRequest, pk: int) -> HttpResponse:
     """Everything the agency needs to decide, minus immigration status (only the
     removal-proceedings flag, which sets the deadline: Minn. Stat. 611A.95 subd. 2)."""
-    access = certification_request_for_page(user=request.user, pk=pk, require=AGENCY)
+    access = certification_request_for_page(
+        user=request.user, pk=pk, require=AGENCY, allow_limited=True
+    )
+    if access.limited:
+        return limited_page(request, access)
     return review_page(request, access)
+
+
+def limited_page(request: HttpRequest, access: RequestAccess) -> HttpResponse:
+    """The statewide coordinator's page of a request no current release covers it for: the
+    reference, agency, status and dates, nothing about the victim (VAWA 34 U.S.C.
+    12291(b)(2))."""
+    audit_reference(request, access.cert_request.reference)
+    return render(request, "certifications/limited.html", {"req": access.cert_request})
 
 
 def review_page(request: HttpRequest, access: RequestAccess) -> HttpResponse:
