@@ -131,8 +131,13 @@ def release_new(request: HttpRequest, pk: int) -> HttpResponse:
     if cert_request.status == Status.DRAFT:
         return redirect("certifications:edit", pk=cert_request.pk, step="consent")
     offered = release_agencies_offered(cert_request=cert_request)
-    form = ReleaseForm(request.POST or None, request.FILES or None, agencies=offered)
-    if request.method == "POST" and form.is_valid():
+    bound = request.method == "POST"
+    form = (
+        ReleaseForm(request.POST, request.FILES, agencies=offered)
+        if bound
+        else ReleaseForm(agencies=offered)
+    )
+    if bound and form.is_valid():
         try:
             release_attach(cert_request=cert_request, actor=request.user, **_release_fields(form))
         except ValidationError as exc:
