@@ -320,6 +320,8 @@ def _move(request: HttpRequest, pk: int, *, action: Action) -> HttpResponse:
     )
     form = _move_form(cert_request, action, agencies, data=request.POST)
     if form.is_valid():
+        # Read before the service, which reloads the request in place when it moves.
+        agency_before = cert_request.agency_id
         try:
             moved = MOVE_SERVICES[action](
                 cert_request=cert_request,
@@ -332,7 +334,7 @@ def _move(request: HttpRequest, pk: int, *, action: Action) -> HttpResponse:
         except ReviewError as exc:
             form.add_error(None, str(exc))
         else:
-            if moved.agency_id == cert_request.agency_id:
+            if moved.agency_id == agency_before:
                 # The victim's release does not name the agency (releases.move_wait_for_release).
                 return _done(
                     request,
