@@ -10,6 +10,7 @@ import io
 
 import pytest
 from django.apps import apps
+from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
 from pypdf import PdfReader
@@ -25,6 +26,7 @@ from certifications.models import (
     Release,
 )
 from certifications.services.intake import attachment_add
+from certifications.services.notifications import notifications_send_pending
 from certifications.services.reminders import release_expiry_reminders_create
 from certifications.services.review import certification_request_certify
 from tests.factories import make_release, make_submitted_request
@@ -259,6 +261,11 @@ def test_the_advocate_is_reminded_before_the_release_expires_once_and_without_vi
     assert request.reference in notice.subject
     assert FAMILY not in notice.subject
     assert FAMILY not in str(notice.context)
+    notifications_send_pending()
+    (sent,) = [m for m in mail.outbox if "release" in m.subject]
+    assert sent.to == [personas.advocate_a.email]
+    assert request.reference in sent.subject
+    assert FAMILY not in sent.body
 
 
 def test_no_reminder_when_a_newer_release_lasts_beyond_the_horizon(personas):
