@@ -22,7 +22,7 @@ from agencies.models import CertifyingDesignation, Delegation, PointOfContact
 from agencies.selectors import contact_for_user, contact_may_sign, delegated_agency_ids
 
 from .choices import FINAL_STATUSES, OPEN_STATUSES, AttachmentKind, Status
-from .models import Attachment, CertificationRequest
+from .models import Attachment, CertificationRequest, Release
 
 # The advocate's actions on the organization's own requests: edit a draft, submit, withdraw,
 # answer the agency, attach and remove files.
@@ -170,12 +170,39 @@ def _delegated_to_coordinator(cert_request: CertificationRequest) -> bool:
     return bool(delegated)
 
 
+def _coordinator_limited(viewer: Viewer, cert_request: CertificationRequest) -> bool:
+    """The statewide coordinator on another agency's request that no current release covers it
+    for: it sees the reference, agency and dates only (VAWA 34 U.S.C. 12291(b)(2), FVPSA, VOCA:
+    shared only with whom the victim's release names)."""
+    if not viewer.statewide:
+        return False
+    if cert_request.agency_id == viewer.agency_id:
+        return False
+    covered = getattr(cert_request, "coordinator_covered", None)
+    if covered is None:
+        covered = _coordinator_covered(cert_request.pk).exists()
+    return not covered
+
+
+def _coordinator_covered(request_ref) -> QuerySet[Release]:
+    """The current releases of a request that cover the statewide coordinator."""
+    today = timezone.localdate()
+    return Release.objects.filter(
+        Q(expires_on__isnull=True) | Q(expires_on__gte=today),
+        request_id=request_ref,
+        covers_coordinator=True,
+        signed_on__lte=today,
+    )
+
+
 @dataclass(frozen=True)
 class RequestAccess:
     """A request and what the user who asked for it may do with it."""
 
     cert_request: CertificationRequest
     actions: frozenset[str]
+    # The coordinator without the victim's release: reference, agency and dates only.
+    limited: bool = False
 
     @property
     def can_act_as_advocate(self) -> bool:
@@ -279,9 +306,13 @@ def certification_request_access(
     pk: int,
     require: str | None = None,
     queryset: QuerySet[CertificationRequest] | None = None,
+    allow_limited: bool = False,
 ) -> RequestAccess:
     """The request with this id and what `user` may do with it; 404 when the user may not
     see it, or may not do `require` (ADVOCATE, AGENCY, or an agency action's name).
+
+    A coordinator that no current release covers gets 404 too, unless the caller shows only
+    the reference, agency and dates (`allow_limited`, then `RequestAccess.limited` is set).
 
     `queryset` is where to read it from (what the caller's page needs prefetched); the rule
     is added here."""
@@ -290,18 +321,27 @@ def certification_request_access(
         raise Http404("No such request.")
     queryset = CertificationRequest.objects.all() if queryset is None else queryset
     if viewer.statewide:
-        # Whether the coordinator decides for the request's agency, in the same read.
+        # Whether the coordinator decides for the request's agency, and whether the victim's
+        # release covers the coordinator: read with the request, no query of their own.
         queryset = queryset.annotate(
             coordinator_delegated=Exists(
                 delegated_agency_ids().filter(agency_id=OuterRef("agency_id"))
-            )
+            ),
+            coordinator_covered=Exists(_coordinator_covered(OuterRef("pk"))),
         )
     try:
         cert_request = queryset.filter(visibility_condition(viewer)).get(pk=pk)
     except CertificationRequest.DoesNotExist:
         raise Http404("No such request.") from None
-    access = RequestAccess(cert_request=cert_request, actions=_actions(viewer, cert_request))
+    access = RequestAccess(
+        cert_request=cert_request,
+        actions=_actions(viewer, cert_request),
+        limited=_coordinator_limited(viewer, cert_request),
+    )
     if require is not None and not access.allows(require):
+        raise Http404("No such request.")
+    if access.limited and not allow_limited:
+        # Only the pages written for the limited view (the summary, re-routing) ask for it.
         raise Http404("No such request.")
     return access
 
@@ -323,6 +363,8 @@ def attachment_access(
         cert_request=attachment.request, actions=_actions(viewer, attachment.request)
     )
     if not access.shows_attachment(attachment):
+        raise Http404("No such file.")
+    if _coordinator_limited(viewer, attachment.request):
         raise Http404("No such file.")
     if require is not None and not access.allows(require):
         raise Http404("No such file.")

@@ -173,6 +173,8 @@ class Action(models.TextChoices):
     ORIGINAL_RECEIVED = "original_received", "Signed original received"
     # 8 CFR 214.14(h)(2): the certifier tells USCIS when it no longer stands by a certification.
     CERTIFICATION_WITHDRAWN = "certification_withdrawn", "Certification withdrawn or disavowed"
+    RELEASE_ADDED = "release_added", "Release attached"
+    MOVE_WAITING = "move_waiting", "Waiting for a release"
 
 
 # The actions recorded on the timeline that leave the status alone (no row in TRANSITIONS).
@@ -193,6 +195,8 @@ RECORDED_ONLY_ACTIONS = frozenset(
         Action.ORIGINAL_RETURNED,
         Action.ORIGINAL_RECEIVED,
         Action.CERTIFICATION_WITHDRAWN,
+        Action.RELEASE_ADDED,
+        Action.MOVE_WAITING,
     }
 )
 

@@ -90,7 +90,7 @@ def _request_page_lists() -> list[Prefetch]:
 
 
 def certification_request_for_page(
-    *, user: User, pk: int, require: str | None = None
+    *, user: User, pk: int, require: str | None = None, allow_limited: bool = False
 ) -> RequestAccess:
     """A request for its page and what `user` may do with it (`certification_request_access`,
     404 for outsiders), with everything the page shows read up front, so the templates run
@@ -102,7 +102,9 @@ def certification_request_for_page(
         .defer("created_by__password")
         .prefetch_related(*_request_page_lists())
     )
-    return certification_request_access(user=user, pk=pk, require=require, queryset=queryset)
+    return certification_request_access(
+        user=user, pk=pk, require=require, queryset=queryset, allow_limited=allow_limited
+    )
 
 
 def certification_request_page_lists(*, cert_request: CertificationRequest) -> CertificationRequest:

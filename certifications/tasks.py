@@ -97,6 +97,11 @@ def expiry_reminders_create() -> dict:
     return {"created": reminders.expiry_reminders_create()}
 
 
+@shared_task(name="certifications.tasks.release_expiry_reminders_create", **SWEEP_LIMITS)
+def release_expiry_reminders_create() -> dict:
+    return {"created": reminders.release_expiry_reminders_create()}
+
+
 @shared_task(name="certifications.tasks.training_lapse_reminders_create", **SWEEP_LIMITS)
 def training_lapse_reminders_create() -> dict:
     return {"created": reminders.training_lapse_reminders_create()}

@@ -9,6 +9,7 @@ from .views import (
     editions,
     links,
     outbox,
+    releases,
     review,
 )
 from .views import notifications as notification_views
@@ -27,6 +28,9 @@ urlpatterns: list = [
     path("<int:pk>/respond/", advocate.request_provide_info, name="respond"),
     path("attachments/<int:pk>/", advocate.attachment_download, name="attachment_download"),
     path("attachments/<int:pk>/delete/", advocate.attachment_delete, name="attachment_delete"),
+    # The victim's releases and the request's dated record (certifications.views.releases)
+    path("<int:pk>/releases/new/", releases.release_new, name="release_new"),
+    path("<int:pk>/record.pdf", releases.request_record, name="request_record"),
     path("agency-suggestions/", advocate.agency_suggestions_json, name="agency_suggestions"),
     # Agencies: queue and coordinator (views.agency), review page (views.review), decisions
     # (views.agency_actions)

@@ -168,9 +168,32 @@ def make_request(*, organization, created_by, form_type=FormType.U, **fields):
         "consent_date": datetime.date(2026, 1, 5),
     }
     defaults.update(fields)
-    return certification_request_create(
+    request = certification_request_create(
         organization=organization, created_by=created_by, form_type=form_type, **defaults
     )
+    if defaults["consent_given"] and request.requested_agency_id:
+        # The victim's release naming the agency asked (what a ticked consent box becomes).
+        make_release(request, [request.requested_agency])
+    return request
+
+
+def make_release(
+    request, agencies, *, covers_coordinator=True, signed_on=None, expires_on=None, **fields
+):
+    """A release on `request` naming `agencies` (no document: fixture data, as a release
+    carried over from the consent box). No expiry unless `expires_on` is given."""
+    from certifications.models import Release
+
+    release = Release.objects.create(
+        request=request,
+        covers_coordinator=covers_coordinator,
+        signed_on=signed_on or datetime.date(2026, 1, 5),
+        expires_on=expires_on,
+        given_by=fields.pop("given_by", "The victim"),
+        **fields,
+    )
+    release.agencies.set(agencies)
+    return release
 
 
 def make_submitted_request(
@@ -218,6 +241,8 @@ def make_submitted_request(
             "routing_reason": f"Routed to {agency.name}, the agency named in the request.",
         },
     )
+    if request.consent_given and not request.releases.filter(agencies=agency).exists():
+        make_release(request, [agency])
     if status in (Status.IN_REVIEW, Status.INFO_REQUESTED):
         request = certification_request_transition(
             cert_request=request, action=Action.START_REVIEW, actor=actor
@@ -238,6 +263,7 @@ __all__ = [
     "TEST_PASSWORD",
     "UserFactory",
     "current_totp_code",
+    "make_release",
     "fresh_totp_code",
     "sign_in",
     "give_totp",

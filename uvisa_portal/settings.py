@@ -483,6 +483,10 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
         "task": "certifications.tasks.expiry_reminders_create",
         "schedule": _daily(8, 5),
     },
+    "release-expiry-reminders": {
+        "task": "certifications.tasks.release_expiry_reminders_create",
+        "schedule": _daily(8, 7),
+    },
     "training-lapse-reminders": {
         "task": "certifications.tasks.training_lapse_reminders_create",
         "schedule": _daily(8, 10),

@@ -27,7 +27,7 @@ STEPS: list[tuple[str, str]] = [
     ("expedite", "Expedite"),
     ("crime", "The crime"),
     ("narrative", "What happened"),
-    ("consent", "Consent"),
+    ("consent", "Release"),
     ("attachments", "Attachments"),
     ("review", "Review and submit"),
 ]

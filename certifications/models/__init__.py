@@ -10,6 +10,8 @@
   another certifier, family, another agency).
 - records: the agency's decision record kept after the purge, and withdrawals of a
   certification.
+- releases: the victim's releases per agency, and a move waiting for one;
+- statistics: the snapshots of the statistics pages' figures.
 """
 
 from .casefile import ArchivedRecords, ReportNumber, ReturnMethod, SignedOriginal
@@ -34,6 +36,7 @@ from .records import (
     WithdrawalKind,
     decision_record_path,
 )
+from .releases import PendingMove, Release
 from .requests import (
     Attachment,
     CertificationRequest,
@@ -70,6 +73,8 @@ __all__ = [
     "OfficialCapacity",
     "OfficialForm",
     "RecertificationReason",
+    "PendingMove",
+    "Release",
     "RequestEvent",
     "RequestLink",
     "RequestLinkQuerySet",

@@ -23,6 +23,7 @@ class NotificationKind(models.TextChoices):
     INFO_REMINDER = "info_reminder", "Information still requested"
     EXPIRY_REMINDER = "expiry_reminder", "Certification about to expire"
     TRAINING_LAPSE = "training_lapse", "Training about to lapse"
+    RELEASE_EXPIRY = "release_expiry", "Victim's release about to expire"
 
 
 class Notification(models.Model):

@@ -4,6 +4,8 @@
 - events: the timeline's events (and the notices each causes);
 - intake: the advocate's drafts, submission, withdrawal, answers and "petition filed";
 - review: the agency's decisions, transfers, assignment and messages;
+- releases: the victim's releases per agency (what may be shared with whom, until when) and a
+  move waiting for one; release_attach: a new release, then the move that waited for it;
 - notices: who is told what about an event (outbox rows);
 - notifications: the outbox's delivery and the bell;
 - reminders: the daily sweeps (escalation, digests, reminders);
@@ -12,7 +14,8 @@
 - statistics: the stored snapshots of the statistics pages' figures.
 
 Imports run one way (a test fails on any circle): core -> documents -> events -> notices ->
-notifications; intake, review and reminders sit above them. Tasks are enqueued by name after
+notifications; releases sits above events; intake, review and reminders above it; and
+release_attach above review. Tasks are enqueued by name after
 the commit (`uvisa_portal.celery.enqueue_on_commit`), so no service imports a tasks module.
 """
 

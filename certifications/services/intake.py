@@ -50,6 +50,7 @@ from .core import (
     certification_request_transition,
 )
 from .events import request_event_record
+from .releases import ReleaseError, release_names, release_sharing_check
 from .retention import purge_related
 
 # Minn. Stat. 611A.95 counts days; the portal serves Minnesota, so "today" is Minnesota's today
@@ -146,7 +147,7 @@ FIELD_STEPS: dict[str, str] = {
         )
     },
     **{f: "narrative" for f in ("narrative", "helpfulness", "family_members")},
-    **{f: "consent" for f in ("consent_given", "consent_by", "consent_date")},
+    **{f: "consent" for f in ("consent_given", "consent_by", "consent_date", "release")},
     "attachments": "attachments",
 }
 
@@ -287,13 +288,16 @@ def certification_request_problems(
     ):
         need("family_members", "Name the family members implicated, or answer 'No'.")
 
-    # Minn. Stat. 611A.95 / 8 U.S.C. 1367: nothing is shared without the victim's consent.
-    if not cert_request.consent_given:
-        need("consent_given", "The victim's consent to share this request is required to submit.")
-    if not cert_request.consent_by.strip():
-        need("consent_by", "Say who gave the consent.")
-    if cert_request.consent_date is None:
-        need("consent_date", "Enter the date consent was given.")
+    # VAWA 34 U.S.C. 12291(b)(2), FVPSA, VOCA; Minn. Stat. 611A.95 / 8 U.S.C. 1367: nothing is
+    # shared without the victim's written, current release naming the receiving agency.
+    if cert_request.requested_agency_id is not None and not release_names(
+        cert_request=cert_request, agency=cert_request.requested_agency, on=today
+    ):
+        need(
+            "release",
+            f"Attach the victim's signed, current release naming "
+            f"{cert_request.requested_agency.name}.",
+        )
 
     # Minn. Stat. 611A.95 subd. 2: the 14-day expedite must be raised, with proof, at request.
     if (
@@ -480,6 +484,17 @@ def certification_request_submit(
     if problems:
         raise IncompleteRequestError(problems)
     decision, deadline = _routing_and_deadline(cert_request=cert_request, today=today)
+    if not release_names(cert_request=cert_request, agency=decision.agency, on=today):
+        # The directory sends it elsewhere (a sibling department, the coordinator): the
+        # release must name where it actually goes.
+        raise IncompleteRequestError(
+            {
+                "release": [
+                    f"The directory sends this request to {decision.agency.name}: attach a "
+                    "release that names it."
+                ]
+            }
+        )
     return certification_request_transition(
         cert_request=cert_request,
         action=Action.SUBMIT,
@@ -575,6 +590,11 @@ def certification_request_provide_info(
     body = (message or "").strip()
     if cert_request.status != Status.INFO_REQUESTED:
         raise TransitionError("The agency has not asked for information on this request.")
+    try:
+        # An expired release shares nothing new (VAWA 34 U.S.C. 12291(b)(2): time-limited).
+        release_sharing_check(cert_request=cert_request)
+    except ReleaseError as exc:
+        raise TransitionError(str(exc)) from exc
     if not body:
         raise ValidationError({"message": ["Write an answer to the agency."]})
     cleaned = []

@@ -50,6 +50,8 @@ _TO_ADVOCATES = {
     Action.ORIGINAL_RETURNED: "{agency} sent back the signed original of request {ref}",
     # 8 CFR 214.14(h)(2): the advocate learns the agency no longer stands by its certification.
     Action.CERTIFICATION_WITHDRAWN: "{agency} withdrew or disavowed its certification on {ref}",
+    # VAWA 34 U.S.C. 12291(b)(2): the move waits for a release naming the new agency.
+    Action.MOVE_WAITING: "Request {ref} waits for a new release before it can move",
 }
 
 

@@ -22,7 +22,13 @@ from accounts.models import Role, User
 from agencies.models import Agency, PointOfContact
 
 from ..choices import Action, Status
-from ..models import CertificationRequest, Notification, NotificationKind, RequestEvent
+from ..models import (
+    CertificationRequest,
+    Notification,
+    NotificationKind,
+    Release,
+    RequestEvent,
+)
 from ..validity import form_types_with_window, validity_rule
 from .notices import (
     RecipientDirectory,
@@ -298,6 +304,52 @@ def expiry_reminders_create(*, today: datetime.date | None = None) -> int:
 
     created = notifications_save(
         _advocate_reminders(candidates, NotificationKind.EXPIRY_REMINDER, build)
+    )
+    _after_sweep(created)
+    return created
+
+
+# Days before a release's expiry the advocate is reminded to have a new one signed.
+RELEASE_EXPIRY_REMINDER_DAYS = 14
+
+
+def release_expiry_reminders_create(*, today: datetime.date | None = None) -> int:
+    """Remind the advocate before the victim's release expires: once it has, nothing new is
+    shared with the agency (VAWA 34 U.S.C. 12291(b)(2): a time-limited release). One notice
+    per release (the key's window is the release); the reference and date only."""
+    if settings.REMINDERS_PAUSED:
+        return 0
+    today = today or timezone.localdate()
+    horizon = today + datetime.timedelta(days=RELEASE_EXPIRY_REMINDER_DAYS)
+    expiring = {
+        release.request_id: release
+        for release in Release.objects.filter(expires_on__gte=today, expires_on__lte=horizon)
+        .exclude(request__status=Status.WITHDRAWN)
+        .order_by("expires_on")
+    }
+    # A request with a newer release lasting beyond the horizon needs no reminder.
+    renewed = set(
+        Release.objects.filter(request_id__in=expiring, expires_on__gt=horizon).values_list(
+            "request_id", flat=True
+        )
+    )
+    candidates = list(
+        CertificationRequest.objects.filter(pk__in=set(expiring) - renewed).select_related(
+            "agency", "assigned_contact", "created_by"
+        )
+    )
+
+    def build(cert_request):
+        release = expiring[cert_request.pk]
+        ends = release.expires_on
+        subject = (
+            f"The victim's release on request {cert_request.reference} expires on "
+            f"{ends:%B} {ends.day}, {ends:%Y}: attach a new one to keep sharing"
+        )
+        return f"r{release.pk}", subject, {"release_expires_on": ends.isoformat()}
+
+    created = notifications_save(
+        _advocate_reminders(candidates, NotificationKind.RELEASE_EXPIRY, build)
     )
     _after_sweep(created)
     return created

@@ -36,9 +36,10 @@ from ..choices import (
     denial_reason_label,
 )
 from ..deadlines import compute_due_date
-from ..models import CertificationRequest, Message
+from ..models import CertificationRequest, Message, PendingMove
 from ..uploads import CleanUpload, validate_upload
 from .core import attachment_store, certification_request_transition, request_event_record
+from .releases import ReleaseError, move_wait_for_release, release_names, release_sharing_check
 from .signer_answers import answers_fill_from_signer, signer_title
 
 
@@ -317,6 +318,20 @@ def _move_to_agency(
             f"The directory routes requests for {to_agency.name} back to this agency "
             f"({decision.reason}) Choose another agency."
         )
+    # VAWA 34 U.S.C. 12291(b)(2): a release per receiving agency. Expired: refused, saying
+    # why; current but not naming the agency: the move waits for the advocate's new release.
+    try:
+        release_sharing_check(cert_request=cert_request)
+    except ReleaseError as exc:
+        raise ReviewError(str(exc)) from exc
+    if not release_names(cert_request=cert_request, agency=decision.agency):
+        return move_wait_for_release(
+            cert_request=cert_request,
+            actor=actor,
+            to_agency=decision.agency,
+            action=action,
+            reason=reason,
+        )
     requested_on = timezone.localdate(cert_request.submitted_at)
     deadline = compute_due_date(
         requested_on=requested_on,
@@ -331,7 +346,7 @@ def _move_to_agency(
         "on transfer)"
     )
     routing_reason = f"{verb} from {from_name}: {reason}\n{decision.reason}"
-    return certification_request_transition(
+    moved = certification_request_transition(
         cert_request=cert_request,
         action=action,
         actor=actor,
@@ -344,6 +359,9 @@ def _move_to_agency(
             "deadline_basis": basis[:300],
         },
     )
+    # A move carried out ends any earlier one that waited for a release.
+    PendingMove.objects.filter(request=cert_request).delete()
+    return moved
 
 
 def certification_request_transfer(

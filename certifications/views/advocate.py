@@ -65,9 +65,11 @@ from ..services.intake import (
     certification_request_submit,
     certification_request_withdraw,
 )
+from ..services.releases import release_state
 from .casefile_panels import casefile_context
 from .editions import edition_context
-from .review import decision_records_context, review_page
+from .releases import certified_context, release_step
+from .review import decision_records_context, limited_page, review_page
 
 STEP_SLUGS = [slug for slug, _ in STEPS]
 # Statuses from which the advocate may withdraw. Drafts are not among them: a draft was never
@@ -249,6 +251,9 @@ def request_edit(request: HttpRequest, pk: int, step: str) -> HttpResponse:
         return _attachments_step(request, cert_request)
     if step == "review":
         return _review_step(request, cert_request)
+    if step == "consent":
+        # The victim's release per agency, with its signed document (views.releases).
+        return release_step(request, cert_request, progress=_progress(step, cert_request))
 
     formset = None
     # The crime step's further report numbers, each with its agency (models.casefile).
@@ -370,6 +375,7 @@ def _review_step(
             "show_immigration_details": True,
             "agency_view": agency_view_of(page_obj),
             "attachments": page_obj.attachment_list,
+            "release_state": release_state(cert_request=page_obj),
         },
     )
 
@@ -592,9 +598,11 @@ def request_detail_page(
 ) -> HttpResponse:
     """The request page (`request_detail`), or, with `bound`, with a refused case-file form
     shown again (views.casefile)."""
-    access = certification_request_for_page(user=request.user, pk=pk)
+    access = certification_request_for_page(user=request.user, pk=pk, allow_limited=True)
     cert_request = access.cert_request
     audit_reference(request, cert_request.reference)
+    if access.limited:
+        return limited_page(request, access)
     if access.can_act_as_agency:
         # One address per request for everyone: an agency user who can act on it gets the
         # agency's page (decisions, transfer, messages) at the same URL.
@@ -618,6 +626,8 @@ def request_detail_page(
             "viewer_is_advocate": request.user.role == Role.ADVOCATE,
             **linked_context(request, cert_request),
             **decision_records_context(cert_request),
+            "release_state": release_state(cert_request=cert_request),
+            **certified_context(access=access, attachments=attachments),
             **edition_context(access=access),
             **casefile_context(cert_request=cert_request, advocate=is_advocate, bound=bound),
         },

@@ -479,6 +479,8 @@ def _move(request: HttpRequest, pk: int, *, action: Action) -> HttpResponse:
     )
     form = _move_form(cert_request, action, agencies, data=request.POST)
     if form.is_valid():
+        # Read before the service, which reloads the request in place when it moves.
+        agency_before = cert_request.agency_id
         try:
             moved = MOVE_SERVICES[action](
                 cert_request=cert_request,
@@ -491,6 +493,14 @@ def _move(request: HttpRequest, pk: int, *, action: Action) -> HttpResponse:
         except ReviewError as exc:
             form.add_error(None, str(exc))
         else:
+            if moved.agency_id == agency_before:
+                # The victim's release does not name the agency (releases.move_wait_for_release).
+                return _done(
+                    request,
+                    cert_request,
+                    f"{moved.reference} waits for the advocate to attach a release naming the "
+                    "new agency; it stays here until then.",
+                )
             return _done(
                 request,
                 cert_request,

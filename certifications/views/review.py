@@ -50,6 +50,7 @@ from ..selectors_links import (
     family_visible_to,
     linked_requests_visible_to,
 )
+from ..services.releases import release_state
 from ..services.review import ReviewError, decision_authority
 from ..services.signer_answers import signer_title
 from .casefile_panels import casefile_context
@@ -221,6 +222,8 @@ def render_review(
         "linked": linked_requests_visible_to(user=request.user, cert_request=cert_request),
         "family_size": len(family_visible_to(user=request.user, cert_request=cert_request)),
         **decision_records_context(cert_request),
+        # Whether a transfer waits for a release, or the release expired (services.releases).
+        "release_state": release_state(cert_request=cert_request),
         # The A-Number and an urgency only as the advocate chose to share them.
         "agency_view": agency_view_of(cert_request),
         # DOMAIN / 8 U.S.C. 1367: the agency sees that removal proceedings were flagged (it
@@ -270,8 +273,20 @@ def _label(choices, value: str) -> str:
 def review(request: HttpRequest, pk: int) -> HttpResponse:
     """Everything the agency needs to decide, minus immigration status (only the
     removal-proceedings flag, which sets the deadline: Minn. Stat. 611A.95 subd. 2)."""
-    access = certification_request_for_page(user=request.user, pk=pk, require=AGENCY)
+    access = certification_request_for_page(
+        user=request.user, pk=pk, require=AGENCY, allow_limited=True
+    )
+    if access.limited:
+        return limited_page(request, access)
     return review_page(request, access)
+
+
+def limited_page(request: HttpRequest, access: RequestAccess) -> HttpResponse:
+    """The statewide coordinator's page of a request no current release covers it for: the
+    reference, agency, status and dates, nothing about the victim (VAWA 34 U.S.C.
+    12291(b)(2))."""
+    audit_reference(request, access.cert_request.reference)
+    return render(request, "certifications/limited.html", {"req": access.cert_request})
 
 
 def review_page(request: HttpRequest, access: RequestAccess) -> HttpResponse:

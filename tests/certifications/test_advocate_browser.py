@@ -103,11 +103,20 @@ def test_an_advocate_files_a_request_from_draft_to_dashboard(
     assert "Christmas Eve" in page.get_by_label("What happened").input_value()
     portal.submit("Save and continue")
 
-    # Step 5: consent.
-    page.get_by_label(re.compile("The victim consents")).check()
-    page.get_by_label("Consent given by").fill("The victim")
-    page.get_by_label("Date of consent").fill(datetime.date.today().isoformat())
-    portal.submit("Save and continue")
+    # Step 5: the victim's signed release, naming the agency asked (ticked by default).
+    assert page.get_by_label("Saint Paul Police Department").is_checked()
+    assert page.get_by_label(re.compile("also covers the statewide coordinator")).is_checked()
+    page.get_by_label("Date signed").fill(datetime.date.today().isoformat())
+    page.get_by_label("Expiry date").fill(
+        (datetime.date.today() + datetime.timedelta(days=365)).isoformat()
+    )
+    page.get_by_label("Signed by").fill("The victim")
+    page.get_by_label("Language it was explained in").fill("Vietnamese")
+    page.get_by_label(re.compile("Interpreter's name")).fill("Linh Interpreter")
+    release_pdf = tmp_path / "release.pdf"
+    release_pdf.write_bytes(pdf_bytes("Release"))
+    page.get_by_label("Signed release").set_input_files(str(release_pdf))
+    portal.submit("Attach the release and continue")
 
     # Step 6: the Notice to Appear is required by the removal-proceedings flag.
     assert "attach the Notice to Appear" in page.content()
@@ -139,6 +148,9 @@ def test_an_advocate_files_a_request_from_draft_to_dashboard(
     body = page.content()
     assert "Saint Paul Police Department policy: 7 days, removal proceedings" in body
     assert "Routed to Saint Paul Police Department" in body
+    releases = page.inner_text(".releases")
+    assert "Saint Paul Police Department and the statewide coordinator" in releases
+    assert "signed release" in releases
     portal.screenshot("intake-8-request-page")
 
     # The dashboard shows it with its due date and routing reason.

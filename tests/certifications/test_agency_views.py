@@ -16,7 +16,12 @@ from accounts.models import AuditAction, AuditEntry
 from certifications.access import certification_requests_visible_to
 from certifications.choices import Action, DenialReason, Status
 from certifications.models import CertificationRequest
-from tests.factories import PointOfContactFactory, make_request, make_submitted_request
+from tests.factories import (
+    PointOfContactFactory,
+    make_release,
+    make_request,
+    make_submitted_request,
+)
 
 ACTIONS = [
     "start_review",
@@ -202,6 +207,7 @@ def test_a_coordinator_account_at_an_ordinary_agency_gets_no_statewide_view(pers
 
 def test_the_coordinator_may_only_reroute_another_agencys_overdue_request(client, personas):
     overdue = _overdue(_submitted(personas))
+    make_release(overdue, [personas.agency_y])
     on_time = _submitted(personas, agency=personas.agency_y)
     client.force_login(personas.coordinator)
     assert client.get(reverse("certifications:review", args=[on_time.pk])).status_code == 404
@@ -386,6 +392,7 @@ def test_a_second_click_on_the_same_action_changes_nothing_and_says_so(client, p
 
 def test_transfer_over_http_moves_the_request_and_it_leaves_the_queue(client, personas):
     request = _submitted(personas)
+    make_release(request, [personas.agency_y])
     client.force_login(personas.contact_x)
     response = client.post(
         reverse("certifications:transfer", args=[request.pk]),

@@ -10,7 +10,7 @@ from django.utils import timezone
 from certifications.choices import Action, DenialReason, Status
 from certifications.models import CertificationRequest, Message
 from certifications.services import certification_request_transition
-from tests.factories import make_submitted_request
+from tests.factories import make_release, make_submitted_request
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -125,6 +125,8 @@ def test_coordinator_sees_overdue_agencies_and_reroutes_a_request(portal, person
         agency=personas.coordinator_agency,
         assigned_contact=personas.coordinator.point_of_contact,
     )
+    # The victim's release names the sheriff's office too, so the re-route goes ahead.
+    make_release(routed, [personas.agency_y])
     late = make_submitted_request(
         organization=personas.org_b,
         created_by=personas.advocate_b,

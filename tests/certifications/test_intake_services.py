@@ -151,7 +151,7 @@ def test_submit_refuses_an_incomplete_request_listing_every_problem(personas):
     with pytest.raises(IncompleteRequestError) as exc:
         certification_request_submit(cert_request=obj, actor=personas.advocate_a)
     problems = exc.value.message_dict
-    assert set(problems) >= {"victim_family_name", "crimes", "consent_given", "attachments"}
+    assert set(problems) >= {"victim_family_name", "crimes", "release", "attachments"}
     obj.refresh_from_db()
     assert obj.status == Status.DRAFT
     assert not RequestEvent.objects.filter(request=obj).exists()
@@ -179,8 +179,7 @@ def test_submit_refuses_an_incomplete_request_listing_every_problem(personas):
         ({"narrative": " "}, "narrative", "what happened"),
         ({"helpfulness": ""}, "helpfulness", "helpful"),
         ({"family_implicated": "yes"}, "family_members", "family members"),
-        ({"consent_given": False}, "consent_given", "consent"),
-        ({"consent_date": None}, "consent_date", "consent"),
+        ({"consent_given": False}, "release", "release naming"),
         ({"consent_date": datetime.date(2030, 1, 1)}, "consent_date", "future"),
         ({"in_removal_proceedings": True}, "attachments", "Notice to Appear"),
     ],

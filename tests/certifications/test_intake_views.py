@@ -200,19 +200,18 @@ def test_family_members_are_saved_from_the_narrative_step(advocate, personas):
     assert [m.relationship for m in obj.family_members.all()] == ["brother-in-law"]
 
 
-def test_an_unchecked_consent_box_blocks_submission_with_a_message(advocate, personas):
+def test_a_request_without_a_release_blocks_submission_with_a_message(advocate, personas):
     obj = complete_request(personas, consent_given=False)
     response = advocate.post(reverse("certifications:submit", args=[obj.pk]))
     body = response.content.decode()
-    assert "consent to share this request is required" in body
+    assert "signed, current release naming Agency X" in body
     assert f"{edit_url(obj, 'consent')}?check=1" in body
     obj.refresh_from_db()
     assert obj.status == Status.DRAFT
-    # The link puts the message beside the checkbox, with the saved answers kept.
+    # The link leads to the release step, which offers the agency asked.
     body = advocate.get(edit_url(obj, "consent") + "?check=1").content.decode()
-    assert "consent to share this request is required" in body
-    assert "is-invalid" in body
-    assert 'value="The victim"' in body
+    assert "No release recorded." in body
+    assert f'value="{personas.agency_x.pk}"' in body
 
 
 def test_removal_proceedings_without_proof_blocks_submission(advocate, personas):
@@ -340,7 +339,7 @@ def test_the_progress_list_ticks_only_complete_steps(advocate, personas):
     obj = complete_request(personas, consent_given=False)
     body = advocate.get(edit_url(obj, "review")).content.decode()
     assert '1. Victim<span class="visually-hidden"> (complete)' in body
-    assert '5. Consent<span class="visually-hidden"> (complete)' not in body
+    assert '5. Release<span class="visually-hidden"> (complete)' not in body
 
 
 def _asked_for_the_police_report(personas) -> CertificationRequest:

@@ -35,6 +35,7 @@ from certifications.services.review import (
 from tests.factories import (
     AgencyFactory,
     PointOfContactFactory,
+    make_release,
     make_request,
     make_submitted_request,
 )
@@ -262,6 +263,7 @@ def test_transfer_keeps_the_submission_date_and_applies_the_stricter_policy(pers
         submitted_at=submitted,
         in_removal_proceedings=True,
     )
+    make_release(request, [saint_paul])
     request = certification_request_transfer(
         cert_request=request,
         actor=personas.contact_x,
@@ -313,6 +315,7 @@ def test_coordinator_reroutes_to_a_local_agency_but_not_back_to_itself(personas)
         created_by=personas.advocate_a,
         agency=personas.coordinator_agency,
     )
+    make_release(request, [personas.agency_y])
     empty = AgencyFactory(name="Agency Without Contact")
     with pytest.raises(ReviewError, match="cannot take"):
         certification_request_reroute(

@@ -163,6 +163,16 @@ MATRIX: list[R] = [
     R("certifications:respond",                 "POST", "302  302  404  404  404  404  404  302", pk="request"),  # noqa: E501
     R("certifications:respond",                 "GET",  "302  200  404  404  404  404  404  302", pk="info_requested"),  # noqa: E501
     R("certifications:respond",                 "POST", "302  200  404  404  404  404  404  302", pk="info_requested"),  # noqa: E501
+    # The victim's releases and the dated record: the organization's advocates only. An
+    # empty release form is refused (400); a draft's release is its intake step (302).
+    R("certifications:release_new",             "GET",  "302  200  404  404  404  404  404  302", pk="request"),  # noqa: E501
+    R("certifications:release_new",             "POST", "302  400  404  404  404  404  404  302", pk="request"),  # noqa: E501
+    R("certifications:release_new",             "GET",  "302  302  404  404  404  404  404  302", pk="draft"),  # noqa: E501
+    R("certifications:edit",                    "GET",  "302  200  404  404  404  404  404  302", pk="draft", step="consent"),  # noqa: E501
+    R("certifications:edit",                    "POST", "302  400  404  404  404  404  404  302", pk="draft", step="consent"),  # noqa: E501
+    R("certifications:request_record",          "GET",  "302  200  404  404  404  404  404  302", pk="request"),  # noqa: E501
+    # A draft was never sent: it has no record.
+    R("certifications:request_record",          "GET",  "302  404  404  404  404  404  404  302", pk="draft"),  # noqa: E501
     R("certifications:attachment_download",     "GET",  "302  200  404  200  404  404  404  302", pk="attachment"),  # noqa: E501
     R("certifications:attachment_delete",       "GET",  "302  405  405  405  405  405  405  302", pk="attachment"),  # noqa: E501
     # Only a draft's files can be removed: the organization's advocate is told so (302).

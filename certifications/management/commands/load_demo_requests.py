@@ -21,6 +21,7 @@ from certifications.choices import AttachmentKind, Crime, FormType, Gender, Traf
 from certifications.models import CertificationRequest
 from certifications.services.core import certification_request_create
 from certifications.services.intake import attachment_add, certification_request_submit
+from certifications.services.releases import release_add
 from certifications.services.review import (
     certification_request_certify,
     certification_request_request_info,
@@ -110,6 +111,19 @@ class Command(BaseCommand):
                 )
             )
         for obj in created:
+            # VAWA 34 U.S.C. 12291(b)(2): the victim's signed release naming the agency.
+            release_add(
+                cert_request=obj,
+                actor=advocate,
+                agencies=[agency],
+                covers_coordinator=True,
+                signed_on=timezone.localdate(),
+                expires_on=timezone.localdate() + datetime.timedelta(days=365),
+                given_by="The victim (fictional demo)",
+                language="English",
+                interpreter_name="",
+                document=SimpleUploadedFile("release-demo.pdf", _blank_pdf()),
+            )
             if obj.in_removal_proceedings:
                 # Minn. Stat. 611A.95 subd. 2: the expedite needs its proof with the request.
                 attachment_add(
