@@ -12,11 +12,12 @@ from collections.abc import Sequence
 
 from django.core.exceptions import ValidationError
 
-from accounts.models import User
+from accounts.models import Role, User
 
 from ..choices import Status
 from ..models import CertificationRequest, Message
 from ..uploads import validate_upload
+from .releases import release_sharing_check
 from .review import ReviewError, message_post
 
 
@@ -24,11 +25,15 @@ def message_with_files_send(
     *, cert_request: CertificationRequest, author: User, body: str, files: Sequence = ()
 ) -> Message:
     """Post a message with its files; a refused file raises ValidationError for `files`
-    naming the file, and nothing is written."""
+    naming the file, and nothing is written. An advocate's message needs a current release
+    (`release_sharing_check` raises ReleaseError)."""
     if cert_request.status == Status.DRAFT:
         raise ReviewError("This request is still a draft: nobody at an agency can read it.")
     if not (body or "").strip():
         raise ValidationError({"body": ["Write a message before sending it."]})
+    if author.role == Role.ADVOCATE:
+        # VAWA 34 U.S.C. 12291(b)(2): nothing new reaches the agency without a current release.
+        release_sharing_check(cert_request=cert_request)
     cleaned = []
     for upload in files:
         try:

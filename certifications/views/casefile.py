@@ -32,6 +32,7 @@ from ..services.casefile import (
     signed_original_record,
 )
 from ..services.messages import message_with_files_send
+from ..services.releases import ReleaseError
 from ..services.review import ReviewError
 from .advocate import request_detail_page
 from .review import render_review
@@ -160,6 +161,9 @@ def advocate_message(request: HttpRequest, pk: int) -> HttpResponse:
             )
         except ReviewError as exc:
             return _back(request, pk, error=str(exc))
+        except ReleaseError as exc:
+            # Said beside the message, which stays as typed.
+            form.add_error(None, str(exc))
         except ValidationError as exc:
             _add_errors(form, exc)
         else:
