@@ -1,6 +1,15 @@
 from django.urls import path  # noqa: F401 - each section below adds its patterns
 
-from .views import advocate, agency, agency_actions, documents, editions, outbox, review
+from .views import (
+    advocate,
+    agency,
+    agency_actions,
+    documents,
+    editions,
+    expedite,
+    outbox,
+    review,
+)
 from .views import notifications as notification_views
 
 app_name = "certifications"
@@ -15,6 +24,7 @@ urlpatterns: list = [
     path("<int:pk>/withdraw/", advocate.request_withdraw, name="withdraw"),
     path("<int:pk>/delete/", advocate.request_delete_draft, name="delete_draft"),
     path("<int:pk>/respond/", advocate.request_provide_info, name="respond"),
+    path("<int:pk>/expedite/", expedite.request_raise_expedite, name="raise_expedite"),
     path("attachments/<int:pk>/", advocate.attachment_download, name="attachment_download"),
     path("attachments/<int:pk>/delete/", advocate.attachment_delete, name="attachment_delete"),
     path("agency-suggestions/", advocate.agency_suggestions_json, name="agency_suggestions"),

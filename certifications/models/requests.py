@@ -336,6 +336,16 @@ class CertificationRequest(models.Model):
         return self.status in FINAL_STATUSES
 
     @property
+    def received_after_request(self) -> bool:
+        """The agency now holding it received it after the request (a transfer): its own
+        policy counts from that receipt (`deadlines`)."""
+        return bool(
+            self.received_by_agency_on
+            and self.submitted_at
+            and self.received_by_agency_on != timezone.localdate(self.submitted_at)
+        )
+
+    @property
     def is_open(self) -> bool:
         return self.status in OPEN_STATUSES
 
