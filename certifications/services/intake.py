@@ -110,6 +110,7 @@ FIELD_STEPS: dict[str, str] = {
         )
     },
     "in_removal_proceedings": "expedite",
+    "removal_proceedings_of": "expedite",
     "child_turns_21_on": "expedite",
     "urgency_reason": "expedite",
     "decision_needed_by": "expedite",

@@ -128,7 +128,10 @@ def test_health_lists_agencies_without_contacts_primaries_or_current_training():
 
     health = directory_health()
 
-    assert health.no_active_contact == [no_contact]
+    # A police department is bound by Minn. Stat. 611A.95: without a contact it is listed
+    # as non-compliant (the statute's designated agent), apart from the others.
+    assert health.covered_without_contact == [no_contact]
+    assert health.no_active_contact == []
     assert health.no_primary_contact == [no_primary]
     assert health.lapsed_training == [(lapsed_agency, [lapsed])]
     assert health.duplicates == []
