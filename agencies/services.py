@@ -101,6 +101,14 @@ def _coordinator() -> Agency:
     return coordinator
 
 
+def _coordinator_words(coordinator: Agency) -> str:
+    """ "the statewide coordinator, <name>", without doubling a name that already says so
+    (the loader's "... (statewide coordinator)") or nesting parentheses."""
+    if "coordinator" in coordinator.name.lower():
+        return coordinator.name
+    return f"the statewide coordinator, {coordinator.name}"
+
+
 def route_request(
     *, agency: Agency, crimes: list[str], form_type: str, county=None
 ) -> RoutingDecision:
@@ -139,7 +147,7 @@ def route_request(
         return RoutingDecision(
             agency=coordinator,
             contact=_pick_contact(coordinator),
-            reason=f"Routed to the statewide coordinator ({coordinator.name}) because {problem}.",
+            reason=f"Routed to {_coordinator_words(coordinator)} because {problem}.",
         )
     if not _active_contacts(target):
         coordinator = _coordinator()
@@ -153,8 +161,8 @@ def route_request(
             missing = f"{target.name} has no active point of contact in the portal"
             keeps = f" The request stays with {target.name}, which owes the answer."
         note = (
-            f"{missing}: the request was escalated at once to the statewide coordinator "
-            f"({coordinator.name}), who will contact the agency."
+            f"{missing}: the request was escalated at once to "
+            f"{_coordinator_words(coordinator)}, who will contact the agency."
         )
         return RoutingDecision(
             agency=target, contact=None, reason=f"{reason}{keeps} {note}", escalation_note=note

@@ -394,3 +394,24 @@ def test_a_shared_aging_out_urgency_raises_the_request_in_the_queue(client, pers
     assert body.index(shared.reference) < body.index(later.reference)
     assert f"Urgent: decision needed by {needed_by:%b} {needed_by.day}, {needed_by:%Y}" in body
     assert "turns 21" not in body and "ages out" not in body
+
+
+def test_routing_texts_do_not_nest_the_coordinators_name_in_parentheses(personas):
+    personas.coordinator_agency.name = (
+        "Minnesota Department of Public Safety (statewide coordinator)"
+    )
+    personas.coordinator_agency.save()
+    declining = _federal(accepts_u=False)
+    PointOfContactFactory(agency=declining, is_primary=True)
+    obj = certification_request_submit(
+        cert_request=complete_request(personas, agency=declining), actor=personas.advocate_a
+    )
+    assert obj.routing_reason == (
+        "Routed to Minnesota Department of Public Safety (statewide coordinator) because Federal "
+        "Bureau of Investigation does not accept I-918 Supplement B (U visa) requests."
+    )
+    lonely = certification_request_submit(
+        cert_request=complete_request(personas, agency=_prosecutor()), actor=personas.advocate_a
+    )
+    assert "))" not in lonely.routing_reason and ".." not in lonely.routing_reason
+    assert "611A.95" not in lonely.routing_reason
