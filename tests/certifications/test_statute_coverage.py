@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from agencies.models import AgencyKind, AgencyLevel, StatuteCoverage
 from certifications.choices import Action, Status, Urgency
+from certifications.models import Notification
 from certifications.services.intake import certification_request_submit
 from certifications.services.reminders import requests_escalate_overdue
 from certifications.services.review import certification_request_transfer
@@ -167,6 +168,10 @@ def test_a_covered_agency_without_a_contact_keeps_the_request_escalated(client, 
     assert "Minn. Stat. 611A.95 binds Lonely PD, so it keeps the request." in obj.routing_reason
     event = obj.events.get(action=Action.ESCALATED)
     assert "the designated agent Minn. Stat. 611A.95 requires" in event.note
+    subjects = set(Notification.objects.filter(event=event).values_list("subject", flat=True))
+    assert subjects == {
+        f"Request {obj.reference} was escalated: Lonely PD has no active point of contact"
+    }
     client.force_login(personas.coordinator)
     assert obj.reference in client.get("/requests/statewide/").content.decode()
 
