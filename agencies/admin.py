@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django import forms
 from django.contrib import admin, messages
 from django.db.models import Exists, OuterRef, Q
 from django.http import HttpResponse
@@ -14,7 +15,15 @@ from accounts.models import AuditAction
 from accounts.services import account_approval_reset, audit_log
 
 from .importing import directory_export_csv
-from .models import Agency, City, County, PointOfContact, TrainingRecord, training_cutoff
+from .models import (
+    Agency,
+    City,
+    County,
+    PointOfContact,
+    TrainingRecord,
+    default_statute_coverage,
+    training_cutoff,
+)
 from .services import contact_training_sync, directory_audit
 from .signing import CertifyingDesignation, Delegation
 
@@ -166,12 +175,43 @@ def merge_two_agencies(modeladmin, request, queryset):
     return redirect(url)
 
 
+class AgencyAdminForm(forms.ModelForm):
+    """Whether Minn. Stat. 611A.95 binds an agency is a legal judgment (DOMAIN: "for a
+    lawyer"): recording one, or changing it, needs a written note of who decided and why."""
+
+    class Meta:
+        model = Agency
+        # The admin's fieldsets add the other fields (ModelAdmin.get_form).
+        fields = ["kind", "level", "statute_coverage", "statute_coverage_note"]
+
+    def clean(self):
+        data = super().clean()
+        kind, level = data.get("kind"), data.get("level")
+        coverage = data.get("statute_coverage") or ""
+        note = (data.get("statute_coverage_note") or "").strip()
+        if self.instance.pk is None:
+            decided = bool(coverage) and coverage != default_statute_coverage(
+                kind=kind or "", level=level or ""
+            )
+        else:
+            decided = "statute_coverage" in self.changed_data
+        if decided and (not note or note == self.instance.statute_coverage_note.strip()):
+            self.add_error(
+                "statute_coverage_note",
+                "Write who decided the coverage, when and why: a change of coverage needs "
+                "its note.",
+            )
+        return data
+
+
 @admin.register(Agency)
 class AgencyAdmin(SimpleHistoryAdmin, AuditedAdmin):
+    form = AgencyAdminForm
     list_display = [
         "name",
         "kind",
         "level",
+        "statute_coverage",
         "city_name",
         "is_active",
         "is_statewide_coordinator",
@@ -180,6 +220,7 @@ class AgencyAdmin(SimpleHistoryAdmin, AuditedAdmin):
     list_filter = [
         "kind",
         "level",
+        "statute_coverage",
         "is_active",
         ContactPresenceFilter,
         AgencyTrainingLapsedFilter,
@@ -207,6 +248,19 @@ class AgencyAdmin(SimpleHistoryAdmin, AuditedAdmin):
                 ]
             },
         ),
+        (
+            "Minn. Stat. 611A.95",
+            {
+                "fields": ["statute_coverage", "statute_coverage_note"],
+                "description": (
+                    "Subd. 1 binds state and local law-enforcement agencies (default: covered). "
+                    "Federal and tribal agencies are not bound. Prosecutors, courts and civil "
+                    "agencies stay undecided, treated as not bound, until you record a decision "
+                    "with its note. A covered agency gets the statute's 90 days (14 in removal "
+                    "proceedings) and must accept both U and T requests."
+                ),
+            },
+        ),
         ("Where it serves", {"fields": ["counties", "cities"]}),
         (
             "Address",
@@ -230,12 +284,15 @@ class AgencyAdmin(SimpleHistoryAdmin, AuditedAdmin):
                     "accepts_t",
                     "policy_response_days",
                     "policy_expedited_days",
+                    "policy_expedite_after_submission",
                     "certified_crimes",
                     "procedure",
                 ],
                 "description": (
-                    "Response policy only where stricter than Minn. Stat. 611A.95 (90 days; 14 in "
-                    "removal proceedings). Certified crimes: empty means every qualifying crime; "
+                    "Declining U or T requests is only for agencies the statute does not bind. "
+                    "The agency's own published response policy is counted from its own "
+                    "receipt of the request; for a covered agency it applies where stricter "
+                    "than the statute. Certified crimes: empty means every qualifying crime; "
                     'otherwise a list of crime codes, e.g. ["domestic_violence", "stalking"].'
                 ),
             },

@@ -27,7 +27,16 @@ from accounts.models import User
 from certifications.choices import Crime
 from uvisa_portal.spreadsheets import spreadsheet_safe, spreadsheet_text
 
-from .models import Agency, AgencyKind, AgencyLevel, ContactRole, County, PointOfContact
+from .models import (
+    Agency,
+    AgencyKind,
+    AgencyLevel,
+    ContactRole,
+    County,
+    PointOfContact,
+    StatuteCoverage,
+    default_statute_coverage,
+)
 from .services import directory_audit
 
 MAX_IMPORT_BYTES = 2 * 1024 * 1024
@@ -318,6 +327,14 @@ def _parse_agency(row: dict[str, str], counties: dict[str, County], errors: list
     values["accepts_u"] = _parse_bool(row.get("accepts_u", ""), "accepts_u", errors, True)
     values["accepts_t"] = _parse_bool(row.get("accepts_t", ""), "accepts_t", errors, True)
     values["is_active"] = _parse_bool(row.get("agency_active", ""), "agency_active", errors, True)
+    # Minn. Stat. 611A.95 subd. 2(a): an agency the statute binds (by default, a state or local
+    # law-enforcement agency) processes U and T requests alike.
+    coverage = default_statute_coverage(kind=values["kind"], level=values["level"])
+    if coverage == StatuteCoverage.COVERED and not (values["accepts_u"] and values["accepts_t"]):
+        errors.append(
+            "accepts_u, accepts_t: Minn. Stat. 611A.95 binds a state or local law-enforcement "
+            "agency; it must accept both U and T requests."
+        )
     for column in ("policy_response_days", "policy_expedited_days"):
         values[column] = _parse_days(row.get(column, ""), column, errors)
     crimes = _split(row.get("certified_crimes", ""))

@@ -6,6 +6,7 @@ import datetime
 
 from dateutil.relativedelta import relativedelta
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -67,9 +68,52 @@ class AgencyLevel(models.TextChoices):
     TRIBAL = "tribal", "Tribal"
 
 
+class StatuteCoverage(models.TextChoices):
+    """Whether Minn. Stat. 611A.95 binds an agency (subd. 1: a "certifying entity" is a state or
+    local law-enforcement agency). Undecided is treated as not bound until an administrator
+    records a decision with its note (DOMAIN: "whether a county attorney, a court or a
+    civil-rights agency is covered is for a lawyer: keep it a per-agency setting")."""
+
+    COVERED = "covered", "Covered: Minn. Stat. 611A.95 binds it"
+    NOT_COVERED = "not_covered", "Not covered: the statute does not bind it"
+    UNDECIDED = "undecided", "Not yet decided (treated as not bound)"
+
+
+# Subd. 1's state and local law-enforcement agencies. The statewide coordinator is the
+# Department of Public Safety, whose BCA and State Patrol are state law enforcement.
+LAW_ENFORCEMENT_KINDS = frozenset(
+    {
+        AgencyKind.POLICE,
+        AgencyKind.SHERIFF,
+        AgencyKind.STATE_PATROL,
+        AgencyKind.STATE_COORDINATION,
+    }
+)
+STATE_AND_LOCAL_LEVELS = frozenset({AgencyLevel.STATE, AgencyLevel.COUNTY, AgencyLevel.MUNICIPAL})
+
+
+def default_statute_coverage(*, kind: str, level: str) -> str:
+    """The coverage an agency gets until an administrator decides otherwise.
+
+    Federal agencies (FBI, HSI, U.S. Department of Labor) are not bound by a state deadline,
+    nor are tribal agencies (sovereign; the statute names state and local agencies). State,
+    county and municipal law enforcement is what subd. 1 names. Prosecutors, courts and civil
+    agencies were dropped from the enacted text (HF2586 of 2019) but may still be argued to be
+    covered: undecided.
+    """
+    if level in (AgencyLevel.FEDERAL, AgencyLevel.TRIBAL) or kind == AgencyKind.FEDERAL_LE:
+        return StatuteCoverage.NOT_COVERED
+    if kind in LAW_ENFORCEMENT_KINDS and level in STATE_AND_LOCAL_LEVELS:
+        return StatuteCoverage.COVERED
+    return StatuteCoverage.UNDECIDED
+
+
 class AgencyQuerySet(models.QuerySet):
     def active(self) -> AgencyQuerySet:
         return self.filter(is_active=True)
+
+    def covered(self) -> AgencyQuerySet:
+        return self.filter(statute_coverage=StatuteCoverage.COVERED)
 
 
 class Agency(models.Model):
@@ -87,11 +131,41 @@ class Agency(models.Model):
     phone = models.CharField(max_length=40, blank=True)
     fax = models.CharField(max_length=40, blank=True)
     public_email = models.EmailField(blank=True)
+    # Empty only until the first save, which fills in `default_statute_coverage`.
+    statute_coverage = models.CharField(
+        "bound by Minn. Stat. 611A.95",
+        max_length=12,
+        choices=StatuteCoverage.choices,
+        blank=True,
+        help_text="Leave empty for the default of its kind and level. A change needs a note.",
+    )
+    statute_coverage_note = models.TextField(
+        "why (coverage decision)",
+        blank=True,
+        help_text="Who decided the coverage, when and on what basis (e.g. counsel's advice).",
+    )
+    # Subd. 2(a): a covered entity "shall process" a request, U and T alike; only an agency the
+    # statute does not bind may decline a form (`clean`, and the constraint below).
     accepts_u = models.BooleanField("accepts U-visa (I-918 Supp. B) requests", default=True)
     accepts_t = models.BooleanField("accepts T-visa (I-914 Supp. B) requests", default=True)
-    # Local policy stricter than Minn. Stat. 611A.95 (e.g. Saint Paul: 30 days, 7 if removal).
+    # The agency's own published policy (e.g. Saint Paul Legislative Code 44.06: 30 days from
+    # receipt by the city agency, 7 in removal proceedings): counted from the agency's receipt.
     policy_response_days = models.PositiveSmallIntegerField(null=True, blank=True)
     policy_expedited_days = models.PositiveSmallIntegerField(null=True, blank=True)
+    # Saint Paul and Minneapolis expedite when removal proceedings (of the victim or a
+    # qualifying family member) are raised after the request, too; the statute's 14 days apply
+    # only when raised with the request (subd. 2(b)).
+    policy_expedite_after_submission = models.BooleanField(
+        "expedites removal proceedings raised after the request",
+        default=False,
+        help_text="Its own expedited days then apply to a later raise; the statute's do not.",
+    )
+    policy_expedite_family = models.BooleanField(
+        "expedites a qualifying family member's removal proceedings",
+        default=False,
+        help_text="Its own expedited days apply when a qualifying family member, not only the "
+        "victim, is in removal proceedings (the statute's 14 days are for the victim).",
+    )
     # Empty means every qualifying crime; otherwise the crime codes this agency certifies
     # (Minneapolis splits certification between departments by crime type).
     certified_crimes = models.JSONField(default=list, blank=True)
@@ -133,12 +207,47 @@ class Agency(models.Model):
                 condition=Q(policy_expedited_days__isnull=True) | Q(policy_expedited_days__gt=0),
                 name="policy_expedited_days_positive",
             ),
+            # Minn. Stat. 611A.95 subd. 2(a): a covered entity processes U and T requests.
+            models.CheckConstraint(
+                condition=~Q(statute_coverage=StatuteCoverage.COVERED)
+                | Q(accepts_u=True, accepts_t=True),
+                name="covered_agency_accepts_both_forms",
+            ),
         ]
 
     def __str__(self) -> str:
         return self.name
 
+    def save(self, *args, **kwargs) -> None:
+        if not self.statute_coverage:
+            self.statute_coverage = default_statute_coverage(kind=self.kind, level=self.level)
+        super().save(*args, **kwargs)
+
+    def clean(self) -> None:
+        super().clean()
+        coverage = self.statute_coverage or default_statute_coverage(
+            kind=self.kind, level=self.level
+        )
+        if coverage == StatuteCoverage.COVERED and not (self.accepts_u and self.accepts_t):
+            message = (
+                "Minn. Stat. 611A.95 binds this agency: it must process U and T requests "
+                "(subd. 2(a)). Only an agency the statute does not bind may decline a form."
+            )
+            raise ValidationError(
+                {field: message for field in ("accepts_u", "accepts_t") if not getattr(self, field)}
+            )
+
+    @property
+    def is_covered(self) -> bool:
+        """Minn. Stat. 611A.95 binds the agency (undecided counts as not bound)."""
+        coverage = self.statute_coverage or default_statute_coverage(
+            kind=self.kind, level=self.level
+        )
+        return coverage == StatuteCoverage.COVERED
+
     def accepts_form(self, form_type: str) -> bool:
+        if self.is_covered:
+            return True
         return self.accepts_u if form_type == "U" else self.accepts_t
 
     def certifies_crimes(self, crimes: list[str]) -> bool:

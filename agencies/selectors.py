@@ -158,6 +158,7 @@ def agencies_for_directory_list() -> QuerySet[Agency]:
             "certified_crimes",
             "policy_response_days",
             "policy_expedited_days",
+            "statute_coverage",
         )
         .prefetch_related(
             Prefetch("counties", queryset=counties),
@@ -176,32 +177,55 @@ def agency_get_for_directory(*, pk: int) -> Agency:
 
 @dataclass(frozen=True)
 class DeadlineRule:
+    """One situation on an agency's page: the statute's days (for a covered agency), the
+    agency's own policy, and the days that apply."""
+
     situation: str
     statute_days: int
     policy_days: int | None
+    # Minn. Stat. 611A.95 binds the agency; otherwise the statute's column does not apply and,
+    # without a policy, the portal asks for an answer within `requested_days`.
+    covered: bool = True
+    requested_days: int = 0
 
     @property
     def applies_days(self) -> int:
+        if not self.covered:
+            return self.policy_days or self.requested_days
         return days_that_apply(statute_days=self.statute_days, policy_days=self.policy_days)[0]
 
     @property
     def policy_is_stricter(self) -> bool:
+        if not self.covered:
+            return self.policy_days is not None
         return days_that_apply(statute_days=self.statute_days, policy_days=self.policy_days)[1]
+
+    @property
+    def applies_label(self) -> str:
+        if self.policy_is_stricter:
+            return "policy"
+        return "statute" if self.covered else "requested"
 
 
 def agency_deadline_rules(*, agency: Agency) -> list[DeadlineRule]:
-    """Minn. Stat. 611A.95 subd. 2 (90 days; 14 in removal proceedings) beside the agency's own
-    policy; the earlier deadline applies (same rule as certifications.deadlines)."""
+    """Minn. Stat. 611A.95 subd. 2 (90 days; 14 in removal proceedings raised with the request)
+    beside the agency's own policy, for an agency the statute binds; for another agency its own
+    policy, else the portal's requested days (same rules as certifications.deadlines)."""
+    covered = agency.is_covered
     return [
         DeadlineRule(
             situation="Standard request",
             statute_days=settings.STATUTE_RESPONSE_DAYS,
             policy_days=agency.policy_response_days,
+            covered=covered,
+            requested_days=settings.REQUESTED_RESPONSE_DAYS,
         ),
         DeadlineRule(
             situation="Victim in removal proceedings (expedited)",
             statute_days=settings.STATUTE_EXPEDITED_DAYS,
             policy_days=agency.policy_expedited_days,
+            covered=covered,
+            requested_days=settings.REQUESTED_EXPEDITED_DAYS,
         ),
     ]
 
@@ -308,6 +332,9 @@ def _normalized_name(name: str) -> str:
 
 @dataclass
 class DirectoryHealth:
+    # Minn. Stat. 611A.95 binds them and they have no active point of contact, the designated
+    # agent the statute requires: non-compliant (their requests stay with them, escalated).
+    covered_without_contact: list[Agency] = field(default_factory=list)
     no_active_contact: list[Agency] = field(default_factory=list)
     no_primary_contact: list[Agency] = field(default_factory=list)
     # Contacts, but nobody who may sign: no active head, no designation in force (8 CFR
@@ -319,7 +346,8 @@ class DirectoryHealth:
     @property
     def problem_count(self) -> int:
         return (
-            len(self.no_active_contact)
+            len(self.covered_without_contact)
+            + len(self.no_active_contact)
             + len(self.no_primary_contact)
             + len(self.no_signer)
             + len(self.lapsed_training)
@@ -331,8 +359,9 @@ def directory_health() -> DirectoryHealth:
     """What an administrator should fix, from one pass over the active agencies.
 
     Every agency must have an active point of contact, a primary one, and trained contacts
-    (the fact-finding report: POCs named and trained on a regular basis); duplicates by name
-    split requests between two records and should be merged.
+    (the fact-finding report: POCs named and trained on a regular basis); an agency Minn. Stat.
+    611A.95 binds without one is listed apart, as non-compliant (the statute's designated
+    agent). Duplicates by name split requests between two records and should be merged.
     """
     health = DirectoryHealth()
     by_name: dict[str, list[Agency]] = defaultdict(list)
@@ -347,6 +376,9 @@ def directory_health() -> DirectoryHealth:
     for agency in agencies_for_directory().filter(is_active=True):
         by_name[_normalized_name(agency.name)].append(agency)
         contacts = agency.active_contacts
+        if not contacts and agency.is_covered:
+            health.covered_without_contact.append(agency)
+            continue
         if not contacts:
             health.no_active_contact.append(agency)
             continue

@@ -21,6 +21,9 @@ class RoutingDecision:
     agency: Agency
     contact: PointOfContact | None
     reason: str
+    # The request stays with an agency that has no active point of contact: escalate it to the
+    # statewide coordinator at once, with this note, so the coordinator can reach the agency.
+    escalation_note: str = ""
 
 
 class RoutingError(Exception):
@@ -43,14 +46,22 @@ def _pick_contact(agency: Agency) -> PointOfContact | None:
     return None
 
 
+def _form_name(form_type: str) -> str:
+    return "I-918 Supplement B (U visa)" if form_type == "U" else "I-914 Supplement B (T visa)"
+
+
 def _why_agency_cannot_take(agency: Agency, form_type: str) -> str | None:
+    """Why the request cannot stay with `agency`, or None.
+
+    Minn. Stat. 611A.95 subd. 2(a): a covered agency "shall process" a request, U and T alike
+    (`Agency.accepts_form`). An agency without an active contact keeps the request all the
+    same (`route_request` escalates it): the agency that investigated owes the answer
+    (8 CFR 214.14(a)(2)), and its own clock stays with it.
+    """
     if not agency.is_active:
         return f"{agency.name} is no longer active in the directory"
     if not agency.accepts_form(form_type):
-        form = "I-918 Supplement B (U visa)" if form_type == "U" else "I-914 Supplement B (T visa)"
-        return f"{agency.name} does not accept {form} requests"
-    if not _active_contacts(agency):
-        return f"{agency.name} has no active point of contact"
+        return f"{agency.name} does not accept {_form_name(form_type)} requests"
     return None
 
 
@@ -83,6 +94,21 @@ def _sibling_certifying(agency: Agency, crimes: list[str], form_type: str) -> Ag
     return None
 
 
+def _coordinator() -> Agency:
+    coordinator = Agency.objects.filter(is_statewide_coordinator=True).first()
+    if coordinator is None:
+        raise RoutingError("No statewide coordinator agency is configured in the directory.")
+    return coordinator
+
+
+def _coordinator_words(coordinator: Agency) -> str:
+    """ "the statewide coordinator, <name>", without doubling a name that already says so
+    (the loader's "... (statewide coordinator)") or nesting parentheses."""
+    if "coordinator" in coordinator.name.lower():
+        return coordinator.name
+    return f"the statewide coordinator, {coordinator.name}"
+
+
 def route_request(
     *, agency: Agency, crimes: list[str], form_type: str, county=None
 ) -> RoutingDecision:
@@ -92,9 +118,13 @@ def route_request(
     2. If it certifies only some crimes and another agency of the same city certifies the ones
        named, route there, saying so (Minneapolis splits certification by crime type and returns
        requests sent to the wrong department).
-    3. If the agency is inactive, does not accept the form type, or has no active contact, route
-       to the statewide coordinator at DPS, saying why.
-    4. Assign the agency's primary contact, else any active certifying official.
+    3. An active agency without an active point of contact keeps the request, and it is
+       escalated at once to the statewide coordinator, who contacts the agency: for an agency
+       Minn. Stat. 611A.95 binds, the contact is the designated agent the statute requires.
+    4. If the agency is inactive, or the statute does not bind it and it does not accept the
+       form type, route to the statewide coordinator at DPS, saying why (the coordinator
+       re-routes it).
+    5. Assign the agency's primary contact, else any active certifying official.
     """
     reason = f"Routed to {agency.name}, the agency named in the request."
     target = agency
@@ -113,13 +143,29 @@ def route_request(
             )
     problem = _why_agency_cannot_take(target, form_type)
     if problem is not None:
-        coordinator = Agency.objects.filter(is_statewide_coordinator=True).first()
-        if coordinator is None:
-            raise RoutingError("No statewide coordinator agency is configured in the directory.")
+        coordinator = _coordinator()
         return RoutingDecision(
             agency=coordinator,
             contact=_pick_contact(coordinator),
-            reason=(f"Routed to the statewide coordinator ({coordinator.name}) because {problem}."),
+            reason=f"Routed to {_coordinator_words(coordinator)} because {problem}.",
+        )
+    if not _active_contacts(target):
+        coordinator = _coordinator()
+        if target.is_covered:
+            missing = (
+                f"{target.name} has no active point of contact, the designated agent "
+                "Minn. Stat. 611A.95 requires"
+            )
+            keeps = f" Minn. Stat. 611A.95 binds {target.name}, so it keeps the request."
+        else:
+            missing = f"{target.name} has no active point of contact in the portal"
+            keeps = f" The request stays with {target.name}, which owes the answer."
+        note = (
+            f"{missing}: the request was escalated at once to "
+            f"{_coordinator_words(coordinator)}, who will contact the agency."
+        )
+        return RoutingDecision(
+            agency=target, contact=None, reason=f"{reason}{keeps} {note}", escalation_note=note
         )
     contact = _pick_contact(target)
     if contact is None:

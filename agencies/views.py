@@ -74,6 +74,9 @@ def agency_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "agency": agency,
             "deadline_rules": agency_deadline_rules(agency=agency),
+            # A covered agency processes both forms (Minn. Stat. 611A.95 subd. 2(a)).
+            "accepts_u": agency.accepts_form("U"),
+            "accepts_t": agency.accepts_form("T"),
             "certified_crimes": [crime_labels.get(c, c) for c in agency.certified_crimes],
             "training_cutoff": training_cutoff(),
             "lapsed_count": sum(1 for c in agency.active_contacts if c.training_lapsed),

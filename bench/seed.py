@@ -423,6 +423,7 @@ def seed(
                     consent_date=timezone.localdate(submitted),
                     submitted_at=submitted,
                     due_date=due,
+                    deadline_source="policy" if policy_days else "statute",
                     deadline_basis=(
                         "Minn. Stat. 611A.95 subd. 2: 14 days (removal proceedings)"
                         if removal

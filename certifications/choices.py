@@ -68,6 +68,23 @@ class YesNoUnknown(models.TextChoices):
     UNKNOWN = "unknown", "Unknown"
 
 
+class RemovalOf(models.TextChoices):
+    """Whose removal proceedings expedite a request: the statute's 14 days are for the victim's
+    own (Minn. Stat. 611A.95 subd. 2(b)); Saint Paul (Legislative Code 44.06) and Minneapolis
+    also expedite for a qualifying family member."""
+
+    VICTIM = "victim", "The victim"
+    FAMILY_MEMBER = "family_member", "A qualifying family member"
+
+
+class DeadlineSource(models.TextChoices):
+    """The rule that set a request's due date (`certifications.deadlines`)."""
+
+    STATUTE = "statute", "Minn. Stat. 611A.95"
+    POLICY = "policy", "The agency's own published policy"
+    REQUESTED = "requested", "Requested response date (no deadline binds the agency)"
+
+
 class Urgency(models.TextChoices):
     """Why the advocate asks for a decision by a date. Only the date reaches the agency
     (`access.agency_view_of`): the reason is immigration detail (8 U.S.C. 1367)."""
@@ -175,6 +192,8 @@ class Action(models.TextChoices):
     CERTIFICATION_WITHDRAWN = "certification_withdrawn", "Certification withdrawn or disavowed"
     RELEASE_ADDED = "release_added", "Release attached"
     MOVE_WAITING = "move_waiting", "Waiting for a release"
+    EXPEDITE_RAISED = "expedite_raised", "Removal proceedings raised"
+    PAST_REQUESTED_DATE = "past_requested_date", "Past the requested date"
 
 
 # The actions recorded on the timeline that leave the status alone (no row in TRANSITIONS).
@@ -197,6 +216,8 @@ RECORDED_ONLY_ACTIONS = frozenset(
         Action.CERTIFICATION_WITHDRAWN,
         Action.RELEASE_ADDED,
         Action.MOVE_WAITING,
+        Action.EXPEDITE_RAISED,
+        Action.PAST_REQUESTED_DATE,
     }
 )
 

@@ -21,6 +21,7 @@ from django.db.models import (
     Window,
     prefetch_related_objects,
 )
+from django.db.models.functions import Coalesce, Least
 from django.utils import timezone
 
 from accounts.models import Role, User
@@ -164,6 +165,9 @@ QUEUE_ROW_FIELDS = (
     "escalated_at",
     "recommendation",
     "due_date",
+    "deadline_source",
+    "urgency_reason",
+    "decision_needed_by",
     "agency__name",
     "assigned_contact__name",
     # The row leads with what finds the agency's file: its number(s) and the crimes.
@@ -171,6 +175,10 @@ QUEUE_ROW_FIELDS = (
     "crimes",
     "trafficking_types",
 )
+
+# What the agency may see of an urgency, in SQL: the date when the advocate named one (the
+# same rule as `access.agency_view_of`; the reason itself is never shown).
+_SHARED_URGENCY = ~Q(urgency_reason="") & Q(decision_needed_by__isnull=False)
 
 
 def _due_condition(due_within: str, today: datetime.date) -> Q | None:
@@ -223,21 +231,28 @@ def _queue_filtered(
 def _in_queue_order(
     queryset: QuerySet[CertificationRequest], today: datetime.date
 ) -> QuerySet[CertificationRequest]:
-    """Most urgent first: open requests overdue, then in removal proceedings, then the others,
-    each by due date; then the decided and withdrawn ones, most recently closed first."""
+    """Most urgent first: open requests overdue, then in removal proceedings or with an urgency
+    the advocate shared ("urgent: decision needed by <date>", e.g. a derivative about to turn
+    21), then the others, each by the earlier of its due date and the date a decision is
+    needed by; then the decided and withdrawn ones, most recently closed first. Each row
+    carries `urgent_by`, the shared date (None when no urgency was shared)."""
     still_open = Q(status__in=OPEN_STATUSES)
     urgency = Case(
         When(status__in=sorted(FINAL_STATUSES), then=Value(3)),
         When(due_date__lt=today, then=Value(0)),
         # Minn. Stat. 611A.95 subd. 2(b): removal proceedings shorten the clock to 14 days.
         When(in_removal_proceedings=True, then=Value(1)),
+        When(_SHARED_URGENCY, then=Value(1)),
         default=Value(2),
         output_field=IntegerField(),
     )
-    open_due = Case(When(still_open, then=F("due_date")))
+    urgent_by = Case(When(_SHARED_URGENCY, then=F("decision_needed_by")))
+    # Least() of a NULL is NULL on SQLite: without a shared date, the due date stands in.
+    needed = Least(F("due_date"), Coalesce(urgent_by, F("due_date")))
+    open_due = Case(When(still_open, then=needed))
     open_id = Case(When(still_open, then=F("id")))
     return (
-        queryset.annotate(urgency=urgency)
+        queryset.annotate(urgency=urgency, urgent_by=urgent_by)
         .select_related("agency", "assigned_contact")
         .only(*QUEUE_ROW_FIELDS)
         # One query for the page's further report numbers, whatever its size.

@@ -7,6 +7,7 @@ from .views import (
     casefile,
     documents,
     editions,
+    expedite,
     links,
     outbox,
     releases,
@@ -26,6 +27,7 @@ urlpatterns: list = [
     path("<int:pk>/withdraw/", advocate.request_withdraw, name="withdraw"),
     path("<int:pk>/delete/", advocate.request_delete_draft, name="delete_draft"),
     path("<int:pk>/respond/", advocate.request_provide_info, name="respond"),
+    path("<int:pk>/expedite/", expedite.request_raise_expedite, name="raise_expedite"),
     path("attachments/<int:pk>/", advocate.attachment_download, name="attachment_download"),
     path("attachments/<int:pk>/delete/", advocate.attachment_delete, name="attachment_delete"),
     # The victim's releases and the request's dated record (certifications.views.releases)

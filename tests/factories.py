@@ -238,6 +238,8 @@ def make_submitted_request(
             "submitted_at": submitted_at,
             "due_date": due_date or deadline.due_date,
             "deadline_basis": deadline.basis,
+            "deadline_source": deadline.source,
+            "received_by_agency_on": timezone.localdate(submitted_at),
             "routing_reason": f"Routed to {agency.name}, the agency named in the request.",
         },
     )

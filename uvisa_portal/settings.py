@@ -508,6 +508,10 @@ REMINDERS_PAUSED = env.bool("REMINDERS_PAUSED", default=False)
 # Minn. Stat. 611A.95 subd. 2: 90 days from the request, 14 if in removal proceedings.
 STATUTE_RESPONSE_DAYS = env.int("STATUTE_RESPONSE_DAYS", default=90)
 STATUTE_EXPEDITED_DAYS = env.int("STATUTE_EXPEDITED_DAYS", default=14)
+# An agency the statute does not bind, with no published policy of its own, is asked for an
+# answer by this many days after its receipt ("requested response by"; no law is cited).
+REQUESTED_RESPONSE_DAYS = env.int("REQUESTED_RESPONSE_DAYS", default=STATUTE_RESPONSE_DAYS)
+REQUESTED_EXPEDITED_DAYS = env.int("REQUESTED_EXPEDITED_DAYS", default=STATUTE_EXPEDITED_DAYS)
 # 8 CFR 214.14(c)(2)(i): the petition must be filed within 6 months of the signature.
 CERTIFICATION_VALID_MONTHS = env.int("CERTIFICATION_VALID_MONTHS", default=6)
 TRAINING_VALID_MONTHS = env.int("TRAINING_VALID_MONTHS", default=12)

@@ -18,8 +18,8 @@ from django.utils import timezone
 from agencies.models import Agency, PointOfContact
 
 from ..access import agency_view_of, shown_attachments
-from ..choices import AttachmentKind, Status
-from ..deadlines import deadline_rules
+from ..choices import AttachmentKind, RemovalOf, Status
+from ..deadlines import Clock, deadline_rules_for, statute_applies
 from ..models import (
     FORM_FOR_TYPE,
     AgencyFormAnswers,
@@ -31,7 +31,7 @@ from ..petitioner import petitioner_snapshot
 from ..text import snapshot_clean
 
 # Bump when a template or the layout rules change, so every stored file is re-rendered.
-LAYOUT_VERSION = "2026-12-02.2"
+LAYOUT_VERSION = "2026-12-02.3"
 
 # The agency's answers to Parts 2-6 (AgencyFormAnswers); blank means "not answered".
 ANSWER_FIELDS: tuple[str, ...] = tuple(
@@ -140,11 +140,15 @@ def document_inputs(
     edition = _edition(cert_request)
     # The letter is the request: its date (the submission's, or today's for a draft) is the
     # day the statute's days are counted from (Minn. Stat. 611A.95 subd. 2).
-    rules = deadline_rules(
+    # After a transfer the agency's own policy counts from its receipt (`deadlines`).
+    clock = Clock(
         requested_on=letter_date,
+        received_on=cert_request.received_by_agency_on or letter_date,
         in_removal_proceedings=cert_request.in_removal_proceedings,
-        agency=agency,
+        removal_of_victim=cert_request.removal_proceedings_of != RemovalOf.FAMILY_MEMBER,
+        expedite_raised_on=cert_request.expedite_raised_on,
     )
+    rules = deadline_rules_for(agency=agency, clock=clock)
     # Text is rendered in NFC without bidirectional controls (text.py), whatever was stored.
     return snapshot_clean(
         {
@@ -169,6 +173,8 @@ def document_inputs(
                 "a_number": seen.a_number,
             },
             "in_removal_proceedings": cert_request.in_removal_proceedings,
+            "removal_proceedings_of": cert_request.removal_proceedings_of,
+            "expedite_raised_on": _date(cert_request.expedite_raised_on),
             "decision_needed_by": _date(seen.decision_needed_by),
             # The advocate holds the proof of removal proceedings (the agency does not see it).
             "notice_to_appear_held": any(a.kind == AttachmentKind.NOTICE_TO_APPEAR for a in files),
@@ -211,8 +217,18 @@ def document_inputs(
             "statute_response_days": settings.STATUTE_RESPONSE_DAYS,
             "statute_expedited_days": settings.STATUTE_EXPEDITED_DAYS,
             "requested_on": _date(letter_date),
+            # Minn. Stat. 611A.95 binds the agency (`deadlines.statute_applies`): the letter
+            # cites it only then.
+            "statute_binds": statute_applies(agency),
             "deadline_rules": [
-                {"source": r.source, "days": r.days, "due_date": _date(r.due_date)} for r in rules
+                {
+                    "source": r.source,
+                    "days": r.days,
+                    "due_date": _date(r.due_date),
+                    "counted_from": _date(r.counted_from),
+                    "expedited": r.expedited,
+                }
+                for r in rules
             ],
         }
     )

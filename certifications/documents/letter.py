@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..choices import Crime, FormType, PetitionerKind, TraffickingType
-from ..deadlines import POLICY, STATUTE
+from ..deadlines import POLICY, REQUESTED, STATUTE
 from ..petitioner import letter_statement, petitioner_label
 from ..validity import validity_rule
 from .common import UNKNOWN, crime_dates, crime_location, first, long_date, us_date
@@ -39,8 +39,14 @@ class CoverLetter:
     crime_when_where: str
     agency_name: str
     due_date: str
+    # "Response due" where a statute or the agency's policy binds it, else "Response requested by".
+    due_label: str
     deadline: list[str]
+    # Subd. 2(c) (covered agencies), DHS's guidance, confidentiality.
+    law: list[str]
+    statute_binds: bool
     expedite: bool
+    expedite_text: str
     notice_to_appear_held: bool
     decision_needed_by: str
     official_form_url: str
@@ -72,17 +78,43 @@ def _crime_labels(s: dict[str, Any]) -> list[str]:
     return named
 
 
+def _when(rule: dict[str, Any], removal_of_victim: bool) -> str:
+    if not rule.get("expedited"):
+        return ""
+    who = "the victim is" if removal_of_victim else "a qualifying family member of the victim is"
+    return f" when {who} in removal proceedings"
+
+
+def _counted_from(rule: dict[str, Any], requested_on: str | None) -> str:
+    """ "the request", or the later day the rule counts from (the agency's receipt after a
+    transfer, or an expedite raised after the request)."""
+    start = rule.get("counted_from")
+    if not start or start == requested_on:
+        return "the request"
+    if rule.get("expedited"):
+        return f"the expedite raised on {long_date(start)}"
+    return f"your receipt of the request on {long_date(start)}"
+
+
 def deadline_sentences(
-    *, rules: list[dict[str, Any]], expedite: bool, agency_name: str
+    *,
+    rules: list[dict[str, Any]],
+    agency_name: str,
+    removal_of_victim: bool = True,
+    requested_on: str | None = None,
+    expedite: bool = False,
 ) -> list[str]:
     """The letter's deadline, one sentence per rule that applies (`deadlines.deadline_rules`),
     each with its own date: the statute as the statute (Minn. Stat. 611A.95 subd. 2: 90 days
-    from the request, 14 in removal proceedings), a stricter policy as that agency's policy."""
+    from the request, 14 in removal proceedings raised with it), only where it binds the
+    agency; a policy as that agency's own; a requested date as the portal's request, in words
+    that cite no law. (`expedite` is kept for callers of the older signature.)"""
     sentences = []
     bound_by_statute = any(rule["source"] == STATUTE for rule in rules)
-    when = " when the victim is in removal proceedings" if expedite else ""
     for rule in rules:
         by = long_date(rule["due_date"])
+        when = _when(rule, removal_of_victim)
+        start = _counted_from(rule, requested_on)
         if rule["source"] == STATUTE:
             sentences.append(
                 f"Minn. Stat. 611A.95, subd. 2, requires a response within {rule['days']} days "
@@ -91,18 +123,71 @@ def deadline_sentences(
         elif rule["source"] == POLICY and bound_by_statute:
             sentences.append(
                 f"{agency_name}'s own policy is stricter: a response within {rule['days']} "
-                f"days of the request{when}, by {by}."
+                f"days of {start}{when}, by {by}."
             )
         elif rule["source"] == POLICY:
             sentences.append(
                 f"{agency_name}'s own policy asks for a response within {rule['days']} days of "
-                f"the request{when}, by {by}."
+                f"{start}{when}, by {by}."
+            )
+        elif rule["source"] == REQUESTED:
+            sentences.append(
+                f"We ask for a response within {rule['days']} days of {start}{when}: by {by}."
             )
     if not rules:
+        sentences.append("We ask for a response as soon as you can.")
+    return sentences
+
+
+def law_sentences(*, statute_binds: bool) -> list[str]:
+    """What the letter says of the law beyond the deadline: subd. 2(c) with its condition for
+    an agency the statute binds; DHS's guidance as DHS's (its resource guide), never as the
+    statute's; confidentiality."""
+    sentences = []
+    if statute_binds:
         sentences.append(
-            "No statute sets a deadline for this request; we ask for a response as soon as you can."
+            "Under Minn. Stat. 611A.95, subd. 2(c), where your agency initiated an "
+            "investigation of the criminal activity and the victim cooperated with it, no open "
+            "investigation, charge or conviction is required to certify."
+        )
+    sentences.append(
+        "The U.S. Department of Homeland Security's U and T Visa Law Enforcement Resource Guide "
+        "notes that there is no time limit on certifying an older case."
+    )
+    if statute_binds:
+        sentences.append(
+            "Minn. Stat. 611A.95 also requires the agency to keep the victim's immigration "
+            "status confidential except as required by law (see also 8 U.S.C. 1367)."
+        )
+    else:
+        sentences.append(
+            "Please keep the victim's immigration status confidential; for federal agencies, "
+            "8 U.S.C. 1367 restricts the disclosure of information about U and T visa "
+            "applicants."
         )
     return sentences
+
+
+def expedite_sentence(s: dict[str, Any]) -> str:
+    """Who is in removal proceedings and what that changes, without citing a rule that does
+    not apply (the statute's 14 days: the victim's own proceedings, raised with the request)."""
+    if not s["in_removal_proceedings"]:
+        return ""
+    who = (
+        "a qualifying family member of the victim is"
+        if s.get("removal_proceedings_of") == "family_member"
+        else "the victim is"
+    )
+    later = " (raised after the request)" if s.get("expedite_raised_on") else ""
+    if any(rule.get("expedited") for rule in s["deadline_rules"]):
+        return (
+            f"Expedited request: {who} in removal proceedings{later}, so the shorter "
+            'deadline applies (see "Deadline" below).'
+        )
+    return (
+        f"Expedited request: {who} in removal proceedings{later}; we ask you to decide as "
+        "soon as you can."
+    )
 
 
 def _enclosures(s: dict[str, Any], short: str) -> list[str]:
@@ -195,10 +280,19 @@ def cover_letter(snapshot: dict[str, Any]) -> CoverLetter:
         crime_when_where=when_where,
         agency_name=agency_name,
         due_date=long_date(due),
+        due_label="Response due"
+        if any(r["source"] in (STATUTE, POLICY) for r in rules)
+        else "Response requested by",
         deadline=deadline_sentences(
-            rules=rules, expedite=s["in_removal_proceedings"], agency_name=agency_name
+            rules=rules,
+            agency_name=agency_name,
+            removal_of_victim=s.get("removal_proceedings_of") != "family_member",
+            requested_on=s["requested_on"],
         ),
+        law=law_sentences(statute_binds=s.get("statute_binds", False)),
+        statute_binds=s.get("statute_binds", False),
         expedite=s["in_removal_proceedings"],
+        expedite_text=expedite_sentence(s),
         notice_to_appear_held=s["in_removal_proceedings"] and s["notice_to_appear_held"],
         decision_needed_by=long_date(s["decision_needed_by"]),
         official_form_url="uscis.gov/i-914" if trafficking else "uscis.gov/i-918",

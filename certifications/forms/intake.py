@@ -15,7 +15,15 @@ from django.urls import reverse
 from agencies.models import Agency, County
 from agencies.selectors import agency_suggestions
 
-from ..choices import AttachmentKind, Crime, FormType, PetitionerKind, TraffickingType, Urgency
+from ..choices import (
+    AttachmentKind,
+    Crime,
+    FormType,
+    PetitionerKind,
+    RemovalOf,
+    TraffickingType,
+    Urgency,
+)
 from ..models import CertificationRequest
 from ..petitioner import PETITIONER_REQUIRED
 from ..services.intake import a_number_normalize, minnesota_today
@@ -206,6 +214,7 @@ class ExpediteForm(IntakeStepForm):
         model = CertificationRequest
         fields = [
             "in_removal_proceedings",
+            "removal_proceedings_of",
             "detained",
             "child_turns_21_on",
             "urgency_reason",
@@ -213,14 +222,18 @@ class ExpediteForm(IntakeStepForm):
         ]
         widgets = {"child_turns_21_on": DateInput(), "decision_needed_by": DateInput()}
         labels = {
-            "in_removal_proceedings": "The victim is in removal proceedings",
+            "in_removal_proceedings": "The victim or a qualifying family member is in removal "
+            "proceedings",
+            "removal_proceedings_of": "Whose removal proceedings?",
             "detained": "The victim is detained",
             "urgency_reason": "Name an urgency to the agency?",
         }
         help_texts = {
-            "in_removal_proceedings": "Shortens the agency's deadline to 14 days (or its own "
-            "stricter policy). Attach the Notice to Appear or other proof before submitting. "
-            "The agency sees this flag and nothing else about immigration status.",
+            "in_removal_proceedings": "The victim's own proceedings shorten the deadline of an "
+            "agency Minn. Stat. 611A.95 binds to 14 days when raised with the request; some "
+            "agencies' own policies (Saint Paul, Minneapolis) also expedite for a qualifying "
+            "family member. Attach the Notice to Appear or other proof before submitting. The "
+            "agency sees this flag and nothing else about immigration status.",
             "detained": "Shown to your organization only, never to the agency.",
             "urgency_reason": 'Only you see the reason. The agency sees one line, "a decision is '
             'needed by [the date] (urgent)", on its page and in the cover letter, and nothing '
@@ -231,10 +244,16 @@ class ExpediteForm(IntakeStepForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["removal_proceedings_of"].widget = forms.RadioSelect(choices=RemovalOf.choices)
+        # Only read when removal proceedings are ticked; the victim's own by default.
+        self.fields["removal_proceedings_of"].required = False
         self.fields["urgency_reason"].choices = [("", "No urgency named"), *Urgency.choices]
         self.fields["urgency_reason"].widget = forms.RadioSelect(
             choices=self.fields["urgency_reason"].choices
         )
+
+    def clean_removal_proceedings_of(self):
+        return self.cleaned_data.get("removal_proceedings_of") or RemovalOf.VICTIM
 
     def clean(self):
         data = super().clean()

@@ -19,6 +19,7 @@ class NotificationKind(models.TextChoices):
     REQUEST_UPDATE = "request_update", "Update from the agency"
     ADVOCATE_UPDATE = "advocate_update", "Update from the advocate"
     ESCALATED = "escalated", "Overdue request escalated"
+    PAST_REQUESTED_DATE = "past_requested", "Past the requested response date"
     AGENCY_DIGEST = "agency_digest", "Daily summary of open requests"
     INFO_REMINDER = "info_reminder", "Information still requested"
     EXPIRY_REMINDER = "expiry_reminder", "Certification about to expire"

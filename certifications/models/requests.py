@@ -20,6 +20,7 @@ from ..choices import (
     OPEN_STATUSES,
     Action,
     AttachmentKind,
+    DeadlineSource,
     DecisionBasis,
     DenialReason,
     DirectVictimUnable,
@@ -29,6 +30,7 @@ from ..choices import (
     NextFriendReason,
     PetitionerKind,
     Recommendation,
+    RemovalOf,
     Status,
     Urgency,
     YesNoUnknown,
@@ -147,6 +149,14 @@ class CertificationRequest(models.Model):
     # --- expedite and family flags (cover letter) ---
     # Minn. Stat. 611A.95 subd. 2(b): 14 days if the victim is in removal proceedings.
     in_removal_proceedings = models.BooleanField(default=False)
+    # Whose proceedings: the statute's 14 days are for the victim's own; some local policies
+    # expedite for a qualifying family member too (`deadlines`). Shown to the agency with the flag.
+    removal_proceedings_of = models.CharField(
+        max_length=20, choices=RemovalOf.choices, default=RemovalOf.VICTIM
+    )
+    # Set when the advocate raised removal proceedings after the request: the statute's 14
+    # days then do not apply (subd. 2(b)), an agency policy allowing a later raise may.
+    expedite_raised_on = models.DateField(null=True, blank=True)
     detained = models.BooleanField(default=False)
     child_turns_21_on = EncryptedDateField(
         "a child family member turns 21 on",
@@ -267,7 +277,13 @@ class CertificationRequest(models.Model):
     )
     submitted_at = models.DateTimeField(null=True, blank=True)
     due_date = models.DateField(null=True, blank=True)
-    deadline_basis = models.CharField(max_length=300, blank=True)
+    deadline_basis = models.CharField(max_length=600, blank=True)
+    # The rule that set `due_date` (DeadlineSource): only a statute or a policy binds, so only
+    # they make a decision "late"; a requested date is a request.
+    deadline_source = models.CharField(max_length=12, choices=DeadlineSource.choices, blank=True)
+    # The day the agency now holding the request received it (its submission, or a transfer):
+    # an agency's own policy counts from it (Saint Paul Legislative Code 44.06).
+    received_by_agency_on = models.DateField(null=True, blank=True)
     escalated_at = models.DateTimeField(null=True, blank=True)
 
     # --- decision ---
@@ -410,6 +426,16 @@ class CertificationRequest(models.Model):
     @property
     def is_final(self) -> bool:
         return self.status in FINAL_STATUSES
+
+    @property
+    def received_after_request(self) -> bool:
+        """The agency now holding it received it after the request (a transfer): its own
+        policy counts from that receipt (`deadlines`)."""
+        return bool(
+            self.received_by_agency_on
+            and self.submitted_at
+            and self.received_by_agency_on != timezone.localdate(self.submitted_at)
+        )
 
     @property
     def is_open(self) -> bool:

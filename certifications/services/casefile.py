@@ -78,7 +78,7 @@ def archived_records_mark(
             marked = ArchivedRecords.objects.create(
                 request=cert_request, note=note, marked_by=actor
             )
-            basis = basis_with_archived_records(cert_request.deadline_basis)[:300]
+            basis = basis_with_archived_records(cert_request.deadline_basis)[:600]
             CertificationRequest.objects.filter(pk=cert_request.pk).update(
                 deadline_basis=basis, updated_at=timezone.now()
             )

@@ -27,11 +27,12 @@ from ..choices import (
     Crime,
     FormType,
     Gender,
+    RemovalOf,
     Status,
     TraffickingType,
     YesNoUnknown,
 )
-from ..deadlines import compute_due_date
+from ..deadlines import Clock, compute_deadline
 from ..models import (
     FORM_FOR_TYPE,
     Attachment,
@@ -43,6 +44,7 @@ from ..models import (
 from ..petitioner import petitioner_problems
 from ..uploads import validate_upload
 from .casefile import report_numbers_replace
+from .clock import routing_escalation_record
 from .core import (
     TransitionError,
     attachment_store,
@@ -79,6 +81,7 @@ DRAFT_FIELDS = frozenset(
         "victim_preferred_language",
         "victim_interpreter_needed",
         "in_removal_proceedings",
+        "removal_proceedings_of",
         "detained",
         "child_turns_21_on",
         "urgency_reason",
@@ -130,6 +133,7 @@ FIELD_STEPS: dict[str, str] = {
         )
     },
     "in_removal_proceedings": "expedite",
+    "removal_proceedings_of": "expedite",
     "child_turns_21_on": "expedite",
     "urgency_reason": "expedite",
     "decision_needed_by": "expedite",
@@ -444,10 +448,14 @@ def _routing_and_deadline(*, cert_request: CertificationRequest, today: datetime
         form_type=cert_request.form_type,
         county=cert_request.crime_county,
     )
-    deadline = compute_due_date(
-        requested_on=today,
-        in_removal_proceedings=cert_request.in_removal_proceedings,
+    deadline = compute_deadline(
         agency=decision.agency,
+        clock=Clock(
+            requested_on=today,
+            received_on=today,
+            in_removal_proceedings=cert_request.in_removal_proceedings,
+            removal_of_victim=cert_request.removal_proceedings_of != RemovalOf.FAMILY_MEMBER,
+        ),
     )
     return decision, deadline
 
@@ -495,26 +503,33 @@ def certification_request_submit(
                 ]
             }
         )
-    return certification_request_transition(
-        cert_request=cert_request,
-        action=Action.SUBMIT,
-        actor=actor,
-        note=f"Due {deadline.due_date:%B} {deadline.due_date.day}, {deadline.due_date.year} "
-        f"({deadline.basis}).",
-        updates={
-            "agency": decision.agency,
-            "assigned_contact": decision.contact,
-            "routing_reason": decision.reason,
-            "submitted_at": timezone.now(),
-            "due_date": deadline.due_date,
-            "deadline_basis": deadline.basis,
-            # A draft from before editions were data gets its form's current edition now.
-            "form_edition": cert_request.form_edition
-            or FormEdition.objects.filter(
-                form=FORM_FOR_TYPE[cert_request.form_type], is_current=True
-            ).first(),
-        },
-    )
+    now = timezone.now()
+    with transaction.atomic():
+        cert_request = certification_request_transition(
+            cert_request=cert_request,
+            action=Action.SUBMIT,
+            actor=actor,
+            note=f"Due {deadline.due_date:%B} {deadline.due_date.day}, {deadline.due_date.year}. "
+            f"{deadline.basis}.",
+            updates={
+                "agency": decision.agency,
+                "assigned_contact": decision.contact,
+                "routing_reason": decision.reason,
+                "submitted_at": now,
+                "received_by_agency_on": today,
+                "due_date": deadline.due_date,
+                "deadline_basis": deadline.basis,
+                "deadline_source": deadline.source,
+                **({"escalated_at": now} if decision.escalation_note else {}),
+                # A draft from before editions were data gets its form's current edition now.
+                "form_edition": cert_request.form_edition
+                or FormEdition.objects.filter(
+                    form=FORM_FOR_TYPE[cert_request.form_type], is_current=True
+                ).first(),
+            },
+        )
+        routing_escalation_record(cert_request=cert_request, decision=decision)
+    return cert_request
 
 
 def certification_request_withdraw(

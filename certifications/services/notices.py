@@ -17,6 +17,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from django.utils import timezone
+
 from accounts.models import Role, User
 from agencies.models import PointOfContact
 
@@ -38,6 +40,7 @@ _TO_CONTACTS_FROM_ADVOCATE = {
     Action.WITHDRAW: "Request {ref} was withdrawn by the advocate",
     Action.MESSAGE: "New message from the advocate on request {ref}",
     Action.ORIGINAL_RECEIVED: "The advocate received the signed original of request {ref}",
+    Action.EXPEDITE_RAISED: "Removal proceedings were raised on request {ref}: see its due date",
 }
 _TO_ADVOCATES = {
     Action.CERTIFY: "Request {ref} was certified by {agency}",
@@ -240,11 +243,30 @@ def event_notification_rows(
             cert_request=cert_request,
             event=event,
         )
+    if action == Action.PAST_REQUESTED_DATE:
+        # An agency the statute does not bind: a reminder to it, never an escalation.
+        rows += notification_rows(
+            kind=NotificationKind.PAST_REQUESTED_DATE,
+            recipients=directory.contacts(cert_request),
+            window=window,
+            subject=f"Request {cert_request.reference} is past the date requested for a response",
+            context=context,
+            cert_request=cert_request,
+            event=event,
+        )
     if action == Action.ESCALATED:
-        # The day after the due date passed without a decision (Minn. Stat. 611A.95 subd. 2):
+        # The day after the due date passed without a decision (Minn. Stat. 611A.95 subd. 2),
+        # or at routing, when the agency has no active point of contact (`route_request`):
         # the statewide coordinator and the advocate are told.
-        subject = f"Request {cert_request.reference} is overdue and was escalated"
-        context["overdue_since"] = context["due_date"]
+        overdue = cert_request.due_date is not None and cert_request.due_date < timezone.localdate()
+        if overdue:
+            subject = f"Request {cert_request.reference} is overdue and was escalated"
+            context["overdue_since"] = context["due_date"]
+        else:
+            subject = (
+                f"Request {cert_request.reference} was escalated: {fmt['agency']} has no active "
+                "point of contact"
+            )
         for recipients in (directory.coordinator(), directory.advocates(cert_request)):
             rows += notification_rows(
                 kind=NotificationKind.ESCALATED,
@@ -281,5 +303,8 @@ def notifications_for_event(*, event: RequestEvent) -> int:
 
 
 _NOTIFYING_ACTIONS = (
-    set(_TO_CONTACTS) | set(_TO_CONTACTS_FROM_ADVOCATE) | set(_TO_ADVOCATES) | {Action.ESCALATED}
+    set(_TO_CONTACTS)
+    | set(_TO_CONTACTS_FROM_ADVOCATE)
+    | set(_TO_ADVOCATES)
+    | {Action.ESCALATED, Action.PAST_REQUESTED_DATE}
 )

@@ -15,13 +15,13 @@ from collections import defaultdict
 from dateutil.relativedelta import relativedelta
 from django.conf import settings
 from django.db import transaction
-from django.db.models import OuterRef, Q, Subquery
+from django.db.models import Exists, OuterRef, Q, Subquery
 from django.utils import timezone
 
 from accounts.models import Role, User
-from agencies.models import Agency, PointOfContact
+from agencies.models import Agency, PointOfContact, StatuteCoverage
 
-from ..choices import Action, Status
+from ..choices import Action, DeadlineSource, Status
 from ..models import (
     CertificationRequest,
     Notification,
@@ -62,13 +62,16 @@ def _after_sweep(created: int) -> None:
 def requests_escalate_overdue(
     *, today: datetime.date | None = None, batch_size: int | None = None
 ) -> int:
-    """Escalate open requests whose due date has passed (the day after it, at the latest).
+    """Escalate open requests whose due date has passed (the day after it, at the latest),
+    at agencies Minn. Stat. 611A.95 binds: the statutory escalation.
 
     1. In one transaction per batch, lock up to `batch_size` overdue, not yet escalated open
-       requests (SKIP LOCKED on PostgreSQL; SQLite serialises writers), and stamp
-       `escalated_at` with a conditional UPDATE.
+       requests of covered agencies (SKIP LOCKED on PostgreSQL; SQLite serialises writers),
+       and stamp `escalated_at` with a conditional UPDATE.
     2. Record an "escalated" event for each and create the notices for the statewide
        coordinator's contacts and the advocate, all in bulk.
+    3. Requests at agencies the statute does not bind are not escalated: they get one "past
+       the requested date" reminder (`requests_past_requested_date`).
     Returns the number of requests escalated.
     """
     if settings.REMINDERS_PAUSED:
@@ -80,7 +83,7 @@ def requests_escalate_overdue(
         with transaction.atomic():
             ids = list(
                 CertificationRequest.objects.overdue(today)
-                .filter(escalated_at__isnull=True)
+                .filter(escalated_at__isnull=True, agency__statute_coverage=StatuteCoverage.COVERED)
                 .order_by("due_date", "pk")
                 .select_for_update(skip_locked=True)
                 .values_list("pk", flat=True)[:size]
@@ -115,29 +118,95 @@ def requests_escalate_overdue(
             break
     if escalated:
         logger.info("escalated %s overdue requests", escalated)
+    requests_past_requested_date(today=today, batch_size=size)
     return escalated
+
+
+def requests_past_requested_date(
+    *, today: datetime.date | None = None, batch_size: int | None = None
+) -> int:
+    """Open requests at agencies the statute does not bind whose date has passed.
+
+    No statute sets their date, so nothing is escalated and nothing is called late under it:
+    one "past the requested date" event per request reminds the agency's contacts (its
+    digest lists the request too), and the statewide coordinator sees the request on the
+    overview (`access`: open and past its date). Returns the number of events recorded.
+    """
+    if settings.REMINDERS_PAUSED:
+        return 0
+    today = today or timezone.localdate()
+    size = _batch_size(batch_size)
+    reminded = RequestEvent.objects.filter(
+        request_id=OuterRef("pk"), action=Action.PAST_REQUESTED_DATE
+    )
+    recorded = 0
+    while True:
+        with transaction.atomic():
+            ids = list(
+                CertificationRequest.objects.overdue(today)
+                .exclude(agency__statute_coverage=StatuteCoverage.COVERED)
+                .filter(agency__isnull=False, escalated_at__isnull=True)
+                .exclude(Exists(reminded))
+                .order_by("due_date", "pk")
+                .select_for_update(skip_locked=True)
+                .values_list("pk", flat=True)[:size]
+            )
+            if not ids:
+                break
+            requests = requests_for_notices(ids)
+            now = timezone.now()
+            events = RequestEvent.objects.bulk_create(
+                [
+                    RequestEvent(
+                        request_id=pk,
+                        actor=None,
+                        action=Action.PAST_REQUESTED_DATE,
+                        note=f"The date asked for a response, {requests[pk].due_date:%Y-%m-%d}, "
+                        f"has passed. {requests[pk].deadline_basis}.",
+                        created_at=now,
+                    )
+                    for pk in ids
+                ]
+            )
+            directory = RecipientDirectory(list(requests.values()))
+            rows: list[Notification] = []
+            for event in events:
+                rows += event_notification_rows(event, requests[event.request_id], directory, "")
+            _after_sweep(notifications_save(rows))
+            recorded += len(ids)
+        if len(ids) < size:
+            break
+    return recorded
 
 
 def agency_digests_create(*, today: datetime.date | None = None) -> int:
     """One summary a day per contact of each agency with open requests (not one per request).
 
-    Sections: new (not yet opened), due within 7 days, due today, overdue. References and
-    dates only.
+    Sections: new (not yet opened), due within 7 days, due today, overdue, and past the
+    requested date (an agency the statute does not bind, past a date no rule of its own set).
+    References and dates only.
     """
     if settings.REMINDERS_PAUSED:
         return 0
     today = today or timezone.localdate()
     soon = today + datetime.timedelta(days=7)
     by_agency: dict[int, dict[str, list[dict[str, str]]]] = defaultdict(
-        lambda: {"new": [], "due_soon": [], "due_today": [], "overdue": [], "open": []}
+        lambda: {
+            "new": [],
+            "due_soon": [],
+            "due_today": [],
+            "overdue": [],
+            "past_requested": [],
+            "open": [],
+        }
     )
     open_requests = (
         CertificationRequest.objects.open()
         .filter(agency__isnull=False)
         .order_by("due_date", "pk")
-        .values_list("agency_id", "reference", "status", "due_date")
+        .values_list("agency_id", "reference", "status", "due_date", "deadline_source")
     )
-    for agency_id, reference, status, due in open_requests.iterator(chunk_size=2000):
+    for agency_id, reference, status, due, source in open_requests.iterator(chunk_size=2000):
         item = {"reference": reference, "due_date": due.isoformat() if due else ""}
         sections = by_agency[agency_id]
         sections["open"].append(item)
@@ -145,7 +214,9 @@ def agency_digests_create(*, today: datetime.date | None = None) -> int:
             sections["new"].append(item)
         if due is None:
             continue
-        if due < today:
+        if due < today and source == DeadlineSource.REQUESTED:
+            sections["past_requested"].append(item)
+        elif due < today:
             sections["overdue"].append(item)
         elif due == today:
             sections["due_today"].append(item)

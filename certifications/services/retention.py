@@ -54,6 +54,9 @@ KEPT_FIELDS = frozenset(
         "submitted_at",
         "due_date",
         "deadline_basis",
+        # Which rule set the due date: "late" counts only against a binding one.
+        "deadline_source",
+        "received_by_agency_on",
         "escalated_at",
         "decided_at",
         "signature_date",

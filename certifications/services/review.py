@@ -35,9 +35,10 @@ from ..choices import (
     FormType,
     denial_reason_label,
 )
-from ..deadlines import compute_due_date
+from ..deadlines import clock_of, compute_deadline
 from ..models import CertificationRequest, Message, PendingMove
 from ..uploads import CleanUpload, validate_upload
+from .clock import routing_escalation_record
 from .core import attachment_store, certification_request_transition, request_event_record
 from .releases import ReleaseError, move_wait_for_release, release_names, release_sharing_check
 from .signer_answers import answers_fill_from_signer, signer_title
@@ -289,13 +290,16 @@ def _move_to_agency(
     """Shared by transfer and re-route.
 
     1. Route through the directory (`route_request`): the named agency may hand it to a sibling
-       department or, lacking a contact, to the statewide coordinator, saying why.
-    2. Keep `submitted_at`: Minn. Stat. 611A.95 subd. 2 counts from the request, and a transfer
-       restarts nothing the statute does not restart.
-    3. Recompute the due date from that original date with the new agency's policy, where it
-       is stricter than the statute, and say so in `deadline_basis`.
+       department or, lacking a contact, keep it escalated to the statewide coordinator, saying
+       why.
+    2. Keep `submitted_at`: the statute's days stay counted from the first request. That is the
+       portal's advocacy convention (a transfer is no new request), not a rule of the statute,
+       and the basis says so.
+    3. Count the receiving agency's own policy from its receipt, today (Saint Paul Legislative
+       Code 44.06: 30 days from receipt by the city agency), store that receipt, and name both
+       dates in `deadline_basis`.
     """
-    reason = reason.strip()
+    reason = reason.strip().rstrip(".")
     if not reason:
         raise ReviewError("Give the reason for sending this request to another agency.")
     if to_agency.pk == cert_request.agency_id:
@@ -311,12 +315,12 @@ def _move_to_agency(
     if action == Action.REROUTE and decision.agency.is_statewide_coordinator:
         # The coordinator re-routes *to a local agency*; routing it back to DPS helps no one.
         raise ReviewError(
-            f"{to_agency.name} cannot take this request ({decision.reason}) Choose another agency."
+            f"{to_agency.name} cannot take this request. {decision.reason} Choose another agency."
         )
     if decision.agency.pk == cert_request.agency_id:
         raise ReviewError(
-            f"The directory routes requests for {to_agency.name} back to this agency "
-            f"({decision.reason}) Choose another agency."
+            f"The directory routes requests for {to_agency.name} back to this agency. "
+            f"{decision.reason} Choose another agency."
         )
     # VAWA 34 U.S.C. 12291(b)(2): a release per receiving agency. Expired: refused, saying
     # why; current but not naming the agency: the move waits for the advocate's new release.
@@ -332,36 +336,34 @@ def _move_to_agency(
             action=action,
             reason=reason,
         )
-    requested_on = timezone.localdate(cert_request.submitted_at)
-    deadline = compute_due_date(
-        requested_on=requested_on,
-        in_removal_proceedings=cert_request.in_removal_proceedings,
-        agency=decision.agency,
+    today = timezone.localdate()
+    deadline = compute_deadline(
+        agency=decision.agency, clock=clock_of(cert_request, received_on=today)
     )
     from_name = cert_request.agency.name if cert_request.agency_id else "the previous agency"
     verb = "Transferred" if action == Action.TRANSFER else "Re-routed by the statewide coordinator"
-    basis = (
-        f"{deadline.basis}; counted from the original request of "
-        f"{requested_on:%B} {requested_on.day}, {requested_on:%Y} (the clock does not restart "
-        "on transfer)"
-    )
-    routing_reason = f"{verb} from {from_name}: {reason}\n{decision.reason}"
-    moved = certification_request_transition(
-        cert_request=cert_request,
-        action=action,
-        actor=actor,
-        note=f"{verb} from {from_name} to {decision.agency.name}: {reason}",
-        updates={
-            "agency": decision.agency,
-            "assigned_contact": decision.contact,
-            "routing_reason": routing_reason,
-            "due_date": deadline.due_date,
-            "deadline_basis": basis[:300],
-        },
-    )
-    # A move carried out ends any earlier one that waited for a release.
-    PendingMove.objects.filter(request=cert_request).delete()
-    return moved
+    routing_reason = f"{verb} from {from_name}: {reason}.\n{decision.reason}"
+    with transaction.atomic():
+        cert_request = certification_request_transition(
+            cert_request=cert_request,
+            action=action,
+            actor=actor,
+            note=f"{verb} from {from_name} to {decision.agency.name}: {reason}.",
+            updates={
+                "agency": decision.agency,
+                "assigned_contact": decision.contact,
+                "routing_reason": routing_reason,
+                "received_by_agency_on": today,
+                "due_date": deadline.due_date,
+                "deadline_basis": deadline.basis[:600],
+                "deadline_source": deadline.source,
+                **({"escalated_at": timezone.now()} if decision.escalation_note else {}),
+            },
+        )
+        routing_escalation_record(cert_request=cert_request, decision=decision)
+        # A move carried out ends any earlier one that waited for a release.
+        PendingMove.objects.filter(request=cert_request).delete()
+    return cert_request
 
 
 def certification_request_transfer(

@@ -15,8 +15,9 @@ Definitions (the same ones the pages, the CSV and the annual report print):
 - certified / denied: decided during the period (`decided_at`), denied split by reason category;
 - withdrawn: withdrawn during the period (`closed_at`);
 - pending: submitted on or before the last day of the period and not closed by its end;
-- decided late: decided (certified or denied) during the period after its due date (the
-  earliest of Minn. Stat. 611A.95's 90/14 days and the agency's own stricter policy);
+- decided late: decided (certified or denied) during the period after a due date that binds
+  the agency: Minn. Stat. 611A.95's 90/14 days (covered agencies) or the agency's own policy;
+  a decision after a requested date (an agency nothing binds) is not late;
 - days to decision: calendar days from submission to decision, decided during the period;
 - transfers: transfer and re-route events during the period on requests now at the agency
   (a transferred request counts at the agency that holds it now: that is who must answer).

@@ -16,6 +16,7 @@ from django.utils import timezone
 from agencies.models import Agency
 
 from ..choices import Action, DenialReason, PetitionerKind, Status
+from ..deadlines import BINDING_SOURCES
 from ..models import CertificationRequest, RequestEvent
 
 TRANSFER_ACTIONS = (Action.TRANSFER.value, Action.REROUTE.value)
@@ -137,6 +138,7 @@ def _count_annotations(start: datetime.date, end: datetime.date) -> dict[str, An
     pending = Q(submitted_at__lt=after_end) & (
         Q(closed_at__isnull=True) | Q(closed_at__gte=after_end)
     )
+    late = Q(deadline_source__in=sorted(BINDING_SOURCES), decided_at__date__gt=F("due_date"))
     annotations: dict[str, Any] = {
         "received": Count("id", filter=_in_period("submitted_at", start, end)),
         "certified": Count("id", filter=decided & Q(status=Status.CERTIFIED)),
@@ -145,9 +147,12 @@ def _count_annotations(start: datetime.date, end: datetime.date) -> dict[str, An
             "id", filter=Q(status=Status.WITHDRAWN) & _in_period("closed_at", start, end)
         ),
         "pending": Count("id", filter=pending),
-        # Minn. Stat. 611A.95 subd. 2: an answer after the due date is late.
-        "late": Count("id", filter=decided & Q(decided_at__date__gt=F("due_date"))),
-        "on_time": Count("id", filter=decided & Q(decided_at__date__lte=F("due_date"))),
+        # Late only against a deadline that binds the agency: the statute's (Minn. Stat. 611A.95
+        # subd. 2, covered agencies) or its own published policy. A requested date binds
+        # nobody, so a decision after it is not late; "on time" is every other decision, so
+        # late + on time = certified + denied (`suppression`).
+        "late": Count("id", filter=decided & late),
+        "on_time": Count("id", filter=decided & ~late),
     }
     for kind in PetitionerKind:
         annotations[f"received_petitioner_{kind.value}"] = Count(

@@ -357,13 +357,20 @@ def export_csv(request: HttpRequest) -> HttpResponse:
 
 def deadline_rules() -> list[str]:
     return [
-        f"Minn. Stat. 611A.95 subd. 2: a decision is due {settings.STATUTE_RESPONSE_DAYS} days "
-        f"after the request, {settings.STATUTE_EXPEDITED_DAYS} days when the victim is in "
-        "removal proceedings and that was raised with the request.",
+        f"Minn. Stat. 611A.95 subd. 2, for the state and local law-enforcement agencies it "
+        f"binds: a decision is due {settings.STATUTE_RESPONSE_DAYS} days after the request, "
+        f"{settings.STATUTE_EXPEDITED_DAYS} days when the victim is in removal proceedings and "
+        "that was raised with the request.",
         "Where an agency's published policy is stricter (e.g. 30 days, 7 in removal "
-        "proceedings), its due date is the earlier of the two.",
-        "A decision is late when it is made after the due date. A transfer to another agency "
-        "keeps the original submission date.",
+        "proceedings), its due date is the earlier of the two; the policy counts from the "
+        "agency's own receipt of the request.",
+        "An agency the statute does not bind answers by its own published policy or, without "
+        f"one, is asked to answer within {settings.REQUESTED_RESPONSE_DAYS} days; that "
+        "requested date binds nobody.",
+        "A decision is late when it is made after a due date that binds the agency (the "
+        "statute's or its own policy's); a decision after a requested date is not counted "
+        "late. After a transfer the statute's days stay counted from the first request (the "
+        "portal's convention).",
     ]
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from agencies.models import ContactRole
+from agencies.models import AgencyKind, AgencyLevel, ContactRole
 from agencies.services import RoutingError, route_request
 from certifications.choices import Crime, FormType
 from tests.factories import AgencyFactory, PointOfContactFactory
@@ -77,21 +77,26 @@ def test_rule_2_matches_departments_by_city_served_too(coordinator):
     assert decision.agency == labor
 
 
-def test_rule_3_routes_to_the_coordinator_when_the_agency_has_no_active_contact(coordinator):
+def test_rule_3_a_covered_agency_without_an_active_contact_keeps_the_request(coordinator):
     agency = AgencyFactory(name="Nobody Home PD")
     PointOfContactFactory(agency=agency, is_primary=True, is_active=False)
     decision = route_request(agency=agency, crimes=DV, form_type=FormType.U)
-    assert decision.agency == coordinator
-    assert decision.contact.name == "Dana State"
-    assert "because Nobody Home PD has no active point of contact" in decision.reason
+    assert decision.agency == agency
+    assert decision.contact is None
+    assert "Minn. Stat. 611A.95 binds Nobody Home PD, so it keeps the request." in decision.reason
+    assert "the designated agent Minn. Stat. 611A.95 requires" in decision.escalation_note
+    assert "escalated at once to the statewide coordinator" in decision.escalation_note
 
 
 def test_rule_3_routes_to_the_coordinator_when_the_agency_refuses_the_form_type(coordinator):
-    agency = AgencyFactory(name="U Only PD", accepts_t=False)
+    agency = AgencyFactory(
+        name="U Only Office", kind=AgencyKind.PROSECUTOR, level=AgencyLevel.COUNTY, accepts_t=False
+    )
     PointOfContactFactory(agency=agency, is_primary=True)
     decision = route_request(agency=agency, crimes=[], form_type=FormType.T)
     assert decision.agency == coordinator
     assert "does not accept I-914 Supplement B (T visa) requests" in decision.reason
+    assert "((" not in decision.reason and ".." not in decision.reason
     assert route_request(agency=agency, crimes=DV, form_type=FormType.U).agency == agency
 
 
@@ -106,8 +111,15 @@ def test_rule_3_routes_to_the_coordinator_when_the_agency_is_inactive(coordinato
 def test_rule_2_skips_a_department_that_cannot_take_the_request(coordinator):
     police = AgencyFactory(city_name="Minneapolis", certified_crimes=[Crime.MURDER.value])
     PointOfContactFactory(agency=police, is_primary=True)
-    attorney = AgencyFactory(name="Empty Attorney", city_name="Minneapolis", certified_crimes=DV)
-    # The attorney has no contact: it cannot take the request, so rule 2 does not pick it.
+    attorney = AgencyFactory(
+        name="U-refusing Attorney",
+        kind=AgencyKind.PROSECUTOR,
+        city_name="Minneapolis",
+        certified_crimes=DV,
+        accepts_u=False,
+    )
+    PointOfContactFactory(agency=attorney, is_primary=True)
+    # The attorney declines U requests: it cannot take the request, so rule 2 does not pick it.
     decision = route_request(agency=police, crimes=DV, form_type=FormType.U)
     assert decision.agency == police
     assert attorney.pk != decision.agency.pk

@@ -96,7 +96,8 @@ def test_suggestions_with_crimes_prefer_the_department_that_certifies_them(henne
 
 def test_suggestions_skip_inactive_agencies_and_those_refusing_the_form(hennepin):
     _agency(hennepin, name="Closed PD", is_active=False)
-    u_only = _agency(hennepin, name="U Only PD", accepts_t=False)
+    # Only an agency Minn. Stat. 611A.95 does not bind may decline a form.
+    u_only = _agency(hennepin, name="U Only Office", kind=AgencyKind.PROSECUTOR, accepts_t=False)
     both = _agency(hennepin, name="Both PD")
     assert agency_suggestions(county=hennepin, form_type=FormType.T) == [both]
     assert set(agency_suggestions(county=hennepin, form_type=FormType.U)) == {u_only, both}
@@ -127,7 +128,10 @@ def test_health_lists_agencies_without_contacts_primaries_or_current_training():
 
     health = directory_health()
 
-    assert health.no_active_contact == [no_contact]
+    # A police department is bound by Minn. Stat. 611A.95: without a contact it is listed
+    # as non-compliant (the statute's designated agent), apart from the others.
+    assert health.covered_without_contact == [no_contact]
+    assert health.no_active_contact == []
     assert health.no_primary_contact == [no_primary]
     assert health.lapsed_training == [(lapsed_agency, [lapsed])]
     assert health.duplicates == []

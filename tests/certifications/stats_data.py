@@ -67,9 +67,9 @@ def at(month: int, day: int, year: int = 2026) -> datetime.datetime:
     return datetime.datetime(year, month, day, 12, 0, tzinfo=TZ)
 
 
-def submitted(personas, *, agency, when, due, removal=False, **fields):
+def submitted(personas, *, agency, when, due, removal=False, source="statute", **fields):
     """A request submitted to `agency` at `when`, due on `due` (set explicitly: the figures
-    must not depend on the deadline rules, which other tests cover)."""
+    must not depend on the deadline rules, which other tests cover) by the rule `source`."""
     request = make_request(
         organization=personas.org_a,
         created_by=personas.advocate_a,
@@ -81,7 +81,12 @@ def submitted(personas, *, agency, when, due, removal=False, **fields):
             cert_request=request,
             action=Action.SUBMIT,
             actor=personas.advocate_a,
-            updates={"agency": agency, "submitted_at": when, "due_date": due},
+            updates={
+                "agency": agency,
+                "submitted_at": when,
+                "due_date": due,
+                "deadline_source": source,
+            },
         )
 
 

@@ -63,7 +63,7 @@ def test_an_advocate_files_a_request_from_draft_to_dashboard(
 
     # Step 2: removal proceedings shorten the deadline.
     assert "Step 2 of 7" in page.content()
-    page.get_by_label("The victim is in removal proceedings").check()
+    page.get_by_label("The victim or a qualifying family member is in removal proceedings").check()
     # An urgency reaches the agency as a date only; the A-Number is not shared (the default).
     page.get_by_label("The victim is detained").check()
     page.get_by_label("Detention").check()

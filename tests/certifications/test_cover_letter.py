@@ -8,6 +8,7 @@ import datetime
 
 import pytest
 
+from agencies.models import AgencyKind, AgencyLevel
 from certifications.choices import AttachmentKind, FormType
 from certifications.deadlines import compute_due_date, deadline_rules
 from certifications.documents.letter import deadline_sentences
@@ -84,10 +85,19 @@ def test_without_a_stricter_policy_only_the_statute_is_named(personas):
     assert "Your response is due by December 15, 2026." in text
 
 
-def test_the_sentence_follows_the_one_rule_when_the_statute_does_not_bind(personas, monkeypatch):
-    # A later rule narrows Minn. Stat. 611A.95 to law-enforcement agencies in one place.
-    monkeypatch.setattr("certifications.deadlines.statute_applies", lambda agency: False)
-    agency = _saint_paul(policy_response_days=30, policy_expedited_days=7)
+def _federal(**policy):
+    agency = AgencyFactory(
+        name="Federal Bureau of Investigation",
+        kind=AgencyKind.FEDERAL_LE,
+        level=AgencyLevel.FEDERAL,
+        **policy,
+    )
+    PointOfContactFactory(agency=agency, is_primary=True)
+    return agency
+
+
+def test_an_uncovered_agencys_own_policy_is_asked_for_without_citing_the_statute(personas):
+    agency = _federal(policy_response_days=30, policy_expedited_days=7)
     rules = deadline_rules(
         requested_on=datetime.date(2026, 12, 1), in_removal_proceedings=False, agency=agency
     )
@@ -96,18 +106,58 @@ def test_the_sentence_follows_the_one_rule_when_the_statute_does_not_bind(person
         requested_on=datetime.date(2026, 12, 1), in_removal_proceedings=False, agency=agency
     )
     assert deadline.due_date == datetime.date(2026, 12, 31)
-    assert deadline.basis == "Saint Paul Police Department policy: 30 days"
+    assert deadline.basis == (
+        "Federal Bureau of Investigation policy: 30 days (the agency's own published policy)"
+    )
     text = _letter(personas, agency)
-    assert "Minn. Stat. 611A.95, subd. 2, requires" not in text
+    assert "611A.95" not in text
     assert (
-        "Saint Paul Police Department's own policy asks for a response within 30 days of the "
+        "Federal Bureau of Investigation's own policy asks for a response within 30 days of the "
         "request, by December 31, 2026."
+    ) in text
+    assert "Response due: December 31, 2026" in text
+
+
+def test_an_uncovered_agency_without_a_policy_is_asked_for_a_date_in_neutral_words(personas):
+    agency = _federal()
+    deadline = compute_due_date(
+        requested_on=datetime.date(2026, 12, 1), in_removal_proceedings=True, agency=agency
+    )
+    assert deadline.due_date == datetime.date(2026, 12, 15)
+    assert deadline.source == "requested"
+    assert deadline.basis.startswith("Requested response: 14 days, removal proceedings")
+    assert "611A.95" not in deadline.basis
+    text = _letter(personas, agency, removal=True)
+    assert "611A.95" not in text
+    assert "statute" not in text
+    assert "Response requested by: December 15, 2026" in text
+    assert "We ask for a response within 14 days of the request when the victim is in " in text
+    assert "We ask for your response by December 15, 2026." in text
+    assert "Your response is due" not in text
+    # DHS's guidance is DHS's, never the statute's.
+    assert (
+        "The U.S. Department of Homeland Security's U and T Visa Law Enforcement Resource Guide "
+        "notes that there is no time limit on certifying an older case."
     ) in text
 
 
+def test_a_covered_agencys_letter_cites_subd_2c_with_its_condition(personas):
+    agency = _saint_paul()
+    text = _letter(personas, agency)
+    assert (
+        "Under Minn. Stat. 611A.95, subd. 2(c), where your agency initiated an investigation of "
+        "the criminal activity and the victim cooperated with it, no open investigation, charge "
+        "or conviction is required to certify."
+    ) in text
+    assert "Resource Guide notes that there is no time limit on certifying an older case." in text
+    # The old sentence dropped the condition and gave DHS's guidance as the statute's.
+    assert "it is enough that the agency investigated" not in text
+    assert "The statute does not require" not in text
+
+
 def test_with_no_rule_at_all_the_letter_says_so():
-    assert deadline_sentences(rules=[], expedite=False, agency_name="X") == [
-        "No statute sets a deadline for this request; we ask for a response as soon as you can."
+    assert deadline_sentences(rules=[], agency_name="X") == [
+        "We ask for a response as soon as you can."
     ]
 
 
@@ -163,18 +213,4 @@ def test_the_t_letter_has_no_six_month_window(personas):
     )
     assert "official Form I-914 Supplement B (the current edition, at uscis.gov/i-914)" in text
     assert "months of the date of your signature" not in text
-
-
-def test_with_no_rule_binding_the_agency_the_clock_still_runs_and_says_why(personas, monkeypatch):
-    monkeypatch.setattr("certifications.deadlines.statute_applies", lambda agency: False)
-    agency = _saint_paul(policy_response_days=None, policy_expedited_days=None)
-    deadline = compute_due_date(
-        requested_on=datetime.date(2026, 12, 1), in_removal_proceedings=True, agency=agency
-    )
-    assert deadline.due_date == datetime.date(2026, 12, 15)
-    assert deadline.basis == (
-        "Portal reminder: 14 days, removal proceedings (no statutory deadline binds the agency)"
-    )
-    text = _letter(personas, agency, removal=True)
-    assert "No statute sets a deadline for this request" in text
-    assert "Minn. Stat. 611A.95, subd. 2, requires" not in text
+    assert "six months" not in text

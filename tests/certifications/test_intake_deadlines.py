@@ -77,14 +77,15 @@ def test_a_laxer_agency_policy_loses_to_the_statute(personas):
 
 
 def test_the_policy_of_the_agency_routed_to_applies(personas):
-    # Routed to the statewide coordinator (no contact at the named agency): its rules apply,
-    # not the named agency's stricter policy.
+    # A covered agency without a contact keeps the request (escalated to the coordinator at
+    # once): its own stricter policy applies, not the coordinator's rules.
     lonely = AgencyFactory(name="Lonely Police", policy_response_days=10)
     obj = certification_request_submit(
         cert_request=complete_request(personas, agency=lonely), actor=personas.advocate_a
     )
-    assert obj.agency == personas.coordinator_agency
-    assert obj.due_date == TODAY + datetime.timedelta(days=90)
+    assert obj.agency == lonely
+    assert obj.escalated_at is not None
+    assert obj.due_date == TODAY + datetime.timedelta(days=10)
 
 
 def test_the_due_date_is_shown_with_its_basis_on_the_request_page(client, personas):

@@ -131,12 +131,15 @@ def test_the_day_counted_from_is_minnesota_s_day_not_utc_s(personas):
     assert obj.due_date == datetime.date(2026, 3, 2) + datetime.timedelta(days=90)
 
 
-def test_submit_routes_to_the_coordinator_when_the_agency_has_no_contact(personas):
+def test_submit_keeps_a_covered_agency_without_a_contact_and_escalates(personas):
+    # Minn. Stat. 611A.95 subd. 2(a): the police department "shall process" the request; the
+    # coordinator is told at once and chases the agency.
     lonely = AgencyFactory(name="Lonely Township Police")
     obj = certification_request_submit(
         cert_request=complete_request(personas, agency=lonely), actor=personas.advocate_a
     )
-    assert obj.agency == personas.coordinator_agency
+    assert obj.agency == lonely
+    assert obj.escalated_at is not None
     assert "no active point of contact" in obj.routing_reason
 
 

@@ -10,7 +10,7 @@ from django.db import connection
 from django.utils import timezone
 
 from accounts.models import AuditAction, AuditEntry
-from agencies.models import Agency
+from agencies.models import Agency, AgencyKind
 from certifications.choices import (
     RECORDED_ONLY_ACTIONS,
     TRANSITIONS,
@@ -274,10 +274,18 @@ def test_transfer_keeps_the_submission_date_and_applies_the_stricter_policy(pers
     assert request.agency == saint_paul
     assert request.assigned_contact == sp_contact
     assert request.submitted_at == submitted
-    # 7 days from the original request (Saint Paul policy, removal proceedings): overdue now.
-    assert request.due_date == timezone.localdate(submitted) + datetime.timedelta(days=7)
-    assert "Saint Paul Police Department policy: 7 days" in request.deadline_basis
-    assert "clock does not restart" in request.deadline_basis
+    # The statute's 14 days stay counted from the first request (the portal's convention) and
+    # fall first; Saint Paul's own 7 days count from its receipt today, and are named too.
+    first = timezone.localdate(submitted)
+    assert request.due_date == first + datetime.timedelta(days=14)
+    assert request.received_by_agency_on == timezone.localdate()
+    assert request.deadline_source == "statute"
+    assert request.deadline_basis.startswith("Minn. Stat. 611A.95: 14 days, removal proceedings")
+    assert "the portal's advocacy convention" in request.deadline_basis
+    assert "clock does not restart" not in request.deadline_basis
+    assert "Saint Paul Police Department's own policy, 7 days from its receipt" in (
+        request.deadline_basis
+    )
     assert "The assault happened in Saint Paul." in request.routing_reason
     event = request.events.get(action=Action.TRANSFER)
     assert event.from_status == Status.SUBMITTED
@@ -297,7 +305,7 @@ def test_transfer_needs_a_reason_and_another_agency(personas):
         )
 
 
-def test_transfer_to_an_agency_without_a_contact_goes_to_the_coordinator(personas):
+def test_transfer_to_a_covered_agency_without_a_contact_stays_there_escalated(personas):
     empty = AgencyFactory(name="Agency Without Contact")
     request = make_submitted_request(
         organization=personas.org_a, created_by=personas.advocate_a, agency=personas.agency_x
@@ -305,8 +313,11 @@ def test_transfer_to_an_agency_without_a_contact_goes_to_the_coordinator(persona
     request = certification_request_transfer(
         cert_request=request, actor=personas.contact_x, to_agency=empty, reason="Their case."
     )
-    assert request.agency == personas.coordinator_agency
+    assert request.agency == empty
+    assert request.escalated_at is not None
+    assert request.events.filter(action=Action.ESCALATED).count() == 1
     assert "statewide coordinator" in request.routing_reason
+    assert "Their case.\n" in request.routing_reason
 
 
 def test_coordinator_reroutes_to_a_local_agency_but_not_back_to_itself(personas):
@@ -316,10 +327,15 @@ def test_coordinator_reroutes_to_a_local_agency_but_not_back_to_itself(personas)
         agency=personas.coordinator_agency,
     )
     make_release(request, [personas.agency_y])
-    empty = AgencyFactory(name="Agency Without Contact")
+    refusing = AgencyFactory(
+        name="Office Declining U", kind=AgencyKind.PROSECUTOR, accepts_u=False, accepts_t=False
+    )
     with pytest.raises(ReviewError, match="cannot take"):
         certification_request_reroute(
-            cert_request=request, actor=personas.coordinator, to_agency=empty, reason="Local case."
+            cert_request=request,
+            actor=personas.coordinator,
+            to_agency=refusing,
+            reason="Local case.",
         )
     request = certification_request_reroute(
         cert_request=request,

@@ -158,6 +158,11 @@ MATRIX: list[R] = [
     R("certifications:delete_draft",            "POST", "302  302  404  404  404  404  404  302", pk="spare_draft"),  # noqa: E501
     R("certifications:withdraw",                "GET",  "302  200  404  404  404  404  404  302", pk="request"),  # noqa: E501
     R("certifications:withdraw",                "POST", "302  200  404  404  404  404  404  302", pk="request"),  # noqa: E501
+    # Removal proceedings raised after the request: its organization only; a POST without the
+    # proof is refused beside the field (400); a draft is sent to its page (302).
+    R("certifications:raise_expedite",          "GET",  "302  200  404  404  404  404  404  302", pk="request"),  # noqa: E501
+    R("certifications:raise_expedite",          "POST", "302  400  404  404  404  404  404  302", pk="request"),  # noqa: E501
+    R("certifications:raise_expedite",          "GET",  "302  302  404  404  404  404  404  302", pk="draft"),  # noqa: E501
     # Not waiting for information: the advocate is sent to the request page (302).
     R("certifications:respond",                 "GET",  "302  302  404  404  404  404  404  302", pk="request"),  # noqa: E501
     R("certifications:respond",                 "POST", "302  302  404  404  404  404  404  302", pk="request"),  # noqa: E501

@@ -21,6 +21,7 @@ from agencies.models import (
     ContactRole,
     County,
     PointOfContact,
+    default_statute_coverage,
 )
 from certifications.choices import Crime
 
@@ -89,33 +90,43 @@ def _agency(name, kind, level, *, city="", county=None, zip_code="", **extra) ->
     }
 
 
+# Saint Paul Legislative Code 44.06 and the Minneapolis ordinance (2017): 30 days from receipt
+# by the city agency, 7 when the victim or a qualifying family member is in removal
+# proceedings, raised with the request or later (verify current values; DOMAIN.md).
+CITY_POLICY = {
+    "policy_response_days": 30,
+    "policy_expedited_days": 7,
+    "policy_expedite_after_submission": True,
+    "policy_expedite_family": True,
+}
+
 SEED_AGENCIES = [
     _agency(
         "Saint Paul Police Department", AgencyKind.POLICE, AgencyLevel.MUNICIPAL,
         city="Saint Paul", county="Ramsey", zip_code="55101",
-        policy_response_days=30, policy_expedited_days=7,
+        **CITY_POLICY,
     ),
     _agency(
         "Saint Paul City Attorney's Office", AgencyKind.PROSECUTOR, AgencyLevel.MUNICIPAL,
         city="Saint Paul", county="Ramsey", zip_code="55102",
-        policy_response_days=30, policy_expedited_days=7,
+        **CITY_POLICY,
     ),
     _agency(
         "Minneapolis Police Department", AgencyKind.POLICE, AgencyLevel.MUNICIPAL,
         city="Minneapolis", county="Hennepin", zip_code="55415",
-        policy_response_days=30, policy_expedited_days=7, certified_crimes=MPLS_POLICE_CRIMES,
+        **CITY_POLICY, certified_crimes=MPLS_POLICE_CRIMES,
     ),
     _agency(
         "Minneapolis City Attorney's Office", AgencyKind.PROSECUTOR, AgencyLevel.MUNICIPAL,
         city="Minneapolis", county="Hennepin", zip_code="55415",
-        policy_response_days=30, policy_expedited_days=7,
+        **CITY_POLICY,
         certified_crimes=MPLS_CITY_ATTORNEY_CRIMES,
     ),
     _agency(
         "Minneapolis Department of Civil Rights, Labor Standards Enforcement",
         AgencyKind.CIVIL_RIGHTS, AgencyLevel.MUNICIPAL,
         city="Minneapolis", county="Hennepin", zip_code="55415",
-        policy_response_days=30, policy_expedited_days=7,
+        **CITY_POLICY,
         certified_crimes=MPLS_CIVIL_RIGHTS_CRIMES,
     ),
     _agency(
@@ -299,9 +310,16 @@ class Command(BaseCommand):
                 "certified_crimes": [],
                 "policy_response_days": None,
                 "policy_expedited_days": None,
+                "policy_expedite_after_submission": False,
+                "policy_expedite_family": False,
                 **{k: (list(map(str, v)) if isinstance(v, list) else v) for k, v in spec.items()},
             }
-            agency = _upsert(Agency, {"name": name}, defaults)
+            # Minn. Stat. 611A.95 subd. 1: the default of its kind and level, set once, so an
+            # administrator's recorded decision survives a second run.
+            coverage = default_statute_coverage(kind=spec["kind"], level=spec["level"])
+            agency = _upsert(
+                Agency, {"name": name}, defaults, create_defaults={"statute_coverage": coverage}
+            )
             if county:
                 agency.counties.add(counties[county])
             if spec["city_name"] in cities and spec["level"] == AgencyLevel.MUNICIPAL:
