@@ -37,6 +37,7 @@ from ..uploads import CleanUpload, validate_upload
 from .core import attachment_store, certification_request_create, certification_request_transition
 from .events import request_event_record
 from .intake import DRAFT_FIELDS, minnesota_today
+from .releases import release_names, releases_current
 
 
 class LinkError(Exception):
@@ -159,6 +160,30 @@ def _copy_attachments(
             )
         )
     return copies
+
+
+def _copy_releases(
+    *,
+    source: CertificationRequest,
+    target: CertificationRequest,
+    copies: list[Attachment],
+    actor: User,
+) -> None:
+    """The source's current releases, for `target`, each with the copy of its signed document
+    (`copies` are the source's attachments stored again, in id order)."""
+    ids = source.attachments.order_by("id").values_list("pk", flat=True)
+    by_source = dict(zip(ids, copies, strict=True))
+    for release in releases_current(cert_request=source):
+        agencies = list(release.agencies.all())
+        release.pk = None
+        release.id = None
+        release._state.adding = True
+        release.request = target
+        release.document = by_source.get(release.document_id)
+        release.created_by = actor
+        release.expiry_reminder_sent_on = None
+        release.save()
+        release.agencies.set(agencies)
 
 
 def _stored_or_cleaned(copies: list[Attachment]) -> None:
@@ -322,6 +347,13 @@ def reconsideration_ask(
             name = getattr(upload, "name", "file")
             raise ValidationError({"files": [f"{name}: {m}" for m in exc.messages]}) from exc
     agency = Agency.objects.get(pk=denied.agency_id)
+    # VAWA 34 U.S.C. 12291(b)(2): the new request goes to the agency under the victim's current
+    # release naming it, which goes with it (`_copy_releases`).
+    if not release_names(cert_request=denied, agency=agency):
+        raise LinkError(
+            f"No current release from the victim names {agency.name}: attach a new release "
+            "to this request first, then ask for reconsideration."
+        )
     fields = _values(denied, COPIED_FIELDS | CONSENT_FIELDS)
     fields["requested_agency_id"] = denied.agency_id
     today = minnesota_today()
@@ -343,12 +375,14 @@ def reconsideration_ask(
             )
             _copy_family_members(denied, new)
             # The earlier files go with it: the agency reconsiders the whole request.
-            stored += _copy_attachments(
+            copies = _copy_attachments(
                 source=denied,
                 target=new,
                 ids=denied.attachments.values_list("pk", flat=True),
                 actor=actor,
             )
+            stored += copies
+            _copy_releases(source=denied, target=new, copies=copies, actor=actor)
             message = Message.objects.create(request=new, author=actor, body=body)
             for clean in cleaned:
                 stored.append(
@@ -376,8 +410,10 @@ def reconsideration_ask(
                         + (", assigned to another certifying official." if contact else ".")
                     ),
                     "submitted_at": timezone.now(),
+                    "received_by_agency_on": today,
                     "due_date": deadline.due_date,
                     "deadline_basis": deadline.basis,
+                    "deadline_source": deadline.source,
                     "form_edition": new.form_edition
                     or FormEdition.objects.filter(
                         form=FORM_FOR_TYPE[new.form_type], is_current=True
