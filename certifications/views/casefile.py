@@ -34,7 +34,7 @@ from ..services.casefile import (
 from ..services.messages import message_with_files_send
 from ..services.releases import ReleaseError
 from ..services.review import ReviewError
-from .advocate import request_detail_page
+from .detail import request_detail_page
 from .review import render_review
 
 

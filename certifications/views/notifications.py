@@ -13,7 +13,7 @@ from ..access import ADVOCATE, certification_request_access
 from ..context_processors import unread_count_forget
 from ..forms.notifications import PetitionFiledForm
 from ..models import Notification
-from ..services.intake import PetitionFiledError, certification_request_mark_petition_filed
+from ..services.answers import PetitionFiledError, certification_request_mark_petition_filed
 from ..services.notifications import notification_link_path, notification_mark_read
 
 PAGE_SIZE = 100

@@ -167,8 +167,8 @@ def test_the_request_page_costs_the_same_queries_however_long_its_history(client
     from django.test.utils import CaptureQueriesContext
 
     from certifications.choices import Action
+    from certifications.services.answers import certification_request_provide_info
     from certifications.services.core import certification_request_transition
-    from certifications.services.intake import certification_request_provide_info
 
     from .intake_support import pdf_upload
 

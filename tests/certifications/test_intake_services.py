@@ -11,13 +11,13 @@ from django.core.exceptions import ValidationError
 from accounts.models import AuditAction, AuditEntry
 from certifications.choices import Action, AttachmentKind, Crime, FormType, Status
 from certifications.models import Attachment, CertificationRequest, Message, RequestEvent
+from certifications.services.answers import certification_request_provide_info
 from certifications.services.core import TransitionError, certification_request_transition
 from certifications.services.intake import (
     IncompleteRequestError,
     a_number_normalize,
     attachment_add,
     certification_request_problems,
-    certification_request_provide_info,
     certification_request_save_draft,
     certification_request_submit,
     certification_request_withdraw,

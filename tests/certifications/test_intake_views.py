@@ -372,7 +372,7 @@ def test_a_replys_files_show_under_its_message_on_the_timeline(advocate, persona
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    from certifications.services.intake import certification_request_provide_info
+    from certifications.services.answers import certification_request_provide_info
 
     obj = _asked_for_the_police_report(personas)
     url = reverse("certifications:detail", args=[obj.pk])

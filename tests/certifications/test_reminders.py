@@ -15,7 +15,7 @@ from certifications.models import Notification, NotificationKind, RequestEvent
 from certifications.services import certification_request_transition
 from certifications.services import notifications as svc
 from certifications.services import reminders as sweeps
-from certifications.services.intake import certification_request_mark_petition_filed
+from certifications.services.answers import certification_request_mark_petition_filed
 from tests.factories import PointOfContactFactory, make_submitted_request
 
 CHICAGO = zoneinfo.ZoneInfo("America/Chicago")
