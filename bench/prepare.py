@@ -41,11 +41,13 @@ from accounts.models import Organization, User  # noqa: E402
 from agencies.models import Agency, PointOfContact  # noqa: E402
 from bench.bulk import Table, reset_sequences  # noqa: E402
 from bench.seed import PERSONA_EMAILS  # noqa: E402
+from certifications.access import certification_requests_visible_to  # noqa: E402
 from certifications.choices import OPEN_STATUSES, FormType, Status  # noqa: E402
 from certifications.models import (  # noqa: E402
     Attachment,
     CertificationRequest,
     Message,
+    Release,
     RequestEvent,
 )
 from certifications.services.core import reference_for  # noqa: E402
@@ -96,7 +98,6 @@ def request_pks(requests) -> list[int]:
 
 def targets(people: dict[str, User]) -> dict[str, dict]:
     contact_agency = PointOfContact.objects.get(email=PERSONA_EMAILS["contact"]).agency_id
-    coordinator_agency = PointOfContact.objects.get(email=PERSONA_EMAILS["coordinator"]).agency_id
     requests = CertificationRequest.objects.all()
     advocate = people["advocate"]
     found = {
@@ -104,7 +105,11 @@ def targets(people: dict[str, User]) -> dict[str, dict]:
             status=Status.DRAFT
         ),
         "contact": requests.filter(agency_id=contact_agency, status__in=OPEN_STATUSES),
-        "coordinator": requests.filter(agency_id=coordinator_agency, status__in=OPEN_STATUSES),
+        # What the coordinator works: DPS's own open requests and the escalated or overdue
+        # ones of other agencies, which stay with those agencies (certifications.access).
+        "coordinator": certification_requests_visible_to(
+            user=people["coordinator"], queryset=requests.filter(status__in=OPEN_STATUSES)
+        ),
         "admin": requests.none(),
     }
     return {
@@ -167,6 +172,24 @@ def complete_drafts(advocate: User, count: int) -> list[int]:
             )
         drafts.flush()
         reset_sequences([CertificationRequest])
+        # Each draft carries the victim's release naming its agency (VAWA 34 U.S.C.
+        # 12291(b)(2)): submission needs it.
+        releases = Release.objects.bulk_create(
+            [
+                Release(request_id=pk, signed_on=timezone.localdate(now), given_by="The victim")
+                for pk in ids
+            ]
+        )
+        agency_of = dict(
+            CertificationRequest.objects.filter(pk__in=ids).values_list("pk", "agency_id")
+        )
+        Release.agencies.through.objects.bulk_create(
+            [
+                Release.agencies.through(release_id=r.pk, agency_id=agency_of[r.request_id])
+                for r in releases
+                if agency_of[r.request_id]
+            ]
+        )
     return ids
 
 

@@ -29,7 +29,7 @@ from certifications.services.intake import attachment_add
 from certifications.services.notifications import notifications_send_pending
 from certifications.services.reminders import release_expiry_reminders_create
 from certifications.services.review import certification_request_certify
-from tests.factories import make_release, make_submitted_request
+from tests.factories import PointOfContactFactory, make_release, make_submitted_request
 
 from .intake_support import (
     complete_request,
@@ -331,8 +331,7 @@ def test_the_advocate_sees_what_was_certified_and_the_signed_scan(client, person
     certification_request_certify(
         cert_request=request,
         actor=personas.contact_x,
-        official_name="Chief Example",
-        official_title="Chief of Police",
+        signer=_chief(personas),
         signature_date=_today(),
         signed_form=pdf_upload("signed.pdf"),
     )
@@ -417,3 +416,14 @@ def test_ticked_consent_boxes_become_migrated_releases_without_a_document(person
     assert [a.pk for a in moved.agencies.all()] == [personas.agency_x.pk]
     assert Release.objects.get(request=draft).migrated
     assert not Release.objects.filter(request=unticked).exists()
+
+
+def _chief(personas):
+    """An official the agency's head designated, who signs (8 CFR 214.14(a)(3))."""
+    from agencies.models import CertifyingDesignation
+
+    official = PointOfContactFactory(
+        agency=personas.agency_x, name="Chief Example", title="Chief of Police"
+    )
+    CertifyingDesignation.objects.create(contact=official, designated_on=datetime.date(2026, 1, 2))
+    return official

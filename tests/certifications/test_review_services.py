@@ -310,6 +310,7 @@ def test_transfer_to_a_covered_agency_without_a_contact_stays_there_escalated(pe
     request = make_submitted_request(
         organization=personas.org_a, created_by=personas.advocate_a, agency=personas.agency_x
     )
+    make_release(request, [empty])
     request = certification_request_transfer(
         cert_request=request, actor=personas.contact_x, to_agency=empty, reason="Their case."
     )

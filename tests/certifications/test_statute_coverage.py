@@ -17,7 +17,12 @@ from certifications.services.intake import certification_request_submit
 from certifications.services.reminders import requests_escalate_overdue
 from certifications.services.review import certification_request_transfer
 from certifications.statistics import statistics_report
-from tests.factories import AgencyFactory, PointOfContactFactory, make_submitted_request
+from tests.factories import (
+    AgencyFactory,
+    PointOfContactFactory,
+    make_release,
+    make_submitted_request,
+)
 
 from .intake_support import (
     complete_request,
@@ -265,6 +270,7 @@ def test_a_transfer_keeps_the_statutes_first_request_and_counts_the_policy_from_
         agency=personas.agency_x,
         submitted_at=first,
     )
+    make_release(obj, [saint_paul])
     obj = certification_request_transfer(
         cert_request=obj, actor=personas.contact_x, to_agency=saint_paul, reason="Their case."
     )
