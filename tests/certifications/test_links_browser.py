@@ -1,5 +1,5 @@
 """ "Ask for a new signature" in Chromium, both sides: the advocate starts a re-certification
-from a certified request, ticks a file to copy, records the victim's consent and submits; the
+from a certified request, ticks a file to copy, attaches the victim's new release and submits; the
 agency finds it marked in its queue and reviews it beside the earlier signed decision."""
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from certifications.choices import Status
 from certifications.models import LinkKind, RequestLink
 from certifications.services.review import certification_request_certify
 
-from .intake_support import attach, complete_request
+from .intake_support import attach, complete_request, pdf_bytes
 from .test_links import _chief, make_submitted_request_from
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -58,17 +58,26 @@ def test_ask_for_a_new_signature_end_to_end(portal, personas, settings, tmp_path
     assert page.get_by_label("Family name (last name)").input_value() == "Quispe"
     assert f"started from {earlier.reference}" in page.inner_text("body")
 
-    # 2. It is edited and submitted like any draft: consent, then review and submit.
+    # 2. It is edited and submitted like any draft: a new release (a release is given for one
+    # sharing, VAWA 34 U.S.C. 12291(b)(2)), then review and submit.
     portal.goto(f"/requests/{new.pk}/edit/consent/")
-    page.get_by_label(re.compile("The victim consents")).check()
-    page.get_by_label("Consent given by").fill("The victim")
-    page.get_by_label("Date of consent").fill(timezone.localdate().isoformat())
-    portal.submit("Save and continue")
+    assert page.get_by_label("Agency X Police Department").is_checked()
+    page.get_by_label("Date signed").fill(timezone.localdate().isoformat())
+    page.get_by_label("Expiry date").fill(
+        (timezone.localdate() + datetime.timedelta(days=180)).isoformat()
+    )
+    page.get_by_label("Signed by").fill("The victim")
+    page.get_by_label("Language it was explained in").fill("Spanish")
+    release_pdf = tmp_path / "release.pdf"
+    release_pdf.write_bytes(pdf_bytes("Release"))
+    page.get_by_label("Signed release").set_input_files(str(release_pdf))
+    portal.submit("Attach the release and continue")
     portal.goto(f"/requests/{new.pk}/edit/review/")
     portal.submit("Submit to the agency")
     new.refresh_from_db()
     assert new.status == Status.SUBMITTED
-    assert new.attachments.count() == 1
+    # The ticked file and the new release.
+    assert new.attachments.count() == 2
     assert "Re-certification of" in page.inner_text("body")
     earlier.refresh_from_db()
     assert earlier.status == Status.CERTIFIED
