@@ -549,8 +549,8 @@ def _load_data() -> None:
             requested_agency=agency_y,
             case_number="MPD-DEMO-3100",
         )
-        # Submitted through the portal's own form: a named agency with no contact goes to
-        # the statewide coordinator (routing rule 3).
+        # Submitted through the portal's own form: a named agency with no contact keeps the
+        # request, escalated to the statewide coordinator at once.
         routed = make_request(
             organization=org_a,
             created_by=advocate_a,
@@ -579,6 +579,8 @@ def _load_data() -> None:
                 "reason": "other",
                 "explanation": "No report of the crime was found.",
                 "no_charge_basis": "on",
+                # One of agency Y's designated officials signs (8 CFR 214.14(a)(3)).
+                "signer": contact_y.point_of_contact.pk,
             },
         )
     # The morning sweep escalates what is overdue; beat's statistics snapshot is computed.
