@@ -39,7 +39,11 @@ def _helper(form: forms.Form, action: str, button: str, css: str = "btn-primary"
     helper = FormHelper(form)
     helper.form_method = "post"
     helper.form_action = action
-    helper.add_input(Submit("submit", button, css_class=css))
+    submit = Submit("submit", button)
+    # Crispy's Submit always adds "btn-primary"; beside an outline style that makes the text
+    # the colour of its background, so the button's classes are set whole.
+    submit.field_classes = f"btn {css}"
+    helper.add_input(submit)
     return helper
 
 
@@ -168,8 +172,8 @@ class DenyForm(ActionForm):
         label=NO_CHARGE_CONFIRMATION,
         required=True,
         help_text=(
-            "Minn. Stat. 611A.95 subd. 2(c): a certification needs no charge, conviction or open "
-            "investigation where the agency investigated and the victim was helpful."
+            "Minn. Stat. 611A.95 subd. 2(c): no open investigation, charge or conviction is needed "
+            "where the agency initiated an investigation that the victim cooperated with."
         ),
         error_messages={
             "required": "Confirm that the denial does not rest on the absence of a charge, "

@@ -427,7 +427,7 @@ def test_the_transfer_page_finds_agencies_by_name_or_city_and_suggests_without_a
     names = [a.name for a in response.context["candidates"]]
     assert names == ["Agency Y Sheriff's Office"]
     html = response.content.decode()
-    assert 'type="radio"' in html and "The clock does not restart" in html
+    assert 'type="radio"' in html and "the portal's advocacy convention" in html
     # Its own agency is never offered; nothing found says so.
     response = client.get(url, {"q": "Agency X"})
     assert response.context["candidates"] == []
