@@ -101,10 +101,6 @@ def dps_units() -> list[Agency]:
     )
 
 
-def statewide_coordinator_agency() -> Agency | None:
-    return Agency.objects.filter(is_statewide_coordinator=True).first()
-
-
 def _active_contacts_prefetch() -> Prefetch:
     """Each agency's active contacts, primary first, as `active_contacts`."""
     contacts = PointOfContact.objects.filter(is_active=True).order_by("-is_primary", "name")

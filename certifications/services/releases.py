@@ -59,12 +59,6 @@ def release_names(
     return False
 
 
-def release_covers_coordinator(
-    *, cert_request: CertificationRequest, on: datetime.date | None = None
-) -> bool:
-    return any(r.covers_coordinator for r in releases_current(cert_request=cert_request, on=on))
-
-
 def release_sharing_check(
     *, cert_request: CertificationRequest, on: datetime.date | None = None
 ) -> None:
