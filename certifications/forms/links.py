@@ -6,6 +6,7 @@ from __future__ import annotations
 from crispy_forms.helper import FormHelper
 from django import forms
 
+from ..choices import FormType
 from ..models import RecertificationReason
 from ..text import TextSafeFormMixin
 from .intake import MultipleFileField
@@ -32,9 +33,18 @@ class NewSignatureForm(TextSafeFormMixin, forms.Form):
         help_text="Each ticked file is copied as a new file of the new request.",
     )
 
-    def __init__(self, *args, attachments: list[tuple[int, str]], **kwargs) -> None:
+    def __init__(
+        self, *args, attachments: list[tuple[int, str]], form_type: str = FormType.U, **kwargs
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.fields["attachments"].choices = attachments
+        if form_type == FormType.T:
+            # The I-914 Supplement B has no filing window (certifications.validity), and a T
+            # declaration on the same facts is what this request already is.
+            skipped = {RecertificationReason.WINDOW_EXPIRED, RecertificationReason.T_DECLARATION}
+            self.fields["reason"].choices = [
+                c for c in RecertificationReason.choices if c[0] not in skipped
+            ]
         self.helper = _helper()
 
 

@@ -76,7 +76,7 @@ def new_signature(request: HttpRequest, pk: int) -> HttpResponse:
         return _not_now(request, cert_request, "Only a certified request can be signed again.")
     attachments = list(cert_request.attachments.order_by("id"))
     choices = [(a.pk, f"{a.get_kind_display()}: {a.original_name}") for a in attachments]
-    form = NewSignatureForm(_posted(request), attachments=choices)
+    form = NewSignatureForm(_posted(request), attachments=choices, form_type=cert_request.form_type)
     if request.method == "POST" and form.is_valid():
         try:
             draft = recertification_start(

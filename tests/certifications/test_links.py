@@ -158,6 +158,21 @@ def test_a_new_signature_without_a_reason_keeps_the_page_with_the_error(client, 
     assert not RequestLink.objects.exists()
 
 
+def test_a_certified_t_declaration_offers_no_filing_window_reason(client, personas):
+    # The I-914 Supplement B has no six-month window (8 CFR 214.14(c)(2)(i) is a U rule).
+    earlier = _certified(personas, form_type=FormType.T)
+    advocate = _client(client, personas.advocate_a)
+    url = reverse("certifications:new_signature", args=[earlier.pk])
+    page = advocate.get(url).content.decode()
+    assert "USCIS asked for a new form" in page
+    assert "The six months passed" not in page
+    assert "A T-visa declaration (I-914 Supp. B) on the same facts" not in page
+    response = advocate.post(url, {"reason": RecertificationReason.WINDOW_EXPIRED})
+    assert response.status_code == 400
+    assert "Select a valid choice" in response.content.decode()
+    assert not RequestLink.objects.exists()
+
+
 def test_a_t_declaration_on_the_same_facts_is_drafted_on_form_i914(client, personas):
     earlier = _certified(personas)
     _client(client, personas.advocate_a).post(
