@@ -291,6 +291,8 @@ def request_edit(request: HttpRequest, pk: int, step: str) -> HttpResponse:
         "certifications/advocate/step.html",
         {
             "obj": cert_request,
+            # The typed steps save as the advocate types (views.autosave).
+            "autosave_url": reverse("certifications:autosave", args=[cert_request.pk, step]),
             "numbers_formset": numbers,
             "step": step,
             "step_title": STEP_TITLES[step],

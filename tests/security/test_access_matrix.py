@@ -147,6 +147,11 @@ MATRIX: list[R] = [
     # The review step renders the draft whatever the method: a POST there writes nothing.
     R("certifications:edit",                    "POST", "302  200  404  404  404  404  404  302", pk="draft", step="review"),  # noqa: E501
     R("certifications:edit",                    "GET",  "302  404  404  404  404  404  404  302", pk="draft", step="no-such-step"),  # noqa: E501
+    # The steps' autosave: drafts of the advocate's organization only, typed steps only.
+    R("certifications:autosave",                "GET",  "302  405  405  405  405  405  405  302", pk="draft", step="victim"),  # noqa: E501
+    R("certifications:autosave",                "POST", "302  200  404  404  404  404  404  302", pk="draft", step="victim"),  # noqa: E501
+    R("certifications:autosave",                "POST", "302  404  404  404  404  404  404  302", pk="request", step="victim"),  # noqa: E501
+    R("certifications:autosave",                "POST", "302  404  404  404  404  404  404  302", pk="draft", step="attachments"),  # noqa: E501
     R("certifications:submit",                  "GET",  "302  405  405  405  405  405  405  302", pk="request"),  # noqa: E501
     # Already submitted: the organization's advocate is told so on the request page (302).
     R("certifications:submit",                  "POST", "302  302  404  404  404  404  404  302", pk="request"),  # noqa: E501
