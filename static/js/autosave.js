@@ -79,7 +79,8 @@
       timer = null;
     }
     if (inflight) {
-      again = true;
+      // Typed while a save runs: one more save follows it, and the promise covers both.
+      again = again || dirty;
       return inflight;
     }
     if (!dirty) {
