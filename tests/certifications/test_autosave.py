@@ -88,12 +88,13 @@ def test_the_narrative_step_saves_its_text(advocate, draft):
         "narrative": "He followed her home twice.",
         "known_injuries": "",
         "helpfulness": "Gave a statement.",
-        "family_implicated": "",
+        "family_implicated": "no",
         "family-TOTAL_FORMS": "0",
         "family-INITIAL_FORMS": "0",
     }
     response = advocate.post(autosave_url(draft, "narrative"), data)
-    assert response.status_code == 200, response.content
+    assert response.status_code == 200
+    assert response.json()["errors"] == {}
     draft.refresh_from_db()
     assert draft.narrative == "He followed her home twice."
 
@@ -160,3 +161,27 @@ def test_the_typed_steps_carry_the_autosave_and_its_status_region(advocate, draf
     assert "js/autosave.js" in page
     attachments = advocate.get(reverse("certifications:edit", args=[draft.pk, "attachments"]))
     assert "js/autosave.js" not in attachments.content.decode()
+
+
+def test_family_rows_are_saved_and_a_half_typed_row_is_answered_beside_its_input(advocate, draft):
+    data = {
+        "narrative": "He followed her home twice.",
+        "known_injuries": "",
+        "helpfulness": "Gave a statement.",
+        "family_implicated": "yes",
+        "family-TOTAL_FORMS": "2",
+        "family-INITIAL_FORMS": "0",
+        "family-0-full_name": "Minh Tran",
+        "family-0-relationship": "Brother",
+        "family-1-full_name": "",
+        "family-1-relationship": "",
+    }
+    advocate.post(autosave_url(draft, "narrative"), data)
+    assert list(draft.family_members.values_list("full_name", flat=True)) == ["Minh Tran"]
+
+    data.update({"family-1-full_name": "Hoa", "narrative": "He followed her home."})
+    body = advocate.post(autosave_url(draft, "narrative"), data).json()
+    assert list(body["errors"]) == ["family-1-relationship"]
+    draft.refresh_from_db()
+    assert draft.narrative == "He followed her home."  # the valid fields are saved
+    assert draft.family_members.count() == 1  # the rows wait until they are whole
