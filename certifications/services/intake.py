@@ -332,6 +332,7 @@ def certification_request_save_draft(
     form_type: str | None = None,
     family_members: Iterable[dict[str, str]] | None = None,
     report_numbers: Iterable[dict] | None = None,
+    merge_edits: bool = False,
 ) -> CertificationRequest:
     """Create a draft (when `request` is None) or update one; nothing is required yet.
 
@@ -340,7 +341,9 @@ def certification_request_save_draft(
     3. Write the fields; replace the family members (and the further report numbers,
        `casefile.report_numbers_replace`) when a list is given that differs.
     4. On an existing draft, an "edited" event naming the fields that changed (never their
-       values); audit the edit by reference (no victim data).
+       values); audit the edit by reference (no victim data). With `merge_edits` (the steps'
+       autosave), changes that follow the same person's "edited" event join it: one line
+       per stretch of typing, not one per pause.
     """
     unknown = set(fields) - DRAFT_FIELDS
     if unknown:
@@ -388,7 +391,15 @@ def certification_request_save_draft(
             cert_request=cert_request, numbers=report_numbers
         ):
             changed.append("report_numbers")
-        if changed and not created:
+        last = (
+            cert_request.events.order_by("-created_at", "-id").first()
+            if changed and merge_edits and not created
+            else None
+        )
+        if last is not None and last.action == Action.EDITED and last.actor_id == actor.pk:
+            last.changed_fields = sorted({*last.changed_fields, *changed})
+            last.save(update_fields=["changed_fields"])
+        elif changed and not created:
             request_event_record(
                 cert_request=cert_request,
                 actor=actor,

@@ -93,6 +93,7 @@ def request_autosave(request: HttpRequest, pk: int, step: str) -> JsonResponse:
             fields=fields,
             family_members=family,
             report_numbers=numbers,
+            merge_edits=True,
         )
     except ValidationError as exc:
         # A value the service refuses (the A-Number's canonical form) is left out; the rest
@@ -106,6 +107,7 @@ def request_autosave(request: HttpRequest, pk: int, step: str) -> JsonResponse:
             fields=fields,
             family_members=family,
             report_numbers=numbers,
+            merge_edits=True,
         )
     except TransitionError as exc:
         # Submitted from another tab meanwhile: nothing is saved; the page says why.

@@ -11,7 +11,7 @@ from django.test import Client
 from django.urls import reverse
 
 from accounts.models import AuditAction, AuditEntry
-from certifications.choices import Status
+from certifications.choices import Action, Status
 from certifications.models import CertificationRequest
 from tests.factories import make_request, make_submitted_request
 
@@ -185,3 +185,24 @@ def test_family_rows_are_saved_and_a_half_typed_row_is_answered_beside_its_input
     draft.refresh_from_db()
     assert draft.narrative == "He followed her home."  # the valid fields are saved
     assert draft.family_members.count() == 1  # the rows wait until they are whole
+
+
+def test_a_stretch_of_typing_is_one_edited_line_naming_the_fields_not_their_values(
+    advocate, personas, draft
+):
+    advocate.post(autosave_url(draft, "victim"), victim_step(victim_given_name="Mai"))
+    advocate.post(autosave_url(draft, "victim"), victim_step(victim_given_name="Mai Anh"))
+    advocate.post(
+        autosave_url(draft, "victim"),
+        victim_step(victim_given_name="Mai Anh", victim_other_names="Annie"),
+    )
+    edits = list(draft.events.filter(action=Action.EDITED))
+    assert len(edits) == 1
+    assert "victim_given_name" in edits[0].changed_fields
+    assert "victim_other_names" in edits[0].changed_fields
+    assert "Mai" not in str(edits[0].changed_fields) + edits[0].note
+
+    # Another kind of event in between starts a new line.
+    draft.events.create(actor=personas.advocate_a, action=Action.MESSAGE)
+    advocate.post(autosave_url(draft, "victim"), victim_step(victim_given_name="Lan"))
+    assert draft.events.filter(action=Action.EDITED).count() == 2
