@@ -9,6 +9,7 @@ see (selectors.certification_request_page_lists): no query of its own.
 
 from __future__ import annotations
 
+import datetime
 from dataclasses import dataclass, field
 
 from .choices import Action
@@ -21,6 +22,8 @@ class InfoExchange:
     answer: Message | None = None
     files: list = field(default_factory=list)
     question_message_id: int | None = None
+    # When the advocate answered (the PROVIDE_INFO event), even without a message to show.
+    answered_at: datetime.datetime | None = None
 
 
 def info_exchanges(*, cert_request: CertificationRequest, attachments: list) -> list[InfoExchange]:
@@ -52,6 +55,7 @@ def info_exchanges(*, cert_request: CertificationRequest, attachments: list) -> 
                 break
         answered = next((e for e in events[index + 1 :] if e.action == Action.PROVIDE_INFO), None)
         if answered is not None:
+            exchange.answered_at = answered.created_at
             # The answer is written in the same transaction just before the PROVIDE_INFO event
             # (services.answers): the latest message not yet used, up to that event.
             candidates = [
