@@ -97,3 +97,24 @@ def test_outsiders_never_reach_the_answer_page(client, personas):
         client.force_login(persona)
         response = client.get(reverse("certifications:respond", args=[request.pk]))
         assert response.status_code == 404
+
+
+def test_an_answer_without_a_message_still_says_when_it_came(client, personas):
+    from certifications.choices import Action
+    from certifications.services import certification_request_transition
+
+    request = make_submitted_request(
+        organization=personas.org_a,
+        created_by=personas.advocate_a,
+        agency=personas.agency_x,
+        status=Status.INFO_REQUESTED,
+        actor=personas.contact_x,
+    )
+    certification_request_transition(
+        cert_request=request, action=Action.PROVIDE_INFO, actor=personas.advocate_a
+    )
+    client.force_login(personas.contact_x)
+    html = client.get(reverse("certifications:review", args=[request.pk])).content.decode()
+    exchange = _section(html, "info-heading")
+    assert "Need the report." in exchange
+    assert "Answered " in exchange and "Not answered yet." not in exchange
