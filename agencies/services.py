@@ -47,7 +47,11 @@ def _pick_contact(agency: Agency) -> PointOfContact | None:
 
 
 def _form_name(form_type: str) -> str:
-    return "I-918 Supplement B (U visa)" if form_type == "U" else "I-914 Supplement B (T visa)"
+    # No parentheses: the name sits inside routing sentences that may already name an agency
+    # with its own (the directory's "... (statewide coordinator)").
+    if form_type == "U":
+        return "U visa requests on Form I-918 Supplement B"
+    return "T visa requests on Form I-914 Supplement B"
 
 
 def _why_agency_cannot_take(agency: Agency, form_type: str) -> str | None:
@@ -61,7 +65,7 @@ def _why_agency_cannot_take(agency: Agency, form_type: str) -> str | None:
     if not agency.is_active:
         return f"{agency.name} is no longer active in the directory"
     if not agency.accepts_form(form_type):
-        return f"{agency.name} does not accept {_form_name(form_type)} requests"
+        return f"{agency.name} does not accept {_form_name(form_type)}"
     return None
 
 
@@ -109,8 +113,21 @@ def _coordinator_words(coordinator: Agency) -> str:
     return f"the statewide coordinator, {coordinator.name}"
 
 
+def reason_sentence(text: str) -> str:
+    """A person's free-text reason as one sentence: trailing dots, commas, colons and
+    semicolons dropped, one full stop added unless it ends with a question or exclamation
+    mark, so routing texts never read ".." or ":." (nor end without punctuation)."""
+    text = " ".join((text or "").split()).rstrip(" .,;:")
+    return text if text.endswith(("?", "!")) else f"{text}."
+
+
+def _apposition(words: str) -> str:
+    """ "the statewide coordinator, DPS" closes its apposition with a comma mid-sentence."""
+    return f"{words}," if ", " in words else words
+
+
 def route_request(
-    *, agency: Agency, crimes: list[str], form_type: str, county=None
+    *, agency: Agency, crimes: list[str], form_type: str, county=None, chosen_by: str = ""
 ) -> RoutingDecision:
     """Decide where a request goes and say why, in words shown to the advocate and the agency.
 
@@ -125,8 +142,14 @@ def route_request(
        form type, route to the statewide coordinator at DPS, saying why (the coordinator
        re-routes it).
     5. Assign the agency's primary contact, else any active certifying official.
+
+    `chosen_by` names who chose the agency when it is not the advocate's request (a transfer or
+    a re-route: "Dana Lee of Ramsey County Sheriff"), so the text stays true after a move.
     """
-    reason = f"Routed to {agency.name}, the agency named in the request."
+    if chosen_by:
+        reason = f"Routed to {agency.name}, the agency {chosen_by} chose."
+    else:
+        reason = f"Routed to {agency.name}, the agency named in the request."
     target = agency
     if agency.certified_crimes and not agency.certifies_crimes(crimes):
         sibling = _sibling_certifying(agency, crimes, form_type)
@@ -147,7 +170,7 @@ def route_request(
         return RoutingDecision(
             agency=coordinator,
             contact=_pick_contact(coordinator),
-            reason=f"Routed to {_coordinator_words(coordinator)} because {problem}.",
+            reason=f"Routed to {_apposition(_coordinator_words(coordinator))} because {problem}.",
         )
     if not _active_contacts(target):
         coordinator = _coordinator()
@@ -175,7 +198,7 @@ def route_request(
         reason += f" Assigned to {contact.name}" + (
             ", the primary point of contact."
             if contact.is_primary
-            else ", a certifying official (the agency has no active primary contact)."
+            else ", a certifying official, as the agency has no active primary contact."
         )
     return RoutingDecision(agency=target, contact=contact, reason=reason)
 

@@ -24,7 +24,7 @@ from agencies.selectors import (
     delegation_in_force,
     dps_units,
 )
-from agencies.services import route_request
+from agencies.services import reason_sentence, route_request
 
 from ..choices import (
     FINAL_STATUSES,
@@ -279,6 +279,14 @@ def certification_request_deny(
     )
 
 
+def _mover_words(actor: User) -> str:
+    """ "Dana Lee of Ramsey County Sheriff": the person who moved a request and the agency
+    they act for (the statewide coordinator's staff act for DPS)."""
+    name = actor.full_name or "a former user"
+    contact = contact_for_user(user=actor)
+    return f"{name} of {contact.agency.name}" if contact is not None else name
+
+
 def _move_to_agency(
     *,
     cert_request: CertificationRequest,
@@ -299,18 +307,20 @@ def _move_to_agency(
        Code 44.06: 30 days from receipt by the city agency), store that receipt, and name both
        dates in `deadline_basis`.
     """
-    reason = reason.strip().rstrip(".")
-    if not reason:
+    reason = " ".join((reason or "").split())
+    if not reason.rstrip(" .,;:"):
         raise ReviewError("Give the reason for sending this request to another agency.")
     if to_agency.pk == cert_request.agency_id:
         raise ReviewError("The request is already with that agency; choose another one.")
     if not to_agency.is_active:
         raise ReviewError(f"{to_agency.name} is no longer active in the directory.")
+    mover = _mover_words(actor)
     decision = route_request(
         agency=to_agency,
         crimes=list(cert_request.crimes or []),
         form_type=cert_request.form_type,
         county=cert_request.crime_county,
+        chosen_by=mover,
     )
     if action == Action.REROUTE and decision.agency.is_statewide_coordinator:
         # The coordinator re-routes *to a local agency*; routing it back to DPS helps no one.
@@ -341,14 +351,20 @@ def _move_to_agency(
         agency=decision.agency, clock=clock_of(cert_request, received_on=today)
     )
     from_name = cert_request.agency.name if cert_request.agency_id else "the previous agency"
-    verb = "Transferred" if action == Action.TRANSFER else "Re-routed by the statewide coordinator"
-    routing_reason = f"{verb} from {from_name}: {reason}.\n{decision.reason}"
+    verb = "Transferred" if action == Action.TRANSFER else "Re-routed"
+    # The routing text is replaced, never appended to: after a move the old "the agency named
+    # in the request" is no longer true. It names who moved it, for which agency, and why.
+    routing_reason = (
+        f"{verb} from {from_name} by {mover}, who gave this reason: "
+        f"{reason_sentence(reason)}\n{decision.reason}"
+    )
     with transaction.atomic():
         cert_request = certification_request_transition(
             cert_request=cert_request,
             action=action,
             actor=actor,
-            note=f"{verb} from {from_name} to {decision.agency.name}: {reason}.",
+            note=f"{verb} from {from_name} to {decision.agency.name} by {mover}: "
+            f"{reason_sentence(reason)}",
             updates={
                 "agency": decision.agency,
                 "assigned_contact": decision.contact,

@@ -102,12 +102,15 @@ class Report:
 
 
 def default_period(today: datetime.date | None = None) -> tuple[datetime.date, datetime.date]:
-    """The last twelve calendar months, this month included (the pages' and the beat's)."""
+    """The last twelve months: the twelve months ending today, from the same date a year ago
+    through today, both included. The one definition the queue's figures, the statistics pages
+    and the beat's snapshot share. A 29 February counts from 28 February a year before."""
     today = today or timezone.localdate()
-    month = today.month - 11
-    year = today.year + (month - 1) // 12
-    month = (month - 1) % 12 + 1
-    return datetime.date(year, month, 1), today
+    try:
+        start = today.replace(year=today.year - 1)
+    except ValueError:
+        start = today.replace(year=today.year - 1, day=28)
+    return start, today
 
 
 def _day_start(day: datetime.date) -> datetime.datetime:

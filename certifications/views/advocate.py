@@ -43,8 +43,10 @@ from ..forms.intake import (
 from ..models import CertificationRequest
 from ..selectors import (
     certification_request_for_page,
+    certification_request_page_lists,
     certification_requests_for_advocate_dashboard,
 )
+from ..selectors_info import info_exchanges
 from ..services.answers import certification_request_provide_info
 from ..services.core import TransitionError
 from ..services.intake import (
@@ -466,9 +468,8 @@ def request_delete_draft(request: HttpRequest, pk: int) -> HttpResponse:
 def request_provide_info(request: HttpRequest, pk: int) -> HttpResponse:
     """Answer the agency's information request; the request returns to the agency's queue."""
     _require_advocate(request)
-    cert_request = certification_request_access(
-        user=request.user, pk=pk, require=ADVOCATE
-    ).cert_request
+    access = certification_request_access(user=request.user, pk=pk, require=ADVOCATE)
+    cert_request = access.cert_request
     audit_reference(request, cert_request.reference)
     if cert_request.status != Status.INFO_REQUESTED:
         messages.info(request, "The agency is not waiting for information on this request.")
@@ -494,7 +495,15 @@ def request_provide_info(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "certifications/advocate/respond.html",
-        {"obj": cert_request, "form": form},
+        {
+            "obj": cert_request,
+            "form": form,
+            # The agency's question(s), with their dates and earlier answers, above the form.
+            "exchanges": info_exchanges(
+                cert_request=certification_request_page_lists(cert_request=cert_request),
+                attachments=access.shown_attachments(cert_request.attachment_list),
+            ),
+        },
         status=400 if form.errors else 200,
     )
 

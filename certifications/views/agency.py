@@ -32,7 +32,7 @@ from ..selectors import (
     coordinator_statewide_requests,
 )
 from ..selectors_links import link_kinds_for_rows
-from ..statistics import Figures, agency_figures
+from ..statistics import Figures, agency_figures, default_period
 from ..statistics.reconsiderations import ReconsiderationFigures, reconsideration_figures
 
 QUEUE_PAGE_SIZE = 25
@@ -69,12 +69,15 @@ def _agency_reconsiderations(
     )
 
 
-def _agency_figures(*, agency: Agency, start: datetime.date, end: datetime.date) -> Figures:
-    """The agency's own figures for the period (the card on its queue page): aggregates over
-    a year of its requests, no victim data, kept a minute in the shared cache."""
+def _agency_figures(
+    *, agency: Agency, start: datetime.date, end: datetime.date
+) -> tuple[Figures, datetime.datetime]:
+    """The agency's own figures for the period (the card on its queue page) and when they were
+    counted: aggregates over a year of its requests, no victim data, kept a minute in the
+    shared cache, so the card says when its figures were computed."""
     return cache.get_or_set(
-        f"agency-figures:{agency.pk}:{start.isoformat()}:{end.isoformat()}",
-        lambda: agency_figures(agency=agency, start=start, end=end),
+        f"agency-figures-at:{agency.pk}:{start.isoformat()}:{end.isoformat()}",
+        lambda: (agency_figures(agency=agency, start=start, end=end), timezone.now()),
         AGGREGATE_CACHE_SECONDS,
     )
 
@@ -92,13 +95,16 @@ def queue(request: HttpRequest) -> HttpResponse:
     # Re-certifications, reconsiderations and grouped requests are marked in the list.
     page.object_list = list(page.object_list)
     link_kinds_for_rows(page.object_list)
-    period_end = timezone.localdate()
-    period_start = period_end - datetime.timedelta(days=365)
+    # The statistics pages' own "last twelve months" (statistics.figures.default_period).
+    period_start, period_end = default_period()
+    figures, figures_at = _agency_figures(agency=contact.agency, start=period_start, end=period_end)
     return render(
         request,
         "home/agency_contact.html",
         {
-            "figures": _agency_figures(agency=contact.agency, start=period_start, end=period_end),
+            "figures": figures,
+            "figures_at": figures_at,
+            "period_label": "the last twelve months",
             "reconsiderations": _agency_reconsiderations(
                 agency=contact.agency, start=period_start, end=period_end
             ),

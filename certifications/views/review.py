@@ -45,6 +45,7 @@ from ..selectors import (
     certification_request_for_page,
     certification_request_page_lists,
 )
+from ..selectors_info import exchange_message_ids, info_exchanges
 from ..selectors_links import (
     earlier_decision_for,
     family_visible_to,
@@ -247,7 +248,17 @@ def render_review(
             bound=bound,
         ),
     }
-    context["messages_with_files"] = _messages_with_files(cert_request, context["attachments"])
+    # Each information request with the advocate's answer and its files beside it; the other
+    # messages below.
+    context["exchanges"] = info_exchanges(
+        cert_request=cert_request, attachments=context["attachments"]
+    )
+    shown = exchange_message_ids(context["exchanges"])
+    context["messages_with_files"] = [
+        item
+        for item in _messages_with_files(cert_request, context["attachments"])
+        if item["message"].pk not in shown
+    ]
     return render(request, "certifications/review.html", context, status=status)
 
 

@@ -122,6 +122,7 @@ def statistics_page(request: HttpRequest) -> HttpResponse:
             "query": f"start={start.isoformat()}&end={end.isoformat()}",
             "year": end.year if end.month == 12 and end.day == 31 else end.year - 1,
             **_snapshot_context(snapshot),
+            "period_label": _period_label(start, end),
         },
     )
 
@@ -178,8 +179,15 @@ def public_page(request: HttpRequest) -> HttpResponse:
             "filter_form": filter_form,
             "query": f"start={start.isoformat()}&end={end.isoformat()}",
             **_snapshot_context(snapshot),
+            "period_label": _period_label(start, end),
         },
     )
+
+
+def _period_label(start, end) -> str:
+    """ "the last twelve months" when the period is the default one (default_period: the
+    same date a year ago through today), so the pages name it as the queue and README do."""
+    return "the last twelve months" if (start, end) == default_period() else ""
 
 
 def _busy(request: HttpRequest) -> HttpResponse:

@@ -95,7 +95,10 @@ def test_rule_3_routes_to_the_coordinator_when_the_agency_refuses_the_form_type(
     PointOfContactFactory(agency=agency, is_primary=True)
     decision = route_request(agency=agency, crimes=[], form_type=FormType.T)
     assert decision.agency == coordinator
-    assert "does not accept I-914 Supplement B (T visa) requests" in decision.reason
+    assert (
+        "Statewide DPS, because U Only Office does not accept T visa requests on Form I-914"
+        in decision.reason
+    )
     assert "((" not in decision.reason and ".." not in decision.reason
     assert route_request(agency=agency, crimes=DV, form_type=FormType.U).agency == agency
 

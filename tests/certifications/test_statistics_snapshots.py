@@ -414,7 +414,7 @@ def test_charts_are_drawn_from_the_snapshot(
 def test_beat_task_refreshes_the_default_period_and_can_run_twice(personas, known):
     with time_machine.travel(datetime.datetime(2026, 7, 10, 9, 0, tzinfo=TZ), tick=False):
         start, end = default_period()
-        assert (start, end) == (datetime.date(2025, 8, 1), datetime.date(2026, 7, 10))
+        assert (start, end) == (datetime.date(2025, 7, 10), datetime.date(2026, 7, 10))
         first = statistics_snapshot_refresh()
         snapshot = StatisticsSnapshot.objects.get(pk=first)
         assert (snapshot.period_start, snapshot.period_end) == (start, end)

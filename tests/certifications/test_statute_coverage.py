@@ -188,7 +188,7 @@ def test_an_uncovered_agency_declining_the_form_goes_to_the_coordinator(personas
         cert_request=complete_request(personas, agency=declining), actor=personas.advocate_a
     )
     assert obj.agency == personas.coordinator_agency
-    assert "does not accept I-918 Supplement B (U visa) requests" in obj.routing_reason
+    assert "does not accept U visa requests on Form I-918 Supplement B" in obj.routing_reason
 
 
 def test_directory_health_lists_a_covered_agency_without_a_contact_as_non_compliant(
@@ -419,7 +419,7 @@ def test_routing_texts_do_not_nest_the_coordinators_name_in_parentheses(personas
     )
     assert obj.routing_reason == (
         "Routed to Minnesota Department of Public Safety (statewide coordinator) because Federal "
-        "Bureau of Investigation does not accept I-918 Supplement B (U visa) requests."
+        "Bureau of Investigation does not accept U visa requests on Form I-918 Supplement B."
     )
     lonely = certification_request_submit(
         cert_request=complete_request(personas, agency=_prosecutor()), actor=personas.advocate_a
