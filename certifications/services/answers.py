@@ -17,7 +17,7 @@ from accounts.models import User
 
 from ..choices import Action, AttachmentKind, Status
 from ..models import Attachment, CertificationRequest, Message
-from ..uploads import validate_upload
+from ..uploads import validate_uploads
 from .core import TransitionError, attachment_store, certification_request_transition
 from .events import request_event_record
 from .releases import ReleaseError, release_sharing_check
@@ -49,13 +49,7 @@ def certification_request_provide_info(
         raise TransitionError(str(exc)) from exc
     if not body:
         raise ValidationError({"message": ["Write an answer to the agency."]})
-    cleaned = []
-    for upload in files:
-        try:
-            cleaned.append(validate_upload(upload, target=cert_request.reference, user=actor))
-        except ValidationError as exc:
-            name = getattr(upload, "name", "file")
-            raise ValidationError({"files": [f"{name}: {m}" for m in exc.messages]}) from exc
+    cleaned = validate_uploads(files, target=cert_request.reference, user=actor)
     stored: list[Attachment] = []
     try:
         with transaction.atomic():

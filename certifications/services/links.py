@@ -33,7 +33,7 @@ from ..models import (
     RecertificationReason,
     RequestLink,
 )
-from ..uploads import CleanUpload, validate_upload
+from ..uploads import CleanUpload, validate_uploads
 from .core import attachment_store, certification_request_create, certification_request_transition
 from .events import request_event_record
 from .intake import DRAFT_FIELDS, minnesota_today
@@ -339,13 +339,7 @@ def reconsideration_ask(
         raise ValidationError(
             {"new_information": ["Say what is new since the denial: the agency reads it first."]}
         )
-    cleaned = []
-    for upload in files:
-        try:
-            cleaned.append(validate_upload(upload, target=denied.reference, user=actor))
-        except ValidationError as exc:
-            name = getattr(upload, "name", "file")
-            raise ValidationError({"files": [f"{name}: {m}" for m in exc.messages]}) from exc
+    cleaned = validate_uploads(files, target=denied.reference, user=actor)
     agency = Agency.objects.get(pk=denied.agency_id)
     # VAWA 34 U.S.C. 12291(b)(2): the new request goes to the agency under the victim's current
     # release naming it, which goes with it (`_copy_releases`).

@@ -16,7 +16,7 @@ from accounts.models import Role, User
 
 from ..choices import Status
 from ..models import CertificationRequest, Message
-from ..uploads import validate_upload
+from ..uploads import validate_uploads
 from .releases import release_sharing_check
 from .review import ReviewError, message_post
 
@@ -34,11 +34,5 @@ def message_with_files_send(
     if author.role == Role.ADVOCATE:
         # VAWA 34 U.S.C. 12291(b)(2): nothing new reaches the agency without a current release.
         release_sharing_check(cert_request=cert_request)
-    cleaned = []
-    for upload in files:
-        try:
-            cleaned.append(validate_upload(upload, target=cert_request.reference, user=author))
-        except ValidationError as exc:
-            name = getattr(upload, "name", "file")
-            raise ValidationError({"files": [f"{name}: {m}" for m in exc.messages]}) from exc
+    cleaned = validate_uploads(files, target=cert_request.reference, user=author)
     return message_post(cert_request=cert_request, author=author, body=body, attachments=cleaned)

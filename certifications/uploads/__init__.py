@@ -104,6 +104,19 @@ def validate_upload(upload, *, target: str, user) -> CleanUpload:
     )
 
 
+def validate_uploads(uploads, *, target: str, user) -> list[CleanUpload]:
+    """`validate_upload` for each file of a multiple-file field: the first refused file raises
+    a ValidationError for the field `files`, each message naming the file."""
+    cleaned = []
+    for upload in uploads:
+        try:
+            cleaned.append(validate_upload(upload, target=target, user=user))
+        except ValidationError as exc:
+            name = getattr(upload, "name", "file")
+            raise ValidationError({"files": [f"{name}: {m}" for m in exc.messages]}) from exc
+    return cleaned
+
+
 def _scan(data: bytes, *, target: str, user) -> None:
     """Scan with clamd and audit the verdict (CJIS 5.10.4.2); a ValidationError unless clean.
     Fails closed: no verdict, no upload."""
