@@ -187,9 +187,7 @@ def test_the_review_step_submits_to_both_agencies_at_once(client, personas):
     assert CertificationRequest.objects.filter(status=Status.SUBMITTED).count() == 2
 
 
-def test_a_missing_release_is_said_plainly_and_the_draft_and_the_tick_are_kept(
-    client, personas
-):
+def test_a_missing_release_is_said_plainly_and_the_draft_and_the_tick_are_kept(client, personas):
     draft = complete_request(personas)
     personas.agency_y.counties.add(draft.crime_county)
     response = _client(client, personas.advocate_a).post(
@@ -227,9 +225,10 @@ def test_the_advocate_sees_both_requests_and_each_agency_only_its_own(client, pe
     assert "Agency Y Sheriff" in linked and "Submitted" in linked
 
     client.force_login(personas.contact_x)
-    assert second.reference not in client.get(
-        reverse("certifications:detail", args=[first.pk])
-    ).content.decode()
+    assert (
+        second.reference
+        not in client.get(reverse("certifications:detail", args=[first.pk])).content.decode()
+    )
     assert second.reference not in client.get(reverse("certifications:queue")).content.decode()
     assert client.get(reverse("certifications:detail", args=[second.pk])).status_code == 404
 
