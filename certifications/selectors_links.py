@@ -34,8 +34,16 @@ def linked_requests_visible_to(
     *, user: User, cert_request: CertificationRequest
 ) -> list[LinkedRequest]:
     """The requests linked to `cert_request` (either way) that `user` may see, oldest link
-    first. The caller has read `cert_request` through the access rule."""
-    links = list(RequestLink.objects.touching(cert_request.pk))
+    first. The caller has read `cert_request` through the access rule.
+
+    A link to the same incident at another agency is shown to the organization's advocates
+    only: an agency (or the coordinator, who may see both requests) never learns from one
+    request that another agency was asked, since each release names one agency (VAWA 34
+    U.S.C. 12291(b)(2)) and each agency decides on its own."""
+    links = RequestLink.objects.touching(cert_request.pk)
+    if not user.is_advocate:
+        links = links.exclude(kind=LinkKind.OTHER_AGENCY)
+    links = list(links)
     other_ids = {
         link.earlier_id if link.later_id == cert_request.pk else link.later_id for link in links
     }
@@ -43,7 +51,7 @@ def linked_requests_visible_to(
         r.pk: r
         for r in certification_requests_visible_to(
             user=user, queryset=CertificationRequest.objects.filter(pk__in=other_ids)
-        ).select_related("agency")
+        ).select_related("agency", "requested_agency")
     }
     shown = []
     for link in links:
@@ -73,8 +81,12 @@ def link_kinds_for_rows(rows: Iterable[CertificationRequest]) -> None:
     ids = [r.pk for r in rows]
     kinds: dict[int, str] = {}
     family: set[int] = set()
-    for later_id, kind in RequestLink.objects.filter(later_id__in=ids).values_list(
-        "later_id", "kind"
+    # The queue is the agency's: a request for the same incident at another agency stays
+    # unmarked (linked_requests_visible_to says why).
+    for later_id, kind in (
+        RequestLink.objects.filter(later_id__in=ids)
+        .exclude(kind=LinkKind.OTHER_AGENCY)
+        .values_list("later_id", "kind")
     ):
         if kind == LinkKind.FAMILY:
             family |= {later_id}

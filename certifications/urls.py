@@ -11,6 +11,7 @@ from .views import (
     editions,
     expedite,
     links,
+    other_agency,
     outbox,
     releases,
     review,
@@ -57,6 +58,7 @@ urlpatterns: list = [
     path("<int:pk>/correct/", links.correct, name="correct"),
     path("<int:pk>/reconsideration/", links.reconsideration, name="reconsideration"),
     path("<int:pk>/another-certifier/", links.another_certifier, name="another_certifier"),
+    path("<int:pk>/other-agency/", other_agency.other_agency, name="other_agency"),
     path("<int:pk>/family/", links.family, name="family"),
     path("<int:pk>/family/link/", links.family_link_view, name="family_link"),
     path(

@@ -108,3 +108,42 @@ class FamilyLinkForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["other"].choices = candidates
         self.helper = _helper()
+
+
+class OtherAgencyForm(forms.Form):
+    """ "Also request from another agency": the agency, and what of this request to copy."""
+
+    agency = forms.TypedChoiceField(label="Agency to ask as well", coerce=int)
+    groups = forms.MultipleChoiceField(
+        label="Data to copy to the new request",
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="What you untick stays empty in the new draft, for you to fill or leave out.",
+    )
+    attachments = forms.TypedMultipleChoiceField(
+        label="Files to copy to the new request",
+        coerce=int,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Each ticked file is copied as a new file of the new request. A release "
+        "naming the agency you choose goes with it; otherwise you attach one next.",
+    )
+
+    def __init__(
+        self,
+        *args,
+        agencies: list[tuple[int, str]],
+        groups: list[tuple[str, str]],
+        attachments: list[tuple[int, str]],
+        **kwargs,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["agency"].choices = agencies
+        self.fields["groups"].choices = groups
+        self.fields["attachments"].choices = attachments
+        if not self.is_bound:
+            self.initial.setdefault("groups", [value for value, _ in groups])
+            self.initial.setdefault("attachments", [value for value, _ in attachments])
+        if not attachments:
+            del self.fields["attachments"]
+        self.helper = _helper()

@@ -94,23 +94,28 @@ def _link(
     kind: str,
     actor: User,
     reason: str = "",
+    events: bool = True,
 ) -> RequestLink:
+    """Link `later` to `earlier`. Without `events` nothing goes on either timeline (the same
+    incident at another agency: each agency reads its own timeline and must not learn of the
+    other's request); the audit log records the link either way."""
     link = RequestLink.objects.create(
         earlier=earlier, later=later, kind=kind, reason=reason, created_by=actor
     )
     label = LinkKind(kind).label.lower()
-    request_event_record(
-        cert_request=later,
-        actor=actor,
-        action=Action.LINKED,
-        note=f"{LinkKind(kind).label} of {earlier.reference}.",
-    )
-    request_event_record(
-        cert_request=earlier,
-        actor=actor,
-        action=Action.LINKED,
-        note=f"{later.reference} was started from this request ({label}).",
-    )
+    if events:
+        request_event_record(
+            cert_request=later,
+            actor=actor,
+            action=Action.LINKED,
+            note=f"{LinkKind(kind).label} of {earlier.reference}.",
+        )
+        request_event_record(
+            cert_request=earlier,
+            actor=actor,
+            action=Action.LINKED,
+            note=f"{later.reference} was started from this request ({label}).",
+        )
     audit_log(
         action=AuditAction.REQUEST_EDIT,
         user=actor,
@@ -166,18 +171,20 @@ def _copy_releases(
     *,
     source: CertificationRequest,
     target: CertificationRequest,
-    copies: list[Attachment],
+    by_source: dict[int, Attachment],
     actor: User,
+    releases: list | None = None,
 ) -> None:
-    """The source's current releases, for `target`, each with the copy of its signed document
-    (`copies` are the source's attachments stored again, in id order)."""
-    ids = source.attachments.order_by("id").values_list("pk", flat=True)
-    by_source = dict(zip(ids, copies, strict=True))
-    for release in releases_current(cert_request=source):
+    """The source's current releases (or those of them in `releases`), for `target`, each
+    with the copy of its signed document (`by_source`: source attachment id -> its copy)."""
+    for release in releases if releases is not None else releases_current(cert_request=source):
         agencies = list(release.agencies.all())
         release.pk = None
         release.id = None
         release._state.adding = True
+        # The prefetched agencies belong to the source's row: `set` below would read them as
+        # already there and add none.
+        release._prefetched_objects_cache = {}
         release.request = target
         release.document = by_source.get(release.document_id)
         release.created_by = actor
@@ -376,7 +383,9 @@ def reconsideration_ask(
                 actor=actor,
             )
             stored += copies
-            _copy_releases(source=denied, target=new, copies=copies, actor=actor)
+            ids = denied.attachments.order_by("id").values_list("pk", flat=True)
+            by_source = dict(zip(ids, copies, strict=True))
+            _copy_releases(source=denied, target=new, by_source=by_source, actor=actor)
             message = Message.objects.create(request=new, author=actor, body=body)
             for clean in cleaned:
                 stored.append(

@@ -61,8 +61,10 @@ from ..services.intake import (
     certification_request_submit,
     certification_request_withdraw,
 )
+from ..services.other_agency import AlsoReleaseError, certification_request_submit_also_to
 from ..services.releases import release_state
 from .detail import WITHDRAWABLE
+from .other_agency import also_agencies_posted, also_submit_choices
 from .releases import release_step
 
 STEP_SLUGS = [slug for slug, _ in STEPS]
@@ -346,7 +348,10 @@ def _attachments_step(request: HttpRequest, cert_request: CertificationRequest) 
 
 
 def _review_step(
-    request: HttpRequest, cert_request: CertificationRequest, problems=None
+    request: HttpRequest,
+    cert_request: CertificationRequest,
+    problems=None,
+    also_error: AlsoReleaseError | None = None,
 ) -> HttpResponse:
     if problems is None:
         problems = certification_request_problems(cert_request=cert_request)
@@ -369,7 +374,16 @@ def _review_step(
             "agency_view": agency_view_of(page_obj),
             "attachments": page_obj.attachment_list,
             "release_state": release_state(cert_request=page_obj),
+            # Other agencies to submit the same incident to at once (views.other_agency); a
+            # refused choice stays ticked beside its reason.
+            "also_choices": also_submit_choices(page_obj),
+            "also_ticked": {int(v) for v in request.POST.getlist("also") if v.isdigit()},
+            "also_error": also_error,
+            "also_release_query": "&".join(f"also={a.pk}" for a in also_error.agencies)
+            if also_error
+            else "",
         },
+        status=400 if also_error else 200,
     )
 
 
@@ -382,20 +396,31 @@ def request_submit(request: HttpRequest, pk: int) -> HttpResponse:
         user=request.user, pk=pk, require=ADVOCATE
     ).cert_request
     audit_reference(request, cert_request.reference)
+    also = also_agencies_posted(request, cert_request)
     try:
-        cert_request = certification_request_submit(cert_request=cert_request, actor=request.user)
+        submitted = (
+            certification_request_submit_also_to(
+                cert_request=cert_request, actor=request.user, agencies=also
+            )
+            if also
+            else [certification_request_submit(cert_request=cert_request, actor=request.user)]
+        )
     except IncompleteRequestError as exc:
         messages.error(request, "The request is not complete yet: see what is missing below.")
         return _review_step(request, cert_request, problems=exc.message_dict)
-    except TransitionError as exc:
-        messages.error(request, str(exc))
+    except AlsoReleaseError as exc:
+        messages.error(request, "Nothing was submitted: see the other agencies below.")
+        return _review_step(request, cert_request, also_error=exc)
+    except (TransitionError, ValidationError) as exc:
+        messages.error(request, " ".join(getattr(exc, "messages", [str(exc)])))
         return redirect("certifications:detail", pk=cert_request.pk)
-    messages.success(
-        request,
-        f"{cert_request.reference} was submitted to {cert_request.agency}. Due "
-        f"{cert_request.due_date:%B} {cert_request.due_date.day}, {cert_request.due_date.year}.",
-    )
-    return redirect("certifications:detail", pk=cert_request.pk)
+    for sent in submitted:
+        messages.success(
+            request,
+            f"{sent.reference} was submitted to {sent.agency}. Due "
+            f"{sent.due_date:%B} {sent.due_date.day}, {sent.due_date.year}.",
+        )
+    return redirect("certifications:detail", pk=submitted[0].pk)
 
 
 @login_required

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts.decorators import audit_detail, audit_reference, audited
 from accounts.models import AuditAction
+from agencies.models import Agency
 
 from ..access import ADVOCATE, RequestAccess, certification_request_access
 from ..choices import AttachmentKind, Crime, Status, TraffickingType
@@ -91,6 +92,12 @@ def release_step(
 ) -> HttpResponse:
     """The draft's release step (`advocate.request_edit` calls it for the "consent" step)."""
     offered = release_agencies_offered(cert_request=cert_request)
+    # The review step sends here, with `also`, the other agencies the advocate wants the same
+    # incident submitted to (views.other_agency): the release may name them too.
+    also = {
+        int(v) for v in request.GET.getlist("also") + request.POST.getlist("also") if v.isdigit()
+    }
+    offered += [a for a in Agency.objects.active().filter(pk__in=also) if a not in offered]
     form = ReleaseForm(agencies=offered)
     if request.method == "POST":
         form = ReleaseForm(request.POST, request.FILES, agencies=offered)
@@ -112,6 +119,7 @@ def release_step(
             "progress": progress,
             "form": form,
             "offered": offered,
+            "also": sorted(also),
             "release_state": release_state(cert_request=cert_request),
         },
         status=400 if form.errors else 200,

@@ -200,6 +200,10 @@ MATRIX: list[R] = [
     R("certifications:reconsideration",         "POST", "302  302  404  404  404  404  404  302", pk="request"),  # noqa: E501
     R("certifications:another_certifier",       "GET",  "302  302  404  404  404  404  404  302", pk="request"),  # noqa: E501
     R("certifications:another_certifier",       "POST", "302  302  404  404  404  404  404  302", pk="request"),  # noqa: E501
+    # "Also request from another agency": the organization's advocate only; an empty POST is
+    # refused beside its fields (400).
+    R("certifications:other_agency",            "GET",  "302  200  404  404  404  404  404  302", pk="request"),  # noqa: E501
+    R("certifications:other_agency",            "POST", "302  400  404  404  404  404  404  302", pk="request"),  # noqa: E501
     R("certifications:family",                  "GET",  "302  200  404  200  404  404  404  302", pk="request"),  # noqa: E501
     R("certifications:family",                  "GET",  "302  404  200  404  200  200  404  302", pk="overdue"),  # noqa: E501
     R("certifications:family",                  "GET",  "302  200  404  404  404  404  404  302", pk="draft"),  # noqa: E501
