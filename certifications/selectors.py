@@ -135,7 +135,8 @@ CLOSED_ROW_FIELDS = (
 def _with_row_columns(queryset: QuerySet[CertificationRequest]) -> QuerySet[CertificationRequest]:
     """The related rows every list row shows, read with the page: the withdrawal of a
     certification in the same query, the further report numbers in one more, whatever the
-    number of rows. The numbers are encrypted, so they are read and shown, never filtered."""
+    number of rows. The numbers are encrypted, so they are read and shown, never filtered or
+    sorted in SQL."""
     return queryset.select_related("certification_withdrawal").prefetch_related(
         Prefetch(
             "report_numbers",
