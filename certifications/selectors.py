@@ -132,7 +132,9 @@ CLOSED_ROW_FIELDS = (
 )
 
 
-def _with_row_columns(queryset: QuerySet[CertificationRequest]) -> QuerySet[CertificationRequest]:
+def requests_with_row_columns(
+    queryset: QuerySet[CertificationRequest],
+) -> QuerySet[CertificationRequest]:
     """The related rows every list row shows, read with the page: the withdrawal of a
     certification in the same query, the further report numbers in one more, whatever the
     number of rows. The numbers are encrypted, so they are read and shown, never filtered or
@@ -181,7 +183,7 @@ def certification_requests_for_advocate_dashboard(*, user: User) -> QuerySet[Cer
     page is read in order whatever the organization's size."""
     if not (user.is_authenticated and user.is_active and user.role == Role.ADVOCATE):
         return CertificationRequest.objects.none()
-    return _with_row_columns(
+    return requests_with_row_columns(
         certification_requests_visible_to(user=user)
         .select_related("agency", "requested_agency", "organization")
         .only(*DASHBOARD_ROW_FIELDS)
@@ -290,7 +292,7 @@ def _in_queue_order(
     open_due = Case(When(still_open, then=needed))
     open_id = Case(When(still_open, then=F("id")))
     return (
-        _with_row_columns(queryset.annotate(urgency=urgency, urgent_by=urgent_by))
+        requests_with_row_columns(queryset.annotate(urgency=urgency, urgent_by=urgent_by))
         .select_related("agency", "assigned_contact")
         .only(*QUEUE_ROW_FIELDS)
         .order_by(

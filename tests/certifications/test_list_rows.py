@@ -275,3 +275,22 @@ def test_the_overview_costs_the_same_queries_for_one_row_as_for_many(
     with django_assert_num_queries(one):
         body = client.get(url).content.decode()
     assert "C-3" in body
+
+
+def test_the_same_incident_page_shows_each_request_numbers_crimes_and_decision(
+    client, personas, requests
+):
+    from certifications.models import LinkKind, RequestLink
+
+    first, certified, denied = requests["open"], requests["certified_u"], requests["denied"]
+    for later in (certified, denied):
+        RequestLink.objects.create(earlier=first, later=later, kind=LinkKind.FAMILY)
+    client.force_login(personas.contact_x)
+    url = reverse("certifications:family", args=[first.pk])
+    body = client.get(url).content.decode()
+    assert "MPD-26-0001" in _row(body, first.reference)
+    assert "HCAO-77" in _row(body, first.reference)
+    assert "days left" in _row(body, first.reference)
+    row = _row(body, certified.reference)
+    assert "Blackmail" in row and "File the petition by Sep 2, 2026" in row
+    assert "Denied Mar 10, 2026" in _row(body, denied.reference)
