@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from certifications.choices import Crime, DenialReason, FormType, Status, TraffickingType
-from certifications.models import CertificationRequest, ReportNumber
+from certifications.models import CertificationRequest, LinkKind, ReportNumber, RequestLink
 from tests.factories import make_submitted_request
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -112,6 +112,15 @@ def test_every_role_works_from_its_list_at_both_widths(portal, personas):
     portal.login(personas.contact_x.email)
     portal.goto(reverse("certifications:queue") + "?status=all")
     each_width("queue", closed_rows)
+    # The same incident's page lists its requests the same way.
+    RequestLink.objects.create(earlier=opened, later=certified_u, kind=LinkKind.FAMILY)
+    portal.goto(reverse("certifications:family", args=[opened.pk]))
+
+    def family() -> None:
+        assert "HCAO-2026-0192" in _row_text(page, opened.reference)
+        assert "File the petition by" in _row_text(page, certified_u.reference)
+
+    each_width("family", family)
     page.context.clear_cookies()
 
     def overview() -> None:
