@@ -117,6 +117,37 @@ def certification_request_page_lists(*, cert_request: CertificationRequest) -> C
     return cert_request
 
 
+# --- What every list row shows ---------------------------------------------------------------
+
+# A closed row's decision (templates/certifications/_row_decision.html): the fields of
+# `CertificationRequest.decided_on` and `filing_deadline`, and the kind and date of a
+# withdrawal of the certification (8 CFR 214.14(h)), never its reason.
+CLOSED_ROW_FIELDS = (
+    "signature_date",
+    "decided_at",
+    "closed_at",
+    "petition_filed_on",
+    "certification_withdrawal__kind",
+    "certification_withdrawal__effective_on",
+)
+
+
+def requests_with_row_columns(
+    queryset: QuerySet[CertificationRequest],
+) -> QuerySet[CertificationRequest]:
+    """The related rows every list row shows, read with the page: the withdrawal of a
+    certification in the same query, the further report numbers in one more, whatever the
+    number of rows. The numbers are encrypted, so they are read and shown, never filtered or
+    sorted in SQL."""
+    return queryset.select_related("certification_withdrawal").prefetch_related(
+        Prefetch(
+            "report_numbers",
+            queryset=ReportNumber.objects.only("request_id", "number"),
+            to_attr="report_number_list",
+        )
+    )
+
+
 # --- The advocate's dashboard ----------------------------------------------------------------
 
 # The columns a dashboard row shows (templates/certifications/advocate/dashboard.html).
@@ -134,6 +165,12 @@ DASHBOARD_ROW_FIELDS = (
     "requested_agency__name",
     # The page's heading names the organization; every row is of the viewer's own.
     "organization__name",
+    # What matches the row to the police file: the numbers and the crimes (by form type).
+    "form_type",
+    "case_number",
+    "crimes",
+    "trafficking_types",
+    *CLOSED_ROW_FIELDS,
 )
 
 
@@ -146,7 +183,7 @@ def certification_requests_for_advocate_dashboard(*, user: User) -> QuerySet[Cer
     page is read in order whatever the organization's size."""
     if not (user.is_authenticated and user.is_active and user.role == Role.ADVOCATE):
         return CertificationRequest.objects.none()
-    return (
+    return requests_with_row_columns(
         certification_requests_visible_to(user=user)
         .select_related("agency", "requested_agency", "organization")
         .only(*DASHBOARD_ROW_FIELDS)
@@ -174,6 +211,9 @@ QUEUE_ROW_FIELDS = (
     "case_number",
     "crimes",
     "trafficking_types",
+    # A closed row shows its decision and date (`decided_on`) and, when certified, the filing
+    # date or that the petition was filed (`filing_deadline`, certifications.validity).
+    *CLOSED_ROW_FIELDS,
 )
 
 # What the agency may see of an urgency, in SQL: the date when the advocate named one (the
@@ -252,17 +292,9 @@ def _in_queue_order(
     open_due = Case(When(still_open, then=needed))
     open_id = Case(When(still_open, then=F("id")))
     return (
-        queryset.annotate(urgency=urgency, urgent_by=urgent_by)
+        requests_with_row_columns(queryset.annotate(urgency=urgency, urgent_by=urgent_by))
         .select_related("agency", "assigned_contact")
         .only(*QUEUE_ROW_FIELDS)
-        # One query for the page's further report numbers, whatever its size.
-        .prefetch_related(
-            Prefetch(
-                "report_numbers",
-                queryset=ReportNumber.objects.only("request_id", "number"),
-                to_attr="report_number_list",
-            )
-        )
         .order_by(
             "urgency",
             open_due.asc(nulls_last=True),

@@ -12,6 +12,7 @@ from accounts.models import User
 from .access import certification_requests_visible_to
 from .choices import AttachmentKind, Status
 from .models import Attachment, CertificationRequest, LinkKind, RequestLink
+from .selectors import requests_with_row_columns
 
 
 @dataclass(frozen=True)
@@ -157,9 +158,11 @@ def family_visible_to(
     if not member_ids:
         return []
     return list(
-        certification_requests_visible_to(
-            user=user,
-            queryset=CertificationRequest.objects.filter(pk__in=member_ids | {root_id}),
+        requests_with_row_columns(
+            certification_requests_visible_to(
+                user=user,
+                queryset=CertificationRequest.objects.filter(pk__in=member_ids | {root_id}),
+            )
         )
         .select_related("agency", "assigned_contact")
         .order_by("created_at", "id")

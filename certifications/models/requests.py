@@ -467,6 +467,16 @@ class CertificationRequest(models.Model):
         return validity_rule(self.form_type).filing_deadline(self.signature_date)
 
     @property
+    def decided_on(self) -> datetime.date | None:
+        """The day a closed request was decided, for the lists: a certification's date of
+        signature (the filing window counts from it, 8 CFR 214.14(c)(2)(i)), else the day it
+        was denied or withdrawn."""
+        if self.status == Status.CERTIFIED and self.signature_date:
+            return self.signature_date
+        moment = self.decided_at or self.closed_at
+        return timezone.localdate(moment) if self.is_final and moment else None
+
+    @property
     def denial_reason_text(self) -> str:
         """The reason in the words of this request's form (`choices.denial_reason_label`)."""
         return denial_reason_label(self.denial_reason, self.form_type)
