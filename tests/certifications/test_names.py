@@ -239,7 +239,7 @@ def test_other_needs_the_language_s_name_and_keeps_what_was_typed(client, person
     assert draft.victim_preferred_language_other == ""
 
 
-def test_an_unknown_language_code_is_refused_naming_nothing_lost(client, personas):
+def test_an_unknown_language_code_is_refused_and_nothing_is_saved(client, personas):
     client.force_login(personas.advocate_a)
     draft = _draft(personas, victim_preferred_language="es")
     response = client.post(_step(draft), _step_data(victim_preferred_language="klingon"))
