@@ -3,6 +3,8 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.http import Http404
 
+from uvisa_portal.admin_errors import ValidValuesAdminMixin
+
 from .invitations import invitation_revoke
 from .models import AuditEntry, Invitation, Organization, User
 from .services import (
@@ -20,14 +22,14 @@ if admin.site.is_registered(Authenticator):
 
 
 @admin.register(Organization)
-class OrganizationAdmin(admin.ModelAdmin):
+class OrganizationAdmin(ValidValuesAdminMixin, admin.ModelAdmin):
     list_display = ["name", "kind", "is_active"]
     list_filter = ["kind", "is_active"]
     search_fields = ["name"]
 
 
 @admin.register(User)
-class UserAdmin(DjangoUserAdmin):
+class UserAdmin(ValidValuesAdminMixin, DjangoUserAdmin):
     ordering = ["email"]
     list_display = [
         "email",
@@ -95,7 +97,7 @@ class UserAdmin(DjangoUserAdmin):
 
 
 @admin.register(Invitation)
-class InvitationAdmin(admin.ModelAdmin):
+class InvitationAdmin(ValidValuesAdminMixin, admin.ModelAdmin):
     """Invitations are sent from the portal's "Invite a user" page; here they can be read."""
 
     list_display = ["email", "role", "created_at", "expires_at", "accepted_at", "revoked_at"]

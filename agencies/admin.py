@@ -13,6 +13,8 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from accounts.models import AuditAction
 from accounts.services import account_approval_reset, audit_log
+from certifications.choices import Crime
+from uvisa_portal.admin_errors import DATE_HINT, ValidValuesAdminMixin
 
 from .importing import directory_export_csv
 from .models import (
@@ -28,7 +30,7 @@ from .services import contact_training_sync, directory_audit
 from .signing import CertifyingDesignation, Delegation
 
 
-class AuditedAdmin(admin.ModelAdmin):
+class AuditedAdmin(ValidValuesAdminMixin, admin.ModelAdmin):
     """Writes one DIRECTORY_CHANGE audit entry per object saved or deleted in the admin."""
 
     def save_model(self, request, obj, form, change) -> None:
@@ -125,7 +127,7 @@ class CityAdmin(AuditedAdmin):
     list_filter = ["county"]
 
 
-class PointOfContactInline(admin.TabularInline):
+class PointOfContactInline(ValidValuesAdminMixin, admin.TabularInline):
     model = PointOfContact
     extra = 0
     fields = [
@@ -175,14 +177,69 @@ def merge_two_agencies(modeladmin, request, queryset):
     return redirect(url)
 
 
+POLICY_DAYS_ERRORS = {
+    "min_value": "Enter a number of days from 1 to 365, or leave it empty for no policy.",
+    "max_value": "Enter a number of days from 1 to 365, or leave it empty for no policy.",
+}
+
+
 class AgencyAdminForm(forms.ModelForm):
     """Whether Minn. Stat. 611A.95 binds an agency is a legal judgment (DOMAIN: "for a
     lawyer"): recording one, or changing it, needs a written note of who decided and why."""
 
+    # Ticked by name, stored as crime codes; none ticked means every qualifying crime.
+    certified_crimes = forms.MultipleChoiceField(
+        label="Certified crimes",
+        choices=Crime.choices,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        help_text="Tick none if the agency certifies every qualifying crime.",
+    )
+    policy_response_days = forms.IntegerField(
+        label="Policy response days",
+        min_value=1,
+        max_value=365,
+        required=False,
+        error_messages=POLICY_DAYS_ERRORS,
+    )
+    policy_expedited_days = forms.IntegerField(
+        label="Policy expedited days",
+        min_value=1,
+        max_value=365,
+        required=False,
+        error_messages=POLICY_DAYS_ERRORS,
+    )
+
     class Meta:
         model = Agency
         # The admin's fieldsets add the other fields (ModelAdmin.get_form).
-        fields = ["kind", "level", "statute_coverage", "statute_coverage_note"]
+        fields = [
+            "kind",
+            "level",
+            "statute_coverage",
+            "statute_coverage_note",
+            "certified_crimes",
+            "policy_response_days",
+            "policy_expedited_days",
+            "is_statewide_coordinator",
+        ]
+
+    def clean_certified_crimes(self) -> list[str]:
+        # Stored in the order of the list, so that an unchanged selection reads as unchanged.
+        chosen = set(self.cleaned_data.get("certified_crimes") or [])
+        return [code for code in Crime.values if code in chosen]
+
+    def clean_is_statewide_coordinator(self) -> bool:
+        value = self.cleaned_data.get("is_statewide_coordinator", False)
+        # DOMAIN: exactly one statewide point of contact (constraint single_statewide_coordinator).
+        other = Agency.objects.filter(is_statewide_coordinator=True).exclude(pk=self.instance.pk)
+        current = other.first() if value else None
+        if current is not None:
+            raise forms.ValidationError(
+                f"{current.name} is the statewide coordinator; there is only one. Untick it "
+                "there first."
+            )
+        return value
 
     def clean(self):
         data = super().clean()
@@ -292,8 +349,8 @@ class AgencyAdmin(SimpleHistoryAdmin, AuditedAdmin):
                     "Declining U or T requests is only for agencies the statute does not bind. "
                     "The agency's own published response policy is counted from its own "
                     "receipt of the request; for a covered agency it applies where stricter "
-                    "than the statute. Certified crimes: empty means every qualifying crime; "
-                    'otherwise a list of crime codes, e.g. ["domestic_violence", "stalking"].'
+                    "than the statute. Certified crimes: tick the crimes the agency certifies, or "
+                    "none if it certifies every qualifying crime."
                 ),
             },
         ),
@@ -301,7 +358,7 @@ class AgencyAdmin(SimpleHistoryAdmin, AuditedAdmin):
     ]
 
 
-class TrainingRecordInline(admin.TabularInline):
+class TrainingRecordInline(ValidValuesAdminMixin, admin.TabularInline):
     model = TrainingRecord
     extra = 0
 
@@ -379,11 +436,46 @@ class TrainingRecordAdmin(AuditedAdmin):
         contact_training_sync(contact=obj.contact)
 
 
+def _revocation_after(form: forms.ModelForm, start_field: str) -> None:
+    """A revocation cannot come before what it revokes: the valid range starts on that date."""
+    start, revoked = form.cleaned_data.get(start_field), form.cleaned_data.get("revoked_on")
+    if start and revoked and revoked < start:
+        label = form.fields[start_field].label.lower()
+        form.add_error(
+            "revoked_on",
+            f"The revocation must be on or after the {label} ({start.isoformat()}), or left "
+            f"empty if it is not revoked. {DATE_HINT}.",
+        )
+
+
+class CertifyingDesignationAdminForm(forms.ModelForm):
+    class Meta:
+        model = CertifyingDesignation
+        fields = ["designated_on", "revoked_on"]
+
+    def clean(self):
+        data = super().clean()
+        _revocation_after(self, "designated_on")
+        return data
+
+
+class DelegationAdminForm(forms.ModelForm):
+    class Meta:
+        model = Delegation
+        fields = ["signed_on", "revoked_on"]
+
+    def clean(self):
+        data = super().clean()
+        _revocation_after(self, "signed_on")
+        return data
+
+
 # The signed documents are uploaded and downloaded on the head's and the coordinator's pages,
 # where every file is checked and scanned (`certifications.uploads.validate_upload`) and every
 # download goes through `certifications.access`; here the records are read and revoked.
 @admin.register(CertifyingDesignation)
 class CertifyingDesignationAdmin(AuditedAdmin):
+    form = CertifyingDesignationAdminForm
     list_display = ("contact", "designated_on", "designated_by", "revoked_on")
     list_filter = ("revoked_on",)
     search_fields = ("contact__name", "contact__agency__name")
@@ -394,6 +486,7 @@ class CertifyingDesignationAdmin(AuditedAdmin):
 
 @admin.register(Delegation)
 class DelegationAdmin(AuditedAdmin):
+    form = DelegationAdminForm
     list_display = ("agency", "signed_on", "signed_by", "revoked_on")
     list_filter = ("revoked_on",)
     search_fields = ("agency__name", "signed_by")

@@ -340,7 +340,10 @@ def _parse_agency(row: dict[str, str], counties: dict[str, County], errors: list
     crimes = _split(row.get("certified_crimes", ""))
     unknown = [c for c in crimes if c not in Crime.values]
     if unknown:
-        errors.append(f"certified_crimes: unknown crime code(s) {', '.join(unknown)}.")
+        errors.append(
+            f"certified_crimes: unknown crime code(s) {', '.join(unknown)}. The codes are: "
+            f"{', '.join(Crime.values)} (separated by {LIST_SEPARATOR})."
+        )
     values["certified_crimes"] = [c for c in crimes if c in Crime.values]
     if len(row["agency_name"].strip()) > 200:
         errors.append("agency_name: longer than 200 characters.")

@@ -129,6 +129,8 @@ def complete_drafts(advocate: User, count: int) -> list[int]:
         "victim_gender",
         "victim_a_number",
         "victim_preferred_language",
+        "victim_preferred_language_other",
+        "victim_name_order",
         "victim_interpreter_needed",
         "crimes",
         "crime_date_from",

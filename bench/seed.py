@@ -66,7 +66,7 @@ CHUNK = 5000
 
 GIVEN = ["Ana", "Maria", "Hodan", "Li", "Esperanza", "Fatima", "Nadia", "Rosa", "Ifrah", "Mai"]
 FAMILY = ["Example", "Sample", "Placeholder", "Fictional", "Testcase", "Demo", "Specimen"]
-LANGUAGES = ["Spanish", "Somali", "Hmong", "Karen", "Oromo", "Vietnamese", "English", "Amharic"]
+LANGUAGES = ["es", "so", "hmn", "kar", "om", "vi", "en", "am"]
 NARRATIVE = (
     "Fictional benchmark narrative. The victim reported the incident to the responding officer, "
     "gave a statement the same night and identified the suspect. The victim later met the "

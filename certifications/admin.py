@@ -7,6 +7,8 @@ from __future__ import annotations
 from django import forms
 from django.contrib import admin, messages
 
+from uvisa_portal.admin_errors import ValidValuesAdminMixin
+
 from .editions.pdf import OfficialPdfError, load_check
 from .models import FormEdition
 from .services.editions import form_edition_make_current, official_form_load
@@ -52,8 +54,13 @@ class FormEditionAdminForm(forms.ModelForm):
 
 
 @admin.register(FormEdition)
-class FormEditionAdmin(admin.ModelAdmin):
+class FormEditionAdmin(ValidValuesAdminMixin, admin.ModelAdmin):
     form = FormEditionAdminForm
+    json_hints = {
+        "structure": '{"parts": [{"number": "1", "title": "…", "items": [{"key": "…", '
+        '"number": "1.a", "label": "…", "kind": "text"}]}]}',
+        "field_map": '{"item_key": ["PDF field name"], "name_item": {"family": ["…"]}}',
+    }
     list_display = ["form", "label", "title", "is_current", "verified", "pdf_loaded", "loaded_at"]
     list_filter = ["form", "is_current", "verified"]
     readonly_fields = ["loaded_at", "loaded_by"]

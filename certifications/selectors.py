@@ -156,6 +156,9 @@ DASHBOARD_ROW_FIELDS = (
     "victim_given_name",
     "victim_middle_name",
     "victim_family_name",
+    # The display name's order (`victim_display_name`) follows these two.
+    "victim_name_order",
+    "victim_preferred_language",
     "status",
     "in_removal_proceedings",
     "routing_reason",

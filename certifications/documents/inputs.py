@@ -31,7 +31,7 @@ from ..petitioner import petitioner_snapshot
 from ..text import snapshot_clean
 
 # Bump when a template or the layout rules change, so every stored file is re-rendered.
-LAYOUT_VERSION = "2026-12-02.3"
+LAYOUT_VERSION = "2026-12-02.4"
 
 # The agency's answers to Parts 2-6 (AgencyFormAnswers); blank means "not answered".
 ANSWER_FIELDS: tuple[str, ...] = tuple(
@@ -167,6 +167,9 @@ def document_inputs(
                 "family_name": cert_request.victim_family_name,
                 "given_name": cert_request.victim_given_name,
                 "middle_name": cert_request.victim_middle_name,
+                # The letter names the victim as they write their name; the form's boxes
+                # keep family and given apart.
+                "display_name": cert_request.victim_display_name,
                 "other_names": cert_request.victim_other_names,
                 "date_of_birth": _date(cert_request.victim_date_of_birth),
                 "gender": cert_request.victim_gender,

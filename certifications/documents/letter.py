@@ -227,7 +227,7 @@ def cover_letter(snapshot: dict[str, Any]) -> CoverLetter:
         recipient_lines.extend(agency["address_lines"])
     else:
         recipient_lines.append("Certifying agency: " + UNKNOWN)
-    victim_name = " ".join(
+    victim_name = victim.get("display_name") or " ".join(
         p for p in [victim["given_name"], victim["middle_name"], victim["family_name"]] if p
     )
     dates = crime_dates(s)

@@ -68,11 +68,7 @@ def request_record_context(
         "req": cert_request,
         "generated_on": today,
         "include_victim_name": include_victim_name,
-        "victim_name": " ".join(
-            p for p in (cert_request.victim_given_name, cert_request.victim_family_name) if p
-        )
-        if include_victim_name
-        else "",
+        "victim_name": cert_request.victim_display_name if include_victim_name else "",
         "first_agency": _first_agency(cert_request, submitted),
         "events": events,
         "deadline_outcome": _deadline_outcome(cert_request, today),

@@ -28,6 +28,7 @@ from ..models import CertificationRequest
 from ..petitioner import PETITIONER_REQUIRED
 from ..services.intake import a_number_normalize, minnesota_today
 from ..text import TextSafeFormMixin
+from .names import NameLanguageMixin
 
 # (slug, title) in order; the progress bar and the "next" button follow this list.
 STEPS: list[tuple[str, str]] = [
@@ -73,7 +74,7 @@ class IntakeStepForm(TextSafeFormMixin, forms.ModelForm):
         return {name: self.cleaned_data[name] for name in self.Meta.fields}
 
 
-class VictimForm(IntakeStepForm):
+class VictimForm(NameLanguageMixin, IntakeStepForm):
     """Form I-918/I-914 Supp. B Part 1 and the language-access needs (Minn. Stat. 611A.95)."""
 
     # Longer than the stored value: people type spaces and dashes, which are normalised away.
@@ -98,17 +99,20 @@ class VictimForm(IntakeStepForm):
             "victim_family_name",
             "victim_given_name",
             "victim_middle_name",
+            "victim_name_order",
             "victim_other_names",
             "victim_date_of_birth",
             "victim_gender",
             "victim_a_number",
             "a_number_shared",
             "victim_preferred_language",
+            "victim_preferred_language_other",
             "victim_interpreter_needed",
         ]
         widgets = {
             "victim_date_of_birth": DateInput(),
             "petitioner_kind": forms.RadioSelect,
+            "victim_name_order": forms.RadioSelect,
             "direct_victim_unable_explanation": forms.Textarea(attrs={"rows": 2}),
         }
         labels = {"a_number_shared": "Share the A-Number with the agency"}
@@ -140,6 +144,7 @@ class VictimForm(IntakeStepForm):
             ("", "Choose…"),
             *self.fields["victim_gender"].choices[1:],
         ]
+        self.name_and_language_setup()
         if new:
             # The form type fixes the reference prefix (UV-/TV-), so it is chosen once, here.
             self.fields = {

@@ -36,6 +36,7 @@ from ..choices import (
     YesNoUnknown,
     denial_reason_label,
 )
+from ..languages import LANGUAGES_SPOKEN, NameOrder, display_name, language_name, name_order_default
 from ..validity import validity_rule, validity_text
 
 
@@ -106,7 +107,17 @@ class CertificationRequest(models.Model):
     # The agency sees the A-Number only when the advocate chooses to share it (the form asks
     # for it "if any"; 8 U.S.C. 1367): `access.agency_view_of`.
     a_number_shared = models.BooleanField("share the A-Number with the agency", default=False)
-    victim_preferred_language = EncryptedCharField("preferred language", max_length=60, blank=True)
+    # A code of `languages.LANGUAGES_SPOKEN` (encrypted: it points to the victim's origin).
+    victim_preferred_language = EncryptedCharField(
+        "preferred language", max_length=60, blank=True, choices=LANGUAGES_SPOKEN
+    )
+    victim_preferred_language_other = EncryptedCharField(
+        "other language", max_length=60, blank=True, help_text="Only when the language is Other."
+    )
+    # Empty: as usual for the preferred language (`languages.name_order_default`).
+    victim_name_order = models.CharField(
+        "name order", max_length=12, choices=NameOrder.choices, blank=True
+    )
     victim_interpreter_needed = models.BooleanField("interpreter needed", default=False)
 
     # --- who petitions (8 CFR 214.14(a)(14), (b)(2)-(3); `certifications.petitioner`) ---
@@ -442,12 +453,22 @@ class CertificationRequest(models.Model):
         return self.status in OPEN_STATUSES
 
     @property
-    def victim_full_name(self) -> str:
-        return " ".join(
-            p
-            for p in [self.victim_given_name, self.victim_middle_name, self.victim_family_name]
-            if p
+    def victim_name_order_shown(self) -> str:
+        return self.victim_name_order or name_order_default(self.victim_preferred_language)
+
+    @property
+    def victim_display_name(self) -> str:
+        """The name as its bearer writes it (family name first where that is the custom)."""
+        return display_name(
+            family=self.victim_family_name,
+            given=self.victim_given_name,
+            middle=self.victim_middle_name,
+            order=self.victim_name_order_shown,
         )
+
+    @property
+    def victim_language_name(self) -> str:
+        return language_name(self.victim_preferred_language, self.victim_preferred_language_other)
 
     def days_left(self, today: datetime.date | None = None) -> int | None:
         if self.due_date is None or not self.is_open:

@@ -80,6 +80,8 @@ DRAFT_FIELDS = frozenset(
         "victim_a_number",
         "a_number_shared",
         "victim_preferred_language",
+        "victim_preferred_language_other",
+        "victim_name_order",
         "victim_interpreter_needed",
         "in_removal_proceedings",
         "removal_proceedings_of",

@@ -252,7 +252,10 @@ def family_link_view(request: HttpRequest, pk: int) -> HttpResponse:
     cert_request = _advocate_request(request, pk)
     candidates = family_candidates_for(user=request.user, cert_request=cert_request)
     choices = [
-        (r.pk, f"{r.reference} · {r.victim_full_name or 'no name yet'} · {r.get_status_display()}")
+        (
+            r.pk,
+            f"{r.reference} · {r.victim_display_name or 'no name yet'} · {r.get_status_display()}",
+        )
         for r in candidates
     ]
     form = FamilyLinkForm(_posted(request), candidates=choices)

@@ -54,7 +54,7 @@ def test_an_advocate_files_a_request_from_draft_to_dashboard(
     page.get_by_label("Date of birth").fill("1990-05-17")
     page.get_by_label("Gender").select_option("female")
     page.get_by_label("A-Number", exact=True).fill("a 123-456-789")
-    page.get_by_label("Preferred language").fill("Vietnamese")
+    page.get_by_label("Preferred language").select_option("vi")
     page.get_by_label("Interpreter needed").check()
     portal.screenshot("intake-1-victim")
     portal.submit("Save and continue")
@@ -173,12 +173,12 @@ def test_bad_input_is_shown_beside_its_field_and_nothing_typed_is_lost(portal, p
     page.get_by_label("Given name (first name)").fill("Xaliimo")
     page.get_by_label("Date of birth").fill("2099-01-01")
     page.get_by_label("A-Number", exact=True).fill("A12-34")
-    page.get_by_label("Preferred language").fill("Somali")
+    page.get_by_label("Preferred language").select_option("so")
     portal.submit("Save draft")
     assert page.get_by_text("The date of birth cannot be in the future.").is_visible()
     assert page.get_by_text("An A-Number is the letter A followed by 8 or 9 digits").is_visible()
     assert page.get_by_label("Family name (last name)").input_value() == "Cabdi"
-    assert page.get_by_label("Preferred language").input_value() == "Somali"
+    assert page.get_by_label("Preferred language").input_value() == "so"
     assert page.get_by_label("A-Number", exact=True).input_value() == "A12-34"
     assert page.get_by_label("T visa: Form I-914 Supplement B").is_checked()
     portal.screenshot("intake-validation-errors")

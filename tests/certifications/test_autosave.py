@@ -34,7 +34,7 @@ def victim_step(**overrides):
         "victim_date_of_birth": "1990-05-17",
         "victim_gender": "female",
         "victim_a_number": "",
-        "victim_preferred_language": "Vietnamese",
+        "victim_preferred_language": "vi",
     }
     data.update(overrides)
     return data
@@ -58,7 +58,7 @@ def test_the_step_is_saved_and_the_time_is_answered_in_minnesota_time(advocate, 
     assert response.json() == {"saved_at": "12:42", "errors": {}}
     draft.refresh_from_db()
     assert draft.victim_family_name == "Nguyễn"
-    assert draft.victim_preferred_language == "Vietnamese"
+    assert draft.victim_preferred_language == "vi"
     assert draft.status == Status.DRAFT
 
 

@@ -31,15 +31,20 @@ def test_typed_text_is_saved_and_survives_the_step_links(portal, personas, draft
     portal.goto(f"/requests/{draft.pk}/edit/victim/")
     status = page.locator("[data-autosave-status]")
 
-    page.get_by_label("Preferred language").fill("Karen")
+    # "Other" without its name is saved except for that answer; the name typed then is saved.
+    page.get_by_label("Preferred language").select_option("other")
+    expect(status).to_have_text(re.compile(r"^Saved at \d\d:\d\d, except the answers"))
+    page.get_by_label("Other language").fill("Kayah (Karenni)")
     expect(status).to_have_text(re.compile(r"^Saved at \d\d:\d\d$"))
-    assert CertificationRequest.objects.get(pk=draft.pk).victim_preferred_language == "Karen"
+    saved = CertificationRequest.objects.get(pk=draft.pk)
+    assert saved.victim_preferred_language == "other"
+    assert saved.victim_preferred_language_other == "Kayah (Karenni)"
 
     # Typed and left at once, before the pause that would save it: the link waits for the save.
     page.get_by_label("Other names used").fill("Naw K.")
     portal.click_and_wait("a:has-text('2. Expedite')")
     portal.click_and_wait("a:has-text('1. Victim')")
-    assert page.get_by_label("Preferred language").input_value() == "Karen"
+    assert page.get_by_label("Other language").input_value() == "Kayah (Karenni)"
     assert page.get_by_label("Other names used").input_value() == "Naw K."
     portal.assert_every_page_checked()
 

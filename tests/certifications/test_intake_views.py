@@ -42,7 +42,7 @@ def victim_data(**overrides):
         "victim_date_of_birth": "1990-05-17",
         "victim_gender": "female",
         "victim_a_number": "A 123-456-789",
-        "victim_preferred_language": "Vietnamese",
+        "victim_preferred_language": "vi",
         "victim_interpreter_needed": "on",
         "go": "next",
     }
@@ -95,7 +95,7 @@ def test_bad_victim_input_is_refused_beside_the_field_and_nothing_is_lost(
     assert f'id="error_1_id_{field}"' in body or f"error_1_id_{field}" in body
     # Everything typed is still in the form.
     assert 'value="Nguyễn"' in body
-    assert 'value="Vietnamese"' in body
+    assert '<option value="vi" selected>' in body
     assert f'value="{overrides[field]}"' in body
     assert not CertificationRequest.objects.exists()
 

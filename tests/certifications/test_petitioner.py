@@ -35,7 +35,7 @@ def victim_data(**overrides):
         "victim_given_name": "Adaeze",
         "victim_date_of_birth": "1988-02-03",
         "victim_gender": "female",
-        "victim_preferred_language": "English",
+        "victim_preferred_language": "en",
         "go": "next",
     }
     data.update(overrides)

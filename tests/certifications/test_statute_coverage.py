@@ -119,7 +119,6 @@ def _admin_post(agency, **changes):
         "state": "MN",
         "accepts_u": "on",
         "accepts_t": "on",
-        "certified_crimes": "[]",
         "contacts-TOTAL_FORMS": "0",
         "contacts-INITIAL_FORMS": "0",
         "contacts-MIN_NUM_FORMS": "0",

@@ -117,9 +117,13 @@ def test_victim_fields_are_stored_encrypted_and_read_back(personas):
         victim_a_number="A123456789",
         victim_date_of_birth=datetime.date(1990, 2, 3),
         narrative="Line one\nline two",
+        victim_preferred_language="other",
+        victim_preferred_language_other="Kayah",
     )
     for column, plain in [
         ("victim_family_name", "Zyxwvut"),
+        ("victim_preferred_language", "other"),
+        ("victim_preferred_language_other", "Kayah"),
         ("victim_a_number", "A123456789"),
         ("victim_date_of_birth", "1990-02-03"),
         ("narrative", "Line one"),

@@ -88,7 +88,7 @@ class Command(BaseCommand):
                     victim_given_name=given,
                     victim_date_of_birth=datetime.date(1985 + n * 3, 3 + n, 10 + n),
                     victim_gender=Gender.FEMALE,
-                    victim_preferred_language=["Vietnamese", "Spanish", "Somali", "Hmong"][n],
+                    victim_preferred_language=["vi", "es", "so", "hmn"][n],
                     victim_interpreter_needed=True,
                     in_removal_proceedings=removal,
                     crimes=[c.value for c in crimes],
