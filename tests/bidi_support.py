@@ -83,7 +83,11 @@ UNISOLATED_JS = """
 (values) => {
   const RLO = "\\u202e";
   const found = [];
-  const describe = (el) => el.tagName.toLowerCase() + (el.className ? "." + String(el.className).split(" ").join(".") : "");
+  const classes = (el) => (el.getAttribute("class") || "").split(" ").filter(Boolean);
+  const describe = (el) => [el.tagName.toLowerCase(), ...classes(el)].join(".");
+  const excerpt = (text) => JSON.stringify(text.trim().slice(0, 80));
+  // Longest first: a name can be part of a longer value.
+  const longestFirst = [...values].sort((a, b) => b.length - a.length);
   const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
   let node;
   while ((node = walker.nextNode())) {
@@ -95,18 +99,19 @@ UNISOLATED_JS = """
       iso = iso.parentElement;
     }
     if (!iso || iso === document.body) {
-      found.push("not isolated: " + describe(parent) + ": " + JSON.stringify(parent.textContent.trim().slice(0, 80)));
+      found.push("not isolated: " + describe(parent) + ": " + excerpt(parent.textContent));
       continue;
     }
     let rest = iso.textContent;
-    // Longest first: a name can be part of a longer value.
-    for (const value of [...values].sort((a, b) => b.length - a.length)) rest = rest.split(value).join("");
+    for (const value of longestFirst) rest = rest.split(value).join("");
     if (/\\p{L}/u.test(rest)) {
-      found.push("isolated with portal text: " + describe(iso) + ": " + JSON.stringify(rest.trim().slice(0, 80)));
+      found.push("isolated with portal text: " + describe(iso) + ": " + excerpt(rest));
     }
   }
   for (const input of document.querySelectorAll("input, textarea")) {
-    if (input.value.includes(RLO) && !input.hasAttribute("dir")) found.push("input without dir: " + input.name);
+    if (input.value.includes(RLO) && !input.hasAttribute("dir")) {
+      found.push("input without dir: " + input.name);
+    }
   }
   return found;
 }
@@ -136,7 +141,10 @@ WORD_X_JS = """
   for (const bdi of copy.querySelectorAll("bdi")) bdi.replaceWith(...bdi.childNodes);
   copy.normalize();
   root.after(copy);
-  const result = {page: [xOf(root, first), xOf(root, second)], unisolated: [xOf(copy, first), xOf(copy, second)]};
+  const result = {
+    page: [xOf(root, first), xOf(root, second)],
+    unisolated: [xOf(copy, first), xOf(copy, second)],
+  };
   copy.remove();
   return result;
 }
