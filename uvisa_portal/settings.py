@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.forms",
     "crispy_forms",
     "crispy_bootstrap5",
     "bootstrap",
@@ -299,6 +300,9 @@ CLAMD_TIMEOUT = env.float("CLAMD_TIMEOUT", default=30.0)
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
+# Widgets render through the project's templates, so templates/django/forms/widgets/ can give
+# every text box and textarea dir="auto" (right-to-left typing, bidi controls kept inside).
+FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 
 # --- E-mail ---------------------------------------------------------------------------------
 EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")

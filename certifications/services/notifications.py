@@ -37,6 +37,7 @@ from accounts.models import User
 from uvisa_portal.celery import enqueue_on_commit
 
 from ..models import Notification
+from ..text import snapshot_clean
 
 logger = logging.getLogger(__name__)
 
@@ -70,7 +71,11 @@ def email_render(*, kind: str, context: dict[str, Any]) -> tuple[str, str, str]:
 
     The subject and the text part are rendered by the "text" template engine (no HTML
     escaping: they are not HTML); the HTML part by the default engine, escaped as any page.
+    Bidirectional controls are removed from the context first (`text_clean`): a plain-text
+    e-mail has no markup to isolate an agency name typed in the admin with an unclosed U+202E,
+    which would otherwise reverse the rest of its line (UAX #9; CVE-2021-42574).
     """
+    context = snapshot_clean(context)
 
     def render(suffix: str, using: str | None) -> str:
         names = [f"emails/{kind}_{suffix}", f"emails/notification_{suffix}"]

@@ -597,7 +597,7 @@ def test_the_queue_shows_the_agencys_figures_at_most_a_minute_old(client, person
     with time_machine.travel(start, tick=False):
         body = client.get(url).content.decode()
         assert card in body
-        assert f"{personas.agency_x.name}: figures" in body
+        assert f"<bdi>{personas.agency_x.name}</bdi>: figures" in body
         _submitted(personas)
         assert card in client.get(url).content.decode()
     with time_machine.travel(start + datetime.timedelta(seconds=61), tick=False):
@@ -780,7 +780,7 @@ def _overdue_table(response) -> list[int]:
     html = response.content.decode()
     table = html[html.index('class="table table-sm overdue-agencies"') :]
     table = table[: table.index("</table>")]
-    return [int(n) for n in re.findall(r"<tr><td>[^<]*</td><td>(\d+)</td>", table)]
+    return [int(n) for n in re.findall(r"<tr><td><bdi>[^<]*</bdi></td><td>(\d+)</td>", table)]
 
 
 def test_overview_keeps_the_table_of_agencies_a_minute_and_reads_the_list_afresh(

@@ -41,14 +41,14 @@ def known(personas):
 
 
 def _agency_row(html: str, name: str) -> list[str]:
-    match = re.search(rf'<th scope="row">{re.escape(name)}</th>(.*?)</tr>', html)
+    match = re.search(rf'<th scope="row"><bdi>{re.escape(name)}</bdi></th>(.*?)</tr>', html)
     assert match, name
     return re.findall(r"<td>([^<]*)</td>", match.group(1))
 
 
 def _table_agencies(html: str) -> list[str]:
     body = re.search(r'id="agency-table">.*?<tbody>(.*?)</tbody>', html).group(1)
-    return re.findall(r'<th scope="row">([^<]*)</th>', body)
+    return re.findall(r'<th scope="row"><bdi>([^<]*)</bdi></th>', body)
 
 
 def _add_agencies(personas, count: int, prefix: str = "Scale Agency") -> None:
@@ -315,14 +315,17 @@ def test_name_filter_finds_agencies_and_pages_keep_it(client, personas, known):
     assert "at most 100 characters" in too_long.content.decode()
 
 
+_CARD_TITLE = r'<h3 class="h5 card-title" id="agency-card-\d+"><bdi>([^<]*)</bdi></h3>'
+
+
 def test_public_cards_follow_the_tables_page(client, personas, known):
     _add_agencies(personas, 60)
     html = page_text(client.get(reverse("statistics:public"), {**PERIOD, "page": 3}))
     rows = _table_agencies(html)
-    cards = re.findall(r'<h3 class="h5 card-title" id="agency-card-\d+">([^<]*)</h3>', html)
+    cards = re.findall(_CARD_TITLE, html)
     assert len(rows) == 13 and cards == rows
     html = page_text(client.get(reverse("statistics:public"), {**PERIOD, "agency": "Agency Y"}))
-    cards = re.findall(r'<h3 class="h5 card-title" id="agency-card-\d+">([^<]*)</h3>', html)
+    cards = re.findall(_CARD_TITLE, html)
     assert cards == ["Agency Y Sheriff&#x27;s Office"]
 
 
