@@ -195,9 +195,7 @@ def test_every_page_of_every_role_fits_at_1280_and_390(portal, personas, long_te
         problems += _walk(portal, [*menu, *pages])
         walked[user.email] = menu
 
-    assert not problems, "Pages wider than the window or failing axe-core:\n" + "\n".join(
-        problems
-    )
+    assert not problems, "Pages wider than the window or failing axe-core:\n" + "\n".join(problems)
     # The walk reached what the roles' menus promise (tests/role_pages.py).
     assert reverse("certifications:queue") in walked[personas.contact_x.email]
     assert reverse("certifications:coordinator") in walked[personas.coordinator.email]
