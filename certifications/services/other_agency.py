@@ -66,6 +66,8 @@ DATA_GROUPS: dict[str, tuple[str, frozenset[str]]] = {
                 "victim_a_number",
                 "a_number_shared",
                 "victim_preferred_language",
+                "victim_preferred_language_other",
+                "victim_name_order",
                 "victim_interpreter_needed",
             }
         ),

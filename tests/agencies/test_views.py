@@ -80,18 +80,21 @@ def test_each_row_says_whom_the_agency_serves_who_answers_and_how_fast(client, p
     assert f'<option value="{county.pk}">Ramsey County</option>' in response.content.decode()
     served_row = next(r for k, r in rows.items() if "Row &lt;Test&gt; Police" in k)
     assert f'href="/directory/{served.pk}/"' in served_row
-    assert "<td><bdi>Ramsey County</bdi></td>" in served_row
+    assert '<td class="cell-user-text"><bdi>Ramsey County</bdi></td>' in served_row
     assert "Primary &amp; Co" in served_row and "(primary)" in served_row
     assert "and 1 more" in served_row  # the inactive contact is not counted
     assert "Training lapsed" not in served_row  # the primary, listed first, is trained
     assert "30 days (7 if removal)" in served_row
     patrol = next(r for k, r in rows.items() if "Row State Patrol" in k)
-    assert "<td>Statewide</td>" in patrol and "No point of contact" in patrol
+    assert '<td class="cell-user-text">Statewide</td>' in patrol and "No point of contact" in patrol
     assert "State patrol" in patrol and ">Statute<" in patrol
     closed = next(r for k, r in rows.items() if "Row Closed PD" in k)
-    assert "Inactive" in closed and "<td><bdi>Duluth</bdi></td>" in closed
+    assert "Inactive" in closed and '<td class="cell-user-text"><bdi>Duluth</bdi></td>' in closed
     lapsed = next(r for k, r in rows.items() if "Row Lapsed PD" in k)
-    assert "Training lapsed" in lapsed and "<td><bdi>Not stated</bdi></td>" in lapsed
+    assert (
+        "Training lapsed" in lapsed
+        and '<td class="cell-user-text"><bdi>Not stated</bdi></td>' in lapsed
+    )
 
 
 def test_the_list_costs_the_same_number_of_queries_for_one_agency_and_for_many(

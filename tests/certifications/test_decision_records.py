@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime
 import io
+import re
 
 import pytest
 from django.conf import settings
@@ -116,7 +117,7 @@ def test_the_purge_keeps_the_agencys_record_and_its_signed_scan(client, personas
     assert (
         "Record of the agency&#x27;s decision" in page or "Record of the agency's decision" in page
     )
-    assert "Dana Officer, Lieutenant, Investigations" in page
+    assert "Dana Officer, Lieutenant, Investigations" in re.sub(r"</?bdi[^>]*>", "", page)
     assert f"edition {edition_label}" in page
     # A second run keeps one record.
     call_command("purge_closed_requests", verbosity=0)

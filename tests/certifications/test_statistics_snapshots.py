@@ -41,14 +41,14 @@ def known(personas):
 
 
 def _agency_row(html: str, name: str) -> list[str]:
-    match = re.search(rf'<th scope="row"><bdi>{re.escape(name)}</bdi></th>(.*?)</tr>', html)
+    match = re.search(rf'<th scope="row"[^>]*><bdi>{re.escape(name)}</bdi></th>(.*?)</tr>', html)
     assert match, name
     return re.findall(r"<td>([^<]*)</td>", match.group(1))
 
 
 def _table_agencies(html: str) -> list[str]:
     body = re.search(r'id="agency-table">.*?<tbody>(.*?)</tbody>', html).group(1)
-    return re.findall(r'<th scope="row"><bdi>([^<]*)</bdi></th>', body)
+    return re.findall(r'<th scope="row"[^>]*><bdi>([^<]*)</bdi></th>', body)
 
 
 def _add_agencies(personas, count: int, prefix: str = "Scale Agency") -> None:

@@ -179,7 +179,12 @@ def test_the_demo_code_command_is_printed_as_it_must_be_run(settings):
     env = {k: v for k, v in os.environ.items() if k != "DEBUG"}
     for command in commands:
         done = subprocess.run(
-            command, shell=True, cwd=ROOT, env=env, capture_output=True, text=True, timeout=60
+            ["/bin/sh", "-c", command],
+            cwd=ROOT,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=60,
         )
         assert done.returncode == 0, (command, done.stderr)
         assert re.fullmatch(r"\d{6}\n", done.stdout), (command, done.stdout)

@@ -152,6 +152,6 @@ class Command(BaseCommand):
         self.stdout.write(
             "  Every account asks for a 6-digit code after the password: add its secret to an "
             "authenticator app, or run\n"
-            f"  `DEBUG=1 .venv/bin/python manage.py demo_totp_code {DEMO_USERS[0][0]}` (any address "
-            "above)."
+            f"  `DEBUG=1 .venv/bin/python manage.py demo_totp_code {DEMO_USERS[0][0]}`"
+            " (any address above)."
         )
