@@ -144,12 +144,13 @@ def victim_letter(*, cert_request: CertificationRequest, language: str) -> Victi
     )
 
 
-def letter_body_html(letter: VictimLetter) -> str:
-    """The letter's body in its own language (the preview shows two of them side by side)."""
+def letter_body_html(letter: VictimLetter, *, title_level: int = 1) -> str:
+    """The letter's body in its own language (the preview shows two of them side by side,
+    their headings under the page's own: `title_level` 2)."""
     with translation.override(letter.language):
         return render_to_string(
             "documents/_victim_letter_body.html",
-            {"letter": letter},
+            {"letter": letter, "title_level": title_level, "section_level": title_level + 1},
         )
 
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from types import SimpleNamespace
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -69,8 +70,9 @@ def victim_letter_page(request: HttpRequest, pk: int) -> HttpResponse:
             "cert_request": cert_request,
             "form": form,
             "letter": letter,
-            "body": letter_body_html(letter),
-            "english_body": letter_body_html(english) if language != "en" else "",
+            "language_name": dict(settings.LANGUAGES).get(language, language),
+            "body": letter_body_html(letter, title_level=2),
+            "english_body": letter_body_html(english, title_level=2) if language != "en" else "",
         },
     )
 
