@@ -6,6 +6,7 @@ from __future__ import annotations
 from crispy_forms.helper import FormHelper
 from django import forms
 from django.conf import settings
+from django.utils.translation import gettext_lazy as _
 
 from ..documents.victim_letter import LETTER_LANGUAGES
 
@@ -16,7 +17,7 @@ def _choices() -> list[tuple[str, str]]:
 
 
 class VictimLetterLanguageForm(forms.Form):
-    language = forms.ChoiceField(label="Language of the letter", choices=_choices)
+    language = forms.ChoiceField(label=_("Language of the letter"), choices=_choices)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

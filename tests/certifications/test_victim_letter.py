@@ -300,8 +300,9 @@ def test_preview_shows_the_recorded_language_beside_english_with_the_note(client
     assert "Whom to call" in html
     assert 'value="so" selected' in html
     entry = AuditEntry.objects.get(action=AuditAction.VICTIM_DATA_VIEW)
-    assert entry.target.startswith(f"{request.reference} certifications:victim_letter")
-    assert "so" not in entry.target.split()[-1] or entry.target.endswith(f"pk={request.pk}")
+    # The reference and the view only: the language is the victim's, never in the trail.
+    assert entry.target == f"{request.reference} certifications:victim_letter pk={request.pk}"
+    assert entry.detail == ""
 
 
 def test_preview_in_english_has_no_note_and_no_second_column(client, personas):
