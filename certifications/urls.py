@@ -15,6 +15,7 @@ from .views import (
     outbox,
     releases,
     review,
+    victim_letter,
 )
 from .views import notifications as notification_views
 
@@ -126,5 +127,12 @@ urlpatterns: list = [
         "<int:pk>/documents/agency-answers/save/",
         documents.agency_answers_save,
         name="document_agency_answers_save",
+    ),
+    # The letter to the victim, advocates only (certifications.views.victim_letter)
+    path("<int:pk>/victim-letter/", victim_letter.victim_letter_page, name="victim_letter"),
+    path(
+        "<int:pk>/victim-letter/letter.pdf",
+        victim_letter.victim_letter_download,
+        name="victim_letter_download",
     ),
 ]

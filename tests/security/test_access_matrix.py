@@ -279,6 +279,13 @@ MATRIX: list[R] = [
     R("certifications:document_download",       "GET",  "302  200  404  200  404  404  404  302", pk="request", kind="cover-letter"),  # noqa: E501
     R("certifications:document_download",       "GET",  "302  200  404  404  404  404  404  302", pk="draft", kind="supplement-b"),  # noqa: E501
     R("certifications:document_download",       "GET",  "302  404  404  404  404  404  404  302", pk="request", kind="no-such-document"),  # noqa: E501
+    # The letter to the victim: the request's advocates only, never the agency; none for a draft.
+    R("certifications:victim_letter",           "GET",  "302  200  404  404  404  404  404  302", pk="request"),  # noqa: E501
+    R("certifications:victim_letter",           "POST", "302  200  404  404  404  404  404  302", pk="request", data={"language": "so"}),  # noqa: E501
+    R("certifications:victim_letter",           "GET",  "302  404  404  404  404  404  404  302", pk="draft"),  # noqa: E501
+    R("certifications:victim_letter_download",  "GET",  "302  200  404  404  404  404  404  302", pk="request"),  # noqa: E501
+    R("certifications:victim_letter_download",  "POST", "302  200  404  404  404  404  404  302", pk="request", data={"language": "vi"}),  # noqa: E501
+    R("certifications:victim_letter_download",  "POST", "302  404  404  404  404  404  404  302", pk="draft", data={"language": "vi"}),  # noqa: E501
     # USCIS's official form pre-filled (its PDF is loaded below): whoever may see the request.
     R("certifications:official_form_download", "GET",  "302  200  404  200  404  404  404  302", pk="request"),  # noqa: E501
     R("certifications:official_form_download", "GET",  "302  200  404  404  404  404  404  302", pk="draft"),  # noqa: E501

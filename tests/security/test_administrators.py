@@ -260,6 +260,8 @@ def test_the_administrator_gets_404_on_every_page_of_a_request(personas, media_r
         reverse("certifications:documents", args=[request.pk]),
         reverse("certifications:document_download", args=[request.pk, "supplement-b"]),
         reverse("certifications:document_download", args=[request.pk, "cover-letter"]),
+        reverse("certifications:victim_letter", args=[request.pk]),
+        reverse("certifications:victim_letter_download", args=[request.pk]),
         reverse("certifications:attachment_download", args=[attachment.pk]),
     ]
     for url in urls:

@@ -116,6 +116,8 @@ def test_the_pages_that_show_victim_data_are_decorated():
         "certifications:review",
         "certifications:documents",
         "certifications:document_download",
+        "certifications:victim_letter",
+        "certifications:victim_letter_download",
         "certifications:attachment_download",
         "certifications:queue",
         "certifications:coordinator",
