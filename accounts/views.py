@@ -7,6 +7,7 @@ import csv
 from functools import wraps
 
 from allauth.mfa.base.views import AuthenticateView, ReauthenticateView
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
@@ -14,6 +15,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
+from django.views.i18n import set_language
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from uvisa_portal.spreadsheets import spreadsheet_safe
@@ -25,6 +27,7 @@ from .invitations import invitation_accept, invitation_create, invitation_get_us
 from .models import AuditAction
 from .selectors import audit_entries_search
 from .services import (
+    user_language_set,
     account_approve,
     account_refuse,
     mfa_code_failed,
@@ -261,3 +264,15 @@ def approval_refuse(request: HttpRequest, pk: int) -> HttpResponse:
     user = account_refuse(approver=request.user, pk=pk, request=request)
     messages.success(request, f"{user.email} was refused; the account is deactivated.")
     return redirect("accounts:approval_list")
+
+
+@require_POST
+def language_set(request: HttpRequest) -> HttpResponse:
+    """The language selector: Django's set_language (the cookie, then back to the page), and
+    for a signed-in user the choice saved on the account too, so the next sign-in, in any
+    browser, starts in it."""
+    response = set_language(request)
+    language = request.POST.get("language", "")
+    if request.user.is_authenticated and language in dict(settings.LANGUAGES):
+        user_language_set(user=request.user, language=language)
+    return response

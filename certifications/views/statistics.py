@@ -20,6 +20,7 @@ from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.decorators import audit_detail, audited
@@ -187,7 +188,7 @@ def public_page(request: HttpRequest) -> HttpResponse:
 def _period_label(start, end) -> str:
     """ "the last twelve months" when the period is the default one (default_period: the
     same date a year ago through today), so the pages name it as the queue and README do."""
-    return "the last twelve months" if (start, end) == default_period() else ""
+    return gettext("the last twelve months") if (start, end) == default_period() else ""
 
 
 def _busy(request: HttpRequest) -> HttpResponse:
