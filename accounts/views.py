@@ -15,8 +15,8 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
-from django.views.i18n import set_language
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.i18n import set_language
 
 from uvisa_portal.spreadsheets import spreadsheet_safe
 
@@ -27,12 +27,12 @@ from .invitations import invitation_accept, invitation_create, invitation_get_us
 from .models import AuditAction
 from .selectors import audit_entries_search
 from .services import (
-    user_language_set,
     account_approve,
     account_refuse,
     mfa_code_failed,
     mfa_code_failures_clear,
     mfa_signin_locked,
+    user_language_set,
 )
 
 AUDIT_PAGE_SIZE = 50

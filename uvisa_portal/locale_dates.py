@@ -6,7 +6,6 @@ Nothing imports this module; it only feeds makemessages.
 
 from django.utils.translation import gettext_noop, pgettext_lazy
 
-
 WEEKDAYS = {
     0: gettext_noop("Monday"),
     1: gettext_noop("Tuesday"),
