@@ -147,3 +147,12 @@ def test_public_figures_are_shown_in_the_language(client, personas):
     assert "menos de 5" in html or "no se muestra" in html
     assert "No es un delito que califica" in html  # a denial reason
     assert "fewer than" not in html and "not shown" not in html
+
+
+def test_the_public_charts_are_in_the_language(client, personas):
+    build_known_data_set(personas)
+    chart = reverse("statistics:public_chart", args=["months"])
+    svg = client.get(chart, PERIOD, HTTP_ACCEPT_LANGUAGE="so").content.decode()
+    assert "Codsiyada iyo go'aannada bil kasta" in svg or "Codsiyada iyo go&#39;aannada" in svg
+    assert "Jan 2026" in svg and "Abr 2026" in svg  # Somali month abbreviations
+    assert "Apr 2026" not in svg
