@@ -195,8 +195,11 @@ def _period_label(start, end) -> str:
 
 def _busy(request: HttpRequest) -> HttpResponse:
     response = HttpResponse(
-        "Figures for several new periods are being prepared right now. Please try again in a "
-        "minute; the figures for the last twelve months are always available without waiting.",
+        gettext(
+            "Figures for several new periods are being prepared right now. Please try again "
+            "in a minute; the figures for the last twelve months are always available without "
+            "waiting."
+        ),
         status=503,
         content_type="text/plain; charset=utf-8",
     )

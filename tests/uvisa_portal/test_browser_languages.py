@@ -47,3 +47,16 @@ def test_the_public_page_in_each_language(portal, personas, language):
         assert page.get_attribute("html", "lang") == language
         assert page.get_by_role("heading", level=1).inner_text() == HEADINGS[language]
         portal.screenshot(f"public-{language}-{width}")
+
+
+def test_the_sign_in_page_in_spanish(portal):
+    page = portal.page
+    page.context.add_cookies(
+        [{"name": settings.LANGUAGE_COOKIE_NAME, "value": "es", "url": portal.base_url}]
+    )
+    for width, height in ((1280, 900), (390, 844)):
+        page.set_viewport_size({"width": width, "height": height})
+        portal.goto("/accounts/login/")
+        assert page.get_attribute("html", "lang") == "es"
+        assert page.get_by_label("Contraseña").count() == 1
+        portal.screenshot(f"sign-in-es-{width}")
