@@ -11,7 +11,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 export HOST PORT
 
-.PHONY: run test faults install lint format lock bench seed-bench clean
+.PHONY: run test faults install lint format lock bench seed-bench clean messages
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -90,3 +90,10 @@ bench: install
 # RESET=1 to regenerate). Refuses a database that holds real requests.
 seed-bench: install
 	DEBUG=$${DEBUG:-1} $(PY) manage.py seed_benchmark --scale $${SCALE:-1} $${RESET:+--reset}
+
+# The translation catalogs (locale/): new and changed strings in, obsolete ones out, then the
+# .mo files, which are committed so that `make run` needs no gettext. Needs Debian's gettext.
+messages: install
+	DEBUG=1 $(PY) manage.py makemessages -l es -l so -l hmn -l vi --no-location --no-obsolete \
+		-i var -i tests -i bench -i static
+	DEBUG=1 $(PY) manage.py compilemessages --ignore '.venv/*'

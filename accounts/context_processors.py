@@ -3,6 +3,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.http import HttpRequest
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 
 from .approvals import user_can_approve_accounts
 
@@ -31,7 +32,7 @@ def portal(request: HttpRequest) -> dict:
     return {
         # Leads, agency heads and the coordinator find the accounts waiting for them here.
         "can_approve_accounts": user is not None and user_can_approve_accounts(user),
-        "PORTAL_NAME": "Minnesota U/T Visa Certification Portal",
+        "PORTAL_NAME": _("Minnesota U/T Visa Certification Portal"),
         "DEBUG": settings.DEBUG,
         # Reversed on each request, as `{% url %}` would be: the request's URLconf and script
         # prefix apply, and no process keeps a copy of its own.

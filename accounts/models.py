@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -103,6 +104,11 @@ class User(AbstractUser):
     approved_at = models.DateTimeField(null=True, blank=True, editable=False)
     approved_by = models.ForeignKey(
         "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="+", editable=False
+    )
+
+    # The language chosen with the selector while signed in; empty: the browser's.
+    language = models.CharField(
+        max_length=8, choices=settings.LANGUAGES, blank=True, default="", editable=False
     )
 
     USERNAME_FIELD = "email"

@@ -5,8 +5,10 @@ from __future__ import annotations
 import time
 
 from allauth.mfa import signals as mfa_signals
+from django.conf import settings
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.dispatch import receiver
+from django.utils import translation
 
 from .middleware import MFA_OK_KEY, SESSION_STARTED_KEY
 from .models import AuditAction
@@ -22,6 +24,12 @@ def on_login(sender, request, user, **kwargs) -> None:
         # Decided once per session, so later pages cost no extra query.
         if user.requires_mfa and user_has_totp(user):
             request.session[MFA_OK_KEY] = True
+    # The page after sign-in is already in the account's language (AccountLanguageMiddleware
+    # keeps it on the requests that follow, and the cookie in line with it).
+    if user.language in dict(settings.LANGUAGES):
+        translation.activate(user.language)
+        if request is not None:
+            request.LANGUAGE_CODE = user.language
     audit_log(action=AuditAction.LOGIN, user=user, request=request)
 
 

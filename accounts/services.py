@@ -88,6 +88,14 @@ def session_record(*, user: User, request: HttpRequest) -> None:
     )
 
 
+def user_language_set(*, user: User, language: str) -> None:
+    """Remember the language chosen with the selector on the account (empty: the browser's)."""
+    if language and language not in dict(settings.LANGUAGES):
+        raise ValueError(f"Not one of the portal's languages: {language!r}")
+    User.objects.filter(pk=user.pk).update(language=language)
+    user.language = language
+
+
 def user_deactivate(*, user: User, actor: User | None, request: HttpRequest | None = None) -> User:
     """Deactivate an account and end all its sessions; audited."""
     User.objects.filter(pk=user.pk).update(is_active=False)

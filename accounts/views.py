@@ -7,6 +7,7 @@ import csv
 from functools import wraps
 
 from allauth.mfa.base.views import AuthenticateView, ReauthenticateView
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
@@ -15,6 +16,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.i18n import set_language
 
 from uvisa_portal.spreadsheets import spreadsheet_safe
 
@@ -30,6 +32,7 @@ from .services import (
     mfa_code_failed,
     mfa_code_failures_clear,
     mfa_signin_locked,
+    user_language_set,
 )
 
 AUDIT_PAGE_SIZE = 50
@@ -261,3 +264,15 @@ def approval_refuse(request: HttpRequest, pk: int) -> HttpResponse:
     user = account_refuse(approver=request.user, pk=pk, request=request)
     messages.success(request, f"{user.email} was refused; the account is deactivated.")
     return redirect("accounts:approval_list")
+
+
+@require_POST
+def language_set(request: HttpRequest) -> HttpResponse:
+    """The language selector: Django's set_language (the cookie, then back to the page), and
+    for a signed-in user the choice saved on the account too, so the next sign-in, in any
+    browser, starts in it."""
+    response = set_language(request)
+    language = request.POST.get("language", "")
+    if request.user.is_authenticated and language in dict(settings.LANGUAGES):
+        user_language_set(user=request.user, language=language)
+    return response

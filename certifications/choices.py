@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class FormType(models.TextChoices):
@@ -285,21 +286,21 @@ class DenialReason(models.TextChoices):
     Stat. 611A.95 subd. 2(c) does not require them (the deny form asks the reviewer to confirm).
     """
 
-    NOT_QUALIFYING_CRIME = "not_qualifying_crime", "Not a qualifying crime"
+    NOT_QUALIFYING_CRIME = "not_qualifying_crime", _("Not a qualifying crime")
     NO_RESPONSIBILITY = (
         "no_responsibility",
-        "Agency not responsible for detecting, investigating or prosecuting the crime",
+        _("Agency not responsible for detecting, investigating or prosecuting the crime"),
     )
-    NO_INFORMATION = "no_information", "Victim does not possess information about the crime"
+    NO_INFORMATION = "no_information", _("Victim does not possess information about the crime")
     NOT_HELPFUL = (
         "not_helpful",
-        "Victim has not been, is not being and is not likely to be helpful",
+        _("Victim has not been, is not being and is not likely to be helpful"),
     )
     REFUSED_ASSISTANCE = (
         "refused_assistance",
-        "Victim refused or failed to provide assistance reasonably requested",
+        _("Victim refused or failed to provide assistance reasonably requested"),
     )
-    OTHER = "other", "Another reason (explained)"
+    OTHER = "other", _("Another reason (explained)")
 
 
 # Where the T form's element is worded differently (8 CFR 214.11(h): an *unreasonable* refusal

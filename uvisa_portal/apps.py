@@ -7,3 +7,6 @@ class UvisaPortalConfig(AppConfig):
 
     def ready(self) -> None:
         from . import checks  # noqa: F401 - registers the deploy checks
+        from .languages import lang_info_extend
+
+        lang_info_extend()

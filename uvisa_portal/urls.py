@@ -19,6 +19,8 @@ urlpatterns = [
         account_views.mfa_reauthenticate,
         name="mfa_reauthenticate",
     ),
+    # The language selector (templates/_language_menu.html) posts here, at Django's own name.
+    path("i18n/setlang/", account_views.language_set, name="set_language"),
     path("accounts/", include("allauth.urls")),
     path("requests/", include("certifications.urls")),
     path("directory/", include("agencies.urls")),

@@ -3,23 +3,24 @@
 from __future__ import annotations
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 # The longest period a page or export covers.
 MAX_PERIOD_DAYS = 366 * 5
 
 
 class PeriodForm(forms.Form):
-    start = forms.DateField(label="From", widget=forms.DateInput(attrs={"type": "date"}))
-    end = forms.DateField(label="To", widget=forms.DateInput(attrs={"type": "date"}))
+    start = forms.DateField(label=_("From"), widget=forms.DateInput(attrs={"type": "date"}))
+    end = forms.DateField(label=_("To"), widget=forms.DateInput(attrs={"type": "date"}))
 
     def clean(self):
         cleaned = super().clean()
         start, end = cleaned.get("start"), cleaned.get("end")
         if start and end:
             if end < start:
-                self.add_error("end", "The end date must be on or after the start date.")
+                self.add_error("end", _("The end date must be on or after the start date."))
             elif (end - start).days > MAX_PERIOD_DAYS:
-                self.add_error("start", "Choose a period of at most five years.")
+                self.add_error("start", _("Choose a period of at most five years."))
         return cleaned
 
 
@@ -28,4 +29,4 @@ class YearForm(forms.Form):
 
 
 class AgencyFilterForm(forms.Form):
-    agency = forms.CharField(label="Agency name contains", max_length=100, required=False)
+    agency = forms.CharField(label=_("Agency name contains"), max_length=100, required=False)

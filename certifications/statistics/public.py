@@ -7,6 +7,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
+from django.utils.formats import number_format
+from django.utils.translation import gettext
 
 from agencies.models import Agency
 
@@ -73,6 +75,30 @@ class PublicReport:
 
 ROW_COLUMNS = ["received", "certified", "denied", "withdrawn", "pending", "late", "transfers"]
 MONTH_COLUMNS = ["received", "certified", "denied", "withdrawn"]
+
+
+# The displays are stored in the snapshot in English (language-neutral codes for the page):
+# display_localized shows them in the reader's language, numbers formatted by Django.
+NOT_SHOWN = "not shown"
+NONE_DECIDED = "none decided"
+FEWER_THAN = "fewer than "
+
+
+def display_localized(text: str) -> str:
+    """A stored display ("fewer than 5", "not shown", "none decided", "12.5%", "4") in the
+    active language."""
+    if text == NOT_SHOWN:
+        return gettext("not shown")
+    if text == NONE_DECIDED:
+        return gettext("none decided")
+    if text.startswith(FEWER_THAN):
+        return gettext("fewer than %(threshold)s") % {"threshold": text.removeprefix(FEWER_THAN)}
+    number = text.removesuffix("%")
+    try:
+        value = int(number) if number.isdigit() else float(number)
+    except ValueError:
+        return text
+    return number_format(value) + text[len(number) :]
 
 
 def _fmt_days(value: float | None) -> str:

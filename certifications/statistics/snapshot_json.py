@@ -14,7 +14,7 @@ from agencies.models import Agency
 
 from ..choices import DenialReason
 from .figures import Figures, MonthFigures
-from .public import Cell, PublicMonth, PublicRow
+from .public import Cell, PublicMonth, PublicRow, display_localized
 
 
 def figures_to_json(figures: Figures) -> dict[str, Any]:
@@ -39,7 +39,7 @@ def _cell_to_json(cell: Cell) -> list[Any]:
 
 def _cell_from_json(data: list[Any]) -> Cell:
     value, display, hidden = data
-    return Cell(value=value, display=display, hidden=hidden)
+    return Cell(value=value, display=display_localized(display), hidden=hidden)
 
 
 def public_row_to_json(row: PublicRow) -> dict[str, Any]:
@@ -60,9 +60,9 @@ def public_row_from_json(data: dict[str, Any], *, agency: Agency | None, name: s
         name=name,
         cells={key: _cell_from_json(cell) for key, cell in data["cells"].items()},
         denial_cells=[(labels.get(code, code), _cell_from_json(c)) for code, c in data["denials"]],
-        share_on_time=data["share_on_time"],
-        median_days=data["median_days"],
-        p90_days=data["p90_days"],
+        share_on_time=display_localized(data["share_on_time"]),
+        median_days=display_localized(data["median_days"]),
+        p90_days=display_localized(data["p90_days"]),
     )
 
 

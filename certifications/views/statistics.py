@@ -20,6 +20,8 @@ from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.decorators import audit_detail, audited
@@ -66,7 +68,8 @@ def _require_statistics_user(user: User) -> None:
 
 
 def _month_label(month: datetime.date) -> str:
-    return month.strftime("%b %Y")
+    # Django's date format, not strftime: the month's name in the reader's language.
+    return date_format(month, "M Y")
 
 
 def _agency_page(
@@ -187,13 +190,16 @@ def public_page(request: HttpRequest) -> HttpResponse:
 def _period_label(start, end) -> str:
     """ "the last twelve months" when the period is the default one (default_period: the
     same date a year ago through today), so the pages name it as the queue and README do."""
-    return "the last twelve months" if (start, end) == default_period() else ""
+    return gettext("the last twelve months") if (start, end) == default_period() else ""
 
 
 def _busy(request: HttpRequest) -> HttpResponse:
     response = HttpResponse(
-        "Figures for several new periods are being prepared right now. Please try again in a "
-        "minute; the figures for the last twelve months are always available without waiting.",
+        gettext(
+            "Figures for several new periods are being prepared right now. Please try again "
+            "in a minute; the figures for the last twelve months are always available without "
+            "waiting."
+        ),
         status=503,
         content_type="text/plain; charset=utf-8",
     )
@@ -216,24 +222,24 @@ def _chart_from(report: Report | PublicReport, kind: str, public: bool) -> bytes
     if kind == "months":
         labels = [_month_label(m.month) for m in report.months]
         names = {
-            "Received": "received",
-            "Certified": "certified",
-            "Denied": "denied",
-            "Withdrawn": "withdrawn",
+            gettext("Received"): "received",
+            gettext("Certified"): "certified",
+            gettext("Denied"): "denied",
+            gettext("Withdrawn"): "withdrawn",
         }
         if public:
             series = {k: [m.cells[v].value for m in report.months] for k, v in names.items()}
         else:
             series = {k: [getattr(m, v) for m in report.months] for k, v in names.items()}
         return monthly_chart_svg(
-            title="Requests and decisions per month", labels=labels, series=series
+            title=gettext("Requests and decisions per month"), labels=labels, series=series
         )
     if kind == "agencies":
         names = {
-            "Certified": "certified",
-            "Denied": "denied",
-            "Withdrawn": "withdrawn",
-            "Pending": "pending",
+            gettext("Certified"): "certified",
+            gettext("Denied"): "denied",
+            gettext("Withdrawn"): "withdrawn",
+            gettext("Pending"): "pending",
         }
         if public:
             rows = [
@@ -254,7 +260,7 @@ def _chart_from(report: Report | PublicReport, kind: str, public: bool) -> bytes
             ]
             labels = [a.name for a in rows]
             series = {k: [getattr(a.figures, v) for a in rows] for k, v in names.items()}
-        return agency_chart_svg(title="Outcomes per agency", labels=labels, series=series)
+        return agency_chart_svg(title=gettext("Outcomes per agency"), labels=labels, series=series)
     raise Http404("No such chart.")
 
 
