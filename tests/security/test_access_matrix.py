@@ -346,6 +346,9 @@ MATRIX: list[R] = [
     R("agencies:delegation_revoke",             "POST", "302  404  404  404  404  302  404  302", pk="delegation"),  # noqa: E501
     R("agencies:training",                      "GET",  "302  404  404  404  404  200  404  302"),
     R("agencies:training",                      "POST", "302  404  404  404  404  400  404  302"),
+    # --- the language selector: anyone, signed in or not; it holds no victim data ---
+    R("set_language",                           "GET",  "405  405  405  405  405  405  405  405"),
+    R("set_language",                           "POST", "302  302  302  302  302  302  302  302", data={"language": "es", "next": "/"}),  # noqa: E501
     # --- statistics: public figures for everyone; full figures for coordinator and admin ---
     R("statistics:public",                      "GET",  "200  200  200  200  200  200  200  200"),
     R("statistics:public_chart",                "GET",  "200  200  200  200  200  200  200  200", data=PERIOD, kind="months"),  # noqa: E501

@@ -30,6 +30,7 @@ from tests.security.test_access_matrix import (
 # Routes that show no victim data, each with why. Patterns (fnmatch) for third-party route sets.
 # fmt: off
 NO_VICTIM_DATA: dict[str, str] = {
+    "set_language": "the language selector: sets a cookie and the account's own language",
     "healthz": "component states only",
     "account_*": "allauth's sign-in, password and e-mail pages: the user's own account",
     "mfa_*": "allauth's second-factor pages: the user's own factor",
