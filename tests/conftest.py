@@ -60,18 +60,6 @@ def _uploads_not_scanned(settings):
     settings.CLAMD_SOCKET = ""
 
 
-@pytest.fixture(scope="session", autouse=True)
-def _sqlite_connections_closed_after_each_request():
-    """On the SQLite file, the live server's thread must not keep its connection between
-    requests: when a worker process (celery_worker_process) closes the last connection it
-    knows of, SQLite removes the -wal/-shm files, and a connection this process kept open
-    would leave its next ones failing with "disk I/O error" until it aged out."""
-    from django.db import connections
-
-    if connections["default"].vendor == "sqlite":
-        connections.settings["default"]["CONN_MAX_AGE"] = 0
-
-
 @pytest.fixture(autouse=True)
 def _empty_cache():
     """Each test starts with an empty cache (cached figures, rate-limit counters)."""
