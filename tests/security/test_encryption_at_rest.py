@@ -54,7 +54,12 @@ def _database_dump() -> bytes:
         cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     path = Path(settings["NAME"])
     wal = path.with_name(path.name + "-wal")
-    return path.read_bytes() + (wal.read_bytes() if wal.exists() else b"")
+    # Read by a child process: closing any descriptor of a database file drops every POSIX lock
+    # this process holds on it (sqlite.org/howtocorrupt.html, 2.2), and a worker process sharing
+    # the file would then take itself for the last connection and remove the write-ahead log
+    # under this process's open connections.
+    files = [str(path), *([str(wal)] if wal.exists() else [])]
+    return subprocess.run(["cat", *files], capture_output=True, check=True).stdout
 
 
 def _media_files(root: Path) -> dict[Path, bytes]:
