@@ -39,10 +39,23 @@ def _sent_request(request: HttpRequest, pk: int):
     return cert_request
 
 
-def _language_form(request: HttpRequest, cert_request) -> VictimLetterLanguageForm:
+def _chosen_language(request: HttpRequest, cert_request):
+    """The language form and the language it names: the posted choice, else the recorded one.
+    The language is None when the posted choice is not valid."""
     if request.method == "POST":
-        return VictimLetterLanguageForm(request.POST)
-    return VictimLetterLanguageForm(initial={"language": letter_language(cert_request)})
+        form = VictimLetterLanguageForm(request.POST)
+        return form, (form.cleaned_data["language"] if form.is_valid() else None)
+    language = letter_language(cert_request)
+    return VictimLetterLanguageForm(initial={"language": language}), language
+
+
+def _invalid_choice(request: HttpRequest, cert_request, form) -> HttpResponse:
+    return render(
+        request,
+        "documents/victim_letter_page.html",
+        {"cert_request": cert_request, "form": form},
+        status=400,
+    )
 
 
 @login_required
@@ -52,15 +65,9 @@ def _language_form(request: HttpRequest, cert_request) -> VictimLetterLanguageFo
 def victim_letter_page(request: HttpRequest, pk: int) -> HttpResponse:
     """The preview: the letter in the chosen language beside the English text, as HTML."""
     cert_request = _sent_request(request, pk)
-    form = _language_form(request, cert_request)
-    if request.method == "POST" and not form.is_valid():
-        return render(
-            request,
-            "documents/victim_letter_page.html",
-            {"cert_request": cert_request, "form": form},
-            status=400,
-        )
-    language = form.cleaned_data["language"] if form.is_bound else form.initial["language"]
+    form, language = _chosen_language(request, cert_request)
+    if language is None:
+        return _invalid_choice(request, cert_request, form)
     letter = victim_letter(cert_request=cert_request, language=language)
     english = victim_letter(cert_request=cert_request, language="en")
     return render(
@@ -83,15 +90,9 @@ def victim_letter_page(request: HttpRequest, pk: int) -> HttpResponse:
 def victim_letter_download(request: HttpRequest, pk: int) -> HttpResponse:
     """The letter as a one-page PDF attachment, in the chosen (or the recorded) language."""
     cert_request = _sent_request(request, pk)
-    form = _language_form(request, cert_request)
-    if request.method == "POST" and not form.is_valid():
-        return render(
-            request,
-            "documents/victim_letter_page.html",
-            {"cert_request": cert_request, "form": form},
-            status=400,
-        )
-    language = form.cleaned_data["language"] if form.is_bound else form.initial["language"]
+    form, language = _chosen_language(request, cert_request)
+    if language is None:
+        return _invalid_choice(request, cert_request, form)
     # Which document, never its language: the audit trail holds no victim data.
     audit_detail(request, "letter to the victim")
     document = SimpleNamespace(
