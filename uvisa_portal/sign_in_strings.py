@@ -16,7 +16,8 @@ ALLAUTH = [
     gettext_noop("The email address and/or password you specified are not correct."),
     gettext_noop("Two-Factor Authentication"),
     gettext_noop(
-        "Your account is protected by two-factor authentication. Please enter an authenticator code:"
+        "Your account is protected by two-factor authentication. "
+        "Please enter an authenticator code:"
     ),
     gettext_noop("Code"),
     gettext_noop("Incorrect code."),
