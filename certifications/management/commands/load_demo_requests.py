@@ -149,6 +149,8 @@ class Command(BaseCommand):
             ),
             actor=contact,
             signer=_demo_signer(contact),
-            signature_date=timezone.localdate() - datetime.timedelta(days=2),
+            # Signed the day it arrived: a signature dated before the request would read as a
+            # mistake in the demo's letters and timeline.
+            signature_date=timezone.localdate(),
         )
         self.stdout.write(f"Demo requests: {len(created)} loaded (fictional).")
