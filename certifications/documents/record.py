@@ -13,6 +13,8 @@ from dataclasses import dataclass
 
 from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext, ngettext
 from weasyprint import HTML
 
 from ..choices import Action, Status
@@ -32,18 +34,23 @@ class RecordEvent:
 def _deadline_outcome(cert_request: CertificationRequest, today: datetime.date) -> str:
     due = cert_request.due_date
     if due is None:
-        return "No deadline: the request was not submitted."
+        return gettext("No deadline: the request was not submitted.")
     decided = timezone.localdate(cert_request.decided_at) if cert_request.decided_at else None
     if decided is not None:
+        values = {"day": date_format(decided, "DATE_FORMAT")}
         if decided > due:
-            return f"Answered on {decided:%B} {decided.day}, {decided:%Y}, after the deadline."
-        return f"Answered on {decided:%B} {decided.day}, {decided:%Y}, within the deadline."
+            return gettext("Answered on %(day)s, after the deadline.") % values
+        return gettext("Answered on %(day)s, within the deadline.") % values
     if cert_request.status == Status.WITHDRAWN:
-        return "Withdrawn by the advocate before an answer."
+        return gettext("Withdrawn by the advocate before an answer.")
     if due < today:
         days = (today - due).days
-        return f"The deadline passed unanswered: {days} day{'s' if days != 1 else ''} ago."
-    return "Not answered yet; the deadline has not passed."
+        return ngettext(
+            "The deadline passed unanswered: %(days)s day ago.",
+            "The deadline passed unanswered: %(days)s days ago.",
+            days,
+        ) % {"days": days}
+    return gettext("Not answered yet; the deadline has not passed.")
 
 
 def request_record_context(
@@ -58,7 +65,9 @@ def request_record_context(
             RecordEvent(
                 at=event.created_at,
                 action=Action(event.action).label,
-                by=event.actor.get_full_name() or event.actor.email if event.actor else "System",
+                by=event.actor.get_full_name() or event.actor.email
+                if event.actor
+                else gettext("System"),
                 change=change,
                 note=event.note if include_victim_name else "",
             )
@@ -84,6 +93,8 @@ def _first_agency(cert_request: CertificationRequest, submitted) -> str:
 
 
 def request_record_pdf(*, cert_request: CertificationRequest, include_victim_name: bool) -> bytes:
+    """The record in the active language (the one of whoever downloads it); the notes and the
+    deadline's basis are shown as they were recorded, in English."""
     today = timezone.localdate()
     html = render_to_string(
         "documents/request_record.html",

@@ -17,44 +17,46 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from django.utils import timezone
+from django.conf import settings
+from django.utils import timezone, translation
 
 from accounts.models import Role, User
 from agencies.models import PointOfContact
 
-from ..choices import Action
+from ..choices import Action, Status
 from ..models import CertificationRequest, Notification, NotificationKind, RequestEvent
 from .notifications import enqueue_send_for_event
+from .subjects import subject_context, subject_english
 
 # Which events tell whom. The advocate hears about every decision, information request and
 # agency message; the agency hears about new, transferred and assigned requests and about
 # what the advocate does.
+# Each subject is a key of `subjects.SUBJECTS`, rendered in the recipient's language.
 _TO_CONTACTS = {
-    Action.SUBMIT: "New request {ref} for {agency}",
-    Action.TRANSFER: "Request {ref} was transferred to {agency}",
-    Action.REROUTE: "Request {ref} was re-routed to {agency} by the statewide coordinator",
-    Action.ASSIGNED: "Request {ref} was assigned to you",
+    Action.SUBMIT: "submit",
+    Action.TRANSFER: "transfer",
+    Action.REROUTE: "reroute",
+    Action.ASSIGNED: "assigned",
 }
 _TO_CONTACTS_FROM_ADVOCATE = {
-    Action.PROVIDE_INFO: "The advocate answered the information request on {ref}",
-    Action.WITHDRAW: "Request {ref} was withdrawn by the advocate",
-    Action.MESSAGE: "New message from the advocate on request {ref}",
-    Action.ORIGINAL_RECEIVED: "The advocate received the signed original of request {ref}",
-    Action.EXPEDITE_RAISED: "Removal proceedings were raised on request {ref}: see its due date",
+    Action.PROVIDE_INFO: "provide_info",
+    Action.WITHDRAW: "withdraw",
+    Action.MESSAGE: "message_from_advocate",
+    Action.ORIGINAL_RECEIVED: "original_received",
+    Action.EXPEDITE_RAISED: "expedite_raised",
 }
 _TO_ADVOCATES = {
-    Action.CERTIFY: "Request {ref} was certified by {agency}",
-    Action.DENY: "Request {ref} was denied by {agency}",
-    Action.REQUEST_INFO: "{agency} asked for more information on request {ref}",
-    Action.MESSAGE: "New message from {agency} on request {ref}",
+    Action.CERTIFY: "certify",
+    Action.DENY: "deny",
+    Action.REQUEST_INFO: "request_info",
+    Action.MESSAGE: "message_from_agency",
     # The case file (services.casefile): the answer may take longer; the original is on its way.
-    Action.RECORDS_ARCHIVED: "{agency} will answer request {ref} as soon as reasonably possible "
-    "(records archived)",
-    Action.ORIGINAL_RETURNED: "{agency} sent back the signed original of request {ref}",
+    Action.RECORDS_ARCHIVED: "records_archived",
+    Action.ORIGINAL_RETURNED: "original_returned",
     # 8 CFR 214.14(h)(2): the advocate learns the agency no longer stands by its certification.
-    Action.CERTIFICATION_WITHDRAWN: "{agency} withdrew or disavowed its certification on {ref}",
+    Action.CERTIFICATION_WITHDRAWN: "certification_withdrawn",
     # VAWA 34 U.S.C. 12291(b)(2): the move waits for a release naming the new agency.
-    Action.MOVE_WAITING: "Request {ref} waits for a new release before it can move",
+    Action.MOVE_WAITING: "move_waiting",
 }
 
 
@@ -82,13 +84,19 @@ def notification_rows(
     kind: str,
     recipients: Iterable[Recipient],
     window: str,
-    subject: str,
     context: dict[str, Any],
+    subject: str = "",
+    subject_key: str = "",
+    subject_values: dict[str, Any] | None = None,
     cert_request: CertificationRequest | None = None,
     agency_id: int | None = None,
     event: RequestEvent | None = None,
 ) -> list[Notification]:
     scope = f"r{cert_request.pk}" if cert_request is not None else f"a{agency_id}"
+    if subject_key:
+        # The record keeps the English subject; the e-mail renders it again from the key.
+        subject = subject_english(subject_key, subject_values or {})
+        context = {**context, **subject_context(subject_key, subject_values or {})}
     rows: dict[str, Notification] = {}
     for recipient in recipients:
         if not recipient.email and not recipient.user_id:
@@ -186,11 +194,20 @@ def requests_for_notices(ids: Iterable[int]) -> dict[int, CertificationRequest]:
     return {r.pk: r for r in qs}
 
 
+def _english_label(status: str) -> str:
+    if not status:
+        return ""
+    with translation.override(settings.LANGUAGE_CODE):
+        return str(Status(status).label)
+
+
 def request_notice_context(cert_request: CertificationRequest) -> dict[str, Any]:
     return {
         "reference": cert_request.reference,
         "agency": cert_request.agency.name if cert_request.agency_id else "",
-        "status": cert_request.get_status_display(),
+        # The record's English label; the e-mail shows the code's label in its own language.
+        "status": _english_label(cert_request.status),
+        "status_code": cert_request.status,
         # A response date means nothing once the agency has decided.
         "due_date": cert_request.due_date.isoformat()
         if cert_request.due_date and cert_request.is_open
@@ -218,7 +235,8 @@ def event_notification_rows(
             kind=NotificationKind.REQUEST_RECEIVED,
             recipients=directory.contacts(cert_request),
             window=window,
-            subject=_TO_CONTACTS[action].format(**fmt),
+            subject_key=_TO_CONTACTS[action],
+            subject_values=fmt,
             context=context,
             cert_request=cert_request,
             event=event,
@@ -228,7 +246,8 @@ def event_notification_rows(
             kind=NotificationKind.ADVOCATE_UPDATE,
             recipients=directory.contacts(cert_request),
             window=window,
-            subject=_TO_CONTACTS_FROM_ADVOCATE[action].format(**fmt),
+            subject_key=_TO_CONTACTS_FROM_ADVOCATE[action],
+            subject_values=fmt,
             context=context,
             cert_request=cert_request,
             event=event,
@@ -238,7 +257,8 @@ def event_notification_rows(
             kind=NotificationKind.REQUEST_UPDATE,
             recipients=directory.advocates(cert_request),
             window=window,
-            subject=_TO_ADVOCATES[action].format(**fmt),
+            subject_key=_TO_ADVOCATES[action],
+            subject_values=fmt,
             context=context,
             cert_request=cert_request,
             event=event,
@@ -249,7 +269,8 @@ def event_notification_rows(
             kind=NotificationKind.PAST_REQUESTED_DATE,
             recipients=directory.contacts(cert_request),
             window=window,
-            subject=f"Request {cert_request.reference} is past the date requested for a response",
+            subject_key="past_requested_date",
+            subject_values=fmt,
             context=context,
             cert_request=cert_request,
             event=event,
@@ -260,19 +281,17 @@ def event_notification_rows(
         # the statewide coordinator and the advocate are told.
         overdue = cert_request.due_date is not None and cert_request.due_date < timezone.localdate()
         if overdue:
-            subject = f"Request {cert_request.reference} is overdue and was escalated"
+            subject_key = "escalated_overdue"
             context["overdue_since"] = context["due_date"]
         else:
-            subject = (
-                f"Request {cert_request.reference} was escalated: {fmt['agency']} has no active "
-                "point of contact"
-            )
+            subject_key = "escalated_no_contact"
         for recipients in (directory.coordinator(), directory.advocates(cert_request)):
             rows += notification_rows(
                 kind=NotificationKind.ESCALATED,
                 recipients=recipients,
                 window=window,
-                subject=subject,
+                subject_key=subject_key,
+                subject_values=fmt,
                 context=context,
                 cert_request=cert_request,
                 event=event,

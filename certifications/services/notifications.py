@@ -31,13 +31,15 @@ from django.db.models.functions import Coalesce, Now
 from django.db.models.lookups import LessThanOrEqual
 from django.template.loader import select_template
 from django.urls import NoReverseMatch, reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from accounts.models import User
 from uvisa_portal.celery import enqueue_on_commit
 
+from ..choices import Status
 from ..models import Notification
 from ..text import snapshot_clean
+from .subjects import DATE_VALUES, notice_subject
 
 logger = logging.getLogger(__name__)
 
@@ -66,8 +68,43 @@ def notification_link_path(notification: Notification) -> str:
     return reverse("certifications:notifications")
 
 
+def recipient_language(notification: Notification) -> str:
+    """The language a notice is read in: its user's choice, else the portal's default (a
+    contact without an account has none)."""
+    language = notification.user.language if notification.user_id else ""
+    return language if language in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
+
+
+def _shown_context(context: dict[str, Any]) -> dict[str, Any]:
+    """The context as the active language shows it: the subject rendered again from its key,
+    the status's label for its code and the ISO dates as dates, for the templates' named
+    formats (a date that does not read as one is left as stored)."""
+    shown = dict(context)
+    shown["subject"] = notice_subject(context)
+    if shown.get("status_code") in Status.values:
+        shown["status"] = Status(shown["status_code"]).label
+    for name in DATE_VALUES | {"date"}:
+        shown[name] = _as_date(shown.get(name))
+    if isinstance(shown.get("sections"), dict):
+        shown["sections"] = {
+            name: [{**item, "due_date": _as_date(item.get("due_date"))} for item in items]
+            for name, items in shown["sections"].items()
+        }
+    return shown
+
+
+def _as_date(value: Any) -> Any:
+    if isinstance(value, str) and value:
+        try:
+            return datetime.date.fromisoformat(value)
+        except ValueError:
+            return value
+    return value
+
+
 def email_render(*, kind: str, context: dict[str, Any]) -> tuple[str, str, str]:
-    """Subject, plain text and HTML for one notice: `emails/<kind>_*` or the generic triplet.
+    """Subject, plain text and HTML for one notice: `emails/<kind>_*` or the generic triplet,
+    in the active language (`_message` activates the recipient's).
 
     The subject and the text part are rendered by the "text" template engine (no HTML
     escaping: they are not HTML); the HTML part by the default engine, escaped as any page.
@@ -75,7 +112,7 @@ def email_render(*, kind: str, context: dict[str, Any]) -> tuple[str, str, str]:
     e-mail has no markup to isolate an agency name typed in the admin with an unclosed U+202E,
     which would otherwise reverse the rest of its line (UAX #9; CVE-2021-42574).
     """
-    context = snapshot_clean(context)
+    context = _shown_context(snapshot_clean(context))
 
     def render(suffix: str, using: str | None) -> str:
         names = [f"emails/{kind}_{suffix}", f"emails/notification_{suffix}"]
@@ -163,7 +200,9 @@ def _message(notification: Notification, connection) -> EmailMultiAlternatives:
         "link": settings.SITE_URL + notification_link_path(notification),
         "site_url": settings.SITE_URL,
     }
-    subject, text, html = email_render(kind=notification.kind, context=context)
+    # The recipient's language for everything in the e-mail, dates included.
+    with translation.override(recipient_language(notification)):
+        subject, text, html = email_render(kind=notification.kind, context=context)
     message = EmailMultiAlternatives(
         subject=subject,
         body=text,
@@ -259,7 +298,11 @@ def notifications_deliver(
 
 
 def _send_claim(token: str) -> DeliveryResult:
-    claimed = list(Notification.objects.filter(claim_token=token).order_by("created_at", "id"))
+    claimed = list(
+        Notification.objects.filter(claim_token=token)
+        .select_related("user")
+        .order_by("created_at", "id")
+    )
     result = DeliveryResult()
     connection = get_connection()
     broken: BaseException | None = None

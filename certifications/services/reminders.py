@@ -238,15 +238,18 @@ def agency_digests_create(*, today: datetime.date | None = None) -> int:
             "counts": counts,
             "sections": {name: items[:cap] for name, items in sections.items() if name != "open"},
         }
-        subject = (
-            f"{names.get(agency_id, '')}: {counts['open']} open certification requests, "
-            f"{counts['overdue']} overdue ({today:%b} {today.day})"
-        )
+        subject_values = {
+            "agency": names.get(agency_id, ""),
+            "open": counts["open"],
+            "overdue": counts["overdue"],
+            "day": today.isoformat(),
+        }
         rows += notification_rows(
             kind=NotificationKind.AGENCY_DIGEST,
             recipients=[contact_recipient(c) for c in contacts.get(agency_id, [])],
             window=today.isoformat(),
-            subject=subject,
+            subject_key="agency_digest",
+            subject_values=subject_values,
             context=context,
             agency_id=agency_id,
         )
@@ -264,12 +267,13 @@ def _advocate_reminders(
         spec = build(cert_request)
         if spec is None:
             continue
-        window, subject, extra = spec
+        window, (subject_key, subject_values), extra = spec
         rows += notification_rows(
             kind=kind,
             recipients=directory.advocates(cert_request),
             window=window,
-            subject=subject,
+            subject_key=subject_key,
+            subject_values=subject_values,
             context={**request_notice_context(cert_request), **extra},
             cert_request=cert_request,
         )
@@ -309,10 +313,11 @@ def info_reminders_create(*, today: datetime.date | None = None) -> int:
             step = first
         else:
             return None
-        subject = (
-            f"Reminder: {cert_request.agency.name if cert_request.agency_id else 'the agency'} is "
-            f"waiting for your answer on request {cert_request.reference} ({step} days)"
-        )
+        values = {"ref": cert_request.reference, "days": step}
+        if cert_request.agency_id:
+            subject = ("info_reminder", {**values, "agency": cert_request.agency.name})
+        else:
+            subject = ("info_reminder_no_agency", values)
         return (
             f"e{cert_request.info_event}:{step}",
             subject,
@@ -363,8 +368,8 @@ def expiry_reminders_create(*, today: datetime.date | None = None) -> int:
             return None
         step = next(s for s in steps if left <= s)
         subject = (
-            f"Certification {cert_request.reference} expires on {deadline:%B} {deadline.day}, "
-            f"{deadline:%Y}: file the petition or mark it as filed"
+            "expiry_reminder",
+            {"ref": cert_request.reference, "filing_deadline": deadline.isoformat()},
         )
         context = {
             "days": step,
@@ -414,8 +419,8 @@ def release_expiry_reminders_create(*, today: datetime.date | None = None) -> in
         release = expiring[cert_request.pk]
         ends = release.expires_on
         subject = (
-            f"The victim's release on request {cert_request.reference} expires on "
-            f"{ends:%B} {ends.day}, {ends:%Y}: attach a new one to keep sharing"
+            "release_expiry",
+            {"ref": cert_request.reference, "release_expires_on": ends.isoformat()},
         )
         return f"r{release.pk}", subject, {"release_expires_on": ends.isoformat()}
 
@@ -458,10 +463,11 @@ def training_lapse_reminders_create(*, today: datetime.date | None = None) -> in
         left = (lapses_on - today).days
         if left < 0 or left > TRAINING_LAPSE_WARNING_DAYS:
             continue
-        subject = (
-            f"Certification training for {contact.name} ({contact.agency.name}) lapses on "
-            f"{lapses_on:%B} {lapses_on.day}, {lapses_on:%Y}"
-        )
+        subject_values = {
+            "contact_name": contact.name,
+            "agency": contact.agency.name,
+            "lapses_on": lapses_on.isoformat(),
+        }
         context = {
             "contact_name": contact.name,
             "agency": contact.agency.name,
@@ -471,7 +477,8 @@ def training_lapse_reminders_create(*, today: datetime.date | None = None) -> in
             kind=NotificationKind.TRAINING_LAPSE,
             recipients=[contact_recipient(contact), *admins],
             window=f"c{contact.pk}:{contact.last_training_date.isoformat()}",
-            subject=subject,
+            subject_key="training_lapse",
+            subject_values=subject_values,
             context=context,
             agency_id=contact.agency_id,
         )

@@ -225,7 +225,7 @@ def test_expiry_reminders_60_30_and_7_days_before_the_filing_deadline(personas):
     svc.notifications_send_pending()
     expiry_mail = [m for m in mail.outbox if "expires on" in m.subject]
     assert len(expiry_mail) == 3
-    assert "File the petition by: 2026-07-15" in expiry_mail[0].body
+    assert "File the petition by: July 15, 2026" in expiry_mail[0].body
 
 
 def test_no_expiry_reminder_once_the_petition_is_filed(personas):
