@@ -16,6 +16,7 @@ from dataclasses import dataclass
 import filetype
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
 
 from accounts.models import AuditAction
 from accounts.services import audit_log
@@ -59,12 +60,14 @@ def _read_limited(upload) -> bytes:
     if len(data) > limit:
         raise ValidationError(_too_big(limit), code="too_big")
     if not data:
-        raise ValidationError("The file is empty.", code="empty")
+        raise ValidationError(_("The file is empty."), code="empty")
     return data
 
 
 def _too_big(limit: int) -> str:
-    return f"The file is larger than {limit // (1024 * 1024)} MB. Upload a smaller scan."
+    return _("The file is larger than %(megabytes)s MB. Upload a smaller scan.") % {
+        "megabytes": limit // (1024 * 1024)
+    }
 
 
 def validate_upload(upload, *, target: str, user) -> CleanUpload:
@@ -81,8 +84,10 @@ def validate_upload(upload, *, target: str, user) -> CleanUpload:
     content_type = kind.mime if kind is not None else None
     if content_type not in ALLOWED:
         raise ValidationError(
-            "Only PDF, JPEG and PNG files are accepted. This file is not one of those, "
-            "whatever its name says.",
+            _(
+                "Only PDF, JPEG and PNG files are accepted. This file is not one of those, "
+                "whatever its name says."
+            ),
             code="file_type",
         )
     content = data
@@ -113,7 +118,14 @@ def validate_uploads(uploads, *, target: str, user) -> list[CleanUpload]:
             cleaned.append(validate_upload(upload, target=target, user=user))
         except ValidationError as exc:
             name = getattr(upload, "name", "file")
-            raise ValidationError({"files": [f"{name}: {m}" for m in exc.messages]}) from exc
+            raise ValidationError(
+                {
+                    "files": [
+                        _("%(file)s: %(problem)s") % {"file": name, "problem": m}
+                        for m in exc.messages
+                    ]
+                }
+            ) from exc
     return cleaned
 
 
@@ -132,8 +144,10 @@ def _scan(data: bytes, *, target: str, user) -> None:
             detail=str(exc),
         )
         raise ValidationError(
-            "This file could not be scanned for viruses just now, so it was not saved. "
-            "Please try again in a few minutes.",
+            _(
+                "This file could not be scanned for viruses just now, so it was not saved. "
+                "Please try again in a few minutes."
+            ),
             code="scan_unavailable",
         ) from exc
     if verdict.infected:
@@ -146,8 +160,10 @@ def _scan(data: bytes, *, target: str, user) -> None:
             detail=f"signature {verdict.signature}",
         )
         raise ValidationError(
-            "The virus scan found something harmful in this file, so it was not saved. Do not "
-            "open it again: ask the sender for a fresh copy, or scan the paper document.",
+            _(
+                "The virus scan found something harmful in this file, so it was not saved. Do "
+                "not open it again: ask the sender for a fresh copy, or scan the paper document."
+            ),
             code="infected",
         )
     audit_log(action=AuditAction.UPLOAD_SCAN, user=user, target=target, outcome="clean")

@@ -11,6 +11,7 @@ from __future__ import annotations
 import io
 
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
 from PIL import Image, ImageOps
 
 # Decoded-image ceiling: a 12,000 x 12,000 scan is plenty; larger is a decompression bomb.
@@ -23,13 +24,13 @@ PNG_MODES = frozenset({"1", "L", "LA", "RGB", "RGBA"})
 
 def image_too_large() -> ValidationError:
     return ValidationError(
-        "This image is too large in pixels. Upload a smaller scan.", code="image_too_large"
+        _("This image is too large in pixels. Upload a smaller scan."), code="image_too_large"
     )
 
 
 def _unreadable() -> ValidationError:
     return ValidationError(
-        "This image could not be read. Take or scan it again and upload the new file.",
+        _("This image could not be read. Take or scan it again and upload the new file."),
         code="image_unreadable",
     )
 

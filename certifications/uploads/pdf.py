@@ -13,6 +13,8 @@ import io
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from pypdf import PdfReader, apply_configuration
 from pypdf.errors import LimitReachedError
 from pypdf.filters import decode_stream_data
@@ -27,31 +29,33 @@ from pypdf.generic import (
 
 from .images import MAX_IMAGE_PIXELS, image_too_large
 
-ADVICE = "Print it to PDF again or scan it, then upload the new file."
+ADVICE = gettext_lazy("Print it to PDF again or scan it, then upload the new file.")
 
 # What each feature does, in words an advocate can act on. A parsed name is compared, so an
 # escaped spelling such as `/J#61vaScript` is caught as `/JavaScript`.
-_SCRIPT = "scripts (JavaScript) that run inside the reader"
-_EMBEDDED = "an attached file carried inside it"
-_MEDIA = "embedded video, sound, Flash or 3D content"
+_SCRIPT = gettext_lazy("scripts (JavaScript) that run inside the reader")
+_EMBEDDED = gettext_lazy("an attached file carried inside it")
+_MEDIA = gettext_lazy("embedded video, sound, Flash or 3D content")
 # Dictionary keys that only carry active content.
 ACTIVE_KEYS = {
     "/JS": _SCRIPT,
     "/JavaScript": _SCRIPT,  # the document-level script name tree
     "/EmbeddedFiles": _EMBEDDED,  # the attachment name tree
     "/EF": _EMBEDDED,  # a file specification with the file inside
-    "/XFA": "an XFA form that can run scripts and send data",
+    "/XFA": gettext_lazy("an XFA form that can run scripts and send data"),
     "/RichMediaContent": _MEDIA,
 }
 # Names used as values: action types (/S), annotation subtypes (/Subtype), object types.
 ACTIVE_VALUES = {
     "/JavaScript": _SCRIPT,
-    "/Launch": "an action that starts a program or opens a file on the reader's computer",
-    "/URI": "a link that opens a web address",
-    "/GoToR": "a link that opens another PDF file",
-    "/GoToE": "a link that opens a file carried inside it",
-    "/SubmitForm": "a form that sends what is typed into it to a web address",
-    "/ImportData": "a form that loads its data from another file",
+    "/Launch": gettext_lazy(
+        "an action that starts a program or opens a file on the reader's computer"
+    ),
+    "/URI": gettext_lazy("a link that opens a web address"),
+    "/GoToR": gettext_lazy("a link that opens another PDF file"),
+    "/GoToE": gettext_lazy("a link that opens a file carried inside it"),
+    "/SubmitForm": gettext_lazy("a form that sends what is typed into it to a web address"),
+    "/ImportData": gettext_lazy("a form that loads its data from another file"),
     "/EmbeddedFile": _EMBEDDED,
     "/FileAttachment": _EMBEDDED,
     "/RichMedia": _MEDIA,
@@ -66,7 +70,9 @@ ACTIVE_VALUES = {
 # is harmless there.
 AUTOMATIC_KEYS = ("/OpenAction", "/AA")
 HARMLESS_AUTOMATIC_ACTIONS = frozenset({"/GoTo"})
-_AUTOMATIC = "an action that runs by itself when the file or a page is opened, closed or printed"
+_AUTOMATIC = gettext_lazy(
+    "an action that runs by itself when the file or a page is opened, closed or printed"
+)
 # Filters that only unpack bytes; the image codecs after them (JPEG, JPEG 2000, JBIG2, CCITT)
 # are left to the pixel-count bound, as a viewer decodes them to width x height pixels.
 UNPACKING_FILTERS = frozenset(
@@ -95,7 +101,9 @@ PDF_MAX_OBJECTS = 50_000
 
 def _active(feature: str, name: str) -> ValidationError:
     return ValidationError(
-        f"This PDF contains {feature} ({name}), which the portal does not accept. {ADVICE}",
+        _("This PDF contains %(feature)s (%(name)s), which the portal does not accept.")
+        % {"feature": feature, "name": name}
+        + f" {ADVICE}",
         code="pdf_active_content",
     )
 
@@ -103,15 +111,19 @@ def _active(feature: str, name: str) -> ValidationError:
 def _too_inflated() -> ValidationError:
     limit = settings.UPLOAD_MAX_INFLATED_BYTES // (1024 * 1024)
     return ValidationError(
-        f"This PDF unpacks to more than {limit} MB, far more than a scanned document needs, "
-        f"so the portal does not accept it. {ADVICE}",
+        _(
+            "This PDF unpacks to more than %(limit)s MB, far more than a scanned document "
+            "needs, so the portal does not accept it."
+        )
+        % {"limit": limit}
+        + f" {ADVICE}",
         code="pdf_too_inflated",
     )
 
 
 def _unreadable() -> ValidationError:
     return ValidationError(
-        "This PDF could not be read. Save or scan it again and upload the new file.",
+        _("This PDF could not be read. Save or scan it again and upload the new file."),
         code="pdf_unreadable",
     )
 
@@ -137,18 +149,18 @@ def check_pdf(data: bytes) -> None:
             reader = PdfReader(io.BytesIO(data), strict=False)
             if reader.is_encrypted:
                 raise ValidationError(
-                    "This PDF is password-protected. Upload a copy without a password.",
+                    _("This PDF is password-protected. Upload a copy without a password."),
                     code="pdf_encrypted",
                 )
             if len(reader.pages) == 0:
-                raise ValidationError("This PDF has no pages.", code="pdf_empty")
+                raise ValidationError(_("This PDF has no pages."), code="pdf_empty")
             _walk(reader, limit)
     except ValidationError:
         raise
     except LimitReachedError as exc:
         # One of pypdf's other ceilings (array length, page-tree depth, object-stream size).
         raise ValidationError(
-            f"This PDF is too complex to check. {ADVICE}", code="pdf_unreadable"
+            _("This PDF is too complex to check.") + f" {ADVICE}", code="pdf_unreadable"
         ) from exc
     except Exception as exc:  # noqa: BLE001 - a hostile file may break the parser anywhere
         raise _unreadable() from exc
@@ -192,7 +204,7 @@ def _walk(reader: PdfReader, limit: int) -> None:
         visited += 1
         if visited > PDF_MAX_OBJECTS:
             raise ValidationError(
-                f"This PDF is too complex to check. {ADVICE}", code="pdf_unreadable"
+                _("This PDF is too complex to check.") + f" {ADVICE}", code="pdf_unreadable"
             )
         if isinstance(obj, DictionaryObject):
             _check_dictionary(obj)

@@ -245,3 +245,17 @@ def test_stored_name_is_random_and_carries_nothing_of_the_original():
     path = attachment_path(None, "Zyxwvut Canaryname police report.pdf")
     assert "Canaryname" not in path
     assert path.startswith("attachments/") and "." not in path.rsplit("/", 1)[-1]
+
+
+def test_refusals_come_back_in_the_advocates_language(settings):
+    """The reasons are shown beside the file field, so they follow the page's language."""
+    from django.utils import translation
+
+    settings.UPLOAD_MAX_BYTES = 1024 * 1024
+    with translation.override("es"):
+        assert "El archivo está vacío." in _refused(_upload("empty.pdf", b""), "empty")
+        big = _refused(_upload("big.pdf", b"%PDF-1.7\n" + b"0" * (1024 * 1024 + 1)), "too_big")
+        assert "1 MB" in big and "larger" not in big
+        script = _pdf_with_page_action(b"<< /S /JavaScript /JS (app.alert(1)) >>")
+        message = _refused(_upload("letter.pdf", script), "pdf_active_content")
+        assert "programas (JavaScript)" in message
