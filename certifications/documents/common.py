@@ -4,7 +4,11 @@ the instructions accept for an empty required item, and what the directory says 
 from __future__ import annotations
 
 import datetime
+import functools
 from typing import Any
+
+from django.conf import settings
+from django.utils import translation
 
 from agencies.models import AgencyKind, AgencyLevel
 
@@ -19,6 +23,20 @@ UNKNOWN = "Unknown"
 LAW_ENFORCEMENT_KINDS = frozenset(
     {AgencyKind.POLICE, AgencyKind.SHERIFF, AgencyKind.STATE_PATROL, AgencyKind.FEDERAL_LE}
 )
+
+
+def in_english(function):
+    """Run `function` in the portal's language: the draft Supplement B, the cover letter and
+    the official form go to the agency and USCIS in English, whatever the language of the page
+    they were asked from (docs/languages.md), and the labels they carry are part of the
+    snapshot's hash. A new `override` per call: one shared instance is not thread-safe."""
+
+    @functools.wraps(function)
+    def wrapper(*args, **kwargs):
+        with translation.override(settings.LANGUAGE_CODE):
+            return function(*args, **kwargs)
+
+    return wrapper
 
 
 def us_date(value: str | None) -> str:

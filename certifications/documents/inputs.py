@@ -29,6 +29,7 @@ from ..models import (
 )
 from ..petitioner import petitioner_snapshot
 from ..text import snapshot_clean
+from .common import in_english
 
 # Bump when a template or the layout rules change, so every stored file is re-rendered.
 LAYOUT_VERSION = "2026-12-02.4"
@@ -105,6 +106,7 @@ def _edition(cert_request: CertificationRequest) -> FormEdition | None:
     return edition
 
 
+@in_english
 def document_inputs(
     *,
     cert_request: CertificationRequest,

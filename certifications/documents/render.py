@@ -15,11 +15,13 @@ from weasyprint import CSS, HTML
 from weasyprint.text.fonts import FontConfiguration
 
 from ..models import AgencyFormAnswers, CertificationRequest, DocumentKind
+from .common import in_english
 from .drafts import supplement_b_draft
 from .inputs import document_inputs
 from .letter import cover_letter
 
 
+@in_english
 def html_for(kind: DocumentKind | str, snapshot: dict[str, Any]) -> str:
     if kind == DocumentKind.SUPPLEMENT_B:
         return render_to_string(

@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts.models import AuditAction, User
 from accounts.services import audit_log
@@ -55,8 +56,8 @@ def certification_request_transition(
     from_status = cert_request.status
     if from_status not in allowed_from:
         raise TransitionError(
-            f"This request is {cert_request.get_status_display().lower()}; "
-            f"it cannot be {Action(action).label.lower()} now."
+            _("This cannot be done now: the request's status is “%(status)s”.")
+            % {"status": cert_request.get_status_display()}
         )
     now = timezone.now()
     fields: dict[str, Any] = dict(updates or {})

@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts.models import AuditAction, User
 from accounts.services import audit_log
@@ -321,8 +322,8 @@ def certification_request_problems(
 def _check_draft(cert_request: CertificationRequest) -> None:
     if cert_request.status != Status.DRAFT:
         raise TransitionError(
-            f"This request is {cert_request.get_status_display().lower()}; "
-            "only drafts can be edited."
+            _("Only drafts can be edited: the request's status is “%(status)s”.")
+            % {"status": cert_request.get_status_display()}
         )
 
 

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from django import template
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from ..choices import Crime, TraffickingType
 
@@ -45,7 +47,7 @@ def days_left_text(days: int | None) -> str:
     if days is None:
         return ""
     if days < 0:
-        return f"{-days} day{'s' if days != -1 else ''} overdue"
+        return ngettext("%(days)d day overdue", "%(days)d days overdue", -days) % {"days": -days}
     if days == 0:
-        return "Due today"
-    return f"{days} day{'s' if days != 1 else ''} left"
+        return _("Due today")
+    return ngettext("%(days)d day left", "%(days)d days left", days) % {"days": days}

@@ -16,6 +16,13 @@
   var again = false; // typed while a save was running
   var submitting = false;
 
+  // The status texts come translated from the page (step.html's data-text-* attributes); the
+  // English here is only the fallback of a page that does not carry them.
+  function phrase(name, fallback, savedAt) {
+    var value = (status && status.dataset["text" + name]) || fallback;
+    return value.replace("%(time)s", savedAt || "");
+  }
+
   function say(text, isError) {
     if (!status) {
       return;
@@ -87,7 +94,7 @@
       return Promise.resolve(true);
     }
     dirty = false;
-    say("Saving…", false);
+    say(phrase("Saving", "Saving…"), false);
     inflight = fetch(url, {
       method: "POST",
       credentials: "same-origin",
@@ -113,25 +120,29 @@
             dirty = true;
             showErrors(errors);
             say(
-              "Saved at " + data.saved_at + ", except the answers marked below: correct them and they will be saved.",
+              phrase(
+                "Savedpartly",
+                "Saved at %(time)s, except the answers marked below: correct them and they will be saved.",
+                data.saved_at
+              ),
               true
             );
           } else {
             clearErrors();
-            say("Saved at " + data.saved_at, false);
+            say(phrase("Saved", "Saved at %(time)s", data.saved_at), false);
           }
         } else {
           dirty = true;
           if (hasErrors) {
             showErrors(errors);
           }
-          say("Not saved: what you typed is still here. Use \u201cSave draft\u201d or try again.", true);
+          say(phrase("Failed", "Not saved: what you typed is still here. Use \u201cSave draft\u201d or try again."), true);
         }
         return !dirty;
       })
       .catch(function () {
         dirty = true;
-        say("Not saved (no connection?): what you typed is still here. Use \u201cSave draft\u201d when you are back online.", true);
+        say(phrase("Offline", "Not saved (no connection?): what you typed is still here. Use \u201cSave draft\u201d when you are back online."), true);
         return false;
       })
       .then(function (saved) {

@@ -386,7 +386,8 @@ def test_a_second_click_on_the_same_action_changes_nothing_and_says_so(client, p
     url = reverse("certifications:start_review", args=[request.pk])
     assert client.post(url).status_code == 302
     response = client.post(url, follow=True)
-    assert "cannot be review started now" in response.content.decode()
+    page = response.content.decode()
+    assert "This cannot be done now: the request&#x27;s status is “In review”." in page
     assert request.events.filter(action=Action.START_REVIEW).count() == 1
 
 

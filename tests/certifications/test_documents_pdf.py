@@ -334,3 +334,39 @@ def test_the_draft_prints_the_edition_recorded_on_the_request(personas):
     )
     assert "Edition 09/01/26" in flat(pdf_text(supplement_b_pdf(cert_request=newer_request)))
     assert "Edition 01/20/25" in flat(pdf_text(supplement_b_pdf(cert_request=older_request)))
+
+
+def test_the_agencys_documents_stay_in_english_from_a_spanish_page(personas):
+    """The draft, the cover letter and their snapshot go to the agency in English whatever
+    the language of the page they were asked from (docs/languages.md): same text, same hash."""
+    from django.utils import translation
+
+    from certifications.documents.inputs import content_hash, document_inputs
+    from certifications.documents.render import html_for
+    from certifications.models import DocumentKind
+
+    request = _full_u_request(personas)
+    english = document_inputs(cert_request=request, today=datetime.date(2026, 3, 2))
+    with translation.override("es"):
+        spanish = document_inputs(cert_request=request, today=datetime.date(2026, 3, 2))
+        html = {kind: html_for(kind, english) for kind in DocumentKind.values}
+        assert translation.get_language() == "es"
+    assert spanish == english
+    for kind in DocumentKind.values:
+        assert content_hash(kind=kind, inputs=spanish) == content_hash(kind=kind, inputs=english)
+        assert html[kind] == html_for(kind, english)
+
+
+def test_in_english_runs_in_the_portals_language_and_restores_the_pages():
+    from django.utils import translation
+
+    from certifications.documents.common import in_english
+
+    @in_english
+    def language_inside():
+        return translation.get_language(), translation.gettext("Withdrawn")
+
+    with translation.override("es"):
+        assert language_inside() == ("en", "Withdrawn")
+        assert translation.get_language() == "es"
+        assert translation.gettext("Withdrawn") != "Withdrawn"
