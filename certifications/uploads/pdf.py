@@ -121,6 +121,12 @@ def _too_inflated() -> ValidationError:
     )
 
 
+def _too_complex() -> ValidationError:
+    return ValidationError(
+        _("This PDF is too complex to check.") + f" {ADVICE}", code="pdf_unreadable"
+    )
+
+
 def _unreadable() -> ValidationError:
     return ValidationError(
         _("This PDF could not be read. Save or scan it again and upload the new file."),
@@ -159,9 +165,7 @@ def check_pdf(data: bytes) -> None:
         raise
     except LimitReachedError as exc:
         # One of pypdf's other ceilings (array length, page-tree depth, object-stream size).
-        raise ValidationError(
-            _("This PDF is too complex to check.") + f" {ADVICE}", code="pdf_unreadable"
-        ) from exc
+        raise _too_complex() from exc
     except Exception as exc:  # noqa: BLE001 - a hostile file may break the parser anywhere
         raise _unreadable() from exc
 
@@ -203,9 +207,7 @@ def _walk(reader: PdfReader, limit: int) -> None:
             obj = obj.get_object()
         visited += 1
         if visited > PDF_MAX_OBJECTS:
-            raise ValidationError(
-                _("This PDF is too complex to check.") + f" {ADVICE}", code="pdf_unreadable"
-            )
+            raise _too_complex()
         if isinstance(obj, DictionaryObject):
             _check_dictionary(obj)
             if isinstance(obj, StreamObject):
