@@ -1,9 +1,10 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class AccountsConfig(AppConfig):
     name = "accounts"
-    verbose_name = "Accounts and audit"
+    verbose_name = _("Accounts and audit")
 
     def ready(self) -> None:
         from allauth.account.decorators import secure_admin_login

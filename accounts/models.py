@@ -8,13 +8,14 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 
 class Role(models.TextChoices):
-    ADVOCATE = "advocate", "Advocate"
-    AGENCY_CONTACT = "agency_contact", "Agency point of contact"
-    COORDINATOR = "coordinator", "Statewide coordinator"
-    ADMINISTRATOR = "administrator", "Administrator"
+    ADVOCATE = "advocate", _("Advocate")
+    AGENCY_CONTACT = "agency_contact", _("Agency point of contact")
+    COORDINATOR = "coordinator", _("Statewide coordinator")
+    ADMINISTRATOR = "administrator", _("Administrator")
 
 
 # Every role signs in with a second factor: contacts and the coordinator handle
@@ -30,10 +31,10 @@ APPROVAL_REQUIRED_ROLES = frozenset({Role.ADVOCATE, Role.AGENCY_CONTACT, Role.CO
 
 
 class OrganizationKind(models.TextChoices):
-    DV_SA_PROGRAM = "dv_sa", "Domestic-violence / sexual-assault program"
-    LEGAL_AID = "legal_aid", "Legal aid"
-    IMMIGRANT_RIGHTS = "immigrant_rights", "Immigrant-rights organization"
-    OTHER = "other", "Other"
+    DV_SA_PROGRAM = "dv_sa", _("Domestic-violence / sexual-assault program")
+    LEGAL_AID = "legal_aid", _("Legal aid")
+    IMMIGRANT_RIGHTS = "immigrant_rights", _("Immigrant-rights organization")
+    OTHER = "other", _("Other")
 
 
 class Organization(models.Model):
@@ -41,7 +42,7 @@ class Organization(models.Model):
 
     name = models.CharField(max_length=200, unique=True)
     kind = models.CharField(max_length=20, choices=OrganizationKind.choices)
-    address = models.TextField(blank=True, help_text="Return address printed on cover letters.")
+    address = models.TextField(blank=True, help_text=_("Return address printed on cover letters."))
     phone = models.CharField(max_length=40, blank=True)
     email = models.EmailField(blank=True)
     is_active = models.BooleanField(default=True)
@@ -84,7 +85,7 @@ class User(AbstractUser):
     """
 
     username = None
-    email = models.EmailField("e-mail address", unique=True)
+    email = models.EmailField(_("e-mail address"), unique=True)
     full_name = models.CharField(max_length=200)
     role = models.CharField(max_length=20, choices=Role.choices, default=Role.ADVOCATE)
     organization = models.ForeignKey(
@@ -95,9 +96,9 @@ class User(AbstractUser):
         related_name="advocates",
     )
     is_organization_lead = models.BooleanField(
-        "organization lead",
+        _("organization lead"),
         default=False,
-        help_text="Approves the accounts of the organization's advocates.",
+        help_text=_("Approves the accounts of the organization's advocates."),
     )
     # The role (and organization or agency) this account has was approved by another person;
     # empty while it waits. Reset by every change of role, organization or agency.
@@ -173,30 +174,30 @@ class User(AbstractUser):
 
 
 class AuditAction(models.TextChoices):
-    LOGIN = "login", "Signed in"
-    LOGIN_FAILED = "login_failed", "Failed sign-in"
-    LOGOUT = "logout", "Signed out"
-    REQUEST_VIEW = "request_view", "Viewed a request"
-    ATTACHMENT_DOWNLOAD = "attachment_download", "Downloaded an attachment"
-    DOCUMENT_DOWNLOAD = "document_download", "Downloaded a draft document"
-    EXPORT = "export", "Exported data"
-    STATUS_CHANGE = "status_change", "Changed a request's status"
-    REQUEST_EDIT = "request_edit", "Edited a request"
-    DIRECTORY_CHANGE = "directory_change", "Changed the directory"
-    USER_CHANGE = "user_change", "Changed a user account"
-    PURGE = "purge", "Purged victim data"
-    STATISTICS_RECOMPUTE = "statistics_recompute", "Recomputed the statistics"
-    LIST_VIEW = "list_view", "Viewed a list of requests"
-    VICTIM_DATA_VIEW = "victim_data_view", "Viewed victim data"
-    MFA_FAILED = "mfa_failed", "Wrong second-factor code"
-    MFA_LOCKOUT = "mfa_lockout", "Sign-in attempt ended after wrong codes"
-    MFA_CHANGE = "mfa_change", "Changed their second factor"
-    MFA_RESET = "mfa_reset", "Reset a user's second factor"
-    ROLE_CHANGE = "role_change", "Changed a user's role or organization"
-    INVITATION = "invitation", "Invited a user"
-    ACCOUNT_APPROVAL = "account_approval", "Approved or refused an account"
-    UPLOAD_SCAN = "upload_scan", "Scanned an upload"
-    KEY_ROTATION = "key_rotation", "Re-encrypted data with the current key"
+    LOGIN = "login", _("Signed in")
+    LOGIN_FAILED = "login_failed", _("Failed sign-in")
+    LOGOUT = "logout", _("Signed out")
+    REQUEST_VIEW = "request_view", _("Viewed a request")
+    ATTACHMENT_DOWNLOAD = "attachment_download", _("Downloaded an attachment")
+    DOCUMENT_DOWNLOAD = "document_download", _("Downloaded a draft document")
+    EXPORT = "export", _("Exported data")
+    STATUS_CHANGE = "status_change", _("Changed a request's status")
+    REQUEST_EDIT = "request_edit", _("Edited a request")
+    DIRECTORY_CHANGE = "directory_change", _("Changed the directory")
+    USER_CHANGE = "user_change", _("Changed a user account")
+    PURGE = "purge", _("Purged victim data")
+    STATISTICS_RECOMPUTE = "statistics_recompute", _("Recomputed the statistics")
+    LIST_VIEW = "list_view", _("Viewed a list of requests")
+    VICTIM_DATA_VIEW = "victim_data_view", _("Viewed victim data")
+    MFA_FAILED = "mfa_failed", _("Wrong second-factor code")
+    MFA_LOCKOUT = "mfa_lockout", _("Sign-in attempt ended after wrong codes")
+    MFA_CHANGE = "mfa_change", _("Changed their second factor")
+    MFA_RESET = "mfa_reset", _("Reset a user's second factor")
+    ROLE_CHANGE = "role_change", _("Changed a user's role or organization")
+    INVITATION = "invitation", _("Invited a user")
+    ACCOUNT_APPROVAL = "account_approval", _("Approved or refused an account")
+    UPLOAD_SCAN = "upload_scan", _("Scanned an upload")
+    KEY_ROTATION = "key_rotation", _("Re-encrypted data with the current key")
 
 
 class AuditEntry(models.Model):
@@ -220,7 +221,7 @@ class AuditEntry(models.Model):
 
     class Meta:
         ordering = ["-created_at", "-id"]
-        verbose_name_plural = "audit entries"
+        verbose_name_plural = _("audit entries")
 
     def __str__(self) -> str:
         return f"{self.created_at:%Y-%m-%d %H:%M} {self.user_label} {self.action} {self.target}"
@@ -228,11 +229,11 @@ class AuditEntry(models.Model):
     def save(self, *args, **kwargs) -> None:
         # Append-only: an existing row is never rewritten through the ORM.
         if self.pk is not None:
-            raise ValidationError("Audit entries cannot be changed.")
+            raise ValidationError(_("Audit entries cannot be changed."))
         super().save(*args, **kwargs)
 
     def delete(self, *args, **kwargs):
-        raise ValidationError("Audit entries cannot be deleted.")
+        raise ValidationError(_("Audit entries cannot be deleted."))
 
 
 class SessionRecord(models.Model):
@@ -255,7 +256,7 @@ class Invitation(models.Model):
     point-of-contact record of the directory.
     """
 
-    email = models.EmailField("e-mail address")
+    email = models.EmailField(_("e-mail address"))
     full_name = models.CharField(max_length=200)
     role = models.CharField(max_length=20, choices=Role.choices)
     organization = models.ForeignKey(
@@ -267,7 +268,7 @@ class Invitation(models.Model):
         null=True,
         blank=True,
         related_name="+",
-        verbose_name="point-of-contact record",
+        verbose_name=_("point-of-contact record"),
     )
     token_hash = models.CharField(max_length=64, unique=True, editable=False)
     invited_by = models.ForeignKey(

@@ -7,6 +7,7 @@ from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Submit
 from django import forms
 from django.db.models import Q, QuerySet
+from django.utils.translation import gettext as _
 
 from .importing import MAX_IMPORT_BYTES
 from .models import Agency, AgencyKind
@@ -18,30 +19,30 @@ class AgencyFilter(django_filters.FilterSet):
     row of the search bar (templates/_filter_fields.html): Bootstrap classes on the widgets."""
 
     name = django_filters.CharFilter(
-        label="Name",
+        label=_("Name"),
         method="filter_name",
-        help_text="Part of the agency's name.",
+        help_text=_("Part of the agency's name."),
         widget=forms.TextInput(attrs={"class": "form-control"}),
     )
     # The county ids as plain choices, filled in __init__ from the shared cache (county
     # choices change only when the directory is loaded again): a model choice would read the
     # 87 counties on every page and again to validate the one chosen.
     county = django_filters.ChoiceFilter(
-        label="County",
+        label=_("County"),
         choices=[],
         method="filter_county",
-        empty_label="Any county",
+        empty_label=_("Any county"),
         widget=forms.Select(attrs={"class": "form-select"}),
     )
     city = django_filters.CharFilter(
-        label="City",
+        label=_("City"),
         method="filter_city",
         widget=forms.TextInput(attrs={"class": "form-control"}),
     )
     kind = django_filters.ChoiceFilter(
-        label="Kind",
+        label=_("Kind"),
         choices=AgencyKind.choices,
-        empty_label="Any kind",
+        empty_label=_("Any kind"),
         widget=forms.Select(attrs={"class": "form-select"}),
     )
 
@@ -69,8 +70,8 @@ class AgencyFilter(django_filters.FilterSet):
 
 class DirectoryImportForm(forms.Form):
     file = forms.FileField(
-        label="CSV file",
-        help_text=(
+        label=_("CSV file"),
+        help_text=_(
             "UTF-8 CSV, one row per agency and contact, in the shape of the export. "
             "Nothing is written until you confirm the dry run."
         ),
@@ -82,13 +83,14 @@ class DirectoryImportForm(forms.Form):
         self.helper = FormHelper()
         self.helper.form_method = "post"
         self.helper.attrs = {"enctype": "multipart/form-data"}
-        self.helper.add_input(Submit("preview", "Check the file (dry run)"))
+        self.helper.add_input(Submit("preview", _("Check the file (dry run)")))
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
         if upload.size > MAX_IMPORT_BYTES:
             raise forms.ValidationError(
-                f"The file is larger than {MAX_IMPORT_BYTES // (1024 * 1024)} MB; split it."
+                _("The file is larger than %(MAX_IMPORT_BYTES)s MB; split it.")
+                % {"MAX_IMPORT_BYTES": MAX_IMPORT_BYTES // (1024 * 1024)}
             )
         return upload
 
@@ -102,16 +104,16 @@ class DirectoryImportConfirmForm(forms.Form):
 class AgencyMergeForm(forms.Form):
     survivor = forms.ModelChoiceField(
         queryset=Agency.objects.all(),
-        label="Keep this agency",
-        help_text="The surviving record: it receives the other agency's requests and contacts.",
+        label=_("Keep this agency"),
+        help_text=_("The surviving record: it receives the other agency's requests and contacts."),
     )
     duplicate = forms.ModelChoiceField(
         queryset=Agency.objects.all(),
-        label="Merge and remove this duplicate",
-        help_text="Its requests and contacts move to the agency kept; then it is deleted.",
+        label=_("Merge and remove this duplicate"),
+        help_text=_("Its requests and contacts move to the agency kept; then it is deleted."),
     )
     note = forms.CharField(
-        label="Note on the surviving agency",
+        label=_("Note on the surviving agency"),
         required=False,
         max_length=500,
         widget=forms.Textarea(attrs={"rows": 2}),
@@ -121,16 +123,16 @@ class AgencyMergeForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.helper = FormHelper()
         self.helper.form_method = "post"
-        self.helper.add_input(Submit("merge", "Merge the two agencies", css_class="btn-danger"))
+        self.helper.add_input(Submit("merge", _("Merge the two agencies"), css_class="btn-danger"))
 
     def clean(self):
         cleaned = super().clean()
         survivor, duplicate = cleaned.get("survivor"), cleaned.get("duplicate")
         if survivor and duplicate and survivor.pk == duplicate.pk:
-            self.add_error("duplicate", "Choose a different agency from the one kept.")
+            self.add_error("duplicate", _("Choose a different agency from the one kept."))
         if duplicate and duplicate.is_statewide_coordinator:
             self.add_error(
                 "duplicate",
-                "The statewide coordinator cannot be merged away; keep it and merge the other.",
+                _("The statewide coordinator cannot be merged away; keep it and merge the other."),
             )
         return cleaned

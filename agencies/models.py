@@ -10,16 +10,17 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 
 class County(models.Model):
     name = models.CharField(max_length=60, unique=True)
-    fips = models.CharField("FIPS code", max_length=5, unique=True)
+    fips = models.CharField(_("FIPS code"), max_length=5, unique=True)
 
     class Meta:
         ordering = ["name"]
-        verbose_name_plural = "counties"
+        verbose_name_plural = _("counties")
 
     def __str__(self) -> str:
         return self.display_name(self.name)
@@ -36,7 +37,7 @@ class City(models.Model):
 
     class Meta:
         ordering = ["name"]
-        verbose_name_plural = "cities"
+        verbose_name_plural = _("cities")
         constraints = [
             models.UniqueConstraint(fields=["name", "county"], name="unique_city_per_county")
         ]
@@ -46,26 +47,26 @@ class City(models.Model):
 
 
 class AgencyKind(models.TextChoices):
-    POLICE = "police", "Police department"
-    SHERIFF = "sheriff", "Sheriff's office"
-    STATE_PATROL = "state_patrol", "State patrol"
-    PROSECUTOR = "prosecutor", "Prosecutor (county or city attorney)"
-    COURT = "court", "Court"
-    LABOR = "labor", "Labor / worksite safety"
-    CIVIL_RIGHTS = "civil_rights", "Civil rights"
-    PROTECTION = "protection", "Child or adult protection"
-    HOUSING = "housing", "Housing code enforcement"
-    FEDERAL_LE = "federal_le", "Federal law enforcement"
-    STATE_COORDINATION = "state_coordination", "Statewide coordination"
-    OTHER = "other", "Other"
+    POLICE = "police", _("Police department")
+    SHERIFF = "sheriff", _("Sheriff's office")
+    STATE_PATROL = "state_patrol", _("State patrol")
+    PROSECUTOR = "prosecutor", _("Prosecutor (county or city attorney)")
+    COURT = "court", _("Court")
+    LABOR = "labor", _("Labor / worksite safety")
+    CIVIL_RIGHTS = "civil_rights", _("Civil rights")
+    PROTECTION = "protection", _("Child or adult protection")
+    HOUSING = "housing", _("Housing code enforcement")
+    FEDERAL_LE = "federal_le", _("Federal law enforcement")
+    STATE_COORDINATION = "state_coordination", _("Statewide coordination")
+    OTHER = "other", _("Other")
 
 
 class AgencyLevel(models.TextChoices):
-    FEDERAL = "federal", "Federal"
-    STATE = "state", "State"
-    COUNTY = "county", "County"
-    MUNICIPAL = "municipal", "Municipal"
-    TRIBAL = "tribal", "Tribal"
+    FEDERAL = "federal", _("Federal")
+    STATE = "state", _("State")
+    COUNTY = "county", _("County")
+    MUNICIPAL = "municipal", _("Municipal")
+    TRIBAL = "tribal", _("Tribal")
 
 
 class StatuteCoverage(models.TextChoices):
@@ -74,9 +75,9 @@ class StatuteCoverage(models.TextChoices):
     records a decision with its note (DOMAIN: "whether a county attorney, a court or a
     civil-rights agency is covered is for a lawyer: keep it a per-agency setting")."""
 
-    COVERED = "covered", "Covered: Minn. Stat. 611A.95 binds it"
-    NOT_COVERED = "not_covered", "Not covered: the statute does not bind it"
-    UNDECIDED = "undecided", "Not yet decided (treated as not bound)"
+    COVERED = "covered", _("Covered: Minn. Stat. 611A.95 binds it")
+    NOT_COVERED = "not_covered", _("Not covered: the statute does not bind it")
+    UNDECIDED = "undecided", _("Not yet decided (treated as not bound)")
 
 
 # Subd. 1's state and local law-enforcement agencies. The statewide coordinator is the
@@ -125,7 +126,7 @@ class Agency(models.Model):
     counties = models.ManyToManyField(County, related_name="agencies", blank=True)
     cities = models.ManyToManyField(City, related_name="agencies", blank=True)
     street_address = models.CharField(max_length=200, blank=True)
-    city_name = models.CharField("city", max_length=80, blank=True)
+    city_name = models.CharField(_("city"), max_length=80, blank=True)
     state = models.CharField(max_length=2, default="MN")
     postal_code = models.CharField(max_length=10, blank=True)
     phone = models.CharField(max_length=40, blank=True)
@@ -133,21 +134,21 @@ class Agency(models.Model):
     public_email = models.EmailField(blank=True)
     # Empty only until the first save, which fills in `default_statute_coverage`.
     statute_coverage = models.CharField(
-        "bound by Minn. Stat. 611A.95",
+        _("bound by Minn. Stat. 611A.95"),
         max_length=12,
         choices=StatuteCoverage.choices,
         blank=True,
-        help_text="Leave empty for the default of its kind and level. A change needs a note.",
+        help_text=_("Leave empty for the default of its kind and level. A change needs a note."),
     )
     statute_coverage_note = models.TextField(
-        "why (coverage decision)",
+        _("why (coverage decision)"),
         blank=True,
-        help_text="Who decided the coverage, when and on what basis (e.g. counsel's advice).",
+        help_text=_("Who decided the coverage, when and on what basis (e.g. counsel's advice)."),
     )
     # Subd. 2(a): a covered entity "shall process" a request, U and T alike; only an agency the
     # statute does not bind may decline a form (`clean`, and the constraint below).
-    accepts_u = models.BooleanField("accepts U-visa (I-918 Supp. B) requests", default=True)
-    accepts_t = models.BooleanField("accepts T-visa (I-914 Supp. B) requests", default=True)
+    accepts_u = models.BooleanField(_("accepts U-visa (I-918 Supp. B) requests"), default=True)
+    accepts_t = models.BooleanField(_("accepts T-visa (I-914 Supp. B) requests"), default=True)
     # The agency's own published policy (e.g. Saint Paul Legislative Code 44.06: 30 days from
     # receipt by the city agency, 7 in removal proceedings): counted from the agency's receipt.
     policy_response_days = models.PositiveSmallIntegerField(null=True, blank=True)
@@ -156,32 +157,34 @@ class Agency(models.Model):
     # qualifying family member) are raised after the request, too; the statute's 14 days apply
     # only when raised with the request (subd. 2(b)).
     policy_expedite_after_submission = models.BooleanField(
-        "expedites removal proceedings raised after the request",
+        _("expedites removal proceedings raised after the request"),
         default=False,
-        help_text="Its own expedited days then apply to a later raise; the statute's do not.",
+        help_text=_("Its own expedited days then apply to a later raise; the statute's do not."),
     )
     policy_expedite_family = models.BooleanField(
-        "expedites a qualifying family member's removal proceedings",
+        _("expedites a qualifying family member's removal proceedings"),
         default=False,
-        help_text="Its own expedited days apply when a qualifying family member, not only the "
-        "victim, is in removal proceedings (the statute's 14 days are for the victim).",
+        help_text=_(
+            "Its own expedited days apply when a qualifying family member, not only the "
+            "victim, is in removal proceedings (the statute's 14 days are for the victim)."
+        ),
     )
     # Empty means every qualifying crime; otherwise the crime codes this agency certifies
     # (Minneapolis splits certification between departments by crime type).
     certified_crimes = models.JSONField(default=list, blank=True)
-    procedure = models.TextField("published procedure", blank=True)
+    procedure = models.TextField(_("published procedure"), blank=True)
     is_active = models.BooleanField(default=True)
     is_statewide_coordinator = models.BooleanField(default=False)
     # The Department of Public Safety's own divisions (the BCA, the State Patrol): when one of
     # them detected, investigated or prosecuted the crime, the coordinator at DPS may decide
     # (8 CFR 214.14(a)(2): the certifying agency has responsibility for the case).
     is_dps_division = models.BooleanField(
-        "division of the Department of Public Safety",
+        _("division of the Department of Public Safety"),
         default=False,
-        help_text="E.g. the BCA or the State Patrol.",
+        help_text=_("E.g. the BCA or the State Patrol."),
     )
     merge_note = models.TextField(blank=True)
-    is_demo = models.BooleanField(default=False, help_text="Fictional demo data.")
+    is_demo = models.BooleanField(default=False, help_text=_("Fictional demo data."))
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -191,7 +194,7 @@ class Agency(models.Model):
 
     class Meta:
         ordering = ["name"]
-        verbose_name_plural = "agencies"
+        verbose_name_plural = _("agencies")
         constraints = [
             # DOMAIN: exactly one statewide point of contact, at the Department of Public Safety.
             models.UniqueConstraint(
@@ -264,8 +267,8 @@ class Agency(models.Model):
 
 
 class ContactRole(models.TextChoices):
-    CERTIFYING_OFFICIAL = "certifying_official", "Certifying official"
-    REVIEWER = "reviewer", "Reviewer"
+    CERTIFYING_OFFICIAL = "certifying_official", _("Certifying official")
+    REVIEWER = "reviewer", _("Reviewer")
 
 
 class PointOfContactQuerySet(models.QuerySet):
@@ -296,7 +299,7 @@ class PointOfContact(models.Model):
     )
     name = models.CharField(max_length=200)
     title = models.CharField(max_length=200, blank=True)
-    division = models.CharField("division or office", max_length=200, blank=True)
+    division = models.CharField(_("division or office"), max_length=200, blank=True)
     email = models.EmailField()
     phone = models.CharField(max_length=40, blank=True)
     role = models.CharField(
@@ -306,21 +309,21 @@ class PointOfContact(models.Model):
     # Approves the portal accounts of this agency's contacts (two-person rule: an administrator
     # alone never gives anyone access to requests; accounts/approvals.py).
     is_agency_head = models.BooleanField(
-        "agency head or designated official",
+        _("agency head or designated official"),
         default=False,
-        help_text="Approves the portal accounts of this agency's contacts.",
+        help_text=_("Approves the portal accounts of this agency's contacts."),
     )
     is_active = models.BooleanField(default=True)
     last_training_date = models.DateField(null=True, blank=True)
-    is_demo = models.BooleanField(default=False, help_text="Fictional demo data.")
+    is_demo = models.BooleanField(default=False, help_text=_("Fictional demo data."))
 
     objects = PointOfContactQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:
         ordering = ["agency__name", "-is_primary", "name"]
-        verbose_name = "point of contact"
-        verbose_name_plural = "points of contact"
+        verbose_name = _("point of contact")
+        verbose_name_plural = _("points of contact")
         constraints = [
             models.UniqueConstraint(
                 fields=["agency"],
@@ -353,4 +356,5 @@ class TrainingRecord(models.Model):
 
 
 # Designations and delegations (8 CFR 214.14(a)(3)) live in their own module.
+
 from .signing import CertifyingDesignation, Delegation  # noqa: E402, F401

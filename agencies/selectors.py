@@ -11,6 +11,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from certifications.deadlines import days_that_apply
@@ -210,14 +211,14 @@ def agency_deadline_rules(*, agency: Agency) -> list[DeadlineRule]:
     covered = agency.is_covered
     return [
         DeadlineRule(
-            situation="Standard request",
+            situation=_("Standard request"),
             statute_days=settings.STATUTE_RESPONSE_DAYS,
             policy_days=agency.policy_response_days,
             covered=covered,
             requested_days=settings.REQUESTED_RESPONSE_DAYS,
         ),
         DeadlineRule(
-            situation="Victim in removal proceedings (expedited)",
+            situation=_("Victim in removal proceedings (expedited)"),
             statute_days=settings.STATUTE_EXPEDITED_DAYS,
             policy_days=agency.policy_expedited_days,
             covered=covered,

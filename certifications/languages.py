@@ -14,38 +14,50 @@ custom, unless the advocate chose otherwise for this person (`victim_name_order`
 from __future__ import annotations
 
 from django.db import models
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy as _
 
 OTHER = "other"
+# Each language's name for itself, shown as written whatever the reader's language.
+ENDONYMS: list[str] = []
 
-# (code, "endonym (English name)"), the endonym first so the victim can find their own.
+
+def _named(endonym: str, name) -> str:
+    """The endonym first, so the victim can find their own language, then the name the reader
+    knows it by, in the reader's language."""
+    ENDONYMS.append(endonym)
+    return format_lazy("{} ({})", endonym, name)
+
+
+# (code, label): the languages most spoken by the people Minnesota's advocates serve.
 LANGUAGES_SPOKEN: list[tuple[str, str]] = [
-    ("en", "English"),
-    ("es", "Español (Spanish)"),
-    ("so", "Soomaali (Somali)"),
-    ("hmn", "Hmoob (Hmong)"),
-    ("vi", "Tiếng Việt (Vietnamese)"),
-    ("om", "Afaan Oromoo (Oromo)"),
-    ("am", "አማርኛ (Amharic)"),
-    ("ti", "ትግርኛ (Tigrinya)"),
-    ("ar", "العربية (Arabic)"),
-    ("zh", "中文 (Chinese, Mandarin)"),
-    ("yue", "粵語 (Cantonese)"),
-    ("ko", "한국어 (Korean)"),
-    ("ru", "Русский (Russian)"),
-    ("uk", "Українська (Ukrainian)"),
-    ("kar", "ကညီ (Karen)"),
-    ("my", "မြန်မာဘာသာ (Burmese)"),
-    ("ne", "नेपाली (Nepali)"),
-    ("lo", "ພາສາລາວ (Lao)"),
-    ("km", "ខ្មែរ (Khmer)"),
-    ("fr", "Français (French)"),
-    ("sw", "Kiswahili (Swahili)"),
-    ("pt", "Português (Portuguese)"),
-    ("ht", "Kreyòl ayisyen (Haitian Creole)"),
-    ("hu", "Magyar (Hungarian)"),
-    ("ja", "日本語 (Japanese)"),
-    ("ase", "American Sign Language (ASL)"),
-    (OTHER, "Other (write it below)"),
+    ("en", _("English")),
+    ("es", _named("Español", _("Spanish"))),
+    ("so", _named("Soomaali", _("Somali"))),
+    ("hmn", _named("Hmoob", _("Hmong"))),
+    ("vi", _named("Tiếng Việt", _("Vietnamese"))),
+    ("om", _named("Afaan Oromoo", _("Oromo"))),
+    ("am", _named("አማርኛ", _("Amharic"))),
+    ("ti", _named("ትግርኛ", _("Tigrinya"))),
+    ("ar", _named("العربية", _("Arabic"))),
+    ("zh", _named("中文", _("Chinese, Mandarin"))),
+    ("yue", _named("粵語", _("Cantonese"))),
+    ("ko", _named("한국어", _("Korean"))),
+    ("ru", _named("Русский", _("Russian"))),
+    ("uk", _named("Українська", _("Ukrainian"))),
+    ("kar", _named("ကညီ", _("Karen"))),
+    ("my", _named("မြန်မာဘာသာ", _("Burmese"))),
+    ("ne", _named("नेपाली", _("Nepali"))),
+    ("lo", _named("ພາສາລາວ", _("Lao"))),
+    ("km", _named("ខ្មែរ", _("Khmer"))),
+    ("fr", _named("Français", _("French"))),
+    ("sw", _named("Kiswahili", _("Swahili"))),
+    ("pt", _named("Português", _("Portuguese"))),
+    ("ht", _named("Kreyòl ayisyen", _("Haitian Creole"))),
+    ("hu", _named("Magyar", _("Hungarian"))),
+    ("ja", _named("日本語", _("Japanese"))),
+    ("ase", _("American Sign Language (ASL)")),
+    (OTHER, _("Other (write it below)")),
 ]
 LANGUAGE_NAMES = dict(LANGUAGES_SPOKEN)
 
@@ -56,13 +68,13 @@ def language_name(code: str, other: str = "") -> str:
     if not code:
         return ""
     if code == OTHER:
-        return other.strip() or "Other (not named)"
-    return LANGUAGE_NAMES.get(code, code)
+        return other.strip() or str(_("Other (not named)"))
+    return str(LANGUAGE_NAMES.get(code, code))
 
 
 class NameOrder(models.TextChoices):
-    GIVEN_FIRST = "given_first", "Given name first"
-    FAMILY_FIRST = "family_first", "Family name first"
+    GIVEN_FIRST = "given_first", _("Given name first")
+    FAMILY_FIRST = "family_first", _("Family name first")
 
 
 # Where the family name is written first (in the form's fields: family, middle, given, as a

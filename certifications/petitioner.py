@@ -56,13 +56,13 @@ def petitioner_snapshot(cert_request) -> dict[str, Any]:
     return {
         "kind": kind,
         "relationship": (
-            IndirectRelationship(cert_request.indirect_relationship).label
+            str(IndirectRelationship(cert_request.indirect_relationship).label)
             if cert_request.indirect_relationship
             else ""
         ),
         "direct_victim_name": cert_request.direct_victim_name,
         "unable": (
-            DirectVictimUnable(cert_request.direct_victim_unable).label
+            str(DirectVictimUnable(cert_request.direct_victim_unable).label)
             if cert_request.direct_victim_unable
             else ""
         ),

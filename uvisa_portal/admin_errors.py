@@ -8,8 +8,9 @@ the project goes through `name_valid_values`, so each refusal says what may be t
 from __future__ import annotations
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
-DATE_HINT = "Enter a date as YYYY-MM-DD, e.g. 2026-01-31"
+DATE_HINT = _("Enter a date as YYYY-MM-DD, e.g. 2026-01-31")
 
 
 def choices_text(choices) -> str:
@@ -50,13 +51,13 @@ def describe_field(field: forms.Field, *, json_hint: str = "") -> None:
             "Enter valid JSON" + (f": {json_hint}" if json_hint else " (see the help text)") + "."
         )
     elif isinstance(field, forms.DateTimeField):
-        field.error_messages["invalid"] = "Enter a date and time as YYYY-MM-DD HH:MM."
+        field.error_messages["invalid"] = _("Enter a date and time as YYYY-MM-DD HH:MM.")
     elif isinstance(field, forms.DateField):
         field.error_messages["invalid"] = DATE_HINT + "."
     elif isinstance(field, forms.IntegerField):
-        field.error_messages["invalid"] = "Enter a whole number, e.g. 30."
+        field.error_messages["invalid"] = _("Enter a whole number, e.g. 30.")
     elif isinstance(field, forms.EmailField):
-        field.error_messages["invalid"] = "Enter an e-mail address, e.g. name@agency.mn.us."
+        field.error_messages["invalid"] = _("Enter an e-mail address, e.g. name@agency.mn.us.")
 
 
 def name_valid_values(form_class: type[forms.BaseForm], *, json_hints: dict | None = None) -> None:

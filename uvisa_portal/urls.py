@@ -1,12 +1,13 @@
 from django.contrib import admin
 from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
 
 from accounts import views as account_views
 
 from . import views
 
-admin.site.site_header = "Certification portal administration"
-admin.site.site_title = "Certification portal"
+admin.site.site_header = _("Certification portal administration")
+admin.site.site_title = _("Certification portal")
 
 urlpatterns = [
     path("", views.home, name="home"),

@@ -67,14 +67,14 @@ class CoverLetter:
 def _crime_labels(s: dict[str, Any]) -> list[str]:
     if s["form_type"] == FormType.T:
         labels = dict(TraffickingType.choices)
-        return [labels[t] for t in s["trafficking_types"] if t in labels]
+        return [str(labels[t]) for t in s["trafficking_types"] if t in labels]
     labels = dict(Crime.choices)
     named = []
     for crime in s["crimes"]:
         if crime == Crime.SIMILAR_ACTIVITY:
             named.append("similar activity: " + (s["similar_activity_description"] or UNKNOWN))
         elif crime in labels:
-            named.append(labels[crime])
+            named.append(str(labels[crime]))
     return named
 
 

@@ -10,19 +10,20 @@ from crispy_forms.helper import FormHelper
 from crispy_forms.layout import HTML, Fieldset, Layout, Submit
 from django import forms
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from ..choices import Crime, FormType, TraffickingType
 from ..documents.inputs import ANSWER_FIELDS
 from ..models import FAMILY_ROWS, FAMILY_SUBFIELDS, AgencyFormAnswers
 from ..text import TextSafeFormMixin
 
-KEEP = "Leave blank to keep what the worksheet shows"
+KEEP = _("Leave blank to keep what the worksheet shows")
 SUBFIELD_LABELS = {
-    "family": "Family name (last name)",
-    "given": "Given name (first name)",
-    "middle": "Middle name",
-    "relationship": "Relationship to the victim",
-    "involvement": "Involvement in the criminal activity",
+    "family": _("Family name (last name)"),
+    "given": _("Given name (first name)"),
+    "middle": _("Middle name"),
+    "relationship": _("Relationship to the victim"),
+    "involvement": _("Involvement in the criminal activity"),
 }
 
 # The fields that answer each item the agency or its certifying official answers in Parts 2-6
@@ -80,19 +81,19 @@ DATE_FIELDS = ("crime_date_1", "crime_date_2", "crime_date_3", "crime_date_4", "
 PHONE_FIELDS = ("agency_phone", "agency_fax")
 # An answer that makes another item required (the form's "If you answered ..." items).
 REQUIRED_IF: tuple[tuple[str, str, str, str], ...] = (
-    ("case_status", "other", "case_status_other", "Describe the case status."),
-    ("agency_category", "other", "agency_category_other", "Say which category it is."),
-    ("occurred_in_us", "no", "crime_location", "Say where the criminal activity occurred."),
+    ("case_status", "other", "case_status_other", _("Describe the case status.")),
+    ("agency_category", "other", "agency_category_other", _("Say which category it is.")),
+    ("occurred_in_us", "no", "crime_location", _("Say where the criminal activity occurred.")),
     (
         "extraterritorial",
         "yes",
         "extraterritorial_citation",
-        "Give the statute providing extraterritorial jurisdiction.",
+        _("Give the statute providing extraterritorial jurisdiction."),
     ),
-    ("refused_assistance", "yes", "refusal_explanation", "Explain the refusal or failure."),
-    ("official_capacity", "designee", "head_family_name", "Name the head of the agency."),
-    ("official_capacity", "designee", "head_given_name", "Name the head of the agency."),
-    ("official_capacity", "designee", "head_title", "Give the head of the agency's title."),
+    ("refused_assistance", "yes", "refusal_explanation", _("Explain the refusal or failure.")),
+    ("official_capacity", "designee", "head_family_name", _("Name the head of the agency.")),
+    ("official_capacity", "designee", "head_given_name", _("Name the head of the agency.")),
+    ("official_capacity", "designee", "head_title", _("Give the head of the agency's title.")),
 )
 
 
@@ -105,7 +106,7 @@ def _phone(value: str) -> str:
         number = None
     if number is None or not phonenumbers.is_valid_number(number):
         raise forms.ValidationError(
-            "Enter a phone number with its area code, for example 651-555-0100."
+            _("Enter a phone number with its area code, for example 651-555-0100.")
         )
     if number.country_code == 1:
         return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.NATIONAL)
@@ -168,13 +169,13 @@ class AgencyFormAnswersForm(TextSafeFormMixin, forms.ModelForm):
                 options = [(o["value"], o["label"]) for o in item["options"]]
                 field = self.fields[names[0]]
                 multiple = isinstance(field, forms.MultipleChoiceField)
-                field.choices = options if multiple else [("", "Not answered yet"), *options]
+                field.choices = options if multiple else [("", _("Not answered yet")), *options]
         if "official_capacity" in self.fields:
             choices = list(self.fields["official_capacity"].choices)[1:]
-            self.fields["official_capacity"].choices = [("", "Not answered yet"), *choices]
+            self.fields["official_capacity"].choices = [("", _("Not answered yet")), *choices]
         for name, hint in hints.items():
             if name in self.fields:
-                self.fields[name].help_text = f"{KEEP}: {hint}"
+                self.fields[name].help_text = _("%(keep)s: %(hint)s") % {"keep": KEEP, "hint": hint}
         # Part 3, Item 1 starts from the advocate's boxes until the agency changes them.
         crimes_field = "trafficking_types" if form_type == FormType.T else "crimes"
         if crimes_field in self.fields and (
@@ -185,14 +186,16 @@ class AgencyFormAnswersForm(TextSafeFormMixin, forms.ModelForm):
         self.helper.form_tag = False
         self.helper.layout = Layout(
             HTML(
-                "<p>These answers are the agency's own: the worksheet and the official form "
-                "show them, and they never change the advocate's request. Items the "
-                "certifying official decides stay empty on the worksheet until answered here. "
-                "You may save a part now and finish later.</p>"
+                _(
+                    "<p>These answers are the agency's own: the worksheet and the official form "
+                    "show them, and they never change the advocate's request. Items the "
+                    "certifying official decides stay empty on the worksheet until answered here. "
+                    "You may save a part now and finish later.</p>"
+                )
             ),
             *(
                 Fieldset(
-                    f"Part {part['number']}. {part['title']}",
+                    _("Part %(number)s. %(title)s") % part,
                     *(
                         name
                         for item in self.items
@@ -202,12 +205,12 @@ class AgencyFormAnswersForm(TextSafeFormMixin, forms.ModelForm):
                 )
                 for part in parts
             ),
-            Submit("save", "Save the answers"),
+            Submit("save", _("Save the answers")),
         )
 
     def _label(self, item: dict[str, Any]) -> None:
         """Label each field with its item's number and the edition's own words."""
-        head = f"Part {item['part']}, Item {item['number']}. {item['label']}"
+        head = _("Part %(part)s, Item %(number)s. %(label)s") % item
         names = ITEM_FIELDS[item["key"]]
         if len(names) == 1:
             self.fields[names[0]].label = head
@@ -215,11 +218,11 @@ class AgencyFormAnswersForm(TextSafeFormMixin, forms.ModelForm):
         for name in names:
             field = self.fields[name]
             if name == "official_capacity":
-                field.label = f"{head}: the certifying official signs as"
+                field.label = _("%(item)s: the certifying official signs as") % {"item": head}
             elif name == "head_title":
-                field.label = "Title of the head of the agency (if the official is a designee)"
+                field.label = _("Title of the head of the agency (if the official is a designee)")
             elif name.startswith("crime_date_"):
-                field.label = f"{head}: date {name[-1]}"
+                field.label = _("%(item)s: date %(n)s") % {"item": head, "n": name[-1]}
             elif name.startswith("family_"):
                 field.label = f"{head}: {SUBFIELD_LABELS[name.split('_', 2)[2]]}"
             elif name.endswith("_name"):
@@ -233,7 +236,7 @@ class AgencyFormAnswersForm(TextSafeFormMixin, forms.ModelForm):
         for name in DATE_FIELDS:
             value = data.get(name)
             if value is not None and value > today:
-                self.add_error(name, "This date is in the future. Enter the date it happened.")
+                self.add_error(name, _("This date is in the future. Enter the date it happened."))
         for name in PHONE_FIELDS:
             if data.get(name):
                 try:
@@ -248,7 +251,7 @@ class AgencyFormAnswersForm(TextSafeFormMixin, forms.ModelForm):
         ):
             for name in ("official_family_name", "official_given_name"):
                 if not data.get(name):
-                    self.add_error(name, "Enter the certifying official's name.")
+                    self.add_error(name, _("Enter the certifying official's name."))
         for n in range(1, FAMILY_ROWS + 1):
             row = {sub: data.get(f"family_{n}_{sub}") for sub in FAMILY_SUBFIELDS}
             if any(row.values()) and not (row["family"] and row["relationship"]):
@@ -256,6 +259,6 @@ class AgencyFormAnswersForm(TextSafeFormMixin, forms.ModelForm):
                     if not row[sub]:
                         self.add_error(
                             f"family_{n}_{sub}",
-                            "A family member needs a family name and a relationship.",
+                            _("A family member needs a family name and a relationship."),
                         )
         return data

@@ -7,12 +7,14 @@ from __future__ import annotations
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from agencies.models import Agency
 
 from ..models import ReturnMethod
 from ..text import TextSafeFormMixin
-from .intake import DateInput, MultipleFileField
+from .advocate import MultipleFileField
+from .intake import DateInput
 from .review import ActionForm, _helper
 
 
@@ -22,14 +24,14 @@ class ReportNumberForm(TextSafeFormMixin, forms.Form):
 
     # "Other number", not "Report or case number": the step's own field (the asked agency's)
     # keeps that label alone.
-    number = forms.CharField(label="Other number", max_length=100, required=False)
-    agency = forms.ChoiceField(label="Agency (from the directory)", required=False)
-    agency_name = forms.CharField(label="or the agency's name", max_length=200, required=False)
+    number = forms.CharField(label=_("Other number"), max_length=100, required=False)
+    agency = forms.ChoiceField(label=_("Agency (from the directory)"), required=False)
+    agency_name = forms.CharField(label=_("or the agency's name"), max_length=200, required=False)
 
     def __init__(self, *args, agencies: dict[str, Agency] | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         self._agencies = agencies or {}
-        self.fields["agency"].choices = [("", "Not in the directory")] + [
+        self.fields["agency"].choices = [("", _("Not in the directory"))] + [
             (pk, a.name) for pk, a in self._agencies.items()
         ]
 
@@ -42,9 +44,9 @@ class ReportNumberForm(TextSafeFormMixin, forms.Form):
         number = cleaned.get("number", "").strip()
         named = cleaned.get("agency") is not None or cleaned.get("agency_name", "").strip()
         if number and not named:
-            self.add_error("agency_name", "Say which agency gave this number.")
+            self.add_error("agency_name", _("Say which agency gave this number."))
         if named and not number and "number" not in self.errors:
-            self.add_error("number", "Enter the number, or clear the agency.")
+            self.add_error("number", _("Enter the number, or clear the agency."))
         cleaned["number"] = number
         return cleaned
 
@@ -89,11 +91,11 @@ def report_numbers_from(formset) -> list[dict]:
 class ArchivedRecordsForm(ActionForm):
     id_prefix = "archived"
     note = forms.CharField(
-        label="Note to the advocate",
+        label=_("Note to the advocate"),
         widget=forms.Textarea(attrs={"rows": 3}),
         max_length=2000,
         required=False,
-        help_text="E.g. where the records are and when you expect them.",
+        help_text=_("E.g. where the records are and when you expect them."),
     )
 
     def __init__(self, *args, action: str = "", **kwargs) -> None:
@@ -101,7 +103,7 @@ class ArchivedRecordsForm(ActionForm):
         self.helper = _helper(
             self,
             action,
-            "Records archived: answer as soon as reasonably possible",
+            _("Records archived: answer as soon as reasonably possible"),
             "btn-outline-secondary",
         )
 
@@ -109,44 +111,44 @@ class ArchivedRecordsForm(ActionForm):
 class SignedOriginalForm(ActionForm):
     id_prefix = "original"
     method = forms.ChoiceField(
-        label="How does the signed original go back?",
+        label=_("How does the signed original go back?"),
         choices=ReturnMethod.choices,
         widget=forms.RadioSelect,
     )
-    sent_on = forms.DateField(label="Sent or handed over on", widget=DateInput())
+    sent_on = forms.DateField(label=_("Sent or handed over on"), widget=DateInput())
     tracking_number = forms.CharField(
-        label="Tracking number (mail)", max_length=100, required=False
+        label=_("Tracking number (mail)"), max_length=100, required=False
     )
     scan = forms.FileField(
-        label="Scan of the signed original (upload)",
+        label=_("Scan of the signed original (upload)"),
         required=False,
-        help_text="PDF, JPEG or PNG.",
+        help_text=_("PDF, JPEG or PNG."),
     )
 
     def __init__(self, *args, action: str = "", **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.helper = _helper(self, action, "Record how the original goes back")
+        self.helper = _helper(self, action, _("Record how the original goes back"))
         self.helper.form_enctype = "multipart/form-data"
 
     def clean_sent_on(self):
         value = self.cleaned_data["sent_on"]
         if value > timezone.localdate():
-            raise ValidationError("The date cannot be in the future.")
+            raise ValidationError(_("The date cannot be in the future."))
         return value
 
 
 class OriginalReceivedForm(ActionForm):
     id_prefix = "received"
-    received_on = forms.DateField(label="Received on", widget=DateInput())
+    received_on = forms.DateField(label=_("Received on"), widget=DateInput())
 
     def __init__(self, *args, action: str = "", **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.helper = _helper(self, action, "Confirm receipt of the original", "btn-success")
+        self.helper = _helper(self, action, _("Confirm receipt of the original"), "btn-success")
 
     def clean_received_on(self):
         value = self.cleaned_data["received_on"]
         if value > timezone.localdate():
-            raise ValidationError("The date cannot be in the future.")
+            raise ValidationError(_("The date cannot be in the future."))
         return value
 
 
@@ -156,17 +158,17 @@ class MessageWithFilesForm(ActionForm):
 
     id_prefix = "message"
     body = forms.CharField(
-        label="Message", widget=forms.Textarea(attrs={"rows": 3}), max_length=5000
+        label=_("Message"), widget=forms.Textarea(attrs={"rows": 3}), max_length=5000
     )
     files = MultipleFileField(
-        label="Files (optional)",
+        label=_("Files (optional)"),
         required=False,
-        help_text="PDF, JPEG or PNG; you can choose several.",
+        help_text=_("PDF, JPEG or PNG; you can choose several."),
     )
 
     def __init__(self, *args, action: str = "", label: str = "", **kwargs) -> None:
         super().__init__(*args, **kwargs)
         if label:
             self.fields["body"].label = label
-        self.helper = _helper(self, action, "Send message", "btn-outline-primary")
+        self.helper = _helper(self, action, _("Send message"), "btn-outline-primary")
         self.helper.form_enctype = "multipart/form-data"

@@ -5,20 +5,23 @@ from __future__ import annotations
 
 from crispy_forms.helper import FormHelper
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from ..choices import RemovalOf
 
 
 class RaiseExpediteForm(forms.Form):
     removal_of = forms.ChoiceField(
-        label="Who is in removal proceedings?",
+        label=_("Who is in removal proceedings?"),
         choices=RemovalOf.choices,
         widget=forms.RadioSelect,
     )
     notice_to_appear = forms.FileField(
-        label="Notice to Appear or other proof",
-        help_text="Kept with your organization: the agency sees that removal proceedings are "
-        "flagged, never the proof.",
+        label=_("Notice to Appear or other proof"),
+        help_text=_(
+            "Kept with your organization: the agency sees that removal proceedings are "
+            "flagged, never the proof."
+        ),
     )
 
     def __init__(self, *args, **kwargs):

@@ -9,6 +9,7 @@ import datetime
 import django_filters
 from django import forms
 from django.db.models import Q, QuerySet
+from django.utils.translation import gettext_lazy as _
 
 from agencies.models import Agency
 
@@ -26,29 +27,31 @@ def _text_classes(*, small: bool = False) -> str:
 
 class AdvocateDashboardFilter(django_filters.FilterSet):
     reference = django_filters.CharFilter(
-        label="Reference",
+        label=_("Reference"),
         method="filter_reference",
         widget=forms.TextInput(
-            attrs={"placeholder": "e.g. UV-2026-00042", "class": _text_classes()}
+            attrs={"placeholder": _("e.g. UV-2026-00042"), "class": _text_classes()}
         ),
     )
     status = django_filters.ChoiceFilter(
-        choices=Status.choices, empty_label="Any status", widget=_select()
+        label=_("Status"), choices=Status.choices, empty_label=_("Any status"), widget=_select()
     )
     form_type = django_filters.ChoiceFilter(
-        label="Form", choices=FormType.choices, empty_label="U and T", widget=_select()
+        label=_("Form"), choices=FormType.choices, empty_label=_("U and T"), widget=_select()
     )
     # A name search, not a list: the directory holds every agency in the state (about a
     # thousand), more than a drop-down can usefully show.
     agency = django_filters.CharFilter(
-        label="Agency",
+        label=_("Agency"),
         method="filter_agency",
-        widget=forms.TextInput(attrs={"placeholder": "Part of the name", "class": _text_classes()}),
+        widget=forms.TextInput(
+            attrs={"placeholder": _("Part of the name"), "class": _text_classes()}
+        ),
     )
     due = django_filters.ChoiceFilter(
-        label="Due",
-        choices=[("overdue", "Overdue"), ("week", "Due within 7 days")],
-        empty_label="Any time",
+        label=_("Due"),
+        choices=[("overdue", _("Overdue")), ("week", _("Due within 7 days"))],
+        empty_label=_("Any time"),
         method="filter_due",
         widget=_select(),
     )
@@ -74,16 +77,16 @@ class AdvocateDashboardFilter(django_filters.FilterSet):
 
 
 STATUS_FILTER_CHOICES = [
-    ("open", "Open (not yet decided)"),
-    ("all", "All"),
-    ("closed", "Decided or withdrawn"),
+    ("open", _("Open (not yet decided)")),
+    ("all", _("All")),
+    ("closed", _("Decided or withdrawn")),
 ] + [(value, label) for value, label in Status.choices if value != Status.DRAFT]
 
 DUE_CHOICES = [
-    ("", "Any due date"),
-    ("overdue", "Overdue"),
-    ("7", "Due within 7 days"),
-    ("30", "Due within 30 days"),
+    ("", _("Any due date")),
+    ("overdue", _("Overdue")),
+    ("7", _("Due within 7 days")),
+    ("30", _("Due within 30 days")),
 ]
 
 
@@ -91,7 +94,7 @@ class QueueFilterForm(forms.Form):
     """GET filters of the queue. Invalid values fall back to the defaults (no error page)."""
 
     q = forms.CharField(
-        label="Reference",
+        label=_("Reference"),
         required=False,
         max_length=20,
         widget=forms.SearchInput(
@@ -99,25 +102,25 @@ class QueueFilterForm(forms.Form):
         ),
     )
     status = forms.ChoiceField(
-        label="Status", choices=STATUS_FILTER_CHOICES, required=False, widget=_select(small=True)
+        label=_("Status"), choices=STATUS_FILTER_CHOICES, required=False, widget=_select(small=True)
     )
     form_type = forms.ChoiceField(
-        label="Form",
-        choices=[("", "U and T")] + list(FormType.choices),
+        label=_("Form"),
+        choices=[("", _("U and T"))] + list(FormType.choices),
         required=False,
         widget=_select(small=True),
     )
-    assigned = forms.ChoiceField(label="Assigned to", required=False, widget=_select(small=True))
+    assigned = forms.ChoiceField(label=_("Assigned to"), required=False, widget=_select(small=True))
     due = forms.ChoiceField(
-        label="Due", choices=DUE_CHOICES, required=False, widget=_select(small=True)
+        label=_("Due"), choices=DUE_CHOICES, required=False, widget=_select(small=True)
     )
 
     def __init__(self, *args, contacts: list[tuple[int, str]], **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["assigned"].choices = [
-            ("", "Anyone"),
-            ("me", "Me"),
-            ("none", "Nobody yet"),
+            ("", _("Anyone")),
+            ("me", _("Me")),
+            ("none", _("Nobody yet")),
         ] + [(str(pk), name) for pk, name in contacts]
 
     # What an empty or invalid filter bar asks for: the open requests, most urgent first.

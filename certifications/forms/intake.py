@@ -11,12 +11,12 @@ from crispy_forms.layout import Fieldset, Layout
 from django import forms
 from django.core.exceptions import ValidationError
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 
 from agencies.models import Agency, County
 from agencies.selectors import agency_suggestions
 
 from ..choices import (
-    AttachmentKind,
     Crime,
     FormType,
     PetitionerKind,
@@ -32,13 +32,13 @@ from .names import NameLanguageMixin
 
 # (slug, title) in order; the progress bar and the "next" button follow this list.
 STEPS: list[tuple[str, str]] = [
-    ("victim", "Victim"),
-    ("expedite", "Expedite"),
-    ("crime", "The crime"),
-    ("narrative", "What happened"),
-    ("consent", "Release"),
-    ("attachments", "Attachments"),
-    ("review", "Review and submit"),
+    ("victim", _("Victim")),
+    ("expedite", _("Expedite")),
+    ("crime", _("The crime")),
+    ("narrative", _("What happened")),
+    ("consent", _("Release")),
+    ("attachments", _("Attachments")),
+    ("review", _("Review and submit")),
 ]
 STEP_TITLES = dict(STEPS)
 EARLIEST_DATE = datetime.date(1900, 1, 1)
@@ -55,7 +55,7 @@ def _not_after_today(value: datetime.date | None, message: str) -> datetime.date
     if value is not None and value > minnesota_today():
         raise ValidationError(message)
     if value is not None and value < EARLIEST_DATE:
-        raise ValidationError("Check the year: that date is too far in the past.")
+        raise ValidationError(_("Check the year: that date is too far in the past."))
     return value
 
 
@@ -79,10 +79,10 @@ class VictimForm(NameLanguageMixin, IntakeStepForm):
 
     # Longer than the stored value: people type spaces and dashes, which are normalised away.
     victim_a_number = forms.CharField(
-        label="A-Number",
+        label=_("A-Number"),
         max_length=20,
         required=False,
-        help_text="If any: A followed by 8 or 9 digits. Spaces and dashes are fine.",
+        help_text=_("If any: A followed by 8 or 9 digits. Spaces and dashes are fine."),
     )
 
     class Meta:
@@ -115,25 +115,31 @@ class VictimForm(NameLanguageMixin, IntakeStepForm):
             "victim_name_order": forms.RadioSelect,
             "direct_victim_unable_explanation": forms.Textarea(attrs={"rows": 2}),
         }
-        labels = {"a_number_shared": "Share the A-Number with the agency"}
+        labels = {"a_number_shared": _("Share the A-Number with the agency")}
         help_texts = {
-            "petitioner_kind": "The names below are the petitioner's: the person who files "
-            "the petition. An indirect victim is the spouse or child under 21 of a victim who "
-            "was killed or is incapacitated or incompetent (also a parent, or an unmarried "
-            "sibling under 18, when that victim was under 21); the help certified is then "
-            "their own. For a victim under 16 or incapacitated, the help may have come from a "
-            "parent, guardian or next friend. 8 CFR 214.14(a)(14), (b)(2)-(3).",
-            "indirect_relationship": "Indirect victims only.",
-            "direct_victim_name": "Indirect victims only: the person the crime was committed "
-            "against.",
-            "direct_victim_unable": "Indirect victims only.",
-            "next_friend_reason": "Only when a parent, guardian or next friend acts for the "
-            "victim.",
-            "next_friend_name": "The person whose help the agency is asked to certify.",
-            "a_number_shared": "Not shared unless you tick this. The form asks for the A-Number "
-            '"if any", so the agency can certify without it; leave it unshared unless the '
-            "victim agrees and it helps. Unshared, the agency's page, the draft form and the "
-            "cover letter leave it out.",
+            "petitioner_kind": _(
+                "The names below are the petitioner's: the person who files "
+                "the petition. An indirect victim is the spouse or child under 21 of a victim who "
+                "was killed or is incapacitated or incompetent (also a parent, or an unmarried "
+                "sibling under 18, when that victim was under 21); the help certified is then "
+                "their own. For a victim under 16 or incapacitated, the help may have come from a "
+                "parent, guardian or next friend. 8 CFR 214.14(a)(14), (b)(2)-(3)."
+            ),
+            "indirect_relationship": _("Indirect victims only."),
+            "direct_victim_name": _(
+                "Indirect victims only: the person the crime was committed against."
+            ),
+            "direct_victim_unable": _("Indirect victims only."),
+            "next_friend_reason": _(
+                "Only when a parent, guardian or next friend acts for the victim."
+            ),
+            "next_friend_name": _("The person whose help the agency is asked to certify."),
+            "a_number_shared": _(
+                "Not shared unless you tick this. The form asks for the A-Number "
+                '"if any", so the agency can certify without it; leave it unshared unless the '
+                "victim agrees and it helps. Unshared, the agency's page, the draft form and the "
+                "cover letter leave it out."
+            ),
         }
 
     def __init__(self, *args, new: bool = False, **kwargs):
@@ -141,7 +147,7 @@ class VictimForm(NameLanguageMixin, IntakeStepForm):
         # Unanswered means the direct victim, the common case (and every older draft).
         self.fields["petitioner_kind"].required = False
         self.fields["victim_gender"].choices = [
-            ("", "Choose…"),
+            ("", _("Choose…")),
             *self.fields["victim_gender"].choices[1:],
         ]
         self.name_and_language_setup()
@@ -149,7 +155,7 @@ class VictimForm(NameLanguageMixin, IntakeStepForm):
             # The form type fixes the reference prefix (UV-/TV-), so it is chosen once, here.
             self.fields = {
                 "form_type": forms.ChoiceField(
-                    label="Which certification is requested?",
+                    label=_("Which certification is requested?"),
                     choices=FormType.choices,
                     initial=FormType.U,
                     widget=forms.RadioSelect,
@@ -172,12 +178,12 @@ class VictimForm(NameLanguageMixin, IntakeStepForm):
         self.helper.layout = Layout(
             *(["form_type"] if new else []),
             "petitioner_kind",
-            Fieldset("Only if the petitioner is an indirect victim", *indirect),
+            Fieldset(_("Only if the petitioner is an indirect victim"), *indirect),
             Fieldset(
-                "Only if a parent, guardian or next friend acts for the victim",
+                _("Only if a parent, guardian or next friend acts for the victim"),
                 *PETITIONER_REQUIRED[PetitionerKind.NEXT_FRIEND],
             ),
-            Fieldset("The petitioner (Part 1 of the form)", *rest),
+            Fieldset(_("The petitioner (Part 1 of the form)"), *rest),
         )
 
     # The fields each kind of petitioner must also fill (`petitioner.PETITIONER_REQUIRED`).
@@ -206,7 +212,7 @@ class VictimForm(NameLanguageMixin, IntakeStepForm):
     def clean_victim_date_of_birth(self):
         return _not_after_today(
             self.cleaned_data.get("victim_date_of_birth"),
-            "The date of birth cannot be in the future.",
+            _("The date of birth cannot be in the future."),
         )
 
 
@@ -227,24 +233,30 @@ class ExpediteForm(IntakeStepForm):
         ]
         widgets = {"child_turns_21_on": DateInput(), "decision_needed_by": DateInput()}
         labels = {
-            "in_removal_proceedings": "The victim or a qualifying family member is in removal "
-            "proceedings",
-            "removal_proceedings_of": "Whose removal proceedings?",
-            "detained": "The victim is detained",
-            "urgency_reason": "Name an urgency to the agency?",
+            "in_removal_proceedings": _(
+                "The victim or a qualifying family member is in removal proceedings"
+            ),
+            "removal_proceedings_of": _("Whose removal proceedings?"),
+            "detained": _("The victim is detained"),
+            "urgency_reason": _("Name an urgency to the agency?"),
         }
         help_texts = {
-            "in_removal_proceedings": "The victim's own proceedings shorten the deadline of an "
-            "agency Minn. Stat. 611A.95 binds to 14 days when raised with the request; some "
-            "agencies' own policies (Saint Paul, Minneapolis) also expedite for a qualifying "
-            "family member. Attach the Notice to Appear or other proof before submitting. The "
-            "agency sees this flag and nothing else about immigration status.",
-            "detained": "Shown to your organization only, never to the agency.",
-            "urgency_reason": 'Only you see the reason. The agency sees one line, "a decision is '
-            'needed by [the date] (urgent)", on its page and in the cover letter, and nothing '
-            "about detention or ages.",
-            "decision_needed_by": "When you name an urgency: the date the agency is asked to "
-            "decide by.",
+            "in_removal_proceedings": _(
+                "The victim's own proceedings shorten the deadline of an "
+                "agency Minn. Stat. 611A.95 binds to 14 days when raised with the request; some "
+                "agencies' own policies (Saint Paul, Minneapolis) also expedite for a qualifying "
+                "family member. Attach the Notice to Appear or other proof before submitting. The "
+                "agency sees this flag and nothing else about immigration status."
+            ),
+            "detained": _("Shown to your organization only, never to the agency."),
+            "urgency_reason": _(
+                'Only you see the reason. The agency sees one line, "a decision is '
+                'needed by [the date] (urgent)", on its page and in the cover letter, and nothing '
+                "about detention or ages."
+            ),
+            "decision_needed_by": _(
+                "When you name an urgency: the date the agency is asked to decide by."
+            ),
         }
 
     def __init__(self, *args, **kwargs):
@@ -252,7 +264,7 @@ class ExpediteForm(IntakeStepForm):
         self.fields["removal_proceedings_of"].widget = forms.RadioSelect(choices=RemovalOf.choices)
         # Only read when removal proceedings are ticked; the victim's own by default.
         self.fields["removal_proceedings_of"].required = False
-        self.fields["urgency_reason"].choices = [("", "No urgency named"), *Urgency.choices]
+        self.fields["urgency_reason"].choices = [("", _("No urgency named")), *Urgency.choices]
         self.fields["urgency_reason"].widget = forms.RadioSelect(
             choices=self.fields["urgency_reason"].choices
         )
@@ -264,22 +276,25 @@ class ExpediteForm(IntakeStepForm):
         data = super().clean()
         urgency, needed_by = data.get("urgency_reason"), data.get("decision_needed_by")
         if urgency and needed_by is None and "decision_needed_by" not in self.errors:
-            self.add_error("decision_needed_by", "Give the date a decision is needed by.")
+            self.add_error("decision_needed_by", _("Give the date a decision is needed by."))
         if needed_by is not None and not urgency:
-            self.add_error("urgency_reason", "Say what makes it urgent, or clear the date.")
+            self.add_error("urgency_reason", _("Say what makes it urgent, or clear the date."))
         if needed_by is not None and needed_by < minnesota_today():
-            self.add_error("decision_needed_by", "That date has passed: give a date from today.")
+            self.add_error("decision_needed_by", _("That date has passed: give a date from today."))
         if urgency == Urgency.DETENTION and not data.get("detained"):
             self.add_error(
-                "urgency_reason", "Tick 'The victim is detained', or choose another urgency."
+                "urgency_reason", _("Tick 'The victim is detained', or choose another urgency.")
             )
         turns_21 = data.get("child_turns_21_on")
         if urgency == Urgency.AGING_OUT and turns_21 is None:
-            self.add_error("child_turns_21_on", "Give the date the family member turns 21.")
+            self.add_error("child_turns_21_on", _("Give the date the family member turns 21."))
         if urgency == Urgency.AGING_OUT and needed_by and turns_21 and needed_by > turns_21:
             self.add_error(
                 "decision_needed_by",
-                "The decision must come before the family member turns 21: give an earlier date.",
+                _(
+                    "The decision must come before the family member turns 21: give an earlier "
+                    "date."
+                ),
             )
         return data
 
@@ -291,15 +306,28 @@ class AgencyChoiceField(forms.ChoiceField):
         super().__init__(**kwargs)
         self._agencies: dict[str, Agency] = {}
 
+    @staticmethod
+    def group_labels(county_name: str) -> dict[str, str]:
+        """The list's own words, also sent to the page's script (static/js/intake.js), which
+        rebuilds the list when the county changes."""
+        return {
+            "empty": _("Choose an agency…"),
+            "suggested": _("Suggested for %(county)s") % {"county": county_name},
+            "all": _("All agencies"),
+            "agencies": _("Agencies"),
+        }
+
     def set_agencies(self, suggested: list[Agency], others: list[Agency], county_name: str):
         self._agencies = {str(a.pk): a for a in [*suggested, *others]}
-        groups: list = [("", "Choose an agency…")]
+        words = self.group_labels(county_name)
+        groups: list = [("", words["empty"])]
         if suggested:
-            groups.append(
-                (f"Suggested for {county_name}", [(str(a.pk), a.name) for a in suggested])
-            )
+            groups.append((words["suggested"], [(str(a.pk), a.name) for a in suggested]))
         groups.append(
-            ("All agencies" if suggested else "Agencies", [(str(a.pk), a.name) for a in others])
+            (
+                words["all"] if suggested else words["agencies"],
+                [(str(a.pk), a.name) for a in others],
+            )
         )
         self.choices = groups
 
@@ -315,24 +343,26 @@ class CrimeForm(IntakeStepForm):
     """Form I-918 Supp. B Part 3 (or I-914 Supp. B's statement of claim for T requests)."""
 
     crimes = forms.MultipleChoiceField(
-        label="Qualifying criminal activity",
+        label=_("Qualifying criminal activity"),
         choices=Crime.choices,
         required=False,
         widget=forms.CheckboxSelectMultiple,
-        help_text="8 U.S.C. 1101(a)(15)(U)(iii). Select every one that applies.",
+        help_text=_("8 U.S.C. 1101(a)(15)(U)(iii). Select every one that applies."),
     )
     trafficking_types = forms.MultipleChoiceField(
-        label="Type of trafficking",
+        label=_("Type of trafficking"),
         choices=TraffickingType.choices,
         required=False,
         widget=forms.CheckboxSelectMultiple,
-        help_text="Form I-914 Supplement B: select every one that applies.",
+        help_text=_("Form I-914 Supplement B: select every one that applies."),
     )
     requested_agency = AgencyChoiceField(
-        label="Agency asked to certify",
+        label=_("Agency asked to certify"),
         required=False,
-        help_text="The agency that detected, investigated or prosecuted the crime. Suggestions "
-        "for the county come first.",
+        help_text=_(
+            "The agency that detected, investigated or prosecuted the crime. Suggestions "
+            "for the county come first."
+        ),
     )
 
     class Meta:
@@ -361,16 +391,22 @@ class CrimeForm(IntakeStepForm):
             "date_reported": DateInput(),
         }
         labels = {
-            "similar_activity_description": "Similar activity (describe)",
-            "occurred_in_us": "Did it occur in the United States?",
+            "similar_activity_description": _("Similar activity (describe)"),
+            "occurred_in_us": _("Did it occur in the United States?"),
         }
         help_texts = {
-            "similar_activity_description": "Only if you selected 'Other: any similar activity'.",
-            "occurred_in_us": "Including Indian country and military installations.",
-            "case_number": "The number at the agency you ask to certify: USCIS's form carries it. "
-            "Other agencies' numbers go below.",
-            "suspect_name": "Optional. Shown to the agency to find the file; never in an e-mail, "
-            "the cover letter or USCIS's form.",
+            "similar_activity_description": _(
+                "Only if you selected 'Other: any similar activity'."
+            ),
+            "occurred_in_us": _("Including Indian country and military installations."),
+            "case_number": _(
+                "The number at the agency you ask to certify: USCIS's form carries it. "
+                "Other agencies' numbers go below."
+            ),
+            "suspect_name": _(
+                "Optional. Shown to the agency to find the file; never in an e-mail, "
+                "the cover letter or USCIS's form."
+            ),
         }
 
     def __init__(self, *args, form_type: str = FormType.U, **kwargs):
@@ -381,7 +417,7 @@ class CrimeForm(IntakeStepForm):
         else:
             del self.fields["trafficking_types"]
         self.fields["crime_county"].queryset = County.objects.order_by("name")
-        self.fields["crime_county"].empty_label = "Choose a county…"
+        self.fields["crime_county"].empty_label = _("Choose a county…")
         county = self._county()
         suggested = agency_suggestions(
             county=county,
@@ -422,25 +458,25 @@ class CrimeForm(IntakeStepForm):
     def clean_crime_date_from(self):
         return _not_after_today(
             self.cleaned_data.get("crime_date_from"),
-            "The crime cannot have happened after today.",
+            _("The crime cannot have happened after today."),
         )
 
     def clean_crime_date_to(self):
         return _not_after_today(
             self.cleaned_data.get("crime_date_to"),
-            "The crime cannot have happened after today.",
+            _("The crime cannot have happened after today."),
         )
 
     def clean_date_reported(self):
         return _not_after_today(
-            self.cleaned_data.get("date_reported"), "The report cannot be dated after today."
+            self.cleaned_data.get("date_reported"), _("The report cannot be dated after today.")
         )
 
     def clean(self):
         cleaned = super().clean()
         start, end = cleaned.get("crime_date_from"), cleaned.get("crime_date_to")
         if start and end and end < start:
-            self.add_error("crime_date_to", "The end date is before the start date.")
+            self.add_error("crime_date_to", _("The end date is before the start date."))
         return cleaned
 
     def draft_fields(self) -> dict:
@@ -459,22 +495,27 @@ class NarrativeForm(IntakeStepForm):
             "helpfulness": forms.Textarea(attrs={"rows": 5}),
         }
         labels = {
-            "helpfulness": "How the victim has been, is being or is likely to be helpful",
-            "family_implicated": "Were family members implicated in the crime?",
+            "helpfulness": _("How the victim has been, is being or is likely to be helpful"),
+            "family_implicated": _("Were family members implicated in the crime?"),
         }
         help_texts = {
-            "narrative": "The criminal activity and the victim's involvement, in plain words.",
-            "helpfulness": "Statements, interviews, testimony, identifying the offender…",
+            "narrative": _("The criminal activity and the victim's involvement, in plain words."),
+            "helpfulness": _("Statements, interviews, testimony, identifying the offender…"),
         }
 
     # Whose helpfulness the certification attests follows who petitions (8 CFR 214.14(b)(3)).
     HELPFULNESS_LABELS = {
-        PetitionerKind.INDIRECT: "How the petitioner (the indirect victim) has been, is being "
-        "or is likely to be helpful",
-        PetitionerKind.NEXT_FRIEND: "How the parent, guardian or next friend, acting for the "
-        "victim, has been, is being or is likely to be helpful",
-        PetitionerKind.BYSTANDER: "How the petitioner (the bystander victim) has been, is "
-        "being or is likely to be helpful",
+        PetitionerKind.INDIRECT: _(
+            "How the petitioner (the indirect victim) has been, is being or is likely to be helpful"
+        ),
+        PetitionerKind.NEXT_FRIEND: _(
+            "How the parent, guardian or next friend, acting for the victim, has been, is being "
+            "or is likely to be helpful"
+        ),
+        PetitionerKind.BYSTANDER: _(
+            "How the petitioner (the bystander victim) has been, is being or is likely to be "
+            "helpful"
+        ),
     }
 
     def __init__(self, *args, **kwargs):
@@ -485,16 +526,16 @@ class NarrativeForm(IntakeStepForm):
 
 
 class FamilyMemberForm(TextSafeFormMixin, forms.Form):
-    full_name = forms.CharField(label="Full name", max_length=200, required=False)
-    relationship = forms.CharField(label="Relationship", max_length=100, required=False)
+    full_name = forms.CharField(label=_("Full name"), max_length=200, required=False)
+    relationship = forms.CharField(label=_("Relationship"), max_length=100, required=False)
 
     def clean(self):
         cleaned = super().clean()
         name, relationship = cleaned.get("full_name", ""), cleaned.get("relationship", "")
         if name and not relationship:
-            self.add_error("relationship", "Enter the relationship to the victim.")
+            self.add_error("relationship", _("Enter the relationship to the victim."))
         if relationship and not name:
-            self.add_error("full_name", "Enter the family member's name.")
+            self.add_error("full_name", _("Enter the family member's name."))
         return cleaned
 
 
@@ -517,87 +558,21 @@ class ConsentForm(IntakeStepForm):
         fields = ["consent_given", "consent_by", "consent_date", "consent_scope"]
         widgets = {"consent_date": DateInput()}
         labels = {
-            "consent_given": "The victim consents to sharing this request and its attachments "
-            "with the certifying agency",
+            "consent_given": _(
+                "The victim consents to sharing this request and its attachments "
+                "with the certifying agency"
+            ),
         }
         help_texts = {
-            "consent_by": "The victim, or who gave consent on the victim's behalf "
-            "(e.g. a parent of a minor).",
+            "consent_by": _(
+                "The victim, or who gave consent on the victim's behalf (e.g. a parent of a minor)."
+            ),
         }
 
     def clean_consent_date(self):
         return _not_after_today(
-            self.cleaned_data.get("consent_date"), "Consent cannot be dated in the future."
+            self.cleaned_data.get("consent_date"), _("Consent cannot be dated in the future.")
         )
-
-
-class AttachmentForm(forms.Form):
-    kind = forms.ChoiceField(
-        label="What is it?",
-        choices=[
-            (value, label)
-            for value, label in AttachmentKind.choices
-            if value != AttachmentKind.SIGNED_FORM
-        ],
-    )
-    file = forms.FileField(
-        label="File", help_text="PDF, JPEG or PNG. Scans and phone photos are fine."
-    )
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.helper = FormHelper()
-        self.helper.form_tag = False
-        self.helper.disable_csrf = True
-
-
-class WithdrawForm(TextSafeFormMixin, forms.Form):
-    reason = forms.CharField(
-        label="Why is the request withdrawn?",
-        widget=forms.Textarea(attrs={"rows": 3}),
-        max_length=2000,
-        help_text="The agency sees this reason.",
-    )
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.helper = FormHelper()
-        self.helper.form_tag = False
-        self.helper.disable_csrf = True
-
-
-class MultipleFileInput(forms.ClearableFileInput):
-    allow_multiple_selected = True
-
-
-class MultipleFileField(forms.FileField):
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("widget", MultipleFileInput())
-        super().__init__(*args, **kwargs)
-
-    def clean(self, data, initial=None):
-        if isinstance(data, list | tuple):
-            return [super(MultipleFileField, self).clean(d, initial) for d in data]
-        return [super().clean(data, initial)] if data else []
-
-
-class ProvideInfoForm(TextSafeFormMixin, forms.Form):
-    message = forms.CharField(
-        label="Your answer to the agency",
-        widget=forms.Textarea(attrs={"rows": 6}),
-        max_length=10000,
-    )
-    files = MultipleFileField(
-        label="Attachments (optional)",
-        required=False,
-        help_text="PDF, JPEG or PNG; you can choose several.",
-    )
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.helper = FormHelper()
-        self.helper.form_tag = False
-        self.helper.disable_csrf = True
 
 
 STEP_FORMS: dict[str, type[IntakeStepForm]] = {

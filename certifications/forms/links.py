@@ -5,11 +5,12 @@ from __future__ import annotations
 
 from crispy_forms.helper import FormHelper
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from ..choices import FormType
 from ..models import RecertificationReason
 from ..text import TextSafeFormMixin
-from .intake import MultipleFileField
+from .advocate import MultipleFileField
 
 
 def _helper() -> FormHelper:
@@ -21,16 +22,16 @@ def _helper() -> FormHelper:
 
 class NewSignatureForm(TextSafeFormMixin, forms.Form):
     reason = forms.ChoiceField(
-        label="Why is a new signature needed?",
+        label=_("Why is a new signature needed?"),
         choices=RecertificationReason.choices,
         widget=forms.RadioSelect,
     )
     attachments = forms.TypedMultipleChoiceField(
-        label="Files to copy to the new request",
+        label=_("Files to copy to the new request"),
         coerce=int,
         required=False,
         widget=forms.CheckboxSelectMultiple,
-        help_text="Each ticked file is copied as a new file of the new request.",
+        help_text=_("Each ticked file is copied as a new file of the new request."),
     )
 
     def __init__(
@@ -50,15 +51,15 @@ class NewSignatureForm(TextSafeFormMixin, forms.Form):
 
 class ReconsiderationForm(TextSafeFormMixin, forms.Form):
     new_information = forms.CharField(
-        label="What is new since the denial?",
+        label=_("What is new since the denial?"),
         widget=forms.Textarea(attrs={"rows": 6}),
         max_length=10000,
-        help_text="The agency reads this first, beside the request as it was denied.",
+        help_text=_("The agency reads this first, beside the request as it was denied."),
     )
     files = MultipleFileField(
-        label="New documents (optional)",
+        label=_("New documents (optional)"),
         required=False,
-        help_text="PDF, JPEG or PNG; you can choose several.",
+        help_text=_("PDF, JPEG or PNG; you can choose several."),
     )
 
     def __init__(self, *args, **kwargs) -> None:
@@ -67,7 +68,7 @@ class ReconsiderationForm(TextSafeFormMixin, forms.Form):
 
 
 class AnotherCertifierForm(forms.Form):
-    agency = forms.TypedChoiceField(label="Agency to ask", coerce=int)
+    agency = forms.TypedChoiceField(label=_("Agency to ask"), coerce=int)
 
     def __init__(self, *args, agencies: list[tuple[int, str]], **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -79,21 +80,21 @@ class CorrectionForm(TextSafeFormMixin, forms.Form):
     """What the signed form does not state (services.links.CORRECTABLE_FIELDS)."""
 
     contact_details = forms.CharField(
-        label="Contact details for this request",
+        label=_("Contact details for this request"),
         widget=forms.Textarea(attrs={"rows": 3}),
         max_length=2000,
         required=False,
     )
     internal_notes = forms.CharField(
-        label="Internal notes",
+        label=_("Internal notes"),
         widget=forms.Textarea(attrs={"rows": 4}),
         max_length=10000,
         required=False,
     )
     reason = forms.CharField(
-        label="Why is this corrected?",
+        label=_("Why is this corrected?"),
         max_length=500,
-        help_text="Recorded on the request's timeline with the names of the fields changed.",
+        help_text=_("Recorded on the request's timeline with the names of the fields changed."),
     )
 
     def __init__(self, *args, **kwargs) -> None:
@@ -102,7 +103,9 @@ class CorrectionForm(TextSafeFormMixin, forms.Form):
 
 
 class FamilyLinkForm(forms.Form):
-    other = forms.TypedChoiceField(label="Another victim's request for this incident", coerce=int)
+    other = forms.TypedChoiceField(
+        label=_("Another victim's request for this incident"), coerce=int
+    )
 
     def __init__(self, *args, candidates: list[tuple[int, str]], **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -113,20 +116,22 @@ class FamilyLinkForm(forms.Form):
 class OtherAgencyForm(forms.Form):
     """ "Also request from another agency": the agency, and what of this request to copy."""
 
-    agency = forms.TypedChoiceField(label="Agency to ask as well", coerce=int)
+    agency = forms.TypedChoiceField(label=_("Agency to ask as well"), coerce=int)
     groups = forms.MultipleChoiceField(
-        label="Data to copy to the new request",
+        label=_("Data to copy to the new request"),
         required=False,
         widget=forms.CheckboxSelectMultiple,
-        help_text="What you untick stays empty in the new draft, for you to fill or leave out.",
+        help_text=_("What you untick stays empty in the new draft, for you to fill or leave out."),
     )
     attachments = forms.TypedMultipleChoiceField(
-        label="Files to copy to the new request",
+        label=_("Files to copy to the new request"),
         coerce=int,
         required=False,
         widget=forms.CheckboxSelectMultiple,
-        help_text="Each ticked file is copied as a new file of the new request. A release "
-        "naming the agency you choose goes with it; otherwise you attach one next.",
+        help_text=_(
+            "Each ticked file is copied as a new file of the new request. A release "
+            "naming the agency you choose goes with it; otherwise you attach one next."
+        ),
     )
 
     def __init__(

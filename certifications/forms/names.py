@@ -4,10 +4,11 @@ the language unless the advocate chooses the other one, and "other" needs the la
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
 
 from ..languages import FAMILY_FIRST_LANGUAGES, OTHER, NameOrder, name_order_default
 
-FAMILY_FIRST_NAMES = "Vietnamese, Chinese, Korean, Japanese, Hungarian, Hmong and Khmer"
+FAMILY_FIRST_NAMES = _("Vietnamese, Chinese, Korean, Japanese, Hungarian, Hmong and Khmer")
 
 
 class NameLanguageMixin:
@@ -15,25 +16,25 @@ class NameLanguageMixin:
 
     def name_and_language_setup(self) -> None:
         language = self.fields["victim_preferred_language"]
-        language.choices = [("", "Choose…"), *language.choices[1:]]
+        language.choices = [("", _("Choose…")), *language.choices[1:]]
         # The browser script (static/js/names.js) moves an unchosen order with the language.
         language.widget.attrs["data-family-first"] = " ".join(sorted(FAMILY_FIRST_LANGUAGES))
         other = self.fields["victim_preferred_language_other"]
-        other.label = "Other language"
-        other.help_text = (
+        other.label = _("Other language")
+        other.help_text = _(
             'Only if the language is "Other": its name, and the dialect if it matters for the '
             "interpreter."
         )
         order = self.fields["victim_name_order"]
-        order.label = "How the name is written"
-        order.help_text = (
+        order.label = _("How the name is written")
+        order.help_text = _(
             "Pages, drafts and letters show the name in this order; the boxes above stay "
             "family, given, middle. Until you choose, it follows the preferred language "
-            f"(family name first for {FAMILY_FIRST_NAMES})."
-        )
+            "(family name first for %(languages)s)."
+        ) % {"languages": FAMILY_FIRST_NAMES}
         order.choices = [
-            (NameOrder.GIVEN_FIRST, "Given name first: given, middle, family"),
-            (NameOrder.FAMILY_FIRST, "Family name first: family, middle, given"),
+            (NameOrder.GIVEN_FIRST, _("Given name first: given, middle, family")),
+            (NameOrder.FAMILY_FIRST, _("Family name first: family, middle, given")),
         ]
         order.required = False
         # The order is stored only when the advocate picks the one that is not the language's
@@ -48,7 +49,7 @@ class NameLanguageMixin:
         other = " ".join((self.cleaned_data.get("victim_preferred_language_other") or "").split())
         language = self.cleaned_data.get("victim_preferred_language")
         if language == OTHER and not other:
-            raise ValidationError("Write the language's name, or choose it from the list.")
+            raise ValidationError(_("Write the language's name, or choose it from the list."))
         return other if language == OTHER else ""
 
     def clean(self):

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from crispy_forms.helper import FormHelper
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from agencies.models import Agency
 
@@ -17,30 +18,31 @@ class ReleaseForm(TextSafeFormMixin, forms.Form):
     directory): the agency asked, the request's agency, one a transfer waits for."""
 
     agencies = forms.ModelMultipleChoiceField(
-        label="Agencies the release names",
+        label=_("Agencies the release names"),
         queryset=Agency.objects.none(),
         widget=forms.CheckboxSelectMultiple,
         required=False,
     )
     covers_coordinator = forms.BooleanField(
-        label="The release also covers the statewide coordinator (escalation of an overdue "
-        "request)",
+        label=_(
+            "The release also covers the statewide coordinator (escalation of an overdue request)"
+        ),
         required=False,
         initial=True,
     )
-    signed_on = forms.DateField(label="Date signed", widget=DateInput())
-    expires_on = forms.DateField(label="Expiry date", widget=DateInput())
+    signed_on = forms.DateField(label=_("Date signed"), widget=DateInput())
+    expires_on = forms.DateField(label=_("Expiry date"), widget=DateInput())
     given_by = forms.CharField(
-        label="Signed by",
+        label=_("Signed by"),
         max_length=200,
-        help_text="The victim, or who signed on the victim's behalf (parent, guardian).",
+        help_text=_("The victim, or who signed on the victim's behalf (parent, guardian)."),
     )
-    language = forms.CharField(label="Language it was explained in", max_length=100)
+    language = forms.CharField(label=_("Language it was explained in"), max_length=100)
     interpreter_name = forms.CharField(
-        label="Interpreter's name (when one was used)", max_length=200, required=False
+        label=_("Interpreter's name (when one was used)"), max_length=200, required=False
     )
     document = forms.FileField(
-        label="Signed release", help_text="PDF, JPEG or PNG of the signed, written release."
+        label=_("Signed release"), help_text=_("PDF, JPEG or PNG of the signed, written release.")
     )
 
     def __init__(self, *args, agencies: list[Agency], **kwargs):
@@ -55,5 +57,5 @@ class ReleaseForm(TextSafeFormMixin, forms.Form):
 
 class RecordForm(forms.Form):
     include_victim_name = forms.BooleanField(
-        label="Include the victim's name", required=False, initial=False
+        label=_("Include the victim's name"), required=False, initial=False
     )

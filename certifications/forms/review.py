@@ -11,6 +11,7 @@ from crispy_forms.layout import Submit
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from ..choices import (
     CoordinationKind,
@@ -50,15 +51,15 @@ def _helper(form: forms.Form, action: str, button: str, css: str = "btn-primary"
 class RequestInfoForm(ActionForm):
     id_prefix = "info"
     message = forms.CharField(
-        label="What do you need from the advocate?",
+        label=_("What do you need from the advocate?"),
         widget=forms.Textarea(attrs={"rows": 4}),
         max_length=5000,
-        help_text="The statute's clock keeps running while you wait for the answer.",
+        help_text=_("The statute's clock keeps running while you wait for the answer."),
     )
 
     def __init__(self, *args, action: str = "", **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.helper = _helper(self, action, "Request information", "btn-outline-primary")
+        self.helper = _helper(self, action, _("Request information"), "btn-outline-primary")
 
 
 def _add_signer_fields(
@@ -66,13 +67,13 @@ def _add_signer_fields(
 ) -> None:
     """The signer, chosen from the agency's head and designated officials (8 CFR
     214.14(a)(3)); for the coordinator's own requests, the DPS unit responsible for the case."""
-    form.fields["signer"].choices = [("", "Choose who signs"), *signers]
+    form.fields["signer"].choices = [("", _("Choose who signs")), *signers]
     if units:
         form.fields["responsible_unit"] = forms.TypedChoiceField(
-            label="DPS unit that detected, investigated or prosecuted the crime",
+            label=_("DPS unit that detected, investigated or prosecuted the crime"),
             coerce=int,
-            choices=[("", "Choose the unit"), *units],
-            help_text=(
+            choices=[("", _("Choose the unit")), *units],
+            help_text=_(
                 "The coordinator decides only where DPS or one of its divisions had "
                 "responsibility for the case; otherwise re-route it to the agency that did."
             ),
@@ -82,9 +83,9 @@ def _add_signer_fields(
 class SignerField(forms.TypedChoiceField):
     def __init__(self, **kwargs) -> None:
         super().__init__(
-            label="Signed by",
+            label=_("Signed by"),
             coerce=int,
-            help_text=(
+            help_text=_(
                 "The head of the agency or an official the head designated "
                 "(8 CFR 214.14(a)(3)); the form's certifying-official part is filled from it."
             ),
@@ -96,14 +97,14 @@ class CertifyForm(ActionForm):
     id_prefix = "certify"
     signer = SignerField()
     signature_date = forms.DateField(
-        label="Date of signature",
+        label=_("Date of signature"),
         widget=forms.DateInput(attrs={"type": "date"}),
-        help_text="The date the official signed the form in ink.",
+        help_text=_("The date the official signed the form in ink."),
     )
     signed_form = forms.FileField(
-        label="Signed form (optional)",
+        label=_("Signed form (optional)"),
         required=False,
-        help_text="A scan of the signed form: PDF, JPEG or PNG.",
+        help_text=_("A scan of the signed form: PDF, JPEG or PNG."),
     )
 
     def __init__(
@@ -116,13 +117,13 @@ class CertifyForm(ActionForm):
     ) -> None:
         super().__init__(*args, **kwargs)
         _add_signer_fields(self, list(signers), list(units))
-        self.helper = _helper(self, action, "Record certification", "btn-success")
+        self.helper = _helper(self, action, _("Record certification"), "btn-success")
         self.helper.form_enctype = "multipart/form-data"
 
     def clean_signature_date(self):
         value = self.cleaned_data["signature_date"]
         if value > timezone.localdate():
-            raise ValidationError("The date of signature cannot be in the future.")
+            raise ValidationError(_("The date of signature cannot be in the future."))
         return value
 
     def clean_signed_form(self):
@@ -131,7 +132,7 @@ class CertifyForm(ActionForm):
         return self.cleaned_data.get("signed_form") or None
 
 
-NO_CHARGE_CONFIRMATION = (
+NO_CHARGE_CONFIRMATION = _(
     "None of the reasons for this denial is that no one has been charged or convicted, or that "
     "no investigation is open."
 )
@@ -144,40 +145,42 @@ class DenyForm(ActionForm):
     rule before the denial is recorded."""
 
     id_prefix = "deny"
-    reason = forms.ChoiceField(label="Reason for the denial")
+    reason = forms.ChoiceField(label=_("Reason for the denial"))
     request_described = forms.CharField(
-        label="The request for assistance the victim refused or failed to meet",
+        label=_("The request for assistance the victim refused or failed to meet"),
         widget=forms.Textarea(attrs={"rows": 2}),
         max_length=2000,
         required=False,
-        help_text="Only for a refusal: what the agency asked the victim to do.",
+        help_text=_("Only for a refusal: what the agency asked the victim to do."),
     )
     request_date = forms.DateField(
-        label="Date of that request",
+        label=_("Date of that request"),
         widget=forms.DateInput(attrs={"type": "date"}),
         required=False,
     )
     refusal_unreasonable = forms.BooleanField(
-        label="The refusal was unreasonable, and the request was reasonable",
+        label=_("The refusal was unreasonable, and the request was reasonable"),
         required=False,
-        help_text="Form I-914 Supplement B only (8 CFR 214.11(h)).",
+        help_text=_("Form I-914 Supplement B only (8 CFR 214.11(h))."),
     )
     explanation = forms.CharField(
-        label="Written explanation",
+        label=_("Written explanation"),
         widget=forms.Textarea(attrs={"rows": 4}),
         max_length=5000,
-        help_text="Both the reason and this explanation are shown to the advocate.",
+        help_text=_("Both the reason and this explanation are shown to the advocate."),
     )
     no_charge_basis = forms.BooleanField(
         label=NO_CHARGE_CONFIRMATION,
         required=True,
-        help_text=(
+        help_text=_(
             "Minn. Stat. 611A.95 subd. 2(c): no open investigation, charge or conviction is needed "
             "where the agency initiated an investigation that the victim cooperated with."
         ),
         error_messages={
-            "required": "Confirm that the denial does not rest on the absence of a charge, "
-            "a conviction or an open investigation."
+            "required": _(
+                "Confirm that the denial does not rest on the absence of a charge, "
+                "a conviction or an open investigation."
+            )
         },
     )
 
@@ -194,16 +197,18 @@ class DenyForm(ActionForm):
     ) -> None:
         super().__init__(*args, **kwargs)
         self.form_type = form_type
-        self.fields["reason"].choices = [("", "Choose a reason")] + denial_reason_choices(form_type)
+        self.fields["reason"].choices = [("", _("Choose a reason"))] + denial_reason_choices(
+            form_type
+        )
         if form_type != FormType.T:
             del self.fields["refusal_unreasonable"]
         _add_signer_fields(self, list(signers), list(units))
-        self.helper = _helper(self, action, "Deny the request", "btn-danger")
+        self.helper = _helper(self, action, _("Deny the request"), "btn-danger")
 
     def clean_request_date(self):
         value = self.cleaned_data.get("request_date")
         if value and value > timezone.localdate():
-            raise ValidationError("The date of the request cannot be in the future.")
+            raise ValidationError(_("The date of the request cannot be in the future."))
         return value
 
     def clean(self):
@@ -211,15 +216,17 @@ class DenyForm(ActionForm):
         if data.get("reason") == DenialReason.REFUSED_ASSISTANCE:
             if not (data.get("request_described") or "").strip():
                 self.add_error(
-                    "request_described", "Name the request for assistance that was refused."
+                    "request_described", _("Name the request for assistance that was refused.")
                 )
             if not data.get("request_date") and "request_date" not in self.errors:
-                self.add_error("request_date", "Give the date of the request.")
+                self.add_error("request_date", _("Give the date of the request."))
             if self.form_type == FormType.T and not data.get("refusal_unreasonable"):
                 self.add_error(
                     "refusal_unreasonable",
-                    "A T declaration may be denied for a refusal only when the refusal was "
-                    "unreasonable; choose another reason otherwise.",
+                    _(
+                        "A T declaration may be denied for a refusal only when the refusal was "
+                        "unreasonable; choose another reason otherwise."
+                    ),
                 )
         return data
 
@@ -229,19 +236,19 @@ class RecommendForm(ActionForm):
 
     id_prefix = "recommend"
     recommendation = forms.ChoiceField(
-        label="You recommend",
-        choices=[("", "Choose"), *Recommendation.choices],
+        label=_("You recommend"),
+        choices=[("", _("Choose")), *Recommendation.choices],
     )
     note = forms.CharField(
-        label="Why",
+        label=_("Why"),
         widget=forms.Textarea(attrs={"rows": 3}),
         max_length=5000,
-        help_text="For the official who signs; the advocate does not see it.",
+        help_text=_("For the official who signs; the advocate does not see it."),
     )
 
     def __init__(self, *args, action: str = "", **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.helper = _helper(self, action, "Record recommendation", "btn-outline-primary")
+        self.helper = _helper(self, action, _("Record recommendation"), "btn-outline-primary")
 
 
 class CoordinateForm(ActionForm):
@@ -249,13 +256,13 @@ class CoordinateForm(ActionForm):
 
     id_prefix = "coordinate"
     kind = forms.ChoiceField(
-        label="What was done", choices=[("", "Choose"), *CoordinationKind.choices]
+        label=_("What was done"), choices=[("", _("Choose")), *CoordinationKind.choices]
     )
     note = forms.CharField(
-        label="Note",
+        label=_("Note"),
         widget=forms.Textarea(attrs={"rows": 3}),
         max_length=5000,
-        help_text=(
+        help_text=_(
             "On the agency's timeline. The request, its deadline and its statistics stay "
             "with the agency."
         ),
@@ -263,7 +270,7 @@ class CoordinateForm(ActionForm):
 
     def __init__(self, *args, action: str = "", **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.helper = _helper(self, action, "Record", "btn-outline-primary")
+        self.helper = _helper(self, action, _("Record"), "btn-outline-primary")
 
 
 class CertificationWithdrawForm(ActionForm):
@@ -271,29 +278,29 @@ class CertificationWithdrawForm(ActionForm):
 
     id_prefix = "withdraw_certification"
     kind = forms.ChoiceField(
-        label="What the agency records",
+        label=_("What the agency records"),
         choices=WithdrawalKind.choices,
         widget=forms.RadioSelect,
     )
     reason = forms.CharField(
-        label="Reason",
+        label=_("Reason"),
         widget=forms.Textarea(attrs={"rows": 3}),
         max_length=5000,
-        help_text="Shown to the advocate in the portal; the e-mail carries the reference only.",
+        help_text=_("Shown to the advocate in the portal; the e-mail carries the reference only."),
     )
     effective_on = forms.DateField(
-        label="Date of the withdrawal or disavowal",
+        label=_("Date of the withdrawal or disavowal"),
         widget=forms.DateInput(attrs={"type": "date"}),
     )
 
     def __init__(self, *args, action: str = "", **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.helper = _helper(self, action, "Record the withdrawal", "btn-danger")
+        self.helper = _helper(self, action, _("Record the withdrawal"), "btn-danger")
 
     def clean_effective_on(self):
         value = self.cleaned_data["effective_on"]
         if value > timezone.localdate():
-            raise ValidationError("The date cannot be in the future.")
+            raise ValidationError(_("The date cannot be in the future."))
         return value
 
 
@@ -301,12 +308,12 @@ class MoveForm(ActionForm):
     id_prefix = "move"
     """Transfer (an agency) or re-route (the coordinator) to another agency."""
 
-    agency = forms.TypedChoiceField(label="Send to agency", coerce=int, widget=forms.RadioSelect)
+    agency = forms.TypedChoiceField(label=_("Send to agency"), coerce=int, widget=forms.RadioSelect)
     reason = forms.CharField(
-        label="Reason",
+        label=_("Reason"),
         widget=forms.Textarea(attrs={"rows": 3}),
         max_length=2000,
-        help_text="Shown to the advocate and to the receiving agency.",
+        help_text=_("Shown to the advocate and to the receiving agency."),
     )
 
     def __init__(
@@ -322,18 +329,18 @@ class AgencySearchForm(forms.Form):
     thousand agencies statewide: a search, not one long list)."""
 
     q = forms.CharField(
-        label="Find the agency",
+        label=_("Find the agency"),
         max_length=100,
         required=False,
-        help_text='Part of its name or its city, e.g. "Duluth" or "sheriff".',
+        help_text=_('Part of its name or its city, e.g. "Duluth" or "sheriff".'),
     )
 
 
 class AssignForm(ActionForm):
     id_prefix = "assign"
-    contact = forms.TypedChoiceField(label="Assign to", coerce=int)
+    contact = forms.TypedChoiceField(label=_("Assign to"), coerce=int)
 
     def __init__(self, *args, contacts: list[tuple[int, str]], action: str = "", **kw) -> None:
         super().__init__(*args, **kw)
         self.fields["contact"].choices = list(contacts)
-        self.helper = _helper(self, action, "Assign", "btn-outline-secondary")
+        self.helper = _helper(self, action, _("Assign"), "btn-outline-secondary")

@@ -25,7 +25,7 @@ class PeriodForm(forms.Form):
 
 
 class YearForm(forms.Form):
-    year = forms.IntegerField(label="Year", min_value=2000, max_value=2100)
+    year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2100)
 
 
 class AgencyFilterForm(forms.Form):

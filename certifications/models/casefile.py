@@ -17,6 +17,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from agencies.models import Agency
 from uvisa_portal.fields import EncryptedCharField, EncryptedTextField
@@ -37,8 +38,8 @@ class ReportNumber(models.Model):
     agency = models.ForeignKey(
         Agency, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
-    agency_name = models.CharField("agency", max_length=200, blank=True)
-    number = EncryptedCharField("report or case number", max_length=100)
+    agency_name = models.CharField(_("agency"), max_length=200, blank=True)
+    number = EncryptedCharField(_("report or case number"), max_length=100)
 
     class Meta:
         ordering = ["id"]
@@ -73,9 +74,9 @@ class ArchivedRecords(models.Model):
 
 
 class ReturnMethod(models.TextChoices):
-    MAIL = "mail", "Mailed (with a tracking number)"
-    PICKUP = "pickup", "Picked up at the agency"
-    UPLOAD = "upload", "Scan of the signed original uploaded"
+    MAIL = "mail", _("Mailed (with a tracking number)")
+    PICKUP = "pickup", _("Picked up at the agency")
+    UPLOAD = "upload", _("Scan of the signed original uploaded")
 
 
 class SignedOriginal(models.Model):
@@ -86,7 +87,7 @@ class SignedOriginal(models.Model):
     )
     method = models.CharField(max_length=10, choices=ReturnMethod.choices)
     tracking_number = EncryptedCharField(max_length=100, blank=True)
-    sent_on = models.DateField("sent or handed over on")
+    sent_on = models.DateField(_("sent or handed over on"))
     # The uploaded scan (an attachment of kind signed_form), when that is how it went back.
     scan = models.ForeignKey(
         Attachment, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
@@ -95,7 +96,7 @@ class SignedOriginal(models.Model):
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
-    received_on = models.DateField("received on", null=True, blank=True)
+    received_on = models.DateField(_("received on"), null=True, blank=True)
     received_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,

@@ -8,6 +8,7 @@ import uuid
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from uvisa_portal.fields import EncryptedCharField, EncryptedTextField
 
@@ -18,35 +19,35 @@ from .requests import CertificationRequest
 class CaseStatus(models.TextChoices):
     """Form I-918 Supp. B Part 2: status of the case."""
 
-    ONGOING = "ongoing", "On-going"
-    COMPLETED = "completed", "Completed"
-    OTHER = "other", "Other"
+    ONGOING = "ongoing", _("On-going")
+    COMPLETED = "completed", _("Completed")
+    OTHER = "other", _("Other")
 
 
 class AgencyType(models.TextChoices):
     """Form I-918 Supp. B Part 2: agency type."""
 
-    FEDERAL = "federal", "Federal"
-    STATE = "state", "State"
-    LOCAL = "local", "Local"
+    FEDERAL = "federal", _("Federal")
+    STATE = "state", _("State")
+    LOCAL = "local", _("Local")
 
 
 class AgencyCategory(models.TextChoices):
     """Form I-918 Supp. B Part 2: agency category."""
 
-    LAW_ENFORCEMENT = "law_enforcement", "Law enforcement"
-    PROSECUTOR = "prosecutor", "Prosecutor"
-    JUDGE = "judge", "Judge"
-    OTHER = "other", "Other"
+    LAW_ENFORCEMENT = "law_enforcement", _("Law enforcement")
+    PROSECUTOR = "prosecutor", _("Prosecutor")
+    JUDGE = "judge", _("Judge")
+    OTHER = "other", _("Other")
 
 
 class OfficialCapacity(models.TextChoices):
     """Who may sign the certification (8 CFR 214.14(a)(2)-(3)): the head of the certifying
     agency, a supervisory official the head has designated, or a judge."""
 
-    HEAD = "head", "Head of the certifying agency"
-    DESIGNEE = "designee", "Official designated by the head of the agency"
-    JUDGE = "judge", "Judge"
+    HEAD = "head", _("Head of the certifying agency")
+    DESIGNEE = "designee", _("Official designated by the head of the agency")
+    JUDGE = "judge", _("Judge")
 
 
 class AgencyFormAnswers(models.Model):
@@ -65,7 +66,7 @@ class AgencyFormAnswers(models.Model):
         CertificationRequest, on_delete=models.CASCADE, related_name="agency_answers"
     )
     # --- Part 2 ---
-    agency_name = models.CharField("name of the certifying agency", max_length=200, blank=True)
+    agency_name = models.CharField(_("name of the certifying agency"), max_length=200, blank=True)
     # Who signs, and in what capacity (8 CFR 214.14(a)(2)-(3)). Kept as a choice and split
     # names, not free text, so that a list of the agency's designated officials can fill them.
     official_capacity = models.CharField(
@@ -75,24 +76,24 @@ class AgencyFormAnswers(models.Model):
     official_given_name = models.CharField(max_length=100, blank=True)
     official_middle_name = models.CharField(max_length=100, blank=True)
     certifying_official_title = models.CharField(
-        "title and division or office", max_length=200, blank=True
+        _("title and division or office"), max_length=200, blank=True
     )
     head_family_name = models.CharField(max_length=100, blank=True)
     head_given_name = models.CharField(max_length=100, blank=True)
     head_middle_name = models.CharField(max_length=100, blank=True)
-    head_title = models.CharField("title of the head of the agency", max_length=200, blank=True)
-    address_street = models.CharField("street number and name", max_length=200, blank=True)
-    address_unit = models.CharField("apt., suite or floor", max_length=40, blank=True)
-    address_city = models.CharField("city or town", max_length=100, blank=True)
-    address_state = models.CharField("state", max_length=2, blank=True)
-    address_zip_code = models.CharField("ZIP code", max_length=10, blank=True)
+    head_title = models.CharField(_("title of the head of the agency"), max_length=200, blank=True)
+    address_street = models.CharField(_("street number and name"), max_length=200, blank=True)
+    address_unit = models.CharField(_("apt., suite or floor"), max_length=40, blank=True)
+    address_city = models.CharField(_("city or town"), max_length=100, blank=True)
+    address_state = models.CharField(_("state"), max_length=2, blank=True)
+    address_zip_code = models.CharField(_("ZIP code"), max_length=10, blank=True)
     agency_type = models.CharField(max_length=10, choices=AgencyType.choices, blank=True)
     agency_category = models.CharField(max_length=20, choices=AgencyCategory.choices, blank=True)
-    agency_category_other = models.CharField("other agency category", max_length=100, blank=True)
+    agency_category_other = models.CharField(_("other agency category"), max_length=100, blank=True)
     case_status = models.CharField(max_length=10, choices=CaseStatus.choices, blank=True)
-    case_status_other = models.CharField("other case status", max_length=200, blank=True)
+    case_status_other = models.CharField(_("other case status"), max_length=200, blank=True)
     case_number = EncryptedCharField(max_length=100, blank=True)
-    fbi_sid_number = EncryptedCharField("FBI or SID number", max_length=100, blank=True)
+    fbi_sid_number = EncryptedCharField(_("FBI or SID number"), max_length=100, blank=True)
     # --- Part 3 ---
     crimes = models.JSONField(null=True, blank=True)
     trafficking_types = models.JSONField(null=True, blank=True)
@@ -103,10 +104,10 @@ class AgencyFormAnswers(models.Model):
     statutes_cited = models.CharField(max_length=500, blank=True)
     occurred_in_us = models.CharField(max_length=10, choices=YesNoUnknown.choices, blank=True)
     # Item 4.b: where, when the activity did not occur in the United States.
-    crime_location = EncryptedCharField("location", max_length=200, blank=True)
+    crime_location = EncryptedCharField(_("location"), max_length=200, blank=True)
     extraterritorial = models.CharField(max_length=10, choices=YesNoUnknown.choices, blank=True)
     extraterritorial_citation = models.CharField(max_length=500, blank=True)
-    activity_description = EncryptedTextField("description of the criminal activity", blank=True)
+    activity_description = EncryptedTextField(_("description of the criminal activity"), blank=True)
     known_injuries = EncryptedTextField(blank=True)
     # --- Part 4 ---
     possesses_information = models.CharField(
@@ -119,9 +120,9 @@ class AgencyFormAnswers(models.Model):
     # --- Part 5 (family members: `family_<n>_<subfield>`, added below) ---
     family_implicated = models.CharField(max_length=10, choices=YesNoUnknown.choices, blank=True)
     # --- Part 6 (the signature itself is in ink on the official form) ---
-    signature_date = models.DateField("date of signature", null=True, blank=True)
-    agency_phone = models.CharField("phone", max_length=40, blank=True)
-    agency_fax = models.CharField("fax", max_length=40, blank=True)
+    signature_date = models.DateField(_("date of signature"), null=True, blank=True)
+    agency_phone = models.CharField(_("phone"), max_length=40, blank=True)
+    agency_fax = models.CharField(_("fax"), max_length=40, blank=True)
 
     updated_at = models.DateTimeField(auto_now=True)
     updated_by = models.ForeignKey(
@@ -129,8 +130,8 @@ class AgencyFormAnswers(models.Model):
     )
 
     class Meta:
-        verbose_name = "agency answers on the draft form"
-        verbose_name_plural = "agency answers on draft forms"
+        verbose_name = _("agency answers on the draft form")
+        verbose_name_plural = _("agency answers on draft forms")
 
     def __str__(self) -> str:
         return f"agency answers #{self.pk}"
@@ -152,8 +153,8 @@ for _n in range(1, FAMILY_ROWS + 1):
 
 
 class DocumentKind(models.TextChoices):
-    SUPPLEMENT_B = "supplement_b", "Draft Supplement B"
-    COVER_LETTER = "cover_letter", "Cover letter"
+    SUPPLEMENT_B = "supplement_b", _("Draft Supplement B")
+    COVER_LETTER = "cover_letter", _("Cover letter")
 
 
 def generated_document_path(instance: GeneratedDocument, filename: str) -> str:

@@ -14,11 +14,12 @@ from typing import Any
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class OfficialForm(models.TextChoices):
-    I918B = "I-918B", "Form I-918 Supplement B"
-    I914B = "I-914B", "Form I-914 Supplement B"
+    I918B = "I-918B", _("Form I-918 Supplement B")
+    I914B = "I-914B", _("Form I-914 Supplement B")
 
 
 # The form each kind of request is certified on (FormType U / T).
@@ -47,21 +48,23 @@ class FormEdition(models.Model):
     """
 
     form = models.CharField(max_length=10, choices=OfficialForm.choices)
-    edition_date = models.DateField(help_text="The edition date printed at the foot of the form.")
+    edition_date = models.DateField(
+        help_text=_("The edition date printed at the foot of the form.")
+    )
     title = models.CharField(max_length=200)
     is_current = models.BooleanField(
-        default=False, help_text="The edition USCIS accepts today (uscis.gov, 'Edition date')."
+        default=False, help_text=_("The edition USCIS accepts today (uscis.gov, 'Edition date').")
     )
     structure = models.JSONField(default=dict)
     field_map = models.JSONField(default=dict)
     verified = models.BooleanField(
-        "mapping verified",
+        _("mapping verified"),
         default=False,
-        help_text="Someone has checked the field map against USCIS's own PDF, field by field.",
+        help_text=_("Someone has checked the field map against USCIS's own PDF, field by field."),
     )
     mapping_source = models.TextField(blank=True)
     official_pdf = models.FileField(
-        "official fillable PDF", upload_to=official_pdf_path, max_length=200, blank=True
+        _("official fillable PDF"), upload_to=official_pdf_path, max_length=200, blank=True
     )
     # What the loaded PDF holds, for an administrator to check the mapping against:
     # [{"name", "base", "type", "tooltip", "states", "page", ...}, ...].

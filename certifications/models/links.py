@@ -14,6 +14,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from .requests import CertificationRequest
 
@@ -21,26 +22,26 @@ from .requests import CertificationRequest
 class LinkKind(models.TextChoices):
     # A new signature on the facts of a certified request (DHS U and T Visa Law Enforcement
     # Resource Guide: an agency may sign a new Supplement B at any time).
-    RECERTIFICATION = "recertification", "Re-certification"
+    RECERTIFICATION = "recertification", _("Re-certification")
     # The same agency asked again after a denial, with new information.
-    RECONSIDERATION = "reconsideration", "Reconsideration"
+    RECONSIDERATION = "reconsideration", _("Reconsideration")
     # The same facts to another certifying agency (prosecutor, court...): 8 CFR 214.14(a)(2).
-    ANOTHER_CERTIFIER = "another_certifier", "Another certifier"
+    ANOTHER_CERTIFIER = "another_certifier", _("Another certifier")
     # Several victims of one incident at one agency, reviewed together, decided one by one.
-    FAMILY = "family", "Same incident, another victim"
+    FAMILY = "family", _("Same incident, another victim")
     # The same incident sent to another agency as well.
-    OTHER_AGENCY = "other_agency", "Same incident at another agency"
+    OTHER_AGENCY = "other_agency", _("Same incident at another agency")
 
 
 class RecertificationReason(models.TextChoices):
     """Why the advocate asks for a new signature (8 CFR 214.14(c)(2)(i): the petition must be
     filed within six months of the signature)."""
 
-    WINDOW_EXPIRED = "window_expired", "The six months passed before the petition was filed"
-    USCIS_REQUEST = "uscis_request", "USCIS asked for a new form"
-    CORRECTION = "correction", "Something the signed form states must be corrected"
-    ADDED_CRIME = "added_crime", "A crime is to be added"
-    T_DECLARATION = "t_declaration", "A T-visa declaration (I-914 Supp. B) on the same facts"
+    WINDOW_EXPIRED = "window_expired", _("The six months passed before the petition was filed")
+    USCIS_REQUEST = "uscis_request", _("USCIS asked for a new form")
+    CORRECTION = "correction", _("Something the signed form states must be corrected")
+    ADDED_CRIME = "added_crime", _("A crime is to be added")
+    T_DECLARATION = "t_declaration", _("A T-visa declaration (I-914 Supp. B) on the same facts")
 
 
 class RequestLinkQuerySet(models.QuerySet):

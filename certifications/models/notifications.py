@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from agencies.models import Agency
 
@@ -15,16 +16,16 @@ from .requests import CertificationRequest, RequestEvent
 class NotificationKind(models.TextChoices):
     """What a notification is about; each kind has its e-mail templates under templates/emails/."""
 
-    REQUEST_RECEIVED = "request_received", "New request for your agency"
-    REQUEST_UPDATE = "request_update", "Update from the agency"
-    ADVOCATE_UPDATE = "advocate_update", "Update from the advocate"
-    ESCALATED = "escalated", "Overdue request escalated"
-    PAST_REQUESTED_DATE = "past_requested", "Past the requested response date"
-    AGENCY_DIGEST = "agency_digest", "Daily summary of open requests"
-    INFO_REMINDER = "info_reminder", "Information still requested"
-    EXPIRY_REMINDER = "expiry_reminder", "Certification about to expire"
-    TRAINING_LAPSE = "training_lapse", "Training about to lapse"
-    RELEASE_EXPIRY = "release_expiry", "Victim's release about to expire"
+    REQUEST_RECEIVED = "request_received", _("New request for your agency")
+    REQUEST_UPDATE = "request_update", _("Update from the agency")
+    ADVOCATE_UPDATE = "advocate_update", _("Update from the advocate")
+    ESCALATED = "escalated", _("Overdue request escalated")
+    PAST_REQUESTED_DATE = "past_requested", _("Past the requested response date")
+    AGENCY_DIGEST = "agency_digest", _("Daily summary of open requests")
+    INFO_REMINDER = "info_reminder", _("Information still requested")
+    EXPIRY_REMINDER = "expiry_reminder", _("Certification about to expire")
+    TRAINING_LAPSE = "training_lapse", _("Training about to lapse")
+    RELEASE_EXPIRY = "release_expiry", _("Victim's release about to expire")
 
 
 class Notification(models.Model):
@@ -111,5 +112,5 @@ class Notification(models.Model):
     def recipient_role(self) -> str:
         """Who the notice is for, by role only (the administrators' outbox page)."""
         if self.user_id is None:
-            return "agency contact"
+            return str(_("agency contact"))
         return self.user.get_role_display().lower()

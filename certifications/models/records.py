@@ -18,6 +18,7 @@ import uuid
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from uvisa_portal.fields import EncryptedTextField
 
@@ -43,7 +44,7 @@ class DecisionRecord(models.Model):
         "agencies.Agency", on_delete=models.PROTECT, null=True, related_name="decision_records"
     )
     form_type = models.CharField(max_length=1, choices=FormType.choices)
-    edition = models.CharField("form edition", max_length=40, blank=True)
+    edition = models.CharField(_("form edition"), max_length=40, blank=True)
     decision = models.CharField(
         max_length=20,
         choices=[(Status.CERTIFIED, "Certified"), (Status.DENIED, "Denied")],
@@ -68,8 +69,8 @@ class DecisionRecord(models.Model):
 
 
 class WithdrawalKind(models.TextChoices):
-    WITHDRAWN = "withdrawn", "Withdrawal of the certification"
-    DISAVOWED = "disavowed", "Disavowal of the certification"
+    WITHDRAWN = "withdrawn", _("Withdrawal of the certification")
+    DISAVOWED = "disavowed", _("Disavowal of the certification")
 
 
 class CertificationWithdrawal(models.Model):
@@ -79,8 +80,8 @@ class CertificationWithdrawal(models.Model):
     kind = models.CharField(max_length=20, choices=WithdrawalKind.choices)
     # Why the agency no longer stands by the certification; may tell the case: encrypted, and
     # blanked by the purge (the kind and the date stay with the decision record).
-    reason = EncryptedTextField("reason")
-    effective_on = models.DateField("date of the withdrawal or disavowal")
+    reason = EncryptedTextField(_("reason"))
+    effective_on = models.DateField(_("date of the withdrawal or disavowal"))
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )

@@ -14,6 +14,7 @@ import datetime
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from agencies.models import Agency
 from uvisa_portal.fields import EncryptedCharField
@@ -32,17 +33,17 @@ class Release(models.Model):
     # Escalation keeps working only if the victim also agreed to the statewide coordinator
     # seeing the request; unticked, the coordinator sees the reference, agency and dates.
     covers_coordinator = models.BooleanField(default=True)
-    signed_on = models.DateField("date signed")
+    signed_on = models.DateField(_("date signed"))
     # Null only on releases carried over from the former consent checkbox.
-    expires_on = models.DateField("expiry date", null=True, blank=True)
+    expires_on = models.DateField(_("expiry date"), null=True, blank=True)
     document = models.OneToOneField(
         Attachment, on_delete=models.SET_NULL, null=True, blank=True, related_name="release"
     )
     # Informed consent: in which language it was explained, and by which interpreter. Both
     # identify the victim's circumstances, so they are encrypted like the request's data.
-    language = EncryptedCharField("language it was explained in", max_length=100, blank=True)
-    interpreter_name = EncryptedCharField("interpreter's name", max_length=200, blank=True)
-    given_by = EncryptedCharField("given by", max_length=200)
+    language = EncryptedCharField(_("language it was explained in"), max_length=100, blank=True)
+    interpreter_name = EncryptedCharField(_("interpreter's name"), max_length=200, blank=True)
+    given_by = EncryptedCharField(_("given by"), max_length=200)
     # Carried over from the consent checkbox of requests made before releases were recorded.
     migrated = models.BooleanField(default=False)
     expiry_reminder_sent_on = models.DateField(null=True, blank=True)

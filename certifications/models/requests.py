@@ -10,6 +10,7 @@ from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Organization
 from agencies.models import Agency, County, PointOfContact
@@ -90,71 +91,81 @@ class CertificationRequest(models.Model):
     )
 
     # --- Part 1: victim ---
-    victim_family_name = EncryptedCharField("family name (last name)", max_length=100, blank=True)
-    victim_given_name = EncryptedCharField("given name (first name)", max_length=100, blank=True)
-    victim_middle_name = EncryptedCharField("middle name", max_length=100, blank=True)
+    victim_family_name = EncryptedCharField(
+        _("family name (last name)"), max_length=100, blank=True
+    )
+    victim_given_name = EncryptedCharField(_("given name (first name)"), max_length=100, blank=True)
+    victim_middle_name = EncryptedCharField(_("middle name"), max_length=100, blank=True)
     victim_other_names = EncryptedCharField(
-        "other names used",
+        _("other names used"),
         max_length=300,
         blank=True,
-        help_text="Aliases, maiden name, nicknames. Separate with semicolons.",
+        help_text=_("Aliases, maiden name, nicknames. Separate with semicolons."),
     )
-    victim_date_of_birth = EncryptedDateField("date of birth", null=True, blank=True)
-    victim_gender = models.CharField("gender", max_length=10, choices=Gender.choices, blank=True)
+    victim_date_of_birth = EncryptedDateField(_("date of birth"), null=True, blank=True)
+    victim_gender = models.CharField(_("gender"), max_length=10, choices=Gender.choices, blank=True)
     victim_a_number = EncryptedCharField(
-        "A-Number", max_length=10, blank=True, help_text="If any: A followed by 8 or 9 digits."
+        _("A-Number"),
+        max_length=10,
+        blank=True,
+        help_text=_("If any: A followed by 8 or 9 digits."),
     )
     # The agency sees the A-Number only when the advocate chooses to share it (the form asks
     # for it "if any"; 8 U.S.C. 1367): `access.agency_view_of`.
-    a_number_shared = models.BooleanField("share the A-Number with the agency", default=False)
+    a_number_shared = models.BooleanField(_("share the A-Number with the agency"), default=False)
     # A code of `languages.LANGUAGES_SPOKEN` (encrypted: it points to the victim's origin).
     victim_preferred_language = EncryptedCharField(
-        "preferred language", max_length=60, blank=True, choices=LANGUAGES_SPOKEN
+        _("preferred language"), max_length=60, blank=True, choices=LANGUAGES_SPOKEN
     )
     victim_preferred_language_other = EncryptedCharField(
-        "other language", max_length=60, blank=True, help_text="Only when the language is Other."
+        _("other language"),
+        max_length=60,
+        blank=True,
+        help_text=_("Only when the language is Other."),
     )
     # Empty: as usual for the preferred language (`languages.name_order_default`).
     victim_name_order = models.CharField(
-        "name order", max_length=12, choices=NameOrder.choices, blank=True
+        _("name order"), max_length=12, choices=NameOrder.choices, blank=True
     )
-    victim_interpreter_needed = models.BooleanField("interpreter needed", default=False)
+    victim_interpreter_needed = models.BooleanField(_("interpreter needed"), default=False)
 
     # --- who petitions (8 CFR 214.14(a)(14), (b)(2)-(3); `certifications.petitioner`) ---
     # Plain: the statistics count the kinds; the names and explanations are encrypted.
     petitioner_kind = models.CharField(
-        "who is petitioning",
+        _("who is petitioning"),
         max_length=20,
         choices=PetitionerKind.choices,
         default=PetitionerKind.DIRECT,
     )
     indirect_relationship = models.CharField(
-        "relationship to the direct victim",
+        _("relationship to the direct victim"),
         max_length=20,
         choices=IndirectRelationship.choices,
         blank=True,
     )
-    direct_victim_name = EncryptedCharField("direct victim's full name", max_length=200, blank=True)
+    direct_victim_name = EncryptedCharField(
+        _("direct victim's full name"), max_length=200, blank=True
+    )
     direct_victim_unable = models.CharField(
-        "why the direct victim cannot petition",
+        _("why the direct victim cannot petition"),
         max_length=20,
         choices=DirectVictimUnable.choices,
         blank=True,
     )
     direct_victim_unable_explanation = EncryptedTextField(
-        "explanation (what happened to the direct victim)", blank=True
+        _("explanation (what happened to the direct victim)"), blank=True
     )
     next_friend_reason = models.CharField(
-        "why someone acts for the victim",
+        _("why someone acts for the victim"),
         max_length=20,
         choices=NextFriendReason.choices,
         blank=True,
     )
     next_friend_name = EncryptedCharField(
-        "parent, guardian or next friend's full name", max_length=200, blank=True
+        _("parent, guardian or next friend's full name"), max_length=200, blank=True
     )
     next_friend_relationship = EncryptedCharField(
-        "their relationship to the victim", max_length=100, blank=True
+        _("their relationship to the victim"), max_length=100, blank=True
     )
 
     # --- expedite and family flags (cover letter) ---
@@ -170,67 +181,69 @@ class CertificationRequest(models.Model):
     expedite_raised_on = models.DateField(null=True, blank=True)
     detained = models.BooleanField(default=False)
     child_turns_21_on = EncryptedDateField(
-        "a child family member turns 21 on",
+        _("a child family member turns 21 on"),
         null=True,
         blank=True,
-        help_text="Only if a derivative child is close to aging out.",
+        help_text=_("Only if a derivative child is close to aging out."),
     )
     # An urgency the advocate chooses to name: the agency sees "a decision is needed by <date>
     # (urgent)" and never the reason (`access.agency_view_of`).
     urgency_reason = models.CharField(
-        "what makes the request urgent", max_length=20, choices=Urgency.choices, blank=True
+        _("what makes the request urgent"), max_length=20, choices=Urgency.choices, blank=True
     )
-    decision_needed_by = models.DateField("a decision is needed by", null=True, blank=True)
+    decision_needed_by = models.DateField(_("a decision is needed by"), null=True, blank=True)
 
     # --- Part 3: criminal acts ---
     crimes = models.JSONField(default=list, blank=True)
     similar_activity_description = EncryptedCharField(max_length=300, blank=True)
     trafficking_types = models.JSONField(default=list, blank=True)
-    crime_date_from = models.DateField("date of the criminal activity", null=True, blank=True)
-    crime_date_to = models.DateField("end date (if a range)", null=True, blank=True)
-    crime_city = EncryptedCharField("city", max_length=80, blank=True)
+    crime_date_from = models.DateField(_("date of the criminal activity"), null=True, blank=True)
+    crime_date_to = models.DateField(_("end date (if a range)"), null=True, blank=True)
+    crime_city = EncryptedCharField(_("city"), max_length=80, blank=True)
     crime_county = models.ForeignKey(
         County,
         on_delete=models.PROTECT,
         null=True,
         blank=True,
         related_name="+",
-        verbose_name="county",
+        verbose_name=_("county"),
     )
     occurred_in_us = models.CharField(
-        "occurred in the United States",
+        _("occurred in the United States"),
         max_length=10,
         choices=YesNoUnknown.choices,
         default=YesNoUnknown.YES,
     )
-    statutes_cited = models.CharField("statutes (if known)", max_length=500, blank=True)
+    statutes_cited = models.CharField(_("statutes (if known)"), max_length=500, blank=True)
     # The number at the agency asked to certify (Form I-918 Supp. B Part 2 item 9); any other
     # agency's numbers are ReportNumber rows (models.casefile).
-    case_number = EncryptedCharField("report or case number", max_length=100, blank=True)
+    case_number = EncryptedCharField(_("report or case number"), max_length=100, blank=True)
     # --- the case as the agency files it (what lets it find the file) ---
-    date_reported = models.DateField("date reported to law enforcement", null=True, blank=True)
-    incident_address = EncryptedCharField("address of the incident", max_length=300, blank=True)
-    investigating_officer = EncryptedCharField("investigating officer", max_length=200, blank=True)
+    date_reported = models.DateField(_("date reported to law enforcement"), null=True, blank=True)
+    incident_address = EncryptedCharField(_("address of the incident"), max_length=300, blank=True)
+    investigating_officer = EncryptedCharField(
+        _("investigating officer"), max_length=200, blank=True
+    )
     # Shown to the agency only: never in an e-mail, the cover letter or USCIS's form.
-    suspect_name = EncryptedCharField("suspect's name", max_length=200, blank=True)
-    court_file_number = EncryptedCharField("court file number", max_length=100, blank=True)
+    suspect_name = EncryptedCharField(_("suspect's name"), max_length=200, blank=True)
+    court_file_number = EncryptedCharField(_("court file number"), max_length=100, blank=True)
     requested_agency = models.ForeignKey(
         Agency,
         on_delete=models.PROTECT,
         null=True,
         blank=True,
         related_name="+",
-        verbose_name="agency asked to certify",
+        verbose_name=_("agency asked to certify"),
     )
 
     # --- narrative (Parts 3.5, 3.6, 4, 5) ---
-    narrative = EncryptedTextField("what happened", blank=True)
-    known_injuries = EncryptedTextField("known or documented injuries", blank=True)
+    narrative = EncryptedTextField(_("what happened"), blank=True)
+    known_injuries = EncryptedTextField(_("known or documented injuries"), blank=True)
     helpfulness = EncryptedTextField(
-        "how the victim has been, is being or is likely to be helpful", blank=True
+        _("how the victim has been, is being or is likely to be helpful"), blank=True
     )
     family_implicated = models.CharField(
-        "family members implicated in the crime",
+        _("family members implicated in the crime"),
         max_length=10,
         choices=YesNoUnknown.choices,
         default=YesNoUnknown.NO,
@@ -238,10 +251,10 @@ class CertificationRequest(models.Model):
 
     # --- consent to share (required to submit) ---
     consent_given = models.BooleanField(default=False)
-    consent_by = EncryptedCharField("consent given by", max_length=200, blank=True)
-    consent_date = models.DateField("date of consent", null=True, blank=True)
+    consent_by = EncryptedCharField(_("consent given by"), max_length=200, blank=True)
+    consent_date = models.DateField(_("date of consent"), null=True, blank=True)
     consent_scope = models.CharField(
-        "scope of consent",
+        _("scope of consent"),
         max_length=300,
         blank=True,
         default="Share this request and its attachments with the certifying agency.",
@@ -251,12 +264,12 @@ class CertificationRequest(models.Model):
     # Neither is on Form I-918 / I-914 Supplement B, so correcting them needs no new signature
     # (services.links.certified_request_correct); both may identify or reach the victim.
     contact_details = EncryptedTextField(
-        "contact details for this request",
+        _("contact details for this request"),
         blank=True,
-        help_text="How the agency can reach the advocate or the victim about this request.",
+        help_text=_("How the agency can reach the advocate or the victim about this request."),
     )
     internal_notes = EncryptedTextField(
-        "internal notes", blank=True, help_text="The organization's own notes."
+        _("internal notes"), blank=True, help_text=_("The organization's own notes.")
     )
 
     # --- routing and the clock ---
@@ -327,8 +340,8 @@ class CertificationRequest(models.Model):
     denial_reason = models.CharField(max_length=30, choices=DenialReason.choices, blank=True)
     denial_explanation = EncryptedTextField(blank=True)
     # A refusal of assistance names the request refused and its date (8 CFR 214.14(b)(3)).
-    denial_request_described = EncryptedTextField("the request for assistance", blank=True)
-    denial_request_date = EncryptedDateField("date of the request", null=True, blank=True)
+    denial_request_described = EncryptedTextField(_("the request for assistance"), blank=True)
+    denial_request_date = EncryptedDateField(_("date of the request"), null=True, blank=True)
     # The reviewer confirmed that no reason is the absence of a charge, a conviction or an
     # open investigation (Minn. Stat. 611A.95 subd. 2(c)).
     denial_confirmed_no_charge_basis = models.BooleanField(default=False)

@@ -15,6 +15,13 @@ _TRAFFICKING = dict(TraffickingType.choices)
 
 
 @register.filter
+def yes_no(value) -> str:
+    """Yes or No in the reader's language, as two messages of their own (`yesno` takes one
+    "Yes,No" string, which a translator could break)."""
+    return _("Yes") if value else _("No")
+
+
+@register.filter
 def crime_labels(codes) -> list[str]:
     return [_CRIMES.get(code, code) for code in codes or []]
 

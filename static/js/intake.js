@@ -1,5 +1,6 @@
 // Intake form: when the county changes, put the directory's suggestions for that county at the
-// top of the agency list. Without JavaScript the suggestions follow the saved county.
+// top of the agency list. Without JavaScript the suggestions follow the saved county. The list's
+// words come translated with the suggestions (`AgencyChoiceField.group_labels`).
 (function () {
   "use strict";
   var county = document.querySelector("[data-county-select]");
@@ -40,16 +41,16 @@
     agency.replaceChildren();
     var empty = document.createElement("option");
     empty.value = "";
-    empty.textContent = "Choose an agency…";
+    empty.textContent = data.labels.empty;
     agency.appendChild(empty);
     if (data.agencies.length) {
       var group = document.createElement("optgroup");
-      group.label = "Suggested for " + data.county;
+      group.label = data.labels.suggested;
       optionsFor(data.agencies).forEach(function (o) { group.appendChild(o); });
       agency.appendChild(group);
     }
     var rest = document.createElement("optgroup");
-    rest.label = data.agencies.length ? "All agencies" : "Agencies";
+    rest.label = data.agencies.length ? data.labels.all : data.labels.agencies;
     optionsFor(all.filter(function (item) { return !suggested[item.id]; }))
       .sort(function (a, b) { return a.textContent.localeCompare(b.textContent); })
       .forEach(function (o) { rest.appendChild(o); });
