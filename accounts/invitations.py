@@ -14,6 +14,7 @@ from django.db import transaction
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from agencies.models import PointOfContact
 
@@ -130,7 +131,7 @@ def invitation_accept(
             pk=invitation.pk, accepted_at__isnull=True, revoked_at__isnull=True, expires_at__gt=now
         ).update(accepted_at=now)
         if not claimed:
-            raise ValidationError("This invitation has expired or was already used.")
+            raise ValidationError(_("This invitation has expired or was already used."))
         user = User.objects.create_user(
             email=invitation.email,
             password=password,

@@ -12,6 +12,7 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import translation
 from django.utils.cache import add_never_cache_headers, patch_cache_control
+from django.utils.translation import gettext as _
 
 from accounts.security import user_has_totp
 from accounts.services import audit_log
@@ -82,8 +83,10 @@ class RequireMFAMiddleware:
                     request.session["portal_mfa_told"] = True
                     messages.info(
                         request,
-                        "Your role requires two-factor authentication. Set up an authenticator "
-                        "app (for example on your phone) to continue.",
+                        _(
+                            "Your role requires two-factor authentication. Set up an authenticator "
+                            "app (for example on your phone) to continue."
+                        ),
                     )
                 return redirect("mfa_activate_totp")
         return self.get_response(request)

@@ -15,6 +15,7 @@ from django.db import transaction
 from django.http import Http404, HttpRequest
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from .approvals import account_pending_get_for_approver, approvers_of
 from .models import APPROVAL_REQUIRED_ROLES, AuditAction, AuditEntry, SessionRecord, User
@@ -171,10 +172,10 @@ def user_change_check(*, actor: User, user: User, changed: Iterable[str]) -> Non
     changed = set(changed)
     if actor.pk == user.pk and changed & SELF_PROTECTED_FIELDS:
         raise PermissionDenied(
-            "You cannot change your own role, organization or access: ask another administrator."
+            _("You cannot change your own role, organization or access: ask another administrator.")
         )
     if not actor.is_superuser and changed & SUPERUSER_ONLY_FIELDS:
-        raise PermissionDenied("Only the portal's operators can change sign-in or access flags.")
+        raise PermissionDenied(_("Only the portal's operators can change sign-in or access flags."))
 
 
 def _org_label(organization_id: int | None) -> str:
@@ -300,7 +301,7 @@ def account_approve(*, approver: User, pk: int, request: HttpRequest | None = No
     conditional update, so a second approver's click changes nothing."""
     user = account_pending_get_for_approver(approver=approver, pk=pk)
     if user is None:
-        raise Http404("No such account waiting for you.")
+        raise Http404(_("No such account waiting for you."))
     now = timezone.now()
     with transaction.atomic():
         claimed = User.objects.filter(pk=user.pk, approved_at__isnull=True).update(
@@ -323,7 +324,7 @@ def account_refuse(*, approver: User, pk: int, request: HttpRequest | None = Non
     may correct it, and it waits again)."""
     user = account_pending_get_for_approver(approver=approver, pk=pk)
     if user is None:
-        raise Http404("No such account waiting for you.")
+        raise Http404(_("No such account waiting for you."))
     with transaction.atomic():
         User.objects.filter(pk=user.pk, approved_at__isnull=True).update(is_active=False)
         audit_log(
@@ -362,7 +363,7 @@ def user_mfa_reset(*, user: User, actor: User, request: HttpRequest | None = Non
     from allauth.mfa.models import Authenticator
 
     with transaction.atomic():
-        deleted, _ = Authenticator.objects.filter(user_id=user.pk).delete()
+        deleted = Authenticator.objects.filter(user_id=user.pk).delete()[0]
         audit_log(
             action=AuditAction.MFA_RESET,
             user=actor,

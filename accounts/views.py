@@ -15,6 +15,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.i18n import set_language
 
@@ -45,7 +46,7 @@ def administrator_required(view):
     @login_required
     def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
         if not request.user.is_administrator:
-            raise Http404("No such page.")
+            raise Http404(_("No such page."))
         return view(request, *args, **kwargs)
 
     return wrapper
@@ -72,7 +73,7 @@ def invitation_new(request: HttpRequest) -> HttpResponse:
                 for error in errors:
                     form.add_error(field, error)
         else:
-            messages.success(request, f"Invitation sent to {data['email']}.")
+            messages.success(request, _("Invitation sent to %(email)s.") % {"email": data["email"]})
             return redirect("accounts:invitation_new")
     return render(request, "accounts/invitation_new.html", {"form": form})
 
@@ -90,7 +91,7 @@ def invitation_accept_view(request: HttpRequest, token: str) -> HttpResponse:
             )
         except ValidationError:
             return render(request, "accounts/invitation_invalid.html", status=404)
-        messages.success(request, "Your account is ready. Sign in with your new password.")
+        messages.success(request, _("Your account is ready. Sign in with your new password."))
         return redirect("account_login")
     return render(
         request, "accounts/invitation_accept.html", {"form": form, "invitation": invitation}
@@ -235,7 +236,7 @@ def approver_required(view):
     @login_required
     def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
         if not user_can_approve_accounts(request.user):
-            raise Http404("No such page.")
+            raise Http404(_("No such page."))
         return view(request, *args, **kwargs)
 
     return wrapper
@@ -254,7 +255,11 @@ def approval_list(request: HttpRequest) -> HttpResponse:
 @require_POST
 def approval_approve(request: HttpRequest, pk: int) -> HttpResponse:
     user = account_approve(approver=request.user, pk=pk, request=request)
-    messages.success(request, f"{user.email} may now sign in as {user.get_role_display()}.")
+    messages.success(
+        request,
+        _("%(email)s may now sign in as %(role)s.")
+        % {"email": user.email, "role": user.get_role_display()},
+    )
     return redirect("accounts:approval_list")
 
 
@@ -262,7 +267,9 @@ def approval_approve(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def approval_refuse(request: HttpRequest, pk: int) -> HttpResponse:
     user = account_refuse(approver=request.user, pk=pk, request=request)
-    messages.success(request, f"{user.email} was refused; the account is deactivated.")
+    messages.success(
+        request, _("%(email)s was refused; the account is deactivated.") % {"email": user.email}
+    )
     return redirect("accounts:approval_list")
 
 

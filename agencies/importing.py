@@ -22,6 +22,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 
 from accounts.models import User
 from certifications.choices import Crime
@@ -251,15 +252,18 @@ def directory_export_csv(*, agencies: Iterable[Agency] | None = None) -> str:
 def _decode(data: bytes) -> str:
     if len(data) > MAX_IMPORT_BYTES:
         raise ImportFileError(
-            f"The file is larger than {MAX_IMPORT_BYTES // (1024 * 1024)} MB; split it in parts."
+            _("The file is larger than %(MAX_IMPORT_BYTES)s MB; split it in parts.")
+            % {"MAX_IMPORT_BYTES": MAX_IMPORT_BYTES // (1024 * 1024)}
         )
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise ImportFileError(
-            "The file is not UTF-8 text (the first unreadable byte is at position "
-            f'{exc.start}). In a spreadsheet, save it as "CSV UTF-8 (comma delimited)" and '
-            "upload it again."
+            _(
+                "The file is not UTF-8 text (the first unreadable byte is at position %(start)s). "
+                'In a spreadsheet, save it as "CSV UTF-8 (comma delimited)" and upload it again.'
+            )
+            % {"start": exc.start}
         ) from None
 
 

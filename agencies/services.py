@@ -9,6 +9,7 @@ from django.db import IntegrityError, models, transaction
 from django.db.models import Max, Q
 from django.http import HttpRequest
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts.models import AuditAction, User
 from accounts.services import audit_log
@@ -101,7 +102,7 @@ def _sibling_certifying(agency: Agency, crimes: list[str], form_type: str) -> Ag
 def _coordinator() -> Agency:
     coordinator = Agency.objects.filter(is_statewide_coordinator=True).first()
     if coordinator is None:
-        raise RoutingError("No statewide coordinator agency is configured in the directory.")
+        raise RoutingError(_("No statewide coordinator agency is configured in the directory."))
     return coordinator
 
 
@@ -286,11 +287,13 @@ def agency_merge(
        delete the duplicate, and audit-log it. All in one transaction.
     """
     if survivor.pk == duplicate.pk:
-        raise MergeError("Choose two different agencies.")
+        raise MergeError(_("Choose two different agencies."))
     if duplicate.is_statewide_coordinator:
         raise MergeError(
-            "The statewide coordinator cannot be merged into another agency; merge the other "
-            "agency into it instead."
+            _(
+                "The statewide coordinator cannot be merged into another agency; merge the other "
+                "agency into it instead."
+            )
         )
     moved: dict[str, int] = {}
     with transaction.atomic():
@@ -334,8 +337,10 @@ def agency_merge(
                 duplicate.delete()
         except (IntegrityError, models.ProtectedError) as exc:
             raise MergeError(
-                "The duplicate is still referenced by records that cannot be moved; nothing "
-                "was changed."
+                _(
+                    "The duplicate is still referenced by records that cannot be moved; nothing "
+                    "was changed."
+                )
             ) from exc
         directory_audit(
             actor=actor,

@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts.models import AuditAction, User
 from accounts.services import audit_log
@@ -44,13 +45,16 @@ def designation_create(
 ) -> CertifyingDesignation:
     """The head designates one of the agency's active contacts to sign certifications."""
     if not head.is_agency_head or not head.is_active:
-        raise SigningError("Only the head of the agency designates who signs for it.")
+        raise SigningError(_("Only the head of the agency designates who signs for it."))
     if contact.agency_id != head.agency_id or not contact.is_active:
-        raise SigningError("Choose an active point of contact of your agency.")
+        raise SigningError(_("Choose an active point of contact of your agency."))
     if contact.is_agency_head:
-        raise SigningError(f"{contact.name} is a head of the agency and signs without one.")
+        raise SigningError(
+            _("%(contact)s is a head of the agency and signs without one.")
+            % {"contact": contact.name}
+        )
     if designated_on > timezone.localdate():
-        raise SigningError("The date of the designation cannot be in the future.")
+        raise SigningError(_("The date of the designation cannot be in the future."))
     clean = _clean(letter, target=f"designation:{contact.pk}", user=actor) if letter else None
     designation = CertifyingDesignation(
         contact=contact, designated_on=designated_on, designated_by=head
@@ -64,7 +68,9 @@ def designation_create(
     except IntegrityError:
         if designation.letter:
             designation.letter.delete(save=False)
-        raise SigningError(f"{contact.name} is already designated.") from None
+        raise SigningError(
+            _("%(contact)s is already designated.") % {"contact": contact.name}
+        ) from None
     audit_log(
         action=AuditAction.DIRECTORY_CHANGE,
         user=actor,
@@ -78,9 +84,9 @@ def designation_revoke(
     *, head: PointOfContact, designation: CertifyingDesignation, actor: User
 ) -> CertifyingDesignation:
     if not head.is_agency_head or designation.contact.agency_id != head.agency_id:
-        raise SigningError("Only the head of the agency revokes its designations.")
+        raise SigningError(_("Only the head of the agency revokes its designations."))
     if designation.revoked_on is not None:
-        raise SigningError("This designation was already revoked.")
+        raise SigningError(_("This designation was already revoked."))
     designation.revoked_on = timezone.localdate()
     designation.save(update_fields=["revoked_on"])
     audit_log(
@@ -98,13 +104,13 @@ def delegation_create(
     """Record an agency head's written delegation of its certifications to the coordinator."""
     signed_by = signed_by.strip()
     if agency.is_statewide_coordinator:
-        raise SigningError("The coordinator's own agency needs no delegation.")
+        raise SigningError(_("The coordinator's own agency needs no delegation."))
     if not signed_by:
-        raise SigningError("Name the head of the agency who signed the delegation.")
+        raise SigningError(_("Name the head of the agency who signed the delegation."))
     if signed_on > timezone.localdate():
-        raise SigningError("The date signed cannot be in the future.")
+        raise SigningError(_("The date signed cannot be in the future."))
     if document is None:
-        raise SigningError("Attach the signed delegation.")
+        raise SigningError(_("Attach the signed delegation."))
     clean = _clean(document, target=f"delegation:{agency.pk}", user=actor)
     delegation = Delegation(
         agency=agency,
@@ -119,7 +125,9 @@ def delegation_create(
             delegation.save()
     except IntegrityError:
         delegation.document.delete(save=False)
-        raise SigningError(f"{agency.name} already has a delegation in force.") from None
+        raise SigningError(
+            _("%(agency)s already has a delegation in force.") % {"agency": agency.name}
+        ) from None
     audit_log(
         action=AuditAction.DIRECTORY_CHANGE,
         user=actor,
@@ -131,7 +139,7 @@ def delegation_create(
 
 def delegation_revoke(*, delegation: Delegation, actor: User) -> Delegation:
     if delegation.revoked_on is not None:
-        raise SigningError("This delegation was already revoked.")
+        raise SigningError(_("This delegation was already revoked."))
     delegation.revoked_on = timezone.localdate()
     delegation.save(update_fields=["revoked_on"])
     audit_log(
@@ -149,11 +157,11 @@ def dps_training_record(
     """Record a training DPS gave to these contacts; their last training date follows."""
     topic = topic.strip()
     if not contacts:
-        raise SigningError("Choose the points of contact who took the training.")
+        raise SigningError(_("Choose the points of contact who took the training."))
     if not topic:
-        raise SigningError("Give the training's topic.")
+        raise SigningError(_("Give the training's topic."))
     if date > timezone.localdate():
-        raise SigningError("The training's date cannot be in the future.")
+        raise SigningError(_("The training's date cannot be in the future."))
     with transaction.atomic():
         TrainingRecord.objects.bulk_create(
             [

@@ -12,6 +12,7 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.decorators import audited
@@ -39,7 +40,7 @@ def administrator_required(view):
     @login_required
     def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
         if not request.user.is_administrator:
-            raise PermissionDenied("Only administrators maintain the directory.")
+            raise PermissionDenied(_("Only administrators maintain the directory."))
         return view(request, *args, **kwargs)
 
     return wrapper
@@ -136,7 +137,7 @@ def import_apply(request: HttpRequest) -> HttpResponse:
     """Step 2: check the previewed file again and write it, all or nothing."""
     form = DirectoryImportConfirmForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "The checked file did not come back; upload it again.")
+        messages.error(request, _("The checked file did not come back; upload it again."))
         return redirect("agencies:import")
     plan = directory_import_apply(
         data=form.cleaned_data["content"].encode("utf-8"), actor=request.user, request=request
@@ -152,8 +153,12 @@ def import_apply(request: HttpRequest) -> HttpResponse:
     summary = plan.summary
     messages.success(
         request,
-        f"Imported: {summary['create']} row(s) created, {summary['update']} updated, "
-        f"{summary['unchanged']} unchanged.",
+        _("Imported: %(create)s row(s) created, %(update)s updated, %(unchanged)s unchanged.")
+        % {
+            "create": summary["create"],
+            "update": summary["update"],
+            "unchanged": summary["unchanged"],
+        },
     )
     return redirect("agencies:health")
 

@@ -13,6 +13,8 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from certifications.access import (
@@ -76,7 +78,10 @@ def signers(request: HttpRequest) -> HttpResponse:
             except SigningError as exc:
                 form.add_error(None, str(exc))
             else:
-                messages.success(request, f"{contact.name} may now sign for the agency.")
+                messages.success(
+                    request,
+                    _("%(contact)s may now sign for the agency.") % {"contact": contact.name},
+                )
                 return redirect("agencies:signers")
         status = 400
     return render(
@@ -102,7 +107,11 @@ def designation_revoke_view(request: HttpRequest, pk: int) -> HttpResponse:
     except SigningError as exc:
         messages.error(request, str(exc))
     else:
-        messages.success(request, f"{designation.contact.name} no longer signs for the agency.")
+        messages.success(
+            request,
+            _("%(contact)s no longer signs for the agency.")
+            % {"contact": designation.contact.name},
+        )
     return redirect("agencies:signers")
 
 
@@ -168,7 +177,9 @@ def delegations(request: HttpRequest) -> HttpResponse:
                 form.add_error(None, str(exc))
             else:
                 messages.success(
-                    request, f"Recorded: the coordinator now decides {agency.name}'s requests."
+                    request,
+                    _("Recorded: the coordinator now decides %(agency)s's requests.")
+                    % {"agency": agency.name},
                 )
                 return redirect("agencies:delegations")
         status = 400
@@ -190,7 +201,10 @@ def delegation_revoke_view(request: HttpRequest, pk: int) -> HttpResponse:
     except SigningError as exc:
         messages.error(request, str(exc))
     else:
-        messages.success(request, f"{delegation.agency.name} decides its own requests again.")
+        messages.success(
+            request,
+            _("%(agency)s decides its own requests again.") % {"agency": delegation.agency.name},
+        )
     return redirect("agencies:delegations")
 
 
@@ -216,7 +230,15 @@ def training(request: HttpRequest) -> HttpResponse:
             except SigningError as exc:
                 form.add_error(None, str(exc))
             else:
-                messages.success(request, f"DPS training recorded for {count} contact(s).")
+                messages.success(
+                    request,
+                    ngettext(
+                        "DPS training recorded for %(count)s contact.",
+                        "DPS training recorded for %(count)s contacts.",
+                        count,
+                    )
+                    % {"count": count},
+                )
                 return redirect(request.get_full_path())
         status = 400
     page = Paginator(contacts_training_statewide(lapsed_only=lapsed_only), TRAINING_PAGE_SIZE)

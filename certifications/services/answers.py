@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts.models import User
 
@@ -41,7 +42,7 @@ def certification_request_provide_info(
     """
     body = (message or "").strip()
     if cert_request.status != Status.INFO_REQUESTED:
-        raise TransitionError("The agency has not asked for information on this request.")
+        raise TransitionError(_("The agency has not asked for information on this request."))
     try:
         # An expired release shares nothing new (VAWA 34 U.S.C. 12291(b)(2): time-limited).
         release_sharing_check(cert_request=cert_request)
@@ -95,17 +96,17 @@ def certification_request_mark_petition_filed(
     records one event.
     """
     if cert_request.status != Status.CERTIFIED:
-        raise PetitionFiledError("Only a certified request can be marked as filed.")
+        raise PetitionFiledError(_("Only a certified request can be marked as filed."))
     if filed_on > timezone.localdate():
-        raise PetitionFiledError("The filing date cannot be in the future.")
+        raise PetitionFiledError(_("The filing date cannot be in the future."))
     if cert_request.signature_date and filed_on < cert_request.signature_date:
-        raise PetitionFiledError("The filing date cannot be before the signature date.")
+        raise PetitionFiledError(_("The filing date cannot be before the signature date."))
     with transaction.atomic():
         changed = CertificationRequest.objects.filter(
             pk=cert_request.pk, status=Status.CERTIFIED, petition_filed_on__isnull=True
         ).update(petition_filed_on=filed_on, updated_at=timezone.now())
         if not changed:
-            raise PetitionFiledError("The petition was already marked as filed.")
+            raise PetitionFiledError(_("The petition was already marked as filed."))
         cert_request.refresh_from_db()
         request_event_record(
             cert_request=cert_request,

@@ -18,10 +18,11 @@ from collections.abc import Iterable
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts.models import User
 
-from ..choices import OPEN_STATUSES, Action, AttachmentKind, Status
+from ..choices import OPEN_STATUSES, Action, AttachmentKind, Status, english
 from ..deadlines import basis_with_archived_records
 from ..models import (
     ArchivedRecords,
@@ -72,7 +73,7 @@ def archived_records_mark(
     """
     note = note.strip()
     if cert_request.status not in OPEN_STATUSES:
-        raise CaseFileError("This request is closed; there is no answer left to delay.")
+        raise CaseFileError(_("This request is closed; there is no answer left to delay."))
     try:
         with transaction.atomic():
             marked = ArchivedRecords.objects.create(
@@ -89,7 +90,7 @@ def archived_records_mark(
                 note=note or "Records archived off-site: answer as soon as reasonably possible.",
             )
     except IntegrityError:
-        raise CaseFileError("The records were already marked as archived.") from None
+        raise CaseFileError(_("The records were already marked as archived.")) from None
     cert_request.deadline_basis = basis
     return marked
 
@@ -113,7 +114,7 @@ def signed_original_record(
     """
     tracking_number = tracking_number.strip()
     if cert_request.status != Status.CERTIFIED:
-        raise CaseFileError("Only a certified request has a signed original to send back.")
+        raise CaseFileError(_("Only a certified request has a signed original to send back."))
     if method not in ReturnMethod.values:
         raise ValidationError({"method": ["Choose how the original goes back."]})
     if sent_on > timezone.localdate():
@@ -131,7 +132,7 @@ def signed_original_record(
         except ValidationError as exc:
             raise ValidationError({"scan": exc.messages}) from exc
     if SignedOriginal.objects.filter(request=cert_request).exists():
-        raise CaseFileError("How the original went back is already recorded.")
+        raise CaseFileError(_("How the original went back is already recorded."))
     stored = None
     try:
         with transaction.atomic():
@@ -150,7 +151,7 @@ def signed_original_record(
                 scan=stored,
                 recorded_by=actor,
             )
-            label = ReturnMethod(method).label
+            label = english(ReturnMethod(method).label)
             request_event_record(
                 cert_request=cert_request,
                 actor=actor,
@@ -160,7 +161,7 @@ def signed_original_record(
     except IntegrityError:
         if stored is not None:
             stored.file.delete(save=False)
-        raise CaseFileError("How the original went back is already recorded.") from None
+        raise CaseFileError(_("How the original went back is already recorded.")) from None
     return original
 
 
@@ -174,7 +175,7 @@ def signed_original_receive(
     """
     original = SignedOriginal.objects.filter(request=cert_request).first()
     if original is None:
-        raise CaseFileError("The agency has not recorded sending the original back yet.")
+        raise CaseFileError(_("The agency has not recorded sending the original back yet."))
     if received_on > timezone.localdate():
         raise ValidationError({"received_on": ["The date cannot be in the future."]})
     if received_on < original.sent_on:
@@ -186,7 +187,7 @@ def signed_original_receive(
             received_on=received_on, received_by=actor
         )
         if not changed:
-            raise CaseFileError("The original's receipt was already confirmed.")
+            raise CaseFileError(_("The original's receipt was already confirmed."))
         request_event_record(
             cert_request=cert_request,
             actor=actor,

@@ -14,6 +14,7 @@ import datetime
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts.models import User
 from agencies.services import RoutingDecision
@@ -65,9 +66,11 @@ def certification_request_raise_expedite(
     4. Record an "expedite raised" event (the agency's contacts are told, without detail).
     """
     if cert_request.status not in OPEN_STATUSES:
-        raise ExpediteError("This request is closed; removal proceedings can no longer be raised.")
+        raise ExpediteError(
+            _("This request is closed; removal proceedings can no longer be raised.")
+        )
     if cert_request.in_removal_proceedings:
-        raise ExpediteError("Removal proceedings are already flagged on this request.")
+        raise ExpediteError(_("Removal proceedings are already flagged on this request."))
     if removal_of not in RemovalOf.values:
         raise ValidationError({"removal_of": ["Say whose removal proceedings these are."]})
     if notice_to_appear is None:
@@ -82,7 +85,7 @@ def certification_request_raise_expedite(
     with transaction.atomic():
         locked = CertificationRequest.objects.select_for_update().get(pk=cert_request.pk)
         if locked.in_removal_proceedings or locked.status not in OPEN_STATUSES:
-            raise ExpediteError("This request changed meanwhile; reload the page.")
+            raise ExpediteError(_("This request changed meanwhile; reload the page."))
         locked.in_removal_proceedings = True
         locked.removal_proceedings_of = removal_of
         locked.expedite_raised_on = today

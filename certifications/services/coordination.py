@@ -11,10 +11,11 @@ from __future__ import annotations
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts.models import User
 
-from ..choices import FINAL_STATUSES, Action, CoordinationKind, Recommendation
+from ..choices import FINAL_STATUSES, Action, CoordinationKind, Recommendation, english
 from ..models import CertificationRequest
 from .events import request_event_record
 from .review import ReviewError
@@ -27,11 +28,11 @@ def certification_request_recommend(
     timeline and in its queue."""
     note = note.strip()
     if cert_request.status in FINAL_STATUSES:
-        raise ReviewError("This request is closed; there is nothing left to recommend.")
+        raise ReviewError(_("This request is closed; there is nothing left to recommend."))
     if recommendation not in Recommendation.values:
-        raise ReviewError("Choose what you recommend: certify or deny.")
+        raise ReviewError(_("Choose what you recommend: certify or deny."))
     if not note:
-        raise ReviewError("Explain your recommendation for the official who signs.")
+        raise ReviewError(_("Explain your recommendation for the official who signs."))
     with transaction.atomic():
         CertificationRequest.objects.filter(pk=cert_request.pk).update(
             recommendation=recommendation, updated_at=timezone.now()
@@ -40,7 +41,7 @@ def certification_request_recommend(
             cert_request=cert_request,
             actor=actor,
             action=Action.RECOMMENDED,
-            note=f"Recommends: {Recommendation(recommendation).label.lower()}. {note}",
+            note=f"Recommends: {english(Recommendation(recommendation).label).lower()}. {note}",
         )
     cert_request.refresh_from_db()
     return cert_request
@@ -55,11 +56,11 @@ def certification_request_coordinate(
     nothing else: the agency, the due date and the statistics stay the agency's."""
     note = note.strip()
     if cert_request.status in FINAL_STATUSES:
-        raise ReviewError("This request is closed; record nothing more on it.")
+        raise ReviewError(_("This request is closed; record nothing more on it."))
     if kind not in CoordinationKind.values:
-        raise ReviewError("Choose what you did.")
+        raise ReviewError(_("Choose what you did."))
     if not note:
-        raise ReviewError("Write what was done, for the record.")
+        raise ReviewError(_("Write what was done, for the record."))
     with transaction.atomic():
         if kind == CoordinationKind.ESCALATED and cert_request.escalated_at is None:
             CertificationRequest.objects.filter(pk=cert_request.pk).update(
@@ -69,7 +70,7 @@ def certification_request_coordinate(
             cert_request=cert_request,
             actor=actor,
             action=Action.COORDINATED,
-            note=f"{CoordinationKind(kind).label}: {note}",
+            note=f"{english(CoordinationKind(kind).label)}: {note}",
         )
     cert_request.refresh_from_db()
     return cert_request

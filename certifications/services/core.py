@@ -71,8 +71,10 @@ def certification_request_transition(
         ).update(**fields)
         if changed == 0:
             raise TransitionError(
-                "Someone else changed this request a moment ago. Reload the page to see its "
-                "current state; nothing was changed."
+                _(
+                    "Someone else changed this request a moment ago. Reload the page to see its "
+                    "current state; nothing was changed."
+                )
             )
         cert_request.refresh_from_db()
         request_event_record(
@@ -138,9 +140,9 @@ def attachment_store(
     `attachment_path`); the original name is kept only in the database. The file is removed
     again if the row cannot be saved, so no orphan stays on disk."""
     if not isinstance(upload, CleanUpload):
-        raise ValidationError("Uploads must be checked with validate_upload first.")
+        raise ValidationError(_("Uploads must be checked with validate_upload first."))
     if settings.CLAMD_SOCKET and not upload.scanned:
-        raise ValidationError("Uploads must be scanned for viruses before they are stored.")
+        raise ValidationError(_("Uploads must be scanned for viruses before they are stored."))
     attachment = Attachment(
         request=cert_request,
         message=message,

@@ -12,12 +12,13 @@ from typing import Any
 
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
 
 from accounts.models import AuditAction, User
 from accounts.services import audit_log
 from uvisa_portal.celery import enqueue_on_commit
 
-from ..choices import Action
+from ..choices import Action, english
 from ..documents.inputs import ANSWER_FIELDS, content_hash, document_inputs
 from ..documents.render import render_pdf
 from ..editions.completeness import missing_items
@@ -128,7 +129,7 @@ def document_store(*, request_id: int, kind: DocumentKind | str) -> GeneratedDoc
         cert_request=cert_request,
         actor=None,
         action=Action.DOCUMENT_GENERATED,
-        note=f"{DocumentKind(kind).label} prepared (edition {inputs['edition']}).",
+        note=f"{english(DocumentKind(kind).label)} prepared (edition {inputs['edition']}).",
     )
     return document
 
@@ -191,7 +192,7 @@ def agency_form_answers_update(
     draft for every item the agency did not correct.
     """
     with transaction.atomic():
-        row, _ = AgencyFormAnswers.objects.select_for_update().get_or_create(request=cert_request)
+        row = AgencyFormAnswers.objects.select_for_update().get_or_create(request=cert_request)[0]
         changed = []
         for name in ANSWER_FIELDS:
             if name not in answers:
@@ -275,7 +276,8 @@ def agency_form_missing_items(*, cert_request: CertificationRequest) -> list[str
     loaded = document_request_load(cert_request.pk) or cert_request
     values = item_values(document_inputs(cert_request=loaded))
     return [
-        f"Part {item['part']}, Item {item['number']}: {item['label']}"
+        # The item's words are USCIS's, in English like the form itself.
+        _("Part %(part)s, Item %(number)s: %(label)s") % item
         for item in missing_items(
             items=edition.items(), values=values, answered_by=frozenset({"agency", "official"})
         )

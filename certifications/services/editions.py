@@ -25,7 +25,7 @@ from accounts.models import AuditAction, User
 from accounts.services import audit_log
 
 from ..access import RequestAccess
-from ..choices import Action
+from ..choices import Action, english
 from ..documents.inputs import document_inputs
 from ..editions.fill import official_pdf_fill
 from ..editions.pdf import LoadCheck, OfficialPdfError, load_check
@@ -283,7 +283,7 @@ def certification_request_edition_move(
             actor=actor,
             action=Action.EDITED,
             note=(
-                f"Moved to edition {new.label} of {new.get_form_display()}"
+                f"Moved to edition {new.label} of {english(new.get_form_display())}"
                 + (f" from {old.label}" if old is not None else "")
                 + f": {len(carried)} answer(s) carried, {len(reenter)} to enter again."
             ),

@@ -179,8 +179,10 @@ def a_number_normalize(value: str) -> str:
     match = _A_NUMBER.match(compact)
     if match is None:
         raise ValidationError(
-            "An A-Number is the letter A followed by 8 or 9 digits, e.g. A123456789. "
-            "Leave it blank if the victim has none.",
+            _(
+                "An A-Number is the letter A followed by 8 or 9 digits, e.g. A123456789. "
+                "Leave it blank if the victim has none."
+            ),
             code="a_number",
         )
     return f"A{match.group(1)}"
@@ -556,7 +558,7 @@ def certification_request_withdraw(
     request that is not a draft (`submitted_request_has_submission_time`).
     """
     if cert_request.status == Status.DRAFT:
-        raise TransitionError("This request is still a draft: it was never sent to an agency.")
+        raise TransitionError(_("This request is still a draft: it was never sent to an agency."))
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError({"reason": ["Say why the request is withdrawn."]})
@@ -586,7 +588,7 @@ def certification_request_delete_draft(*, cert_request: CertificationRequest, ac
         )
         if locked is None:
             raise TransitionError(
-                "Only a draft can be deleted: this request was submitted meanwhile."
+                _("Only a draft can be deleted: this request was submitted meanwhile.")
             )
         reference = locked.reference
         purge_related(locked)

@@ -14,13 +14,14 @@ from collections.abc import Iterable, Sequence
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts.models import AuditAction, User
 from accounts.services import audit_log
 from agencies.models import Agency, PointOfContact
 from agencies.selectors import certifying_officials
 
-from ..choices import OPEN_STATUSES, Action, AttachmentKind, FormType, Status
+from ..choices import OPEN_STATUSES, Action, AttachmentKind, FormType, Status, english
 from ..deadlines import compute_due_date
 from ..models import (
     FORM_FOR_TYPE,
@@ -102,13 +103,13 @@ def _link(
     link = RequestLink.objects.create(
         earlier=earlier, later=later, kind=kind, reason=reason, created_by=actor
     )
-    label = LinkKind(kind).label.lower()
+    label = english(LinkKind(kind).label).lower()
     if events:
         request_event_record(
             cert_request=later,
             actor=actor,
             action=Action.LINKED,
-            note=f"{LinkKind(kind).label} of {earlier.reference}.",
+            note=f"{english(LinkKind(kind).label)} of {earlier.reference}.",
         )
         request_event_record(
             cert_request=earlier,
@@ -230,7 +231,7 @@ def recertification_start(
     For a T declaration on the same facts the new draft is on Form I-914 Supplement B (the
     U-visa crimes are left for the advocate to restate as trafficking)."""
     if source.status != Status.CERTIFIED:
-        raise LinkError("Only a certified request can be signed again.")
+        raise LinkError(_("Only a certified request can be signed again."))
     if reason not in RecertificationReason.values:
         raise ValidationError({"reason": ["Choose why a new signature is needed."]})
     fields = _values(source, COPIED_FIELDS)
@@ -273,10 +274,10 @@ def certified_request_correct(
     (CORRECTABLE_FIELDS); anything else goes through a new signature. One "corrected" event
     names the fields and carries the reason. Returns the names of the fields changed."""
     if cert_request.status not in (Status.CERTIFIED, Status.DENIED):
-        raise LinkError("Only a decided request is corrected this way; edit a draft instead.")
+        raise LinkError(_("Only a decided request is corrected this way; edit a draft instead."))
     refused = set(fields) - set(CORRECTABLE_FIELDS)
     if refused:
-        raise LinkError("The signed form states this; ask for a new signature to change it.")
+        raise LinkError(_("The signed form states this; ask for a new signature to change it."))
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError({"reason": ["Say why this is corrected."]})
@@ -340,7 +341,7 @@ def reconsideration_ask(
     proceedings, or the agency's stricter policy), and it goes to `reconsideration_contact`.
     The victim's consent to share with this agency is the one the denied request carried."""
     if denied.status != Status.DENIED:
-        raise LinkError("Only a denied request can be reconsidered.")
+        raise LinkError(_("Only a denied request can be reconsidered."))
     body = (new_information or "").strip()
     if not body:
         raise ValidationError(
@@ -352,8 +353,11 @@ def reconsideration_ask(
     # release naming it, which goes with it (`_copy_releases`).
     if not release_names(cert_request=denied, agency=agency):
         raise LinkError(
-            f"No current release from the victim names {agency.name}: attach a new release "
-            "to this request first, then ask for reconsideration."
+            _(
+                "No current release from the victim names %(agency)s: attach a new release to "
+                "this request first, then ask for reconsideration."
+            )
+            % {"agency": agency.name}
         )
     fields = _values(denied, COPIED_FIELDS | CONSENT_FIELDS)
     fields["requested_agency_id"] = denied.agency_id
@@ -436,7 +440,7 @@ def another_certifier_start(
     victim's consent to share with that agency and submits it, which routes it through the
     directory like any draft."""
     if source.status not in (Status.DENIED, Status.CERTIFIED, Status.WITHDRAWN):
-        raise LinkError("Ask another certifier once the first agency has answered.")
+        raise LinkError(_("Ask another certifier once the first agency has answered."))
     if agency.pk == source.agency_id:
         raise ValidationError({"agency": ["Choose an agency other than the one that answered."]})
     if not agency.is_active:

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
 
 from accounts.models import Role, User
 
@@ -28,7 +29,7 @@ def message_with_files_send(
     naming the file, and nothing is written. An advocate's message needs a current release
     (`release_sharing_check` raises ReleaseError)."""
     if cert_request.status == Status.DRAFT:
-        raise ReviewError("This request is still a draft: nobody at an agency can read it.")
+        raise ReviewError(_("This request is still a draft: nobody at an agency can read it."))
     if not (body or "").strip():
         raise ValidationError({"body": ["Write a message before sending it."]})
     if author.role == Role.ADVOCATE:

@@ -19,6 +19,7 @@ from collections.abc import Iterable, Sequence
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from accounts.models import User
 from agencies.models import Agency
@@ -154,7 +155,8 @@ def _lock_and_check_open(source: CertificationRequest, agency: Agency) -> None:
     for link in pending:
         if _agency_of(link.later) == agency.pk:
             raise LinkError(
-                f"{link.later.reference} already asks {agency.name} about this incident."
+                _("%(later_reference)s already asks %(agency)s about this incident.")
+                % {"later_reference": link.later.reference, "agency": agency.name}
             )
 
 

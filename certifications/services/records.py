@@ -12,10 +12,11 @@ import datetime
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts.models import User
 
-from ..choices import Action, Status
+from ..choices import Action, Status, english
 from ..models import CertificationRequest, CertificationWithdrawal, WithdrawalKind
 from .core import request_event_record
 from .review import ReviewError
@@ -37,16 +38,16 @@ def certification_withdraw(
     2. Store the withdrawal and record the event (the event's notice tells the advocate)."""
     reason = reason.strip()
     if kind not in WithdrawalKind.values:
-        raise ReviewError("Choose whether the certification is withdrawn or disavowed.")
+        raise ReviewError(_("Choose whether the certification is withdrawn or disavowed."))
     if not reason:
-        raise ReviewError("Give the reason for the withdrawal or disavowal.")
+        raise ReviewError(_("Give the reason for the withdrawal or disavowal."))
     if cert_request.status != Status.CERTIFIED:
-        raise ReviewError("Only a certification the agency gave can be withdrawn.")
+        raise ReviewError(_("Only a certification the agency gave can be withdrawn."))
     if effective_on > timezone.localdate():
-        raise ReviewError("The date cannot be in the future.")
+        raise ReviewError(_("The date cannot be in the future."))
     if cert_request.signature_date and effective_on < cert_request.signature_date:
-        raise ReviewError("The date cannot be before the certification was signed.")
-    label = WithdrawalKind(kind).label
+        raise ReviewError(_("The date cannot be before the certification was signed."))
+    label = english(WithdrawalKind(kind).label)
     try:
         with transaction.atomic():
             withdrawal = CertificationWithdrawal.objects.create(
@@ -63,5 +64,5 @@ def certification_withdraw(
                 note=f"{label} on {_long(effective_on)}: {reason}",
             )
     except IntegrityError:
-        raise ReviewError("This certification's withdrawal is already recorded.") from None
+        raise ReviewError(_("This certification's withdrawal is already recorded.")) from None
     return withdrawal

@@ -18,12 +18,14 @@ from dataclasses import dataclass
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
 
 from accounts.models import AuditAction, User
 from accounts.services import audit_log
 from agencies.models import Agency
 
-from ..choices import Action, AttachmentKind
+from ..choices import Action, AttachmentKind, english
 from ..models import CertificationRequest, PendingMove, Release
 from ..uploads import validate_upload
 from .core import attachment_store
@@ -71,12 +73,17 @@ def release_sharing_check(
     if expired:
         last = max(expired)
         raise ReleaseError(
-            f"The victim's release expired on {last:%B} {last.day}, {last:%Y}: nothing new can "
-            "be shared with an agency until the advocate attaches a new release."
+            _(
+                "The victim's release expired on %(last)s: nothing new can be shared with an "
+                "agency until the advocate attaches a new release."
+            )
+            % {"last": date_format(last, "DATE_FORMAT")}
         )
     raise ReleaseError(
-        "There is no current release from the victim: nothing new can be shared with an agency "
-        "until the advocate attaches one."
+        _(
+            "There is no current release from the victim: nothing new can be shared with an agency "
+            "until the advocate attaches one."
+        )
     )
 
 
@@ -134,8 +141,9 @@ def move_wait_for_release(
             actor=actor,
             action=Action.MOVE_WAITING,
             note=(
-                f"{Action(action).label} to {to_agency.name} waits: the victim's release does "
-                "not name that agency. It moves once the advocate attaches a release naming it."
+                f"{english(Action(action).label)} to {to_agency.name} waits: the victim's "
+                "release does not name that agency. It moves once the advocate attaches a "
+                "release naming it."
             ),
         )
     return cert_request

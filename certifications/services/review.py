@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts.models import User
 from agencies.models import Agency, PointOfContact
@@ -34,6 +35,7 @@ from ..choices import (
     DenialReason,
     FormType,
     denial_reason_label,
+    english,
 )
 from ..deadlines import clock_of, compute_deadline
 from ..models import CertificationRequest, Message, PendingMove
@@ -66,7 +68,7 @@ def certification_request_request_info(
     """
     message = message.strip()
     if not message:
-        raise ReviewError("Write what information you need from the advocate.")
+        raise ReviewError(_("Write what information you need from the advocate."))
     with transaction.atomic():
         cert_request = certification_request_transition(
             cert_request=cert_request, action=Action.REQUEST_INFO, actor=actor, note=message
@@ -97,8 +99,10 @@ def decision_authority(*, cert_request: CertificationRequest, actor: User) -> De
     contact = contact_for_user(user=actor)
     if contact is None or not contact_may_sign(contact):
         raise ReviewError(
-            "Only the head of the agency or an official the head designated can record a "
-            "certification or a denial. Record your recommendation instead."
+            _(
+                "Only the head of the agency or an official the head designated can record a "
+                "certification or a denial. Record your recommendation instead."
+            )
         )
     signers = certifying_officials(contact.agency)
     if contact.agency_id == cert_request.agency_id:
@@ -110,7 +114,7 @@ def decision_authority(*, cert_request: CertificationRequest, actor: User) -> De
     if contact.agency.is_statewide_coordinator and delegation_in_force(cert_request.agency_id):
         return DecisionAuthority(signers=signers, basis=DecisionBasis.DELEGATION)
     raise ReviewError(
-        "This request is with the agency responsible for the case: only that agency decides it."
+        _("This request is with the agency responsible for the case: only that agency decides it.")
     )
 
 
@@ -123,7 +127,7 @@ def _decision_updates(
     """The signer and the coordinator's basis, checked against the authority."""
     if signer.pk not in {s.pk for s in authority.signers}:
         raise ReviewError(
-            "Choose the signer from the agency's head and designated certifying officials."
+            _("Choose the signer from the agency's head and designated certifying officials.")
         )
     updates = {
         "signing_official": signer,
@@ -135,8 +139,10 @@ def _decision_updates(
     if authority.basis == DecisionBasis.DPS_RESPONSIBILITY:
         if responsible_unit is None or responsible_unit.pk not in {u.pk for u in authority.units}:
             raise ReviewError(
-                "Name the DPS unit that detected, investigated or prosecuted the crime. If "
-                "none did, re-route the request to the agency responsible for the case."
+                _(
+                    "Name the DPS unit that detected, investigated or prosecuted the crime. If "
+                    "none did, re-route the request to the agency responsible for the case."
+                )
             )
         updates["decision_basis_agency"] = responsible_unit
     return updates
@@ -180,7 +186,7 @@ def certification_request_certify(
         authority=authority, signer=signer, responsible_unit=responsible_unit
     )
     if signature_date > timezone.localdate():
-        raise ReviewError("The date of signature cannot be in the future.")
+        raise ReviewError(_("The date of signature cannot be in the future."))
     if signed_form is not None:
         try:
             signed_form = validate_upload(signed_form, target=cert_request.reference, user=actor)
@@ -242,22 +248,24 @@ def certification_request_deny(
     explanation = explanation.strip()
     request_described = request_described.strip()
     if reason not in DenialReason.values:
-        raise ReviewError("Choose the reason for the denial.")
+        raise ReviewError(_("Choose the reason for the denial."))
     if not explanation:
-        raise ReviewError("Explain the denial in writing; the advocate will read it.")
+        raise ReviewError(_("Explain the denial in writing; the advocate will read it."))
     if not no_charge_basis_confirmed:
         raise ReviewError(
-            "Confirm that the denial does not rest on the absence of a charge, a conviction or "
-            "an open investigation (Minn. Stat. 611A.95 subd. 2(c))."
+            _(
+                "Confirm that the denial does not rest on the absence of a charge, a conviction or "
+                "an open investigation (Minn. Stat. 611A.95 subd. 2(c))."
+            )
         )
     if reason == DenialReason.REFUSED_ASSISTANCE:
         if not request_described or request_date is None:
-            raise ReviewError("Name the request for assistance that was refused, and its date.")
+            raise ReviewError(_("Name the request for assistance that was refused, and its date."))
         if cert_request.form_type == FormType.T and not refusal_unreasonable:
-            raise ReviewError("A T declaration is denied for a refusal only when unreasonable.")
+            raise ReviewError(_("A T declaration is denied for a refusal only when unreasonable."))
     else:
         request_described, request_date = "", None
-    label = denial_reason_label(reason, cert_request.form_type)
+    label = english(denial_reason_label(reason, cert_request.form_type))
     note = f"{label}: {explanation}"
     if request_described:
         asked = f"{request_date:%B} {request_date.day}, {request_date:%Y}"
@@ -309,11 +317,13 @@ def _move_to_agency(
     """
     reason = " ".join((reason or "").split())
     if not reason.rstrip(" .,;:"):
-        raise ReviewError("Give the reason for sending this request to another agency.")
+        raise ReviewError(_("Give the reason for sending this request to another agency."))
     if to_agency.pk == cert_request.agency_id:
-        raise ReviewError("The request is already with that agency; choose another one.")
+        raise ReviewError(_("The request is already with that agency; choose another one."))
     if not to_agency.is_active:
-        raise ReviewError(f"{to_agency.name} is no longer active in the directory.")
+        raise ReviewError(
+            _("%(to_agency)s is no longer active in the directory.") % {"to_agency": to_agency.name}
+        )
     mover = _mover_words(actor)
     decision = route_request(
         agency=to_agency,
@@ -325,12 +335,16 @@ def _move_to_agency(
     if action == Action.REROUTE and decision.agency.is_statewide_coordinator:
         # The coordinator re-routes *to a local agency*; routing it back to DPS helps no one.
         raise ReviewError(
-            f"{to_agency.name} cannot take this request. {decision.reason} Choose another agency."
+            _("%(to_agency)s cannot take this request. %(reason)s Choose another agency.")
+            % {"to_agency": to_agency.name, "reason": decision.reason}
         )
     if decision.agency.pk == cert_request.agency_id:
         raise ReviewError(
-            f"The directory routes requests for {to_agency.name} back to this agency. "
-            f"{decision.reason} Choose another agency."
+            _(
+                "The directory routes requests for %(to_agency)s back to this agency. %(reason)s "
+                "Choose another agency."
+            )
+            % {"to_agency": to_agency.name, "reason": decision.reason}
         )
     # VAWA 34 U.S.C. 12291(b)(2): a release per receiving agency. Expired: refused, saying
     # why; current but not naming the agency: the move waits for the advocate's new release.
@@ -414,11 +428,13 @@ def certification_request_assign(
 ) -> CertificationRequest:
     """Give the request to one contact of its agency; recorded as an "assigned" event."""
     if cert_request.status in FINAL_STATUSES:
-        raise ReviewError("This request is closed; it cannot be assigned.")
+        raise ReviewError(_("This request is closed; it cannot be assigned."))
     if contact.agency_id != cert_request.agency_id or not contact.is_active:
-        raise ReviewError("Choose an active point of contact of this agency.")
+        raise ReviewError(_("Choose an active point of contact of this agency."))
     if contact.pk == cert_request.assigned_contact_id:
-        raise ReviewError(f"The request is already assigned to {contact.name}.")
+        raise ReviewError(
+            _("The request is already assigned to %(contact)s.") % {"contact": contact.name}
+        )
     with transaction.atomic():
         CertificationRequest.objects.filter(pk=cert_request.pk).update(
             assigned_contact=contact, updated_at=timezone.now()
@@ -450,7 +466,7 @@ def message_post(
     """
     body = body.strip()
     if not body:
-        raise ReviewError("Write a message before sending it.")
+        raise ReviewError(_("Write a message before sending it."))
     uploads = [*([attachment] if attachment is not None else []), *attachments]
     stored = []
     try:

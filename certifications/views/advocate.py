@@ -15,6 +15,8 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.decorators import audit_reference, audited
@@ -27,17 +29,16 @@ from ..choices import (
     AttachmentKind,
     Status,
 )
+from ..forms.advocate import AttachmentForm, ProvideInfoForm, WithdrawForm
 from ..forms.casefile import report_number_formset, report_numbers_from
 from ..forms.filters import AdvocateDashboardFilter
 from ..forms.intake import (
     STEP_FORMS,
     STEP_TITLES,
     STEPS,
-    AttachmentForm,
+    AgencyChoiceField,
     FamilyMemberFormSet,
-    ProvideInfoForm,
     VictimForm,
-    WithdrawForm,
     family_members_from,
 )
 from ..models import CertificationRequest
@@ -73,7 +74,7 @@ STEP_SLUGS = [slug for slug, _ in STEPS]
 def _require_advocate(request: HttpRequest) -> None:
     # Other roles have no intake pages; 404 like any other page they may not see.
     if not request.user.is_advocate:
-        raise Http404("No such page.")
+        raise Http404(_("No such page."))
 
 
 def _next_step(step: str) -> str:
@@ -129,7 +130,9 @@ def _after_save(
     if request.POST.get("go") == "next":
         return redirect("certifications:edit", pk=cert_request.pk, step=_next_step(step))
     messages.success(
-        request, f"Draft {cert_request.reference} saved. You can come back to it any time."
+        request,
+        _("Draft %(reference)s saved. You can come back to it any time.")
+        % {"reference": cert_request.reference},
     )
     return redirect("certifications:edit", pk=cert_request.pk, step=step)
 
@@ -224,20 +227,25 @@ def request_edit(request: HttpRequest, pk: int, step: str) -> HttpResponse:
     ).cert_request
     audit_reference(request, cert_request.reference)
     if step not in STEP_SLUGS:
-        raise Http404("No such step.")
+        raise Http404(_("No such step."))
     if cert_request.status == Status.CERTIFIED:
         # The signed form is the agency's statement as signed (8 CFR 214.14(c)(2)(i)): what it
         # states changes only through a new signature; the rest through a correction.
         messages.error(
             request,
-            f"{cert_request.reference} is certified: what the signed form states cannot be "
-            'edited. Use "Ask for a new signature" to change it, or "Correct" for the '
-            "contact details and internal notes.",
+            _(
+                "%(reference)s is certified: what the signed form states cannot be edited. Use "
+                '"Ask for a new signature" to change it, or "Correct" for the contact details and '
+                "internal notes."
+            )
+            % {"reference": cert_request.reference},
         )
         return redirect("certifications:detail", pk=cert_request.pk)
     if cert_request.status != Status.DRAFT:
         messages.info(
-            request, f"{cert_request.reference} was submitted; it can no longer be edited."
+            request,
+            _("%(reference)s was submitted; it can no longer be edited.")
+            % {"reference": cert_request.reference},
         )
         return redirect("certifications:detail", pk=cert_request.pk)
     if step == "attachments":
@@ -327,7 +335,7 @@ def _attachments_step(request: HttpRequest, cert_request: CertificationRequest) 
             except ValidationError as exc:
                 form.add_error("file", exc.messages)
             else:
-                messages.success(request, "The file was attached.")
+                messages.success(request, _("The file was attached."))
                 return redirect("certifications:edit", pk=cert_request.pk, step="attachments")
     attachments = list(cert_request.attachments.select_related("uploaded_by"))
     return render(
@@ -406,10 +414,10 @@ def request_submit(request: HttpRequest, pk: int) -> HttpResponse:
             else [certification_request_submit(cert_request=cert_request, actor=request.user)]
         )
     except IncompleteRequestError as exc:
-        messages.error(request, "The request is not complete yet: see what is missing below.")
+        messages.error(request, _("The request is not complete yet: see what is missing below."))
         return _review_step(request, cert_request, problems=exc.message_dict)
     except AlsoReleaseError as exc:
-        messages.error(request, "Nothing was submitted: see the other agencies below.")
+        messages.error(request, _("Nothing was submitted: see the other agencies below."))
         return _review_step(request, cert_request, also_error=exc)
     except (TransitionError, ValidationError) as exc:
         messages.error(request, " ".join(getattr(exc, "messages", [str(exc)])))
@@ -417,8 +425,12 @@ def request_submit(request: HttpRequest, pk: int) -> HttpResponse:
     for sent in submitted:
         messages.success(
             request,
-            f"{sent.reference} was submitted to {sent.agency}. Due "
-            f"{sent.due_date:%B} {sent.due_date.day}, {sent.due_date.year}.",
+            _("%(sent_reference)s was submitted to %(agency)s. Due %(due_date)s.")
+            % {
+                "sent_reference": sent.reference,
+                "agency": sent.agency,
+                "due_date": date_format(sent.due_date, "DATE_FORMAT"),
+            },
         )
     return redirect("certifications:detail", pk=submitted[0].pk)
 
@@ -434,7 +446,12 @@ def request_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
     audit_reference(request, cert_request.reference)
     if cert_request.status not in WITHDRAWABLE:
         messages.info(
-            request, f"{cert_request.reference} is {cert_request.get_status_display().lower()}."
+            request,
+            _("%(reference)s is %(status)s.")
+            % {
+                "reference": cert_request.reference,
+                "status": cert_request.get_status_display().lower(),
+            },
         )
         return redirect("certifications:detail", pk=cert_request.pk)
     form = WithdrawForm(request.POST or None)
@@ -446,7 +463,9 @@ def request_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
         except TransitionError as exc:
             messages.error(request, str(exc))
         else:
-            messages.success(request, f"{cert_request.reference} was withdrawn.")
+            messages.success(
+                request, _("%(reference)s was withdrawn.") % {"reference": cert_request.reference}
+            )
         return redirect("certifications:detail", pk=cert_request.pk)
     return render(
         request, "certifications/advocate/withdraw.html", {"obj": cert_request, "form": form}
@@ -466,8 +485,14 @@ def request_delete_draft(request: HttpRequest, pk: int) -> HttpResponse:
     if cert_request.status != Status.DRAFT:
         messages.info(
             request,
-            f"{cert_request.reference} is {cert_request.get_status_display().lower()}: "
-            "only a draft can be deleted. An open request can be withdrawn.",
+            _(
+                "%(reference)s is %(status)s: only a draft can be deleted. An open request can be "
+                "withdrawn."
+            )
+            % {
+                "reference": cert_request.reference,
+                "status": cert_request.get_status_display().lower(),
+            },
         )
         return redirect("certifications:detail", pk=cert_request.pk)
     if request.method == "POST":
@@ -478,7 +503,10 @@ def request_delete_draft(request: HttpRequest, pk: int) -> HttpResponse:
         except TransitionError as exc:
             messages.error(request, str(exc))
             return redirect("certifications:detail", pk=cert_request.pk)
-        messages.success(request, f"Draft {reference} was deleted with its attachments.")
+        messages.success(
+            request,
+            _("Draft %(reference)s was deleted with its attachments.") % {"reference": reference},
+        )
         return redirect("certifications:dashboard")
     return render(
         request,
@@ -497,7 +525,7 @@ def request_provide_info(request: HttpRequest, pk: int) -> HttpResponse:
     cert_request = access.cert_request
     audit_reference(request, cert_request.reference)
     if cert_request.status != Status.INFO_REQUESTED:
-        messages.info(request, "The agency is not waiting for information on this request.")
+        messages.info(request, _("The agency is not waiting for information on this request."))
         return redirect("certifications:detail", pk=cert_request.pk)
     form = ProvideInfoForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
@@ -515,7 +543,9 @@ def request_provide_info(request: HttpRequest, pk: int) -> HttpResponse:
             messages.error(request, str(exc))
             return redirect("certifications:detail", pk=cert_request.pk)
         else:
-            messages.success(request, "Your answer was sent; the request is back with the agency.")
+            messages.success(
+                request, _("Your answer was sent; the request is back with the agency.")
+            )
             return redirect("certifications:detail", pk=cert_request.pk)
     return render(
         request,
@@ -537,14 +567,14 @@ def request_provide_info(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def attachment_delete(request: HttpRequest, pk: int) -> HttpResponse:
     _require_advocate(request)
-    attachment, _ = attachment_access(user=request.user, pk=pk, require=ADVOCATE)
+    attachment = attachment_access(user=request.user, pk=pk, require=ADVOCATE)[0]
     cert_request = attachment.request
     try:
         attachment_remove(attachment=attachment, actor=request.user)
     except TransitionError as exc:
         messages.error(request, str(exc))
         return redirect("certifications:detail", pk=cert_request.pk)
-    messages.success(request, "The file was removed.")
+    messages.success(request, _("The file was removed."))
     return redirect("certifications:edit", pk=cert_request.pk, step="attachments")
 
 
@@ -563,5 +593,6 @@ def agency_suggestions_json(request: HttpRequest) -> JsonResponse:
         {
             "county": str(county) if county else "",
             "agencies": [{"id": a.pk, "name": a.name} for a in agencies],
+            "labels": AgencyChoiceField.group_labels(str(county) if county else ""),
         }
     )

@@ -16,6 +16,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from accounts.decorators import audited
@@ -47,7 +48,7 @@ ROUTED_SHOWN = 10
 def _contact_or_404(request: HttpRequest) -> PointOfContact:
     contact = contact_for_user(user=request.user)
     if contact is None or request.user.role not in (Role.AGENCY_CONTACT, Role.COORDINATOR):
-        raise Http404("No such page.")
+        raise Http404(_("No such page."))
     return contact
 
 
@@ -104,7 +105,7 @@ def queue(request: HttpRequest) -> HttpResponse:
         {
             "figures": figures,
             "figures_at": figures_at,
-            "period_label": "the last twelve months",
+            "period_label": _("the last twelve months"),
             "reconsiderations": _agency_reconsiderations(
                 agency=contact.agency, start=period_start, end=period_end
             ),
@@ -147,7 +148,7 @@ def coordinator(request: HttpRequest) -> HttpResponse:
     """The statewide coordinator's overview: routed to DPS, escalated, overdue, by agency."""
     contact = _contact_or_404(request)
     if request.user.role != Role.COORDINATOR or not contact.agency.is_statewide_coordinator:
-        raise Http404("No such page.")
+        raise Http404(_("No such page."))
     statewide = coordinator_statewide_requests(user=request.user)
     page = Paginator(statewide, STATEWIDE_PAGE_SIZE).get_page(request.GET.get("page"))
     routed = certification_requests_agency_queue(user=request.user, status="open")

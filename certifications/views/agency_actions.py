@@ -13,6 +13,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.decorators import audit_reference, audited
@@ -127,7 +128,7 @@ def _signer_and_unit(cert_request: CertificationRequest, data: dict):
     unit_pk = data.get("responsible_unit")
     unit = Agency.objects.filter(pk=unit_pk).first() if unit_pk else None
     if signer is None:
-        raise ReviewError("Choose who signs.")
+        raise ReviewError(_("Choose who signs."))
     return signer, unit
 
 
@@ -295,7 +296,7 @@ def assign(request: HttpRequest, pk: int) -> HttpResponse:
         ).first()
         try:
             if contact is None:
-                raise ReviewError("Choose an active point of contact of this agency.")
+                raise ReviewError(_("Choose an active point of contact of this agency."))
             certification_request_assign(
                 cert_request=cert_request, actor=request.user, contact=contact
             )
@@ -321,7 +322,7 @@ def message(request: HttpRequest, pk: int) -> HttpResponse:
         request.POST,
         request.FILES,
         action=reverse("certifications:message", args=[pk]),
-        label="Message to the advocate",
+        label=_("Message to the advocate"),
     )
     if form.is_valid():
         try:
@@ -364,8 +365,10 @@ def withdraw_certification(request: HttpRequest, pk: int) -> HttpResponse:
             request,
             cert_request,
             ReviewError(
-                "Only a certification the agency gave can be withdrawn, once: this one is not "
-                "certified or its withdrawal is already recorded."
+                _(
+                    "Only a certification the agency gave can be withdrawn, once: this one is not "
+                    "certified or its withdrawal is already recorded."
+                )
             ),
         )
     form = CertificationWithdrawForm(
@@ -465,7 +468,7 @@ def _move(request: HttpRequest, pk: int, *, action: Action) -> HttpResponse:
             user=request.user, cert_request=cert_request, actions=access.agency_actions
         )
         if action not in possible:
-            messages.error(request, "This request can no longer be sent to another agency.")
+            messages.error(request, _("This request can no longer be sent to another agency."))
             return _back(cert_request)
         return _render_move(request, cert_request, action=action)
     # The choice is checked against the agencies it may go to, not a list of all of them.

@@ -13,6 +13,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, JsonResponse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.decorators import audit_reference, audited
@@ -61,7 +62,7 @@ def request_autosave(request: HttpRequest, pk: int, step: str) -> JsonResponse:
     ).cert_request
     audit_reference(request, cert_request.reference)
     if step not in AUTOSAVE_STEPS or cert_request.status != Status.DRAFT:
-        raise Http404("No such draft step.")
+        raise Http404(_("No such draft step."))
     form = _step_form(step, cert_request, data=request.POST)
     form.is_valid()
     errors: dict[str, list[str]] = {

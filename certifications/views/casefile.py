@@ -13,6 +13,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.decorators import audit_reference, audited
@@ -150,7 +151,7 @@ def advocate_message(request: HttpRequest, pk: int) -> HttpResponse:
     access = certification_request_access(user=request.user, pk=pk, require=ADVOCATE)
     cert_request = access.cert_request
     audit_reference(request, cert_request.reference)
-    form = MessageWithFilesForm(request.POST, request.FILES, label="Message to the agency")
+    form = MessageWithFilesForm(request.POST, request.FILES, label=_("Message to the agency"))
     if form.is_valid():
         try:
             message_with_files_send(

@@ -13,6 +13,7 @@ from typing import Any
 from django import forms
 from django.core.exceptions import ObjectDoesNotExist
 from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from ..choices import OPEN_STATUSES, Status
 from ..forms.casefile import (
@@ -73,6 +74,6 @@ def casefile_context(
     if advocate and cert_request.status != Status.DRAFT:
         context["advocate_message_form"] = bound.get("advocate_message") or MessageWithFilesForm(
             action=reverse("certifications:advocate_message", args=[pk]),
-            label="Message to the agency",
+            label=_("Message to the agency"),
         )
     return context

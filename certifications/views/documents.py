@@ -7,6 +7,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
@@ -38,7 +39,7 @@ def document_download(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
     audit_reference(request, cert_request.reference)
     document_kind = DOCUMENT_SLUGS.get(kind)
     if document_kind is None:
-        raise Http404("No such document.")
+        raise Http404(_("No such document."))
     document = document_current(cert_request=cert_request, kind=document_kind)
     audit_detail(request, document_download_note(cert_request=cert_request, document=document))
     return _pdf_attachment(document)
@@ -54,7 +55,7 @@ def official_form_download(request: HttpRequest, pk: int) -> HttpResponse:
     audit_reference(request, access.cert_request.reference)
     document = official_form_fill(access=access)
     if document is None:
-        raise Http404("The official form of the current edition is not loaded.")
+        raise Http404(_("The official form of the current edition is not loaded."))
     audit_detail(
         request, document_download_note(cert_request=access.cert_request, document=document)
     )
@@ -144,5 +145,5 @@ def agency_answers_save(request: HttpRequest, pk: int) -> HttpResponse:
     agency_form_answers_update(
         cert_request=cert_request, actor=request.user, answers=dict(form.cleaned_data)
     )
-    messages.success(request, "Answers saved. The worksheet now shows the agency's answers.")
+    messages.success(request, _("Answers saved. The worksheet now shows the agency's answers."))
     return redirect("certifications:documents", pk=cert_request.pk)

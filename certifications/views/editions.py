@@ -6,6 +6,8 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from accounts.decorators import audit_reference, audited
@@ -39,20 +41,24 @@ def edition_move(request: HttpRequest, pk: int) -> HttpResponse:
     access = certification_request_access(user=request.user, pk=pk)
     audit_reference(request, access.cert_request.reference)
     if not access.may_move_edition:
-        raise Http404("No such request.")
+        raise Http404(_("No such request."))
     result = certification_request_edition_move(
         cert_request=access.cert_request, actor=request.user
     )
     if not result.moved:
-        messages.info(request, "The request is already on the current edition of the form.")
+        messages.info(request, _("The request is already on the current edition of the form."))
     else:
         messages.success(
             request,
-            f"The request is now on edition {result.to_label}: "
-            f"{len(result.carried)} answer(s) carried over.",
+            ngettext(
+                "The request is now on edition %(to_label)s: %(carried)s answer carried over.",
+                "The request is now on edition %(to_label)s: %(carried)s answers carried over.",
+                len(result.carried),
+            )
+            % {"to_label": result.to_label, "carried": len(result.carried)},
         )
         if result.reenter:
             messages.warning(
-                request, "Enter again on the new edition: " + "; ".join(result.reenter) + "."
+                request, _("Enter again on the new edition: ") + "; ".join(result.reenter) + "."
             )
     return redirect("certifications:detail", pk=access.cert_request.pk)

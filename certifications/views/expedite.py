@@ -7,6 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from accounts.decorators import audit_reference, audited
@@ -25,13 +26,17 @@ def request_raise_expedite(request: HttpRequest, pk: int) -> HttpResponse:
     """Raise removal proceedings (of the victim or a qualifying family member) on a submitted,
     open request, with the proof; the page says which deadline that changes and why."""
     if not request.user.is_advocate:
-        raise Http404("No such page.")
+        raise Http404(_("No such page."))
     cert_request = certification_request_access(
         user=request.user, pk=pk, require=ADVOCATE
     ).cert_request
     audit_reference(request, cert_request.reference)
     if cert_request.status not in OPEN_STATUSES or cert_request.in_removal_proceedings:
-        messages.info(request, f"Removal proceedings cannot be raised on {cert_request.reference}.")
+        messages.info(
+            request,
+            _("Removal proceedings cannot be raised on %(reference)s.")
+            % {"reference": cert_request.reference},
+        )
         return redirect("certifications:detail", pk=cert_request.pk)
     form = RaiseExpediteForm(request.POST or None, request.FILES or None)
     status = 200
@@ -53,7 +58,9 @@ def request_raise_expedite(request: HttpRequest, pk: int) -> HttpResponse:
                 form.add_error(None, str(exc))
             else:
                 messages.success(
-                    request, f"Removal proceedings raised on {cert_request.reference}."
+                    request,
+                    _("Removal proceedings raised on %(reference)s.")
+                    % {"reference": cert_request.reference},
                 )
                 return redirect("certifications:detail", pk=cert_request.pk)
     return render(

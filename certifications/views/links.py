@@ -14,6 +14,8 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.decorators import audit_reference, audited
@@ -92,8 +94,11 @@ def new_signature(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(
                 request,
-                f"Draft {draft.reference} was started from {cert_request.reference}. Check "
-                "it, record the victim's consent and submit it: it has a clock of its own.",
+                _(
+                    "Draft %(draft_reference)s was started from %(reference)s. Check it, record "
+                    "the victim's consent and submit it: it has a clock of its own."
+                )
+                % {"draft_reference": draft.reference, "reference": cert_request.reference},
             )
             return redirect("certifications:edit", pk=draft.pk, step="victim")
     return render(
@@ -131,7 +136,7 @@ def correct(request: HttpRequest, pk: int) -> HttpResponse:
             return _not_now(request, cert_request, str(exc))
         else:
             messages.success(
-                request, "The correction was recorded." if changed else "Nothing was changed."
+                request, _("The correction was recorded.") if changed else "Nothing was changed."
             )
             return redirect("certifications:detail", pk=cert_request.pk)
     return render(
@@ -168,8 +173,12 @@ def reconsideration(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(
                 request,
-                f"{new.reference} asks {new.agency} to reconsider. Due "
-                f"{new.due_date:%B} {new.due_date.day}, {new.due_date.year}.",
+                _("%(new_reference)s asks %(agency)s to reconsider. Due %(due_date)s.")
+                % {
+                    "new_reference": new.reference,
+                    "agency": new.agency,
+                    "due_date": date_format(new.due_date, "DATE_FORMAT"),
+                },
             )
             return redirect("certifications:detail", pk=new.pk)
     return render(
@@ -211,8 +220,11 @@ def another_certifier(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(
                 request,
-                f"Draft {draft.reference} for {agency.name} was started with the same facts. "
-                "Record the victim's consent to share with this agency, then submit it.",
+                _(
+                    "Draft %(draft_reference)s for %(agency)s was started with the same facts. "
+                    "Record the victim's consent to share with this agency, then submit it."
+                )
+                % {"draft_reference": draft.reference, "agency": agency.name},
             )
             return redirect("certifications:edit", pk=draft.pk, step="consent")
     return render(
@@ -267,7 +279,9 @@ def family_link_view(request: HttpRequest, pk: int) -> HttpResponse:
             _errors_to_form(form, exc)
         else:
             messages.success(
-                request, f"{cert_request.reference} is grouped with {other.reference}."
+                request,
+                _("%(reference)s is grouped with %(other_reference)s.")
+                % {"reference": cert_request.reference, "other_reference": other.reference},
             )
             return redirect("certifications:family", pk=cert_request.pk)
     return render(
@@ -287,7 +301,10 @@ def family_another_victim(request: HttpRequest, pk: int) -> HttpResponse:
     draft = family_another_victim_start(source=cert_request, actor=request.user)
     messages.success(
         request,
-        f"Draft {draft.reference} for another victim of this incident was started, grouped "
-        f"with {cert_request.reference}.",
+        _(
+            "Draft %(draft_reference)s for another victim of this incident was started, grouped "
+            "with %(reference)s."
+        )
+        % {"draft_reference": draft.reference, "reference": cert_request.reference},
     )
     return redirect("certifications:edit", pk=draft.pk, step="victim")

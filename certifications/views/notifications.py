@@ -7,6 +7,8 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 
 from ..access import ADVOCATE, certification_request_access
@@ -50,7 +52,15 @@ def notification_read(request: HttpRequest, pk: int) -> HttpResponse:
 def notifications_read_all(request: HttpRequest) -> HttpResponse:
     count = notification_mark_read(user=request.user)
     unread_count_forget(request)
-    messages.success(request, f"{count} notification{'s' if count != 1 else ''} marked as read.")
+    messages.success(
+        request,
+        ngettext(
+            "%(count)s notification marked as read.",
+            "%(count)s notifications marked as read.",
+            count,
+        )
+        % {"count": count},
+    )
     return redirect("certifications:notifications")
 
 
@@ -79,7 +89,11 @@ def petition_filed(request: HttpRequest, pk: int) -> HttpResponse:
         except PetitionFiledError as exc:
             form.add_error("filed_on", str(exc))
         else:
-            messages.success(request, f"Petition for {cert_request.reference} marked as filed.")
+            messages.success(
+                request,
+                _("Petition for %(reference)s marked as filed.")
+                % {"reference": cert_request.reference},
+            )
             return redirect(_request_page(cert_request.pk))
     return render(
         request,

@@ -13,6 +13,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from accounts.decorators import audited
@@ -70,9 +71,16 @@ def other_agency(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(
                 request,
-                f"Draft {draft.reference} for {agency.name} was started for the same incident, "
-                f"linked to {cert_request.reference}. It has its own release, clock and "
-                "decision: check the release for this agency, then review and submit it.",
+                _(
+                    "Draft %(draft_reference)s for %(agency)s was started for the same incident, "
+                    "linked to %(reference)s. It has its own release, clock and decision: check "
+                    "the release for this agency, then review and submit it."
+                )
+                % {
+                    "draft_reference": draft.reference,
+                    "agency": agency.name,
+                    "reference": cert_request.reference,
+                },
             )
             return redirect("certifications:edit", pk=draft.pk, step="consent")
     return render(

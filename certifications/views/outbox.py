@@ -12,6 +12,8 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 
 from ..access import outbox_access
@@ -33,20 +35,31 @@ def dead_list(request: HttpRequest) -> HttpResponse:
 def _period() -> str:
     """NOTIFICATIONS_RETRY_FOR_SECONDS in words ("3 days", "10 seconds")."""
     seconds = settings.NOTIFICATIONS_RETRY_FOR_SECONDS
-    for unit, size in (("day", 86400), ("hour", 3600), ("minute", 60)):
-        if seconds >= size and seconds % size == 0:
-            seconds //= size
-            return f"{seconds} {unit}{'s' if seconds != 1 else ''}"
-    return f"{seconds} second{'s' if seconds != 1 else ''}"
+    units = (
+        (86400, lambda n: ngettext("%(n)s day", "%(n)s days", n)),
+        (3600, lambda n: ngettext("%(n)s hour", "%(n)s hours", n)),
+        (60, lambda n: ngettext("%(n)s minute", "%(n)s minutes", n)),
+        (1, lambda n: ngettext("%(n)s second", "%(n)s seconds", n)),
+    )
+    for size, words in units:
+        if seconds >= size and seconds % size == 0 or size == 1:
+            return words(seconds // size) % {"n": seconds // size}
+    return str(seconds)
 
 
 def _retried(request: HttpRequest, count: int) -> HttpResponse:
     if count:
         messages.success(
-            request, f"{count} e-mail{'s' if count != 1 else ''} will be sent again shortly."
+            request,
+            ngettext(
+                "%(count)s e-mail will be sent again shortly.",
+                "%(count)s e-mails will be sent again shortly.",
+                count,
+            )
+            % {"count": count},
         )
     else:
-        messages.info(request, "Nothing to retry: that e-mail was already sent or retried.")
+        messages.info(request, _("Nothing to retry: that e-mail was already sent or retried."))
     return redirect("certifications:outbox_dead")
 
 

@@ -12,6 +12,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts.decorators import audit_detail, audit_reference, audited
@@ -107,7 +108,7 @@ def release_step(
             except ValidationError as exc:
                 _add_errors(form, exc)
             else:
-                messages.success(request, "The release was attached.")
+                messages.success(request, _("The release was attached."))
                 return redirect("certifications:edit", pk=cert_request.pk, step="attachments")
     return render(
         request,
@@ -151,7 +152,7 @@ def release_new(request: HttpRequest, pk: int) -> HttpResponse:
         except ValidationError as exc:
             _add_errors(form, exc)
         else:
-            messages.success(request, "The release was attached.")
+            messages.success(request, _("The release was attached."))
             return redirect("certifications:detail", pk=cert_request.pk)
     return render(
         request,
@@ -176,7 +177,7 @@ def request_record(request: HttpRequest, pk: int) -> HttpResponse:
     ).cert_request
     audit_reference(request, cert_request.reference)
     if cert_request.status == Status.DRAFT:
-        raise Http404("A draft has no record yet.")
+        raise Http404(_("A draft has no record yet."))
     form = RecordForm(request.GET)
     include = form.is_valid() and form.cleaned_data["include_victim_name"]
     audit_detail(request, "request record" + (" with the victim's name" if include else ""))

@@ -15,6 +15,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from accounts.decorators import audit_reference, audited
@@ -69,7 +70,7 @@ def possible_actions(
     possible = set()
     for name in actions:
         if name in TRANSITIONS:
-            allowed_from, _ = TRANSITIONS[name]
+            allowed_from = TRANSITIONS[name][0]
             if cert_request.status in allowed_from:
                 possible.add(name)
         elif name == "assign":
@@ -175,7 +176,7 @@ def agency_panel_context(
         )
     elif opened == "message":
         panel["form"] = bound.get(opened) or MessageWithFilesForm(
-            action=url("message"), label="Message to the advocate"
+            action=url("message"), label=_("Message to the advocate")
         )
     elif opened == "withdraw_certification":
         panel["form"] = bound.get(opened) or CertificationWithdrawForm(

@@ -22,6 +22,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.decorators import audit_detail, audited
@@ -31,7 +32,7 @@ from accounts.services import audit_log
 from uvisa_portal.spreadsheets import spreadsheet_safe
 
 from ..charts import agency_chart_svg, monthly_chart_svg
-from ..choices import DenialReason
+from ..choices import DenialReason, english
 from ..forms.statistics import AgencyFilterForm, PeriodForm, YearForm
 from ..models import StatisticsSnapshot
 from ..services.statistics import (
@@ -64,7 +65,7 @@ def _require_statistics_user(user: User) -> None:
     # The statewide coordinator and administrators see the unsuppressed figures: aggregates
     # only, never a request, so administrators may too (they never see victim data).
     if not (user.is_coordinator or user.is_administrator):
-        raise Http404("No such page.")
+        raise Http404(_("No such page."))
 
 
 def _month_label(month: datetime.date) -> str:
@@ -152,7 +153,7 @@ def statistics_recompute(request: HttpRequest) -> HttpResponse:
         target=f"statistics-snapshot:{snapshot.pk}",
         detail=f"figures {start.isoformat()} to {end.isoformat()}",
     )
-    messages.success(request, "The figures were recomputed.")
+    messages.success(request, _("The figures were recomputed."))
     query = urlencode({"start": start.isoformat(), "end": end.isoformat()})
     return redirect(f"{reverse('statistics:figures')}?{query}")
 
@@ -261,7 +262,7 @@ def _chart_from(report: Report | PublicReport, kind: str, public: bool) -> bytes
             labels = [a.name for a in rows]
             series = {k: [getattr(a.figures, v) for a in rows] for k, v in names.items()}
         return agency_chart_svg(title=gettext("Outcomes per agency"), labels=labels, series=series)
-    raise Http404("No such chart.")
+    raise Http404(_("No such chart."))
 
 
 @login_required
@@ -423,7 +424,7 @@ def annual_report(request: HttpRequest) -> HttpResponse:
         "received",
         "certified",
         "denied",
-        *[f"denied: {r.label}" for r in DenialReason],
+        *[f"denied: {english(r.label)}" for r in DenialReason],
         "withdrawn",
         "late",
         "pending",

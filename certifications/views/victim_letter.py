@@ -11,6 +11,7 @@ from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
@@ -35,7 +36,7 @@ def _sent_request(request: HttpRequest, pk: int):
     ).cert_request
     audit_reference(request, cert_request.reference)
     if cert_request.status == Status.DRAFT:
-        raise Http404("This request has not been sent to an agency yet: there is no letter.")
+        raise Http404(_("This request has not been sent to an agency yet: there is no letter."))
     return cert_request
 
 
