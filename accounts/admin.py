@@ -2,6 +2,7 @@ from allauth.mfa.models import Authenticator
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.http import Http404
+from django.utils.translation import gettext_lazy as _
 
 from uvisa_portal.admin_errors import ValidValuesAdminMixin
 
@@ -78,14 +79,14 @@ class UserAdmin(ValidValuesAdminMixin, DjangoUserAdmin):
         # Not even the page: an administrator who sets a password can sign in as that person.
         raise Http404("No such page.")
 
-    @admin.action(description="Deactivate the selected users and end their sessions")
+    @admin.action(description=_("Deactivate the selected users and end their sessions"))
     def deactivate_users(self, request, queryset) -> None:
         queryset = queryset.exclude(pk=request.user.pk)
         for user in queryset:
             user_deactivate(user=user, actor=request.user, request=request)
         self.message_user(request, f"{queryset.count()} user(s) deactivated.")
 
-    @admin.action(description="Reset second factor (they set it up again at next sign-in)")
+    @admin.action(description=_("Reset second factor (they set it up again at next sign-in)"))
     def reset_second_factor(self, request, queryset) -> None:
         for user in queryset:
             user_mfa_reset(user=user, actor=request.user, request=request)
@@ -109,7 +110,7 @@ class InvitationAdmin(ValidValuesAdminMixin, admin.ModelAdmin):
     def has_add_permission(self, request) -> bool:
         return False
 
-    @admin.action(description="Revoke the selected invitations", permissions=["change"])
+    @admin.action(description=_("Revoke the selected invitations"), permissions=["change"])
     def revoke(self, request, queryset) -> None:
         revoked = sum(
             invitation_revoke(invitation=invitation, actor=request.user, request=request)

@@ -9,6 +9,7 @@ from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from accounts.models import AuditAction
@@ -59,11 +60,11 @@ class AuditedAdmin(ValidValuesAdminMixin, admin.ModelAdmin):
 class TrainingLapsedFilter(admin.SimpleListFilter):
     """Lapsed: no training within TRAINING_VALID_MONTHS (default 12)."""
 
-    title = "training"
+    title = _("training")
     parameter_name = "training"
 
     def lookups(self, request, model_admin):
-        return [("lapsed", "Lapsed or never trained"), ("current", "Current")]
+        return [("lapsed", _("Lapsed or never trained")), ("current", _("Current"))]
 
     def _lapsed_q(self, prefix: str = "") -> Q:
         cutoff = training_cutoff()
@@ -80,10 +81,10 @@ class TrainingLapsedFilter(admin.SimpleListFilter):
 
 
 class AgencyTrainingLapsedFilter(TrainingLapsedFilter):
-    title = "contacts' training"
+    title = _("contacts' training")
 
     def lookups(self, request, model_admin):
-        return [("lapsed", "An active contact's training lapsed")]
+        return [("lapsed", _("An active contact's training lapsed"))]
 
     def queryset(self, request, queryset):
         if self.value() == "lapsed":
@@ -93,14 +94,14 @@ class AgencyTrainingLapsedFilter(TrainingLapsedFilter):
 
 
 class ContactPresenceFilter(admin.SimpleListFilter):
-    title = "point of contact"
+    title = _("point of contact")
     parameter_name = "contact"
 
     def lookups(self, request, model_admin):
         return [
-            ("none", "No active contact"),
-            ("no_primary", "No active primary contact"),
-            ("yes", "Has an active contact"),
+            ("none", _("No active contact")),
+            ("no_primary", _("No active primary contact")),
+            ("yes", _("Has an active contact")),
         ]
 
     def queryset(self, request, queryset):
@@ -146,7 +147,7 @@ class PointOfContactInline(ValidValuesAdminMixin, admin.TabularInline):
     readonly_fields = ["user"]
 
 
-@admin.action(description="Export selected agencies as CSV")
+@admin.action(description=_("Export selected agencies as CSV"))
 def export_agencies_csv(modeladmin, request, queryset) -> HttpResponse:
     audit_log(
         action=AuditAction.EXPORT,
@@ -162,12 +163,12 @@ def export_agencies_csv(modeladmin, request, queryset) -> HttpResponse:
     return response
 
 
-@admin.action(description="Merge the two selected agencies (the older one is kept)")
+@admin.action(description=_("Merge the two selected agencies (the older one is kept)"))
 def merge_two_agencies(modeladmin, request, queryset):
     agencies = list(queryset.order_by("pk")[:3])
     if len(agencies) != 2:
         modeladmin.message_user(
-            request, "Select exactly two agencies to merge.", level=messages.ERROR
+            request, _("Select exactly two agencies to merge."), level=messages.ERROR
         )
         return None
     survivor, duplicate = agencies
@@ -178,8 +179,8 @@ def merge_two_agencies(modeladmin, request, queryset):
 
 
 POLICY_DAYS_ERRORS = {
-    "min_value": "Enter a number of days from 1 to 365, or leave it empty for no policy.",
-    "max_value": "Enter a number of days from 1 to 365, or leave it empty for no policy.",
+    "min_value": _("Enter a number of days from 1 to 365, or leave it empty for no policy."),
+    "max_value": _("Enter a number of days from 1 to 365, or leave it empty for no policy."),
 }
 
 
@@ -189,21 +190,21 @@ class AgencyAdminForm(forms.ModelForm):
 
     # Ticked by name, stored as crime codes; none ticked means every qualifying crime.
     certified_crimes = forms.MultipleChoiceField(
-        label="Certified crimes",
+        label=_("Certified crimes"),
         choices=Crime.choices,
         widget=forms.CheckboxSelectMultiple,
         required=False,
-        help_text="Tick none if the agency certifies every qualifying crime.",
+        help_text=_("Tick none if the agency certifies every qualifying crime."),
     )
     policy_response_days = forms.IntegerField(
-        label="Policy response days",
+        label=_("Policy response days"),
         min_value=1,
         max_value=365,
         required=False,
         error_messages=POLICY_DAYS_ERRORS,
     )
     policy_expedited_days = forms.IntegerField(
-        label="Policy expedited days",
+        label=_("Policy expedited days"),
         min_value=1,
         max_value=365,
         required=False,
@@ -255,8 +256,10 @@ class AgencyAdminForm(forms.ModelForm):
         if decided and (not note or note == self.instance.statute_coverage_note.strip()):
             self.add_error(
                 "statute_coverage_note",
-                "Write who decided the coverage, when and why: a change of coverage needs "
-                "its note.",
+                _(
+                    "Write who decided the coverage, when and why: a change of coverage needs "
+                    "its note."
+                ),
             )
         return data
 
@@ -318,7 +321,7 @@ class AgencyAdmin(SimpleHistoryAdmin, AuditedAdmin):
                 ),
             },
         ),
-        ("Where it serves", {"fields": ["counties", "cities"]}),
+        (_("Where it serves"), {"fields": ["counties", "cities"]}),
         (
             "Address",
             {
@@ -389,7 +392,7 @@ class PointOfContactAdmin(SimpleHistoryAdmin, AuditedAdmin):
     autocomplete_fields = ["agency"]
     inlines = [TrainingRecordInline]
 
-    @admin.display(boolean=True, description="training lapsed")
+    @admin.display(boolean=True, description=_("training lapsed"))
     def training_is_lapsed(self, obj: PointOfContact) -> bool:
         return obj.training_lapsed
 

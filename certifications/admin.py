@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib import admin, messages
+from django.utils.translation import gettext_lazy as _
 
 from uvisa_portal.admin_errors import ValidValuesAdminMixin
 
@@ -19,10 +20,12 @@ MAX_PDF_BYTES = 20 * 1024 * 1024
 
 class FormEditionAdminForm(forms.ModelForm):
     official_pdf_upload = forms.FileField(
-        label="Load USCIS's fillable PDF",
+        label=_("Load USCIS's fillable PDF"),
         required=False,
-        help_text="From uscis.gov/i-918 or uscis.gov/i-914, as published. It is checked "
-        "against this edition's field map; nothing changes if it is refused.",
+        help_text=_(
+            "From uscis.gov/i-918 or uscis.gov/i-914, as published. It is checked "
+            "against this edition's field map; nothing changes if it is refused."
+        ),
     )
 
     class Meta:
@@ -43,7 +46,7 @@ class FormEditionAdminForm(forms.ModelForm):
         if upload is None:
             return None
         if upload.size > MAX_PDF_BYTES:
-            raise forms.ValidationError("The file is larger than any official form (20 MB).")
+            raise forms.ValidationError(_("The file is larger than any official form (20 MB)."))
         content = upload.read()
         field_map = self.cleaned_data.get("field_map") or self.instance.field_map
         try:
@@ -66,7 +69,7 @@ class FormEditionAdmin(ValidValuesAdminMixin, admin.ModelAdmin):
     readonly_fields = ["loaded_at", "loaded_by"]
     change_form_template = "admin/certifications/formedition/change_form.html"
 
-    @admin.display(boolean=True, description="official PDF loaded")
+    @admin.display(boolean=True, description=_("official PDF loaded"))
     def pdf_loaded(self, obj: FormEdition) -> bool:
         return obj.pdf_loaded
 
