@@ -25,7 +25,7 @@ def test_the_coordinator_records_a_dps_training_and_opens_the_delegations(portal
     page.get_by_label("Date of the training").fill(trained.isoformat())
     page.get_by_label("Topic").fill("Certifying U and T requests")
     portal.submit("Record DPS training")
-    assert "DPS training recorded for 1 contact(s)." in page.inner_text("body")
+    assert "DPS training recorded for 1 contact." in page.inner_text("body")
     portal.screenshot("coordinator-04-training")
     record = TrainingRecord.objects.get(contact=contact_y)
     assert record.provider == "DPS" and record.date == trained

@@ -124,11 +124,11 @@ def test_the_queue_and_the_statistics_page_name_the_same_period(client, personas
         _request(personas, personas.agency_x)
         client.force_login(personas.contact_x)
         queue = client.get(reverse("certifications:queue")).content.decode()
-        assert "figures of the last twelve months, 1 Dec 2025 to 1 Dec 2026" in queue
+        assert "figures of the last twelve months, December 1, 2025 to December 1, 2026" in queue
         # The queue's figures say when they were counted.
-        assert "Counted at <time" in queue and "1 Dec 2026, 10:00" in queue
+        assert "Counted at <time" in queue and "Dec 1, 2026, 10:00 a.m." in queue
         client.force_login(personas.coordinator)
         stats = client.get(reverse("statistics:figures")).content.decode()
-        assert "Statewide, the last twelve months, 1 Dec 2025 to 1 Dec 2026" in stats
+        assert "Statewide, the last twelve months, December 1, 2025 to December 1, 2026" in stats
         assert "Figures as of <time" in stats
-        assert "1 Jan 2026" not in stats
+        assert "January 1, 2026" not in stats

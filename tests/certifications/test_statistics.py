@@ -136,7 +136,7 @@ def test_agency_figures_partial_renders_the_agency_figures(personas, known):
         {"agency": personas.agency_x, "figures": figures, "period_start": START, "period_end": END},
     )
     text = " ".join(html.split())
-    assert "Agency X Police Department: figures 1 Jan 2026 to 30 Jun 2026" in re.sub(
+    assert "Agency X Police Department: figures January 1, 2026 to June 30, 2026" in re.sub(
         r"</?bdi[^>]*>", "", text
     )
     assert '<dt class="col-sm-6 col-lg-3">Received</dt><dd class="col-sm-6 col-lg-3">6</dd>' in text

@@ -162,7 +162,7 @@ def test_a_stale_snapshot_is_recomputed_by_the_next_viewer(client, personas, kno
     newest = StatisticsSnapshot.objects.order_by("-computed_at").first()
     assert newest.pk != first.pk
     assert newest.computed_at == now + datetime.timedelta(seconds=601)
-    assert "10 Jul 2026, 09:10 CDT</time>" in html
+    assert "Jul 10, 2026, 9:10 a.m. CDT</time>" in html
 
 
 def test_a_snapshot_suppressed_with_another_threshold_is_not_shown(client, personas, known):
@@ -197,7 +197,7 @@ def test_pages_say_when_the_figures_were_computed_and_how_often(client, personas
     with time_machine.travel(datetime.datetime(2026, 7, 10, 14, 5, tzinfo=TZ), tick=False):
         html = page_text(client.get(reverse(page), PERIOD))
     # Local time, not UTC.
-    assert 'Figures as of <time datetime="2026-07-10T14:05:00-05:00">10 Jul 2026, 14:05 CDT' in html
+    assert 'Figures as of <time datetime="2026-07-10T14:05:00-05:00">Jul 10, 2026, 2:05 p.m. CDT' in html
     assert "more than 60 minutes old" in html and "every 30 minutes" in html
 
 

@@ -219,7 +219,8 @@ def test_digits_stay_in_the_text_font(personas):
 
 
 def test_family_members_and_messages_are_stored_the_same_way():
-    from certifications.forms.intake import FamilyMemberForm, ProvideInfoForm
+    from certifications.forms.advocate import ProvideInfoForm
+    from certifications.forms.intake import FamilyMemberForm
 
     member = FamilyMemberForm({"full_name": f"{RLO}{VIETNAMESE_NFD}", "relationship": "Brother"})
     assert member.is_valid()

@@ -10,7 +10,13 @@ import pytest
 from django.urls import reverse
 from django.utils import translation
 
+from agencies.models import Agency, County
+from certifications.forms.intake import STEPS
+from certifications.languages import ENDONYMS
+
+from ..certifications.intake_support import complete_request
 from ..certifications.stats_data import PERIOD, build_known_data_set
+from ..factories import make_submitted_request
 
 pytestmark = pytest.mark.django_db
 
@@ -111,3 +117,55 @@ def test_the_sign_in_page_has_no_unmarked_text(client, pseudo):
 def test_the_check_finds_unmarked_text():
     html = '<p>⟦Marked⟧ and not</p><p lang="es">Español</p><img alt="Unmarked chart">'
     assert unmarked_texts(html, []) == ["and", "not", "Unmarked", "chart"]
+
+
+def _request_data(cert_request) -> list[str]:
+    values = [
+        cert_request.reference,
+        cert_request.victim_family_name,
+        cert_request.victim_given_name,
+        cert_request.victim_display_name,
+        cert_request.crime_city,
+        cert_request.narrative,
+        cert_request.helpfulness,
+        cert_request.consent_by,
+    ]
+    return [v for v in values if v]
+
+
+def test_the_advocates_pages_have_no_unmarked_text(client, personas, pseudo):
+    """The advocate's side: dashboard, every intake step of a draft, a new request, the page of
+    a submitted request and the withdraw page."""
+    # Names no page text contains, so removing them as user data cannot hide a word.
+    draft = complete_request(personas, victim_family_name="Qzwx", victim_given_name="Vbnm")
+    submitted = make_submitted_request(
+        organization=personas.org_a,
+        created_by=personas.advocate_a,
+        agency=personas.agency_x,
+        victim_family_name="Jkhg",
+        victim_given_name="Plok",
+        crime_city="Zyxton",
+    )
+    client.force_login(personas.advocate_a)
+    pages = [
+        reverse("certifications:dashboard"),
+        reverse("certifications:new"),
+        *[reverse("certifications:edit", args=[draft.pk, slug]) for slug, _title in STEPS],
+        reverse("certifications:detail", args=[draft.pk]),
+        reverse("certifications:detail", args=[submitted.pk]),
+        reverse("certifications:withdraw", args=[submitted.pk]),
+    ]
+    data = _user_data(personas) + _request_data(draft) + _request_data(submitted)
+    data += [personas.org_a.name, personas.advocate_a.full_name, personas.advocate_a.email]
+    data += [str(county) for county in County.objects.all()]
+    data += [agency.name for agency in Agency.objects.all()] + ENDONYMS
+    data = sorted(set(data), key=len, reverse=True)
+    found = {}
+    for url in pages:
+        response = client.get(url)
+        assert response.status_code == 200, url
+        html = response.content.decode()
+        assert "⟦" in html, url
+        if words := unmarked_texts(html, data):
+            found[url] = " ".join(words)
+    assert found == {}
