@@ -3,6 +3,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from uvisa_portal.admin_errors import ValidValuesAdminMixin
 
@@ -77,20 +78,34 @@ class UserAdmin(ValidValuesAdminMixin, DjangoUserAdmin):
 
     def user_change_password(self, request, id, form_url=""):
         # Not even the page: an administrator who sets a password can sign in as that person.
-        raise Http404("No such page.")
+        raise Http404(_("No such page."))
 
     @admin.action(description=_("Deactivate the selected users and end their sessions"))
     def deactivate_users(self, request, queryset) -> None:
         queryset = queryset.exclude(pk=request.user.pk)
         for user in queryset:
             user_deactivate(user=user, actor=request.user, request=request)
-        self.message_user(request, f"{queryset.count()} user(s) deactivated.")
+        count = queryset.count()
+        self.message_user(
+            request,
+            ngettext("%(count)s user deactivated.", "%(count)s users deactivated.", count)
+            % {"count": count},
+        )
 
     @admin.action(description=_("Reset second factor (they set it up again at next sign-in)"))
     def reset_second_factor(self, request, queryset) -> None:
         for user in queryset:
             user_mfa_reset(user=user, actor=request.user, request=request)
-        self.message_user(request, f"Second factor reset for {queryset.count()} user(s).")
+        count = queryset.count()
+        self.message_user(
+            request,
+            ngettext(
+                "Second factor reset for %(count)s user.",
+                "Second factor reset for %(count)s users.",
+                count,
+            )
+            % {"count": count},
+        )
 
     def save_model(self, request, obj, form, change) -> None:
         # The rules live in the service: a form that slipped a field through is refused there.

@@ -237,8 +237,11 @@ class AgencyAdminForm(forms.ModelForm):
         current = other.first() if value else None
         if current is not None:
             raise forms.ValidationError(
-                f"{current.name} is the statewide coordinator; there is only one. Untick it "
-                "there first."
+                _(
+                    "%(agency)s is the statewide coordinator; there is only one. Untick it there "
+                    "first."
+                )
+                % {"agency": current.name}
             )
         return value
 
@@ -312,7 +315,7 @@ class AgencyAdmin(SimpleHistoryAdmin, AuditedAdmin):
             "Minn. Stat. 611A.95",
             {
                 "fields": ["statute_coverage", "statute_coverage_note"],
-                "description": (
+                "description": _(
                     "Subd. 1 binds state and local law-enforcement agencies (default: covered). "
                     "Federal and tribal agencies are not bound. Prosecutors, courts and civil "
                     "agencies stay undecided, treated as not bound, until you record a decision "
@@ -323,7 +326,7 @@ class AgencyAdmin(SimpleHistoryAdmin, AuditedAdmin):
         ),
         (_("Where it serves"), {"fields": ["counties", "cities"]}),
         (
-            "Address",
+            _("Address"),
             {
                 "fields": [
                     "street_address",
@@ -337,7 +340,7 @@ class AgencyAdmin(SimpleHistoryAdmin, AuditedAdmin):
             },
         ),
         (
-            "Requests it certifies",
+            _("Requests it certifies"),
             {
                 "fields": [
                     "accepts_u",
@@ -348,7 +351,7 @@ class AgencyAdmin(SimpleHistoryAdmin, AuditedAdmin):
                     "certified_crimes",
                     "procedure",
                 ],
-                "description": (
+                "description": _(
                     "Declining U or T requests is only for agencies the statute does not bind. "
                     "The agency's own published response policy is counted from its own "
                     "receipt of the request; for a covered agency it applies where stricter "
@@ -357,7 +360,7 @@ class AgencyAdmin(SimpleHistoryAdmin, AuditedAdmin):
                 ),
             },
         ),
-        ("Record", {"fields": ["is_demo", "merge_note", "created_at", "updated_at"]}),
+        (_("Record"), {"fields": ["is_demo", "merge_note", "created_at", "updated_at"]}),
     ]
 
 
@@ -446,8 +449,11 @@ def _revocation_after(form: forms.ModelForm, start_field: str) -> None:
         label = form.fields[start_field].label.lower()
         form.add_error(
             "revoked_on",
-            f"The revocation must be on or after the {label} ({start.isoformat()}), or left "
-            f"empty if it is not revoked. {DATE_HINT}.",
+            _(
+                "The revocation must be on or after the %(label)s (%(start)s), or left empty if "
+                "it is not revoked. %(hint)s."
+            )
+            % {"label": label, "start": start.isoformat(), "hint": DATE_HINT},
         )
 
 

@@ -90,10 +90,17 @@ class FormEditionAdmin(ValidValuesAdminMixin, admin.ModelAdmin):
             try:
                 check = official_form_load(edition=obj, content=content, actor=request.user)
             except OfficialPdfError as refusal:
-                messages.error(request, "The PDF was refused: " + " ".join(refusal.problems))
+                messages.error(
+                    request,
+                    _("The PDF was refused: %(problems)s")
+                    % {"problems": " ".join(refusal.problems)},
+                )
                 return
             messages.success(
                 request,
-                f"Official PDF loaded: {len(check.fields)} fields; "
-                f"{len(check.unmapped)} not used by the mapping (listed below).",
+                _(
+                    "Official PDF loaded: %(fields)s fields; %(unmapped)s not used by the mapping "
+                    "(listed below)."
+                )
+                % {"fields": len(check.fields), "unmapped": len(check.unmapped)},
             )
