@@ -197,7 +197,8 @@ def test_pages_say_when_the_figures_were_computed_and_how_often(client, personas
     with time_machine.travel(datetime.datetime(2026, 7, 10, 14, 5, tzinfo=TZ), tick=False):
         html = page_text(client.get(reverse(page), PERIOD))
     # Local time, not UTC.
-    assert 'Figures as of <time datetime="2026-07-10T14:05:00-05:00">Jul 10, 2026, 2:05 p.m. CDT' in html
+    shown = 'Figures as of <time datetime="2026-07-10T14:05:00-05:00">Jul 10, 2026, 2:05 p.m. CDT'
+    assert shown in html
     assert "more than 60 minutes old" in html and "every 30 minutes" in html
 
 
