@@ -17,13 +17,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from django.conf import settings
-from django.utils import timezone, translation
+from django.utils import timezone
 
 from accounts.models import Role, User
 from agencies.models import PointOfContact
 
-from ..choices import Action, Status
+from ..choices import Action, Status, english
 from ..models import CertificationRequest, Notification, NotificationKind, RequestEvent
 from .notifications import enqueue_send_for_event
 from .subjects import subject_context, subject_english
@@ -195,10 +194,7 @@ def requests_for_notices(ids: Iterable[int]) -> dict[int, CertificationRequest]:
 
 
 def _english_label(status: str) -> str:
-    if not status:
-        return ""
-    with translation.override(settings.LANGUAGE_CODE):
-        return str(Status(status).label)
+    return english(Status(status).label) if status else ""
 
 
 def request_notice_context(cert_request: CertificationRequest) -> dict[str, Any]:

@@ -13,7 +13,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import ngettext, ngettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from ..access import outbox_access
@@ -32,19 +32,22 @@ def dead_list(request: HttpRequest) -> HttpResponse:
     return render(request, "certifications/outbox/dead.html", context)
 
 
+# The largest whole unit first; plural by the number under "n" (ngettext_lazy's key).
+_UNITS = (
+    (86400, ngettext_lazy("%(n)s day", "%(n)s days", "n")),
+    (3600, ngettext_lazy("%(n)s hour", "%(n)s hours", "n")),
+    (60, ngettext_lazy("%(n)s minute", "%(n)s minutes", "n")),
+)
+_SECONDS = ngettext_lazy("%(n)s second", "%(n)s seconds", "n")
+
+
 def _period() -> str:
     """NOTIFICATIONS_RETRY_FOR_SECONDS in words ("3 days", "10 seconds")."""
     seconds = settings.NOTIFICATIONS_RETRY_FOR_SECONDS
-    units = (
-        (86400, lambda n: ngettext("%(n)s day", "%(n)s days", n)),
-        (3600, lambda n: ngettext("%(n)s hour", "%(n)s hours", n)),
-        (60, lambda n: ngettext("%(n)s minute", "%(n)s minutes", n)),
-        (1, lambda n: ngettext("%(n)s second", "%(n)s seconds", n)),
-    )
-    for size, words in units:
-        if seconds >= size and seconds % size == 0 or size == 1:
-            return words(seconds // size) % {"n": seconds // size}
-    return str(seconds)
+    for size, words in _UNITS:
+        if seconds >= size and seconds % size == 0:
+            return words % {"n": seconds // size}
+    return _SECONDS % {"n": seconds}
 
 
 def _retried(request: HttpRequest, count: int) -> HttpResponse:
